@@ -1,0 +1,1 @@
+# extract: activation extraction from a PyTorch reward model (scripts/)

@@ -1,0 +1,1 @@
+# harden: fuzz harnesses, crash-safety, lock and terminal-safety tests

@@ -1,0 +1,1 @@
+# sample: the planted-feature sample data generator

@@ -1,0 +1,45 @@
+# Shared helpers for shell tests (TAP). Source it: . "$srcdir/tests/lib.sh"
+#   ok COND_EXIT_STATUS "name"     (use: cmd; ok $? "name")
+#   expect_fail CODE "pattern" "name" -- cmd args...   (exit code and stderr)
+#   done_testing
+set -u
+: "${SAFER:=$PWD/tui/safer}"
+: "${srcdir:=.}"
+tap_n=0
+tap_failed=0
+TMPD=$(mktemp -d "${TMPDIR:-/tmp}/safer-test.XXXXXX")
+trap 'rm -rf "$TMPD"' EXIT
+
+ok() {
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+diag() { printf '# %s\n' "$*"; }
+
+# expect_fail CODE PATTERN NAME -- CMD...: CMD exits with CODE, and its
+# stderr is one line matching the extended regex PATTERN.
+expect_fail() {
+	local code=$1 pat=$2 name=$3
+	shift 4
+	local err rc
+	err=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" -eq "$code" ] && printf '%s\n' "$err" | grep -Eq -- "$pat" &&
+		[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]; then
+		ok 0 "$name"
+	else
+		ok 1 "$name"
+		diag "exit $rc (want $code); stderr: $err"
+	fi
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}

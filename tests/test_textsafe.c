@@ -1,0 +1,49 @@
+/* textsafe: nothing that can drive a terminal survives. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/tap.h"
+#include "widgets/textsafe.h"
+
+static int check(const char *in, size_t n, int flags, const char *want, const char *name)
+{
+	char *got = textsafe_dup(in, n, flags);
+	int r = is_str(got, want, "%s", name);
+	free(got);
+	return r;
+}
+
+int main(void)
+{
+	check("plain", 5, 0, "plain", "plain ASCII unchanged");
+	check("\x1b[31mred", 8, 0, "^[[31mred", "ESC made visible");
+	check("a\x07" "b\x7f", 4, 0, "a^Gb^?", "BEL and DEL in caret form");
+	check("a\nb\tc", 5, 0, "a^Jb^Ic", "newline and tab visible by default");
+	check("a\nb\tc", 5, TEXTSAFE_KEEP_NL | TEXTSAFE_KEEP_TAB, "a\nb\tc", "kept when asked");
+	check("\xc2\x9b" "2J", 4, 0, "<U+009B>2J", "C1 CSI shown as code point");
+	check("x\xe2\x80\xaey", 5, 0, "x<U+202E>y", "bidi override shown");
+	check("\xc3\xa9t\xc3\xa9", 5, 0, "\xc3\xa9t\xc3\xa9", "valid UTF-8 kept");
+	check("\xff" "a", 2, 0, "\xef\xbf\xbd" "a", "invalid byte to U+FFFD");
+	check("\xc0\xaf", 2, 0, "\xef\xbf\xbd\xef\xbf\xbd", "overlong '/' rejected");
+	check("\xed\xa0\x80", 3, 0, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", "surrogate rejected");
+	check("\xe2\x82", 2, 0, "\xef\xbf\xbd\xef\xbf\xbd", "truncated sequence rejected");
+	check("a\0b", 3, 0, "a^@b", "NUL visible");
+
+	/* Exhaustive: no output byte is a C0 control or DEL, for every byte
+	 * and every 2-byte sequence. */
+	int bad = 0;
+	for (int a = 0; a < 256; a++)
+		for (int b = 0; b < 256; b++) {
+			char in[2] = { (char)a, (char)b };
+			char *o = textsafe_dup(in, 2, 0);
+			for (char *p = o; *p; p++)
+				if ((unsigned char)*p < 0x20 || *p == 0x7f)
+					bad++;
+			/* and no C1 in UTF-8 form */
+			if (strstr(o, "\xc2\x9b") || strstr(o, "\xc2\x9d"))
+				bad++;
+			free(o);
+		}
+	ok(bad == 0, "no raw control byte out of any 2-byte input (%d bad)", bad);
+	return done_testing();
+}
