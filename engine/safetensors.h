@@ -45,8 +45,10 @@ size_t st_dtype_size(st_dtype t);
 const char *st_dtype_name(st_dtype t);
 
 /* Writing. meta is NULL or a NULL-terminated list of key, value, key,
- * value, ... strings. Tensors are written in the order given, 8-byte
- * aligned, through atomic_open/atomic_commit. */
+ * value, ... strings. Tensors are listed in the header in the order
+ * given; the data block is contiguous (as the reference reader demands)
+ * and laid out by descending element size, so every tensor is naturally
+ * aligned. Written through atomic_open/atomic_commit. */
 typedef struct st_tensor_in {
 	const char *name;
 	st_dtype dtype;

@@ -1,2 +1,8 @@
 # formats: safetensors, half floats, pairs JSONL, activation store, workspace, init/info
+engine_libengine_a_SOURCES += engine/half.c engine/half.h engine/safetensors.c engine/safetensors.h
 tui_safer_SOURCES += tui/cmd_init.c tui/cmd_info.c
+
+check_PROGRAMS += tests/test_half tests/test_safetensors
+TESTS += tests/test_half tests/test_safetensors
+tests_test_half_LDADD = $(ENGINE_LIBS)
+tests_test_safetensors_LDADD = $(ENGINE_LIBS)
