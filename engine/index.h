@@ -61,6 +61,12 @@ int index_build(sf_index **out, const uint32_t *idx, const float *val,
 int index_open(sf_index **out, struct ws *w, const latents *l,
                const sf_progress *p, int *rebuilt, sf_err *e);
 
+/* Load an index file made from the given shape and fingerprints (16 hex
+ * digits each). A missing file, or one made from other data, sets *stale
+ * and returns 0 with *out untouched; a damaged one is an error. */
+int index_load_file(sf_index **out, const char *path, size_t n_rows, int k, int m,
+                    const char *data_fp, const char *sae_fp, int *stale, sf_err *e);
+
 /* Write ix to path atomically (index_open does this itself). */
 int index_save(const sf_index *ix, const char *path, sf_err *e);
 void index_close(sf_index *ix);

@@ -37,6 +37,8 @@ typedef struct sf_labels {
 /* Read WS/labels.msgpack (a missing file is an empty set). m is the SAE
  * width; labels for features >= m in the file are an error. */
 int labels_load(sf_labels *out, struct ws *w, int m, sf_err *e);
+/* Same from a given file path (bound to it). */
+int labels_load_file(sf_labels *out, const char *path, int m, sf_err *e);
 /* An empty, unbound set (tests, tools). */
 void labels_init(sf_labels *out, int m);
 void labels_free(sf_labels *L);

@@ -1,2 +1,6 @@
 # analysis: index, stats, top, labels, scores, plans, reward-head eval
+engine_libengine_a_SOURCES += engine/index.c engine/index.h engine/stats.c engine/stats.h \
+	engine/top.c engine/top.h engine/labels.c engine/labels.h engine/safety.c engine/safety.h \
+	engine/scores.c engine/scores.h engine/plan.c engine/plan.h engine/bteval.c engine/bteval.h \
+	engine/analysis_ws.c
 tui_safer_SOURCES += tui/cmd_stats.c tui/cmd_top.c tui/cmd_label.c tui/cmd_labels.c tui/cmd_score.c tui/cmd_plan.c tui/cmd_eval.c tui/cmd_export.c
