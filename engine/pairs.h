@@ -37,7 +37,8 @@ typedef struct pairs {
 int pairs_load(pairs *out, const char *path, sf_err *e);
 void pairs_free(pairs *p);
 
-/* Distinct categories in first-seen order ("" stands for none). */
+/* Distinct categories in first-seen order ("" stands for none). The
+ * array is malloc'd (free() it); the strings belong to p. */
 size_t pairs_categories(const pairs *p, const char ***names_out);
 
 #endif

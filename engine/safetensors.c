@@ -56,6 +56,12 @@ static int dtype_parse(const char *s, st_dtype *out)
 size_t st_count(const st_file *f) { return f->n; }
 const st_tensor *st_at(const st_file *f, size_t i) { return i < f->n ? &f->t[i] : NULL; }
 const char *st_path(const st_file *f) { return f->path; }
+size_t st_file_size(const st_file *f) { return f->size; }
+
+size_t st_data_offset(const st_file *f, const st_tensor *t)
+{
+	return (size_t)((const unsigned char *)t->data - f->base);
+}
 
 const st_tensor *st_find(const st_file *f, const char *name)
 {

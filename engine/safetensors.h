@@ -41,6 +41,10 @@ const st_tensor *st_at(const st_file *f, size_t i);
 const st_tensor *st_find(const st_file *f, const char *name); /* NULL if absent */
 const char *st_meta(const st_file *f, const char *key);       /* NULL if absent */
 const char *st_path(const st_file *f);
+/* Byte offset of a tensor's data in the file (for pread-based scans that
+ * should not fault the whole mapping in), and the file's size. */
+size_t st_data_offset(const st_file *f, const st_tensor *t);
+size_t st_file_size(const st_file *f);
 size_t st_dtype_size(st_dtype t);
 const char *st_dtype_name(st_dtype t);
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "engine/err.h"
+#include "engine/progress.h"
 
 enum { SIDE_PROMPT = 0, SIDE_CHOSEN = 1, SIDE_REJECTED = 2, SIDE_COUNT = 3 };
 enum { ROW_SENT_END = 1 }; /* flags bit 0 */
@@ -48,5 +49,10 @@ void store_response_rows(const store *s, size_t pair, int side, size_t *begin, s
 
 /* A string from the file's __metadata__, or NULL. */
 const char *store_meta(const store *s, const char *key);
+
+/* Read every activation once (with pread, so resident memory stays small)
+ * and fail naming the first row that holds NaN or inf. Used at init;
+ * cancellable through prog. */
+int store_check_finite(const store *s, const sf_progress *prog, sf_err *e);
 
 #endif

@@ -19,6 +19,7 @@
 
 #include "engine/err.h"
 #include "engine/pairs.h"
+#include "engine/progress.h"
 #include "engine/store.h"
 
 typedef struct ws ws;
@@ -28,6 +29,10 @@ enum { WS_READONLY = 1 };
 /* Create dir (or reuse an empty one), validate the inputs against each
  * other, write the manifest. Fails without leaving a manifest behind. */
 int ws_init(const char *dir, const char *pairs_path, const char *acts_path, sf_err *e);
+/* The same, reporting progress (and honouring cancel) while every row is
+ * checked for NaN and inf. */
+int ws_init_progress(const char *dir, const char *pairs_path, const char *acts_path,
+                     const sf_progress *prog, sf_err *e);
 
 /* Open a workspace: read the manifest, load the pairs, open the store,
  * check the inputs still match their fingerprint. Unless WS_READONLY is

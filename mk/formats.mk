@@ -1,8 +1,13 @@
 # formats: safetensors, half floats, pairs JSONL, activation store, workspace, init/info
-engine_libengine_a_SOURCES += engine/half.c engine/half.h engine/safetensors.c engine/safetensors.h
+engine_libengine_a_SOURCES += engine/half.c engine/half.h engine/safetensors.c engine/safetensors.h \
+	engine/fingerprint.c engine/fingerprint.h engine/mpk.c engine/mpk.h \
+	engine/pairs.c engine/pairs.h engine/store.c engine/store.h \
+	engine/lock.c engine/lock.h engine/workspace.c engine/workspace.h
 tui_safer_SOURCES += tui/cmd_init.c tui/cmd_info.c
 
 check_PROGRAMS += tests/test_half tests/test_safetensors
 TESTS += tests/test_half tests/test_safetensors
 tests_test_half_LDADD = $(ENGINE_LIBS)
 tests_test_safetensors_LDADD = $(ENGINE_LIBS)
+TESTS += tests/test_broken_inputs.sh
+EXTRA_DIST += tests/test_broken_inputs.sh tests/broken
