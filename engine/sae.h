@@ -66,6 +66,8 @@ void sae_fingerprint(const sae *s, char out[17]);
  * tensors, naming the file. */
 int sae_load(sae **out, const char *path, int norm_override, int k_override, sf_err *e);
 
+const char *sae_layout_name(int layout); /* "sparsify", "SAELens", "SAFER reference" */
+
 /* Write dir/sae.safetensors (sparsify layout, F32) and dir/cfg.json,
  * atomically each; creates dir. */
 int sae_save(const sae *s, const char *dir, sf_err *e);

@@ -59,6 +59,10 @@ void train_opts_default(train_opts *o);
  * for width d and n_rows rows. */
 void train_opts_resolve(train_opts *o, int d, size_t n_rows);
 
+/* Options as a JSON object (recorded in cfg.json and checkpoints). */
+char *train_opts_json(const train_opts *o); /* malloc'd */
+int train_opts_from_json(train_opts *o, const char *txt, sf_err *e);
+
 /* What the progress callback sees. Figures are over the rows since the
  * previous report (dead fraction: over the last dead_rows rows). */
 typedef struct train_report {
@@ -111,6 +115,11 @@ int train_step_new(train_step_ctx **out, const sae *s, const train_opts *o, int 
                    sf_err *e);
 void train_step_free(train_step_ctx *c);
 double train_step(train_step_ctx *c, sae *s, const float *x, int B, double lr);
+/* AuxK's dead-latent mask [m] for the next steps (the trainer sets it from
+ * firing history; tests set it directly). */
+void train_step_set_dead(train_step_ctx *c, const uint8_t *dead);
+/* Figures of the last step: mean L0, fraction of kept values <= 0, aux term. */
+void train_step_figures(const train_step_ctx *c, double *l0, double *nonpos, double *aux);
 
 struct ws;
 /* Train the workspace's SAE: rows per o->rows / o->sides, from scratch or
