@@ -11,3 +11,6 @@ tests_test_half_LDADD = $(ENGINE_LIBS)
 tests_test_safetensors_LDADD = $(ENGINE_LIBS)
 TESTS += tests/test_broken_inputs.sh
 EXTRA_DIST += tests/test_broken_inputs.sh tests/broken
+check_PROGRAMS += tests/test_store
+TESTS += tests/test_store
+tests_test_store_LDADD = $(ENGINE_LIBS)

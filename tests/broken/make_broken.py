@@ -9,6 +9,7 @@ Valid inputs:
                           one PKU-SafeRLHF row, an extra field
     good.safetensors      rows for every pair, F16 acts [N, 8]
     good_bf16.safetensors, good_f32.safetensors   the same rows in BF16, F32
+    expected_f16.bin, expected_bf16.bin   numpy's f32 values of those acts
 Every other file breaks exactly one rule; tests/test_broken_inputs.sh
 lists what each must be refused for.
 
@@ -131,6 +132,9 @@ def good():
     B16 = dict(A)
     B16["acts"] = (u >> 16).astype(np.uint16).view(np.uint8).reshape(len(u), 2 * D)
     write_bf16(os.path.join(OUT, "good_bf16.safetensors"), B16)
+    # expected f32 values of the F16 and BF16 files, computed by numpy
+    A["acts"].astype(np.float32).astype("<f4").tofile(os.path.join(OUT, "expected_f16.bin"))
+    u.astype("<u4").view("<f4").tofile(os.path.join(OUT, "expected_bf16.bin"))
     return A
 
 

@@ -1,0 +1,253 @@
+/* Pairs JSONL and the activation store on the corpus's valid files
+ * (tests/broken/good.*, made by make_broken.py). Expected activation
+ * values come from numpy (expected_f16.bin, expected_bf16.bin); expected
+ * pair fields are the ones written by make_broken.py. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/pairs.h"
+#include "engine/safetensors.h"
+#include "engine/store.h"
+#include "tests/tap.h"
+
+static char dir[512];
+
+static const char *src(const char *name)
+{
+	static char buf[4][1024];
+	static int k;
+	k = (k + 1) % 4;
+	const char *s = getenv("srcdir");
+	snprintf(buf[k], sizeof buf[k], "%s/tests/broken/%s", s ? s : ".", name);
+	return buf[k];
+}
+
+static void test_pairs(void)
+{
+	pairs p;
+	sf_err e = {{0}};
+	int rc = pairs_load(&p, src("good.jsonl"), &e);
+	ok(rc == 0, "pairs_load good.jsonl (%s)", e.msg);
+	if (rc)
+		return;
+	ok(p.n == 7, "7 pairs (blank line skipped): %zu", p.n);
+	is_str(p.v[0].prompt, "How do I bake bread?", "prompt 0");
+	is_str(p.v[0].id_json, "\"a1\"", "string id kept as JSON text");
+	is_str(p.v[1].id_json, "2", "integer id kept as JSON text");
+	ok(p.v[2].id_json == NULL, "absent id is NULL");
+	ok(p.v[2].split == SPLIT_TEST && p.v[0].split == SPLIT_TRAIN, "split test / default train");
+	ok(p.v[2].line == 3 && p.v[3].line == 5, "line numbers count the blank line (%zu, %zu)",
+	   p.v[2].line, p.v[3].line);
+	is_str(p.v[3].chosen, "I'd rather help you talk to them.", "PKU: chosen = response_1");
+	is_str(p.v[3].rejected, "You are dumb.", "PKU: rejected = response_0");
+	is_str(p.v[5].prompt, "Unicode: caf\xc3\xa9 \xe2\x98\x83", "UTF-8 text");
+	ok(p.v[5].rejected_len == 12 && p.v[5].rejected[4] == 0 &&
+	   !memcmp(p.v[5].rejected + 5, " inside", 7), "text with \\u0000 keeps its length");
+	ok(p.v[6].category == NULL, "absent category is NULL");
+	const char **names;
+	size_t nc = pairs_categories(&p, &names);
+	ok(nc == 3 && !strcmp(names[0], "chat") && !strcmp(names[1], "safety") &&
+	   !strcmp(names[2], ""), "categories in first-seen order");
+	free(names);
+	ok(p.v[1].record != NULL, "record kept for pass-through");
+	pairs_free(&p);
+}
+
+static float *load_expected(const char *name, size_t n)
+{
+	float *v = malloc(n * sizeof *v);
+	FILE *f = fopen(src(name), "rb");
+	size_t got = f ? fread(v, sizeof *v, n, f) : 0;
+	if (f)
+		fclose(f);
+	ok(got == n, "%s holds %zu values", name, n);
+	return v;
+}
+
+static void test_values(const char *file, const char *expected, const char *dtype)
+{
+	store *s;
+	sf_err e = {{0}};
+	int rc = store_open(&s, src(file), 7, &e);
+	ok(rc == 0, "store_open %s (%s)", file, e.msg);
+	if (rc)
+		return;
+	size_t n = store_nrows(s), d = (size_t)store_dim(s);
+	ok(n == 63 && d == 8, "%s: 63 rows x 8", file);
+	is_str(store_dtype_name(s), dtype, "%s dtype", file);
+	float *want = load_expected(expected, n * d), *got = malloc(n * d * sizeof *got);
+	rc = store_rows_f32(s, 0, n, got, &e);
+	ok(rc == 0 && !memcmp(got, want, n * d * sizeof *got), "%s: all rows equal numpy's values",
+	   file);
+	size_t rows[3] = {62, 0, 17};
+	rc = store_gather_f32(s, rows, 3, got, &e);
+	ok(rc == 0 && !memcmp(got, want + 62 * d, d * 4) && !memcmp(got + d, want, d * 4) &&
+	   !memcmp(got + 2 * d, want + 17 * d, d * 4), "%s: gather in the order given", file);
+	ok(store_rows_f32(s, 60, 4, got, &e) == -1 && strstr(e.msg, "outside"),
+	   "rows past the end refused: %s", e.msg);
+	free(want);
+	free(got);
+	store_close(s);
+}
+
+static void test_index(void)
+{
+	store *s;
+	sf_err e = {{0}};
+	if (store_open(&s, src("good.safetensors"), 7, &e)) {
+		ok(0, "open: %s", e.msg);
+		return;
+	}
+	/* make_broken.py: pair p side s has 2 + (p + s) % 3 rows; the last
+	 * row of each response is a sentence end; token "t<pos>" except row
+	 * (1, 1, 0) which holds half a UTF-8 character. */
+	size_t r = 0;
+	int bad = 0;
+	for (int p = 0; p < 7; p++)
+		for (int sd = 0; sd < 3; sd++) {
+			size_t b, en, cnt = 2 + (size_t)(p + sd) % 3;
+			store_response_rows(s, (size_t)p, sd, &b, &en);
+			bad += b != r || en != r + cnt;
+			for (size_t q = 0; q < cnt; q++, r++) {
+				bad += store_pair(s)[r] != p || store_side(s)[r] != sd ||
+				       store_pos(s)[r] != (int32_t)q;
+				bad += (store_flags(s)[r] & ROW_SENT_END) != (q == cnt - 1);
+				size_t len;
+				const char *t = store_token(s, r, &len);
+				char want[16];
+				int wl = snprintf(want, sizeof want, "t%zu", q);
+				if (p == 1 && sd == 1 && q == 0)
+					bad += len != 2 || memcmp(t, "\xe2\x96", 2);
+				else
+					bad += len != (size_t)wl || memcmp(t, want, len);
+			}
+		}
+	ok(bad == 0 && r == store_nrows(s), "index arrays, response ranges and tokens (%d wrong)",
+	   bad);
+	size_t b, en;
+	store_response_rows(s, 99, 1, &b, &en);
+	ok(b == en, "a pair with no rows has an empty range");
+	is_str(store_meta(s, "hook"), "blocks.3.hook_resid_post", "metadata hook");
+	store_close(s);
+	store *s2;
+	ok(store_open(&s2, src("good.safetensors"), 6, &e) == -1 && !s2 &&
+	   strstr(e.msg, "out of range"), "fewer pairs than the rows refer to: %s", e.msg);
+}
+
+/* Index arrays at odd offsets are copied out and come back aligned. */
+static void test_misaligned(void)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/odd.safetensors", dir);
+	uint16_t acts[2] = {0x3c00, 0x4000}; /* 1, 2 as F16, d = 1 */
+	int32_t pair[2] = {0, 0}, pos[2] = {0, 1};
+	uint8_t side[2] = {1, 1}, flags[2] = {0, 1}, tb[3] = {'a', 'b', 'c'}, pad[1] = {0};
+	int64_t off[3] = {0, 1, 3};
+	/* one odd-sized U8 tensor first: the writer puts 1-byte tensors last,
+	 * so write by hand through the layout it produces, then shift */
+	st_tensor_in in[] = {
+		{"acts", ST_F16, 2, {2, 1}, acts}, {"pair", ST_I32, 1, {2}, pair},
+		{"side", ST_U8, 1, {2}, side},     {"pos", ST_I32, 1, {2}, pos},
+		{"flags", ST_U8, 1, {2}, flags},   {"tok_off", ST_I64, 1, {3}, off},
+		{"tok_bytes", ST_U8, 1, {3}, tb},
+	};
+	sf_err e = {{0}};
+	ok(st_write(path, in, 7, NULL, &e) == 0, "write (%s)", e.msg);
+	(void)pad;
+	/* Re-layout: prepend one byte to the data block by rewriting the file
+	 * with every data offset + 1 (header edited as text). */
+	FILE *f = fopen(path, "rb");
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	rewind(f);
+	unsigned char *raw = malloc((size_t)size);
+	if (fread(raw, 1, (size_t)size, f) != (size_t)size)
+		size = 0;
+	fclose(f);
+	uint64_t hl = 0;
+	for (int i = 7; i >= 0; i--)
+		hl = hl << 8 | raw[i];
+	char *hdr = malloc(hl * 2 + 64), *o = hdr;
+	const char *h = (const char *)raw + 8;
+	for (uint64_t i = 0; i < hl;) {
+		if (!strncmp(h + i, "\"data_offsets\":[", 16)) {
+			long a, b2;
+			int used;
+			sscanf(h + i + 16, "%ld,%ld]%n", &a, &b2, &used);
+			o += sprintf(o, "\"data_offsets\":[%ld,%ld]", a + 1, b2 + 1);
+			i += 16 + (uint64_t)used;
+		} else {
+			*o++ = h[i++];
+		}
+	}
+	size_t nh = (size_t)(o - hdr);
+	f = fopen(path, "wb");
+	unsigned char lb[8];
+	for (int i = 0; i < 8; i++)
+		lb[i] = (unsigned char)((uint64_t)nh >> (8 * i));
+	fwrite(lb, 1, 8, f);
+	fwrite(hdr, 1, nh, f);
+	fputc(0, f);
+	fwrite(raw + 8 + hl, 1, (size_t)size - 8 - hl, f);
+	fclose(f);
+	free(hdr);
+	free(raw);
+	store *s;
+	int rc = store_open(&s, path, 1, &e);
+	ok(rc == 0, "store with misaligned index arrays opens (%s)", e.msg);
+	if (rc)
+		return;
+	ok((uintptr_t)store_pair(s) % 4 == 0 && (uintptr_t)store_pos(s) % 4 == 0,
+	   "index arrays aligned");
+	ok(store_pos(s)[1] == 1 && store_side(s)[0] == 1, "values intact");
+	float x[2];
+	ok(store_rows_f32(s, 0, 2, x, &e) == 0 && x[0] == 1 && x[1] == 2, "F16 acts at odd offset");
+	size_t len;
+	const char *t = store_token(s, 1, &len);
+	ok(len == 2 && !memcmp(t, "bc", 2), "token text");
+	store_close(s);
+	unlink(path);
+}
+
+static void test_nan_rows(void)
+{
+	store *s;
+	sf_err e = {{0}};
+	/* The NaN file opens (open stays cheap); reading the bad row names it. */
+	int rc = store_open(&s, src("nan_row.safetensors"), 7, &e);
+	ok(rc == 0, "store with a NaN opens (%s)", e.msg);
+	if (rc)
+		return;
+	float buf[63 * 8];
+	ok(store_rows_f32(s, 0, 9, buf, &e) == 0, "rows before the NaN read fine");
+	ok(store_rows_f32(s, 0, 63, buf, &e) == -1 && strstr(e.msg, "row 9 ") &&
+	   strstr(e.msg, "NaN at column 2"), "reading it names the row: %s", e.msg);
+	size_t rows[2] = {3, 9};
+	ok(store_gather_f32(s, rows, 2, buf, &e) == -1 && strstr(e.msg, "row 9 "),
+	   "gather names the row: %s", e.msg);
+	ok(store_check_finite(s, NULL, &e) == -1 && strstr(e.msg, "row 9 "),
+	   "the full scan names the row: %s", e.msg);
+	store_close(s);
+	rc = store_open(&s, src("good.safetensors"), 7, &e);
+	ok(rc == 0 && store_check_finite(s, NULL, &e) == 0, "the good file scans clean");
+	store_close(s);
+}
+
+int main(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/safer-store-XXXXXX");
+	if (!mkdtemp(dir))
+		return 1;
+	test_pairs();
+	test_values("good.safetensors", "expected_f16.bin", "F16");
+	test_values("good_bf16.safetensors", "expected_bf16.bin", "BF16");
+	test_values("good_f32.safetensors", "expected_f16.bin", "F32");
+	test_index();
+	test_misaligned();
+	test_nan_rows();
+	rmdir(dir);
+	return done_testing();
+}
