@@ -291,6 +291,123 @@ def check_file(path, ref, d, dtype, tag):
 	return h, t
 
 
+# A stand-in for the transformers package, so that the safer-extract script
+# itself (argument parsing, the tokenizer adapter, model loading) runs here.
+FAKE_TRANSFORMERS = """
+import json, sys, torch
+import test_extract as T
+import safer_extract as se
+
+ENC = {b: c for c, b in se.core.BYTELEVEL.items()}
+
+
+class _Backend:
+	def to_str(self):
+		return json.dumps({"decoder": {"type": "ByteLevel"}})
+
+
+class Tok:
+	is_fast = True
+	pad_token_id = None
+	eos_token_id = 2
+	chat_template = "toy"
+	backend_tokenizer = _Backend()
+
+	def __init__(self):
+		self.t = T.ToyTok(offsets=True, template=True)
+		self.all_special_ids = sorted(self.t.special_ids)
+
+	def apply_chat_template(self, msgs, tokenize=True):
+		assert not tokenize and [m["role"] for m in msgs] == ["user", "assistant"]
+		return self.t.render(msgs[0]["content"], msgs[1]["content"])
+
+	def __call__(self, text, add_special_tokens=True, return_offsets_mapping=False):
+		assert not add_special_tokens
+		ids, offs = self.t.encode_offsets(text)
+		out = {"input_ids": ids}
+		if return_offsets_mapping:
+			out["offset_mapping"] = offs
+		return out
+
+	def convert_ids_to_tokens(self, i):
+		if i in self.t.special_ids:
+			return T.SPECIALS[i]
+		return "".join(ENC[b] for b in self.t.vocab[i])
+
+
+class AutoTokenizer:
+	@staticmethod
+	def from_pretrained(name, trust_remote_code=False):
+		return Tok()
+
+
+class _Cfg:
+	pad_token_id = None
+
+
+class AutoModelForSequenceClassification:
+	@staticmethod
+	def from_pretrained(name, torch_dtype=None, trust_remote_code=False):
+		if name != "toy-rm":
+			raise OSError("%s is not a model here" % name)
+		m = T.ToyModel(len(T.SPECIALS) + 256 + len(T.MERGES)).to(torch_dtype)
+		m.config = _Cfg()
+		return m
+
+
+AutoModel = AutoModelForSequenceClassification
+"""
+
+
+def run_script(tmp, args):
+	fake = os.path.join(tmp, "fake")
+	os.makedirs(os.path.join(fake, "transformers"), exist_ok=True)
+	with open(os.path.join(fake, "transformers", "__init__.py"), "w") as f:
+		f.write(FAKE_TRANSFORMERS)
+	env = dict(os.environ)
+	env["PYTHONPATH"] = os.pathsep.join([fake, os.path.dirname(os.path.abspath(__file__)),
+	                                     os.path.join(SRC, "scripts")])
+	env["PYTHONDONTWRITEBYTECODE"] = "1"
+	py = os.environ.get("PYTHON3") or sys.executable
+	return subprocess.run([py, os.path.join(SRC, "scripts", "safer-extract")] + args,
+	                      capture_output=True, env=env, cwd=tmp)
+
+
+def script_tests(tmp, pj, a1):
+	"""The script with the stand-in transformers gives the core's file."""
+	out = os.path.join(tmp, "cli.safetensors")
+	r = run_script(tmp, ["toy-rm", pj, "--layer", "2", "-o", out, "--prompt", "--shard-pairs", "2",
+	                     "--batch-size", "3", "--device", "cpu"])
+	err = r.stderr.decode(errors="replace")
+	if not ok(r.returncode == 0, "safer-extract script runs (stand-in transformers)", err):
+		return
+	h, t = parse_st(out)[:2]
+	_, t1 = parse_st(a1)[:2]
+	ok(all(np.array_equal(t[k], t1[k]) for k in t1),
+	   "script: byte-level pieces decode to the same tokens; same rows as the core")
+	m = h["__metadata__"]
+	ok(m.get("model") == "toy-rm" and m.get("chat_template") == "yes" and m.get("dataset") == "pairs.jsonl"
+	   and m.get("torch_dtype") == "float32" and len(m.get("dataset_sha256", "")) == 64,
+	   "script: metadata names model, dataset, dtype, template", m)
+	ok("rows, d 24, layer 2" in err and "sides 10/10" in err, "script: progress and summary on stderr", err)
+	bad = os.path.join(tmp, "bad.jsonl")
+	write_jsonl(bad, [PAIRS[0], {"prompt": "p", "chosen": "c"}])
+	r = run_script(tmp, ["toy-rm", bad, "--layer", "2", "-o", os.path.join(tmp, "no.safetensors")])
+	err = r.stderr.decode(errors="replace")
+	ok(r.returncode == 1 and err.count("\n") == 1 and ":2: missing field 'rejected'" in err
+	   and not os.path.exists(os.path.join(tmp, "no.safetensors")),
+	   "script: bad pairs file is one line on stderr, exit 1, no output", err)
+	r = run_script(tmp, ["toy-rm", pj, "-o", os.path.join(tmp, "no.safetensors")])
+	ok(r.returncode == 2, "script: missing --layer is a usage error (exit 2)")
+	r = run_script(tmp, ["toy-rm", pj, "--layer", "7", "-o", os.path.join(tmp, "no.safetensors")])
+	err = r.stderr.decode(errors="replace")
+	ok(r.returncode == 1 and "4 hidden states" in err, "script: layer out of range, exit 1", err)
+	r = run_script(tmp, ["--help"])
+	hl = r.stdout.decode()
+	ok(r.returncode == 0 and "hidden_states[0] is the embedding output" in hl and "layers.11" in hl,
+	   "script: --help explains the layer numbering")
+
+
 # ------------------------------------------------------------------ tests
 
 def main():
@@ -441,7 +558,16 @@ def run(tmp):
 	good, msg = raises(lambda: se.extract(pairs, ttok, model, os.path.join(tmp, "x.st"), 9),
 	                   se.ExtractError, r"4 hidden states")
 	ok(good, "layer out of range: error names the number of hidden states", msg)
-	shutil.rmtree(os.path.join(tmp, "x.st.parts"), ignore_errors=True)
+	s7 = se.extract(pairs, ttok, model, os.path.join(tmp, "x.st"), 1)
+	ok(s7["computed"] == 1 and not os.path.exists(os.path.join(tmp, "x.st.parts")),
+	   "a run that finished no shard does not block a rerun with other settings")
+	os.makedirs(os.path.join(tmp, "y.st.parts"))
+	with open(os.path.join(tmp, "y.st.parts", "notes.txt"), "w") as f:
+		f.write("mine")
+	good, msg = raises(lambda: se.extract(pairs, ttok, model, os.path.join(tmp, "y.st"), 1),
+	                   se.ExtractError, r"not shards")
+	ok(good and os.path.exists(os.path.join(tmp, "y.st.parts", "notes.txt")),
+	   "a shard directory holding other files is left alone", msg)
 
 	# Resume: interrupt after the first shard, rerun, same bytes.
 	a5 = os.path.join(tmp, "a5.safetensors")
@@ -475,6 +601,8 @@ def run(tmp):
 	           meta={"model": "toy", "dataset": "pku.jsonl"})
 	_, t6 = parse_st(a6)[:2]
 	ok(all(np.array_equal(t[k], t6[k]) for k in t), "PKU-SafeRLHF file: same tensors")
+
+	script_tests(tmp, pj, a1)
 
 	# safer init + info on the written file.
 	safer = os.environ.get("SAFER")

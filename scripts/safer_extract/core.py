@@ -31,7 +31,6 @@ numpy is needed to import this module; torch only to run a model.
 import json
 import os
 import re
-import shutil
 
 import numpy as np
 
@@ -353,31 +352,50 @@ def _run_shard(model, tok, render, pairs, first, opts, progress, done):
 	return sh, d, n_hidden, sum(s.truncated for s in seqs)
 
 
+def _ours(name):
+	return name == "config.json" or name.startswith("shard-") or name.startswith("config.json.tmp-")
+
+
 def _check_parts(parts, config):
+	"""Make or reuse the shard directory. Reuse needs the same settings; a
+	directory with no finished shard is simply taken over."""
 	cfg_path = os.path.join(parts, "config.json")
 	if os.path.isdir(parts):
+		names = os.listdir(parts)
+		if not all(_ours(n) for n in names):
+			raise ExtractError("%s: exists and holds files that are not shards; move it away "
+			                   "or choose another -o" % parts)
+		for n in names:
+			if ".tmp-" in n:
+				os.unlink(os.path.join(parts, n))
 		try:
 			with open(cfg_path) as f:
 				old = json.load(f)
 		except (OSError, ValueError):
 			old = None
-		if old != config:
+		if old == config:
+			return
+		shards = [n for n in names if n.startswith("shard-") and ".tmp-" not in n]
+		if shards:
 			diff = ""
 			if isinstance(old, dict):
 				keys = [k for k in sorted(set(old) | set(config)) if old.get(k) != config.get(k)]
-				if keys:
-					k = keys[0]
-					diff = " (%s: %s, now %s)" % (k, json.dumps(old.get(k)), json.dumps(config.get(k)))
+				k = keys[0]
+				diff = " (%s: %s, now %s)" % (k, json.dumps(old.get(k)), json.dumps(config.get(k)))
 			raise ExtractError("%s: left by an extraction with other settings%s; "
 			                   "remove it, or rerun with the same settings to resume"
 			                   % (parts, diff))
-		for name in os.listdir(parts):
-			if ".tmp-" in name:
-				os.unlink(os.path.join(parts, name))
-		return
-	os.makedirs(parts)
+	else:
+		os.makedirs(parts)
 	with stfile.AtomicFile(cfg_path) as f:
 		f.write(json.dumps(config, sort_keys=True, indent=1).encode())
+
+
+def _remove_parts(parts):
+	for n in os.listdir(parts):
+		if _ours(n):
+			os.unlink(os.path.join(parts, n))
+	os.rmdir(parts)
 
 
 def extract(pairs, tok, model, out, layer, render=None, keep_prompt=False, batch_size=8,
@@ -447,7 +465,7 @@ def extract(pairs, tok, model, out, layer, render=None, keep_prompt=False, batch
 	                     out, meta_out))
 	summary["d_model"] = d
 	if not keep_parts:
-		shutil.rmtree(parts)
+		_remove_parts(parts)
 	return summary
 
 
