@@ -42,7 +42,7 @@ static int count(walker *w, int n, uint64_t *out)
 static int skip(walker *w, uint64_t len)
 {
 	if (len > (uint64_t)(w->end - w->p))
-		return sf_fail(w->e, "msgpack: a %llu-byte string at byte %zu runs past the end",
+		return sf_fail(w->e, "msgpack: a %llu-byte payload at byte %zu runs past the end",
 		               (unsigned long long)len, (size_t)(w->p - w->start));
 	w->p += len;
 	return 0;
