@@ -31,4 +31,16 @@ struct ws;
 int latents_open(latents **out, struct ws *w, sf_err *e);
 void latents_close(latents *l);
 
+struct sae;
+/* Encode every chosen and rejected row (and the prompt rows when
+ * with_prompt) with s and write WS/latents.bin atomically. Does nothing
+ * (*rebuilt = 0) when the cache already holds this SAE's codes of this
+ * data, unless force. Cancellable through p. */
+int latents_build(struct ws *w, const struct sae *s, int with_prompt, int force,
+                  const sf_progress *p, int *rebuilt, sf_err *e);
+
+/* 1 when latents.bin is current for the workspace's SAE, 0 when missing or
+ * stale (why in e), -1 on a damaged file. */
+int latents_current(struct ws *w, sf_err *e);
+
 #endif

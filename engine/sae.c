@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,13 +193,66 @@ void sae_decode_row(const sae *s, const uint32_t *idx, const float *val, int k, 
 	}
 }
 
+/* ---- threads ------------------------------------------------------ */
+
+typedef struct par_arg {
+	void (*fn)(void *, int, int);
+	void *ctx;
+	int t, nt;
+} par_arg;
+
+static void *par_main(void *a)
+{
+	par_arg *p = a;
+	p->fn(p->ctx, p->t, p->nt);
+	return NULL;
+}
+
+/* Threads are created per section (tens of microseconds, against
+ * sections of milliseconds) and sleep in join: nothing spins while
+ * OpenBLAS's workers run the GEMM. */
+void sae_parallel(int nt, void (*fn)(void *ctx, int t, int nt), void *ctx)
+{
+	if (nt <= 1) {
+		fn(ctx, 0, 1);
+		return;
+	}
+	if (nt > 64)
+		nt = 64;
+	pthread_t th[64];
+	par_arg args[64];
+	int started = 0;
+	for (int t = 1; t < nt; t++) {
+		args[t] = (par_arg){ fn, ctx, t, nt };
+		if (pthread_create(&th[t], NULL, par_main, &args[t]))
+			break;
+		started = t;
+	}
+	for (int t = started + 1; t < nt; t++) /* could not start them all */
+		fn(ctx, t, nt);
+	fn(ctx, 0, nt);
+	for (int t = 1; t <= started; t++)
+		pthread_join(th[t], NULL);
+}
+
+int sae_threads(void)
+{
+	int n = openblas_get_num_threads();
+	return n < 1 ? 1 : n;
+}
+
 /* ---- inference encoder ------------------------------------------- */
 
 struct sae_encoder {
 	const sae *s;
 	size_t max_rows;
+	int nt;
 	float *xc;  /* [max_rows, d] */
 	float *pre; /* [max_rows, m] */
+	/* per-call bindings for the parallel sections */
+	size_t B;
+	uint32_t *idx;
+	float *val;
 };
 
 int sae_encoder_new(sae_encoder **out, const sae *s, size_t max_rows, sf_err *e)
@@ -213,6 +267,7 @@ int sae_encoder_new(sae_encoder **out, const sae *s, size_t max_rows, sf_err *e)
 	}
 	en->s = s;
 	en->max_rows = max_rows;
+	en->nt = sae_threads();
 	en->xc = malloc(nx);
 	en->pre = malloc(np);
 	if (!en->xc || !en->pre) {
@@ -232,28 +287,54 @@ void sae_encoder_free(sae_encoder *en)
 	free(en);
 }
 
-void sae_encode(sae_encoder *en, const float *x, size_t B, uint32_t *idx, float *val)
+static inline size_t lo_of(size_t n, int t, int nt)
 {
+	return n * (size_t)t / (size_t)nt;
+}
+
+/* xc = normalise(x) - b_pre, rows split across threads */
+static void enc_prep(void *arg, int t, int nt)
+{
+	sae_encoder *en = arg;
 	const sae *s = en->s;
-	int d = s->d, m = s->m, k = s->k;
-	float *xc = en->xc, *pre = en->pre;
-	memcpy(xc, x, B * d * sizeof(float));
+	int d = s->d;
+	size_t r0 = lo_of(en->B, t, nt), r1 = lo_of(en->B, t + 1, nt);
+	float *xc = en->xc + r0 * d;
 	if (s->normalize == SAE_NORM_STANDARDIZE)
-		sae_standardize(xc, B, d);
-	for (size_t r = 0; r < B; r++)
+		sae_standardize(xc, r1 - r0, d);
+	for (size_t r = r0; r < r1; r++, xc += d)
 		for (int c = 0; c < d; c++)
-			xc[r * d + c] -= s->b_pre[c];
-	/* pre [B,m] = xc [B,d] . W_enc^T [d,m] */
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)B, m, d, 1.0f, xc, d,
-	            s->W_enc, d, 0.0f, pre, m);
-	for (size_t r = 0; r < B; r++) {
-		uint32_t *ri = idx + r * k;
-		float *rv = val + r * k;
-		topk_select(pre + r * m, s->b_lat, NULL, m, k, ri, rv);
+			xc[c] -= s->b_pre[c];
+}
+
+static void enc_select(void *arg, int t, int nt)
+{
+	sae_encoder *en = arg;
+	const sae *s = en->s;
+	int m = s->m, k = s->k;
+	size_t r0 = lo_of(en->B, t, nt), r1 = lo_of(en->B, t + 1, nt);
+	for (size_t r = r0; r < r1; r++) {
+		uint32_t *ri = en->idx + r * k;
+		float *rv = en->val + r * k;
+		topk_select(en->pre + r * m, s->b_lat, NULL, m, k, ri, rv);
 		if (s->relu)
 			for (int i = 0; i < k; i++)
 				rv[i] = rv[i] > 0 ? rv[i] : 0.0f;
 	}
+}
+
+void sae_encode(sae_encoder *en, const float *x, size_t B, uint32_t *idx, float *val)
+{
+	const sae *s = en->s;
+	int d = s->d, m = s->m;
+	int nt = B >= 64 ? en->nt : 1;
+	en->B = B, en->idx = idx, en->val = val;
+	memcpy(en->xc, x, B * d * sizeof(float));
+	sae_parallel(nt, enc_prep, en);
+	/* pre [B,m] = xc [B,d] . W_enc^T [d,m]; b_lat is added in the selection */
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)B, m, d, 1.0f, en->xc, d,
+	            s->W_enc, d, 0.0f, en->pre, m);
+	sae_parallel(nt, enc_select, en);
 }
 
 /* ---- loading ------------------------------------------------------ */
@@ -403,8 +484,12 @@ static int parse_norm(const char *s, int *out)
 
 /* Apply cfg.json (sparsify, SAELens or ours) to s, cross-checking it
  * against the tensors. */
-static int apply_cfg(sae *s, json_t *cfg, const char *cpath, int *k_out, sf_err *e)
+static int apply_cfg(sae *s, json_t *cfg, const char *cpath, int *k_out, char *fp_out,
+                     sf_err *e)
 {
+	json_t *ours = json_object_get(cfg, "fingerprint");
+	if (json_is_string(ours) && strlen(json_string_value(ours)) == 16)
+		memcpy(fp_out, json_string_value(ours), 17);
 	int bad = 0;
 	long long k = cfg_int(cfg, "k", cpath, &bad, e);
 	json_t *fk = json_object_get(cfg, "activation_fn_kwargs");
@@ -563,6 +648,7 @@ int sae_load(sae **out, const char *path, int norm_override, int k_override, sf_
 	if (mh)
 		s->hook = strdup(mh);
 	int k = -1;
+	char cfg_fp[17] = "";
 	const char *mk = st_meta(f, "k");
 	if (mk) {
 		char *end;
@@ -586,7 +672,7 @@ int sae_load(sae **out, const char *path, int norm_override, int k_override, sf_
 			sf_fail(e, "%s:%d: %s", cpath, je.line, cfg ? "not a JSON object" : je.text);
 			goto fail;
 		}
-		int ck = -1, rc = apply_cfg(s, cfg, cpath, &ck, e);
+		int ck = -1, rc = apply_cfg(s, cfg, cpath, &ck, cfg_fp, e);
 		json_decref(cfg);
 		if (rc)
 			goto fail;
@@ -612,6 +698,16 @@ int sae_load(sae **out, const char *path, int norm_override, int k_override, sf_
 		s->normalize = norm_override;
 	if (sae_validate(s, wpath, e))
 		goto fail;
+	if (cfg_fp[0] && norm_override < 0 && k_override <= 0) {
+		/* our own cfg.json names the weights it was written with */
+		char fp[17];
+		sae_fingerprint(s, fp);
+		if (strcmp(fp, cfg_fp)) {
+			sf_fail(e, "%s: weights do not match the fingerprint in %s (damaged or "
+			        "replaced)", wpath, cpath);
+			goto fail;
+		}
+	}
 	st_close(f);
 	*out = s;
 	return 0;

@@ -21,6 +21,7 @@
 #include "engine/train.h"
 
 #include <cblas.h>
+#include <errno.h>
 #include <jansson.h>
 #include <malloc.h>
 #include <math.h>
@@ -28,10 +29,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "engine/latents.h"
 #include "engine/safetensors.h"
 #include "engine/topk.h"
+#include "engine/workspace.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
 #define HOT __attribute__((target_clones("arch=haswell", "default")))
@@ -88,9 +93,7 @@ void train_opts_resolve(train_opts *o, int d, size_t n_rows)
 		o->report_every = steps > 100 ? (int)(steps / 100) : 1;
 	}
 	if (o->threads <= 0)
-		o->threads = openblas_get_num_threads();
-	if (o->threads < 1)
-		o->threads = 1;
+		o->threads = sae_threads();
 }
 
 /* ---- small kernels ------------------------------------------------ */
@@ -144,50 +147,7 @@ HOT static void k_adam(int n, float *restrict p, float *restrict mo, float *rest
 	}
 }
 
-/* ---- a parallel for without a spinning pool ---------------------- */
-
-typedef void (*par_fn)(void *ctx, int t, int nt);
-typedef struct par_arg {
-	par_fn fn;
-	void *ctx;
-	int t, nt;
-} par_arg;
-
-static void *par_main(void *a)
-{
-	par_arg *p = a;
-	p->fn(p->ctx, p->t, p->nt);
-	return NULL;
-}
-
-/* Threads sleep in the kernel between sections, so they never compete with
- * OpenBLAS's own workers while the GEMM runs. */
-static void par_run(int nt, par_fn fn, void *ctx)
-{
-	if (nt <= 1) {
-		fn(ctx, 0, 1);
-		return;
-	}
-	pthread_t th[64];
-	par_arg args[64];
-	if (nt > 64)
-		nt = 64;
-	int started = 0;
-	for (int t = 1; t < nt; t++) {
-		args[t] = (par_arg){ fn, ctx, t, nt };
-		if (pthread_create(&th[t], NULL, par_main, &args[t]))
-			break;
-		started = t;
-	}
-	if (started < nt - 1) {
-		/* could not start them all: the caller's thread does the rest */
-		for (int t = started + 1; t < nt; t++)
-			fn(ctx, t, nt);
-	}
-	fn(ctx, 0, nt);
-	for (int t = 1; t <= started; t++)
-		pthread_join(th[t], NULL);
-}
+#define par_run sae_parallel
 
 static inline size_t chunk_lo(size_t n, int t, int nt)
 {
@@ -789,6 +749,7 @@ int train_run(sae *s, const train_source *src, const train_opts *o, train_report
 		if (step % o->report_every == 0 || step == steps) {
 			double t = now_s();
 			rep.step = step, rep.epoch = epoch, rep.lr = lr;
+			rep.phase = "training", rep.frac = (double)step / steps;
 			fill_report(&rep, &w, last_fired, m, rows_seen, o->dead_rows, t, t_start);
 			rep.final = 0;
 			w = (window){ 0 }, w.t0 = t, w.rows0 = rows_seen;
@@ -834,6 +795,7 @@ int train_run(sae *s, const train_source *src, const train_opts *o, train_report
 		rep.rows_per_s = t > t_start ? (double)done / (t - t_start) : 0;
 		rep.step = step;
 		rep.final = 1;
+		rep.phase = "training", rep.frac = 1.0;
 		s->nmse = rep.nmse, s->l0 = rep.l0, s->dead_frac = rep.dead_frac;
 		if (fn)
 			fn(ctx, &rep);
@@ -1013,4 +975,161 @@ fail:
 	sae_free(s);
 	st_close(f);
 	return -1;
+}
+
+/* ---- on a workspace --------------------------------------------------- */
+
+typedef struct ws_src {
+	const store *st;
+	const size_t *sel; /* selected store rows */
+} ws_src;
+
+static int ws_gather(void *ctx, const size_t *rows, size_t count, float *out, sf_err *e)
+{
+	ws_src *w = ctx;
+	size_t buf[256];
+	for (size_t done = 0; done < count;) {
+		size_t c = count - done < 256 ? count - done : 256;
+		for (size_t i = 0; i < c; i++)
+			buf[i] = w->sel[rows[done + i]];
+		if (store_gather_f32(w->st, buf, c, out + done * store_dim(w->st), e))
+			return -1;
+		done += c;
+	}
+	return 0;
+}
+
+static size_t select_rows(const store *st, const train_opts *o, size_t *sel)
+{
+	size_t n = store_nrows(st), k = 0;
+	const uint8_t *side = store_side(st), *flags = store_flags(st);
+	for (size_t r = 0; r < n; r++) {
+		int sm = side[r] == SIDE_PROMPT ? TRAIN_SIDE_PROMPT :
+		         side[r] == SIDE_CHOSEN ? TRAIN_SIDE_CHOSEN : TRAIN_SIDE_REJECTED;
+		if (!(o->sides & sm))
+			continue;
+		if (o->rows == TRAIN_ROWS_SENTENCE && !(flags[r] & ROW_SENT_END))
+			continue;
+		sel[k++] = r;
+	}
+	return k;
+}
+
+typedef struct enc_fwd {
+	train_report_fn fn;
+	void *ctx;
+	train_report rep;
+} enc_fwd;
+
+static int enc_progress(void *ctx, double frac, const char *phase)
+{
+	enc_fwd *f = ctx;
+	f->rep.phase = "encoding", f->rep.frac = frac, f->rep.final = 0;
+	(void)phase;
+	return f->fn ? f->fn(f->ctx, &f->rep) : 0;
+}
+
+int train_ws(struct ws *w, const train_opts *oin, int continue_sae, int resume,
+             train_report_fn fn, void *ctx, train_report *final, sf_err *e)
+{
+	const store *st = ws_store(w);
+	char dir[4096], ck[4200];
+	if (ws_readonly(w))
+		return sf_fail(e, "%s: read-only (%s); cannot train", ws_dir(w), ws_readonly_reason(w));
+	if (ws_file(w, "sae", dir, sizeof dir, e))
+		return -1;
+	snprintf(ck, sizeof ck, "%s/checkpoint.safetensors", dir);
+	train_opts o = *oin;
+	sae *s = NULL;
+	train_state *state = NULL;
+	size_t *sel = NULL;
+	int rc = -1;
+	if (resume) {
+		struct stat sb;
+		if (stat(ck, &sb))
+			return sf_fail(e, "%s: no checkpoint to resume (%s)", ws_dir(w), ck);
+		if (train_state_load(&state, &s, &o, ck, e))
+			return -1;
+		if (strcmp(s->data_fingerprint, ws_fingerprint(w))) {
+			sf_fail(e, "%s: checkpoint was made on other data", ck);
+			goto out;
+		}
+		o.threads = oin->threads;
+		o.encode_after = oin->encode_after;
+		if (o.threads <= 0)
+			o.threads = sae_threads();
+	}
+	sel = malloc((store_nrows(st) ? store_nrows(st) : 1) * sizeof(size_t));
+	if (!sel) {
+		sf_fail(e, "out of memory");
+		goto out;
+	}
+	size_t n = select_rows(st, &o, sel);
+	if (!n) {
+		sf_fail(e, "%s: no rows to train on (%s rows of the chosen sides)", store_path(st),
+		        o.rows == TRAIN_ROWS_SENTENCE ? "sentence-end" : "any");
+		goto out;
+	}
+	if (!resume) {
+		int d = store_dim(st);
+		if (continue_sae) {
+			if (sae_load_ws(&s, w, e))
+				goto out;
+			o.m = s->m, o.k = s->k, o.normalize = s->normalize, o.relu = s->relu;
+		}
+		train_opts_resolve(&o, d, n);
+		if (!continue_sae) {
+			if (o.k > o.m) {
+				sf_fail(e, "k %d exceeds the %d latents", o.k, o.m);
+				goto out;
+			}
+			if (sae_new(&s, d, o.m, o.k, e))
+				goto out;
+			sae_init(s, o.seed);
+			s->normalize = o.normalize;
+			s->relu = o.relu;
+		}
+		snprintf(s->data_fingerprint, sizeof s->data_fingerprint, "%s", ws_fingerprint(w));
+	}
+	ws_src src_ctx = { st, sel };
+	train_source src = { n, store_dim(st), ws_gather, &src_ctx };
+	train_state *out_state = NULL;
+	train_report rep;
+	rc = train_run(s, &src, &o, fn, ctx, state, &out_state, &rep, e);
+	if (rc == 1) {
+		sf_err e2;
+		if (mkdir(dir, 0777) && errno != EEXIST) {
+			rc = sf_fail_errno(e, "%s", dir);
+		} else if (train_state_save(out_state, s, &o, ck, &e2)) {
+			rc = sf_fail(e, "cancelled; checkpoint not saved: %s", e2.msg);
+		} else {
+			char msg[sizeof e->msg];
+			snprintf(msg, sizeof msg, "%s; checkpoint saved, continue with `safer train %s "
+			         "--resume`", e->msg, ws_dir(w));
+			snprintf(e->msg, sizeof e->msg, "%s", msg);
+		}
+		train_state_free(out_state);
+		goto out;
+	}
+	if (rc)
+		goto out;
+	free(s->train_json);
+	s->train_json = train_opts_json(&o);
+	if ((rc = sae_save(s, dir, e)))
+		goto out;
+	unlink(ck);
+	if (final)
+		*final = rep;
+	if (o.encode_after) {
+		enc_fwd f = { fn, ctx, rep };
+		sf_progress p = { enc_progress, &f };
+		rc = latents_build(w, s, 0, 1, &p, NULL, e);
+		if (rc)
+			sf_prefix(e, "SAE saved, but encoding failed (run `safer encode %s`)", ws_dir(w));
+	}
+out:
+	train_state_free(state);
+	sae_free(s);
+	free(sel);
+	return rc;
 }

@@ -78,6 +78,8 @@ typedef struct train_report {
 	double rows_per_s;
 	double elapsed_s;
 	int final;            /* 1 on the last report of a run */
+	const char *phase;    /* "training", or "encoding" (train_ws, after training) */
+	double frac;          /* 0..1 of the phase */
 } train_report;
 
 /* Return non-zero to stop at the next batch boundary. Called from the

@@ -1,6 +1,6 @@
 # sae: TopK SAE model, trainer, encoder, latents cache; train/load-sae/encode
 engine_libengine_a_SOURCES += engine/sae.c engine/sae.h engine/topk.c engine/topk.h \
-	engine/train.c engine/train.h
+	engine/train.c engine/train.h engine/latents.c engine/latents_file.h engine/encode.c
 tui_safer_SOURCES += tui/cmd_train.c tui/cmd_load_sae.c tui/cmd_encode.c
 
 check_PROGRAMS += tests/test_sae tests/test_topk
