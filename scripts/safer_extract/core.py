@@ -35,7 +35,6 @@ import re
 import numpy as np
 
 from . import stfile
-from .pairs import InputError
 
 SIDE_PROMPT, SIDE_CHOSEN, SIDE_REJECTED = 0, 1, 2
 FLAG_SENT_END = 1
