@@ -3,7 +3,7 @@ engine_libengine_a_SOURCES += engine/index.c engine/index.h engine/stats.c engin
 	engine/top.c engine/top.h engine/labels.c engine/labels.h engine/safety.c engine/safety.h \
 	engine/scores.c engine/scores.h engine/plan.c engine/plan.h engine/bteval.c engine/bteval.h \
 	engine/analysis_ws.c
-tui_safer_SOURCES += tui/cmd_stats.c tui/cmd_top.c tui/cmd_label.c tui/cmd_labels.c tui/cmd_score.c tui/cmd_plan.c tui/cmd_eval.c tui/cmd_export.c
+tui_safer_SOURCES += tui/analysis_cli.c tui/analysis_cli.h tui/cmd_stats.c tui/cmd_top.c tui/cmd_label.c tui/cmd_labels.c tui/cmd_score.c tui/cmd_plan.c tui/cmd_eval.c tui/cmd_export.c
 
 check_PROGRAMS += tests/test_analysis_golden
 TESTS += tests/test_analysis_golden
