@@ -17,3 +17,5 @@ tests_test_store_LDADD = $(ENGINE_LIBS)
 check_PROGRAMS += tests/test_workspace
 TESTS += tests/test_workspace
 tests_test_workspace_LDADD = $(ENGINE_LIBS)
+TESTS += tests/test_formats_cli.sh
+EXTRA_DIST += tests/test_formats_cli.sh

@@ -1,0 +1,96 @@
+#!/bin/sh
+# safer init / info: the happy path on every acts dtype, the table in TSV
+# and JSON, usage errors (exit 2), refusals (exit 1, one line).
+. "$srcdir/tests/lib.sh"
+B="$srcdir/tests/broken"
+
+for dt in good good_bf16 good_f32; do
+	"$SAFER" init "$TMPD/$dt" --pairs "$B/good.jsonl" --acts "$B/$dt.safetensors" >"$TMPD/out" 2>"$TMPD/err"
+	ok $? "init on $dt.safetensors"
+	grep -q "7 pairs, 63 rows, d 8" "$TMPD/out"
+	ok $? "init reports pairs, rows and d"
+	[ ! -s "$TMPD/err" ]
+	ok $? "init is quiet on stderr for a small file"
+done
+
+"$SAFER" info "$TMPD/good" >"$TMPD/info.tsv"
+ok $? "info exits 0"
+val() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$TMPD/info.tsv"; }
+[ "$(head -1 "$TMPD/info.tsv")" = "$(printf 'key\tvalue')" ]
+ok $? "TSV header line: key value"
+check() {
+	[ "$(val "$1")" = "$2" ]
+	ok $? "info $1 = $2 (got '$(val "$1")')"
+}
+check pairs 7
+check pairs.train 5
+check pairs.test 2
+check category.chat.train 2
+check category.chat.test 1
+check category.safety.train 2
+check category.safety.test 1
+check category..train 1
+check rows 63
+check rows.prompt 20
+check rows.chosen 21
+check rows.rejected 22
+check rows.sentence_end 21
+check d 8
+check dtype F16
+check model tiny-test-rm
+check layer 3
+check hook blocks.3.hook_resid_post
+check d_model 8
+check sae no
+check latents no
+check acts_file "$(cd "$B" && pwd -P)/good.safetensors"
+
+"$SAFER" info "$TMPD/good_bf16" | grep -q "^dtype	BF16$"
+ok $? "BF16 workspace says so"
+
+"$SAFER" info "$TMPD/good" --format json >"$TMPD/info.json"
+ok $? "info --format json exits 0"
+"$PYTHON3" - "$TMPD/info.json" <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+kv = {r["key"]: r["value"] for r in rows}
+assert kv["pairs"] == 7 and kv["d"] == 8 and kv["hook"] == "blocks.3.hook_resid_post", kv
+assert len(kv["fingerprint"]) == 16
+PY
+ok $? "JSON parses; numbers are numbers"
+
+mkdir -p "$TMPD/good/sae" && touch "$TMPD/good/sae/cfg.json" "$TMPD/good/latents.bin"
+"$SAFER" info "$TMPD/good" | grep -c -E "^(sae|latents)	yes$" | grep -qx 2
+ok $? "info sees an SAE and latents by name"
+
+# usage errors: exit 2, the problem first, then a hint (may be two lines)
+usage() {
+	pat=$1 name=$2
+	shift 3
+	err=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" -eq 2 ] && printf '%s\n' "$err" | head -1 | grep -Eq -- "$pat"
+	ok $? "$name (exit $rc)"
+}
+usage "--pairs" "init without --acts: usage error" -- "$SAFER" init "$TMPD/x" --pairs "$B/good.jsonl"
+usage "workspace" "init without a directory: usage error" -- "$SAFER" init --pairs "$B/good.jsonl" --acts "$B/good.safetensors"
+usage "unknown option" "init with an unknown option" -- "$SAFER" init "$TMPD/x" --pairs "$B/good.jsonl" --acts "$B/good.safetensors" --bogus
+usage "tsv or json" "info --format xml" -- "$SAFER" info "$TMPD/good" --format xml
+usage "workspace" "info without a directory" -- "$SAFER" info
+expect_fail 1 "already a workspace" "init over a workspace" -- "$SAFER" init "$TMPD/good" --pairs "$B/good.jsonl" --acts "$B/good.safetensors"
+mkdir "$TMPD/full" && touch "$TMPD/full/something"
+expect_fail 1 "full: directory is not empty" "init into a non-empty directory" -- "$SAFER" init "$TMPD/full" --pairs "$B/good.jsonl" --acts "$B/good.safetensors"
+expect_fail 1 "not a workspace" "info on a plain directory" -- "$SAFER" info "$TMPD/full"
+expect_fail 1 "nope: cannot open workspace" "info on a missing directory" -- "$SAFER" info "$TMPD/nope"
+"$SAFER" init --help | grep -q -- "--pairs"
+ok $? "init --help"
+"$SAFER" help info | grep -q "key value"
+ok $? "help info"
+
+# inputs changed after init: info refuses, naming the file
+cp "$B/good.jsonl" "$TMPD/p.jsonl"
+"$SAFER" init "$TMPD/ws2" --pairs "$TMPD/p.jsonl" --acts "$B/good.safetensors" >/dev/null
+echo '{"prompt":"p","chosen":"c","rejected":"r"}' >>"$TMPD/p.jsonl"
+expect_fail 1 "p.jsonl: changed since the workspace was made" "changed pairs file" -- "$SAFER" info "$TMPD/ws2"
+
+done_testing
