@@ -1,0 +1,58 @@
+/* Pairs JSONL reader (pairs_load). An accepted file gives records whose
+ * texts are NUL-terminated, of the stated length, valid UTF-8 (NUL bytes
+ * allowed: \u0000 is legal JSON), with a split of train or test and line
+ * numbers that increase; categories are listed once each. A rejected file
+ * gives one line of message. */
+#include <string.h>
+
+#include "engine/pairs.h"
+#include "tests/fuzz/fuzz.h"
+#include "widgets/textsafe.h"
+
+static void check_text(const char *s, size_t n)
+{
+	FUZZ_CHECK(s != NULL, "text present");
+	FUZZ_CHECK(s[n] == '\0', "text NUL-terminated at its length");
+	for (size_t i = 0; i < n;) {
+		long cp;
+		int used = textsafe_decode((const unsigned char *)s + i, n - i, &cp);
+		FUZZ_CHECK(cp >= 0, "text is valid UTF-8");
+		i += (size_t)used;
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char path[64];
+	int fd = fuzz_memfd(data, size, path, sizeof path);
+	if (fd < 0)
+		return 0;
+	pairs P;
+	sf_err e = {{0}};
+	if (pairs_load(&P, path, &e)) {
+		FUZZ_CHECK(e.msg[0] && !strchr(e.msg, '\n'), "one-line error message");
+		close(fd);
+		return 0;
+	}
+	size_t prev_line = 0;
+	for (size_t i = 0; i < P.n; i++) {
+		const pair_rec *r = &P.v[i];
+		check_text(r->prompt, r->prompt_len);
+		check_text(r->chosen, r->chosen_len);
+		check_text(r->rejected, r->rejected_len);
+		FUZZ_CHECK(r->split == SPLIT_TRAIN || r->split == SPLIT_TEST, "split is train or test");
+		FUZZ_CHECK(r->line > prev_line, "line numbers increase");
+		prev_line = r->line;
+		fuzz_strlen(r->id_json);
+		fuzz_strlen(r->category);
+	}
+	const char **names = NULL;
+	size_t nc = pairs_categories(&P, &names);
+	for (size_t i = 0; i < nc; i++)
+		for (size_t j = 0; j < i; j++)
+			FUZZ_CHECK(strcmp(names[i], names[j]) != 0, "categories distinct");
+	free(names);
+	pairs_free(&P);
+	close(fd);
+	return 0;
+}
