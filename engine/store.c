@@ -298,26 +298,59 @@ static int nonfinite(st_dtype dt, const unsigned char *b)
 	}
 }
 
+/* Fast test of a whole chunk: does any element have an all-ones exponent?
+ * Four F16/BF16 (or two F32) lanes per 64-bit word: with x the exponent
+ * bits of a lane, x + (lowest exponent bit) carries into the lane's top
+ * bit exactly when x is all ones, and never into the next lane. The
+ * element is located afterwards only when one exists. */
+static int any_nonfinite(st_dtype dt, const unsigned char *buf, size_t nbytes)
+{
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+	return 1; /* the lanes below assume little-endian words */
+#endif
+	uint64_t mask, low, top;
+	switch (dt) {
+	case ST_F16: mask = 0x7c007c007c007c00ull, low = 0x0400040004000400ull; break;
+	case ST_BF16: mask = 0x7f807f807f807f80ull, low = 0x0080008000800080ull; break;
+	default: mask = 0x7f8000007f800000ull, low = 0x0080000000800000ull; break;
+	}
+	top = dt == ST_F32 ? 0x8000000080000000ull : 0x8000800080008000ull;
+	const uint64_t *w = (const void *)buf; /* buf is malloc'd: aligned */
+	uint64_t hit = 0;
+	size_t nw = nbytes / 8;
+	for (size_t i = 0; i < nw; i++)
+		hit |= (w[i] & mask) + low;
+	if (hit & top)
+		return 1;
+	for (size_t i = nw * 8; i < nbytes; i += st_dtype_size(dt))
+		if (nonfinite(dt, buf + i))
+			return 1;
+	return 0;
+}
+
 static int scan_chunk(const store *s, const unsigned char *buf, size_t nbytes, size_t row0,
                       sf_err *e)
 {
+	if (!any_nonfinite(s->dt, buf, nbytes))
+		return 0;
 	size_t es = st_dtype_size(s->dt);
 	for (size_t i = 0; i < nbytes; i += es) {
 		if (!nonfinite(s->dt, buf + i))
 			continue;
 		size_t r = row0 + i / s->row_bytes;
 		size_t j = (i % s->row_bytes) / es;
-		float v = s->dt == ST_F16 ? half_to_f32((uint16_t)(buf[i] | buf[i + 1] << 8))
-		        : s->dt == ST_BF16 ? bf16_to_f32((uint16_t)(buf[i] | buf[i + 1] << 8))
-		                           : NAN;
-		if (s->dt == ST_F32) {
-			uint32_t u = (uint32_t)buf[i] | (uint32_t)buf[i + 1] << 8 |
-			             (uint32_t)buf[i + 2] << 16 | (uint32_t)buf[i + 3] << 24;
-			v = (u & 0x7fffffu) ? NAN : INFINITY;
-		}
+		/* NaN has a non-zero mantissa: any mantissa bit set in the element
+		 * (beyond the exponent) */
+		int nan;
+		if (s->dt == ST_F16)
+			nan = (buf[i] | (buf[i + 1] & 0x03)) != 0;
+		else if (s->dt == ST_BF16)
+			nan = (buf[i] & 0x7f) != 0;
+		else
+			nan = (buf[i] | buf[i + 1] | (buf[i + 2] & 0x7f)) != 0;
 		return sf_fail(e, "%s: row %zu (pair %d, %s, pos %d) holds %s at column %zu",
 		               store_path(s), r, s->pair[r], side_name(s->side[r]), s->pos[r],
-		               isnan(v) ? "NaN" : "an infinite value", j);
+		               nan ? "NaN" : "an infinite value", j);
 	}
 	return 0;
 }

@@ -19,3 +19,5 @@ TESTS += tests/test_workspace
 tests_test_workspace_LDADD = $(ENGINE_LIBS)
 TESTS += tests/test_formats_cli.sh
 EXTRA_DIST += tests/test_formats_cli.sh
+BENCHES += bench/open.sh
+EXTRA_DIST += bench/open.sh bench/make_open_data.py bench/measure.py bench/peer_open.py
