@@ -80,7 +80,8 @@ static int run_path(const char *path, int *count)
 		snprintf(names[n++], len, "%s/%s", path, de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n)
+		qsort(names, n, sizeof *names, cmp_str);
 	int r = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct stat s2;
