@@ -8,3 +8,7 @@ TESTS += tests/test_sae tests/test_topk
 tests_test_sae_LDADD = $(ENGINE_LIBS)
 tests_test_topk_LDADD = $(ENGINE_LIBS)
 EXTRA_DIST += tests/sae_ref.py tests/fixtures/sae
+
+check_PROGRAMS += tests/test_sae_recovery
+TESTS += tests/test_sae_recovery
+tests_test_sae_recovery_LDADD = $(ENGINE_LIBS)
