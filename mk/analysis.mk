@@ -9,3 +9,6 @@ check_PROGRAMS += tests/test_analysis_golden
 TESTS += tests/test_analysis_golden
 tests_test_analysis_golden_LDADD = $(ENGINE_LIBS)
 EXTRA_DIST += tests/analysis_ref.py tests/data/analysis_golden.txt
+
+TESTS += tests/test_analysis_cli.sh tests/test_analysis_sample.py
+dist_check_SCRIPTS += tests/test_analysis_cli.sh tests/test_analysis_sample.py
