@@ -300,6 +300,7 @@ typedef struct concept {
 	double rate;       /* background firing rate (0 for others) */
 	/* measured while writing the rows */
 	int64_t rows, strong_rows, sent_rows;
+	int64_t resp_sent_rows; /* sentence-end rows of chosen and rejected responses */
 	double sum_chosen, sum_rejected; /* on sentence-end rows of the written file */
 } concept;
 
@@ -1164,6 +1165,7 @@ static void record_code(act_ctx *A, size_t i, const code *z)
 		A->strong_sum += strong;
 		if (R->flags[i] & 1) {
 			c->sent_rows++;
+			c->resp_sent_rows += R->side[i] != SIDE_P;
 			if (R->side[i] == SIDE_C)
 				c->sum_chosen += z->val[k];
 			else if (R->side[i] == SIDE_R)
@@ -1342,6 +1344,7 @@ static int write_truth(const char *path, const gen_params *gp, const act_ctx *A,
 		json_object_set_new(o, "rows", json_integer(k->rows));
 		json_object_set_new(o, "strong_rows", json_integer(k->strong_rows));
 		json_object_set_new(o, "sentence_rows", json_integer(k->sent_rows));
+		json_object_set_new(o, "response_sentence_rows", json_integer(k->resp_sent_rows));
 		json_object_set_new(o, "sum_chosen_sentence", json_real(k->sum_chosen));
 		json_object_set_new(o, "sum_rejected_sentence", json_real(k->sum_rejected));
 		json_array_append_new(cs, o);
@@ -1375,8 +1378,9 @@ static int write_truth(const char *path, const gen_params *gp, const act_ctx *A,
 		"was planted to fire more on (chosen/rejected/none) before the mislabelled swaps. "
 		"rows: rows where the concept is planted with any magnitude; strong_rows: with at "
 		"least a quarter of its base magnitude; sentence_rows: sentence-end rows where it "
-		"is planted; sums are planted magnitudes on sentence-end rows of the file as "
-		"written (after swaps)."));
+		"is planted (response_sentence_rows: those of chosen and rejected responses); "
+		"sums are planted magnitudes on sentence-end rows of the file as written (after "
+		"swaps)."));
 	int rc = write_json_file(path, root, JSON_INDENT(1) | JSON_REAL_PRECISION(9), e);
 	json_decref(root);
 	return rc;
