@@ -5,10 +5,10 @@
 # Each harness tests/fuzz/fuzz_NAME.c also links with tests/fuzz/replay.c
 # into tests/fuzz/replay_NAME, which test_fuzz_regress.sh runs on the seed
 # corpus and on every crash ever found.
-FUZZ_HARNESSES = textsafe safetensors store pairs mpk plan sae
 check_PROGRAMS += tests/fuzz/replay_textsafe tests/fuzz/replay_safetensors \
 	tests/fuzz/replay_store tests/fuzz/replay_pairs tests/fuzz/replay_mpk \
-	tests/fuzz/replay_plan tests/fuzz/replay_sae
+	tests/fuzz/replay_plan tests/fuzz/replay_sae tests/fuzz/replay_labels_mpk \
+	tests/fuzz/replay_labels_json
 FUZZ_REPLAY_COMMON = tests/fuzz/replay.c tests/fuzz/fuzz.h
 FUZZ_REPLAY_LIBS = $(WIDGET_LIBS) $(ENGINE_LIBS)
 tests_fuzz_replay_textsafe_SOURCES = tests/fuzz/fuzz_textsafe.c $(FUZZ_REPLAY_COMMON)
@@ -25,6 +25,12 @@ tests_fuzz_replay_plan_SOURCES = tests/fuzz/fuzz_plan.c $(FUZZ_REPLAY_COMMON)
 tests_fuzz_replay_plan_LDADD = $(FUZZ_REPLAY_LIBS)
 tests_fuzz_replay_sae_SOURCES = tests/fuzz/fuzz_sae.c $(FUZZ_REPLAY_COMMON)
 tests_fuzz_replay_sae_LDADD = $(FUZZ_REPLAY_LIBS)
+tests_fuzz_replay_labels_mpk_SOURCES = tests/fuzz/fuzz_labels_mpk.c tests/fuzz/labels_common.h \
+	$(FUZZ_REPLAY_COMMON)
+tests_fuzz_replay_labels_mpk_LDADD = $(FUZZ_REPLAY_LIBS)
+tests_fuzz_replay_labels_json_SOURCES = tests/fuzz/fuzz_labels_json.c tests/fuzz/labels_common.h \
+	$(FUZZ_REPLAY_COMMON)
+tests_fuzz_replay_labels_json_LDADD = $(FUZZ_REPLAY_LIBS)
 
 TESTS += tests/test_fuzz_regress.sh
 EXTRA_DIST += tests/fuzz/corpus tests/fuzz/regress tests/fuzz/make_seeds.py \

@@ -175,6 +175,15 @@ def main():
                 st = open(p, "rb").read()
             if st is not None and len(st) <= 65536:
                 write("sae", "fixture_" + name, cfg + b"\0" + st)
+    # labels.msgpack (as labels_save writes it) and near misses
+    lab = [{"feature": 3, "name": "refusal", "safety": 5, "note": "", "updated": 1764277200},
+           {"feature": 9, "name": "caf\u00e9", "safety": 0, "note": "x" * 40, "updated": 0}]
+    write("labels_mpk", "labels", mp({"format": "safer-labels/1", "m": 4096, "labels": lab}))
+    write("labels_mpk", "empty", mp({"format": "safer-labels/1", "m": 4096, "labels": []}))
+    write("labels_mpk", "feature_too_big", mp({"format": "safer-labels/1", "m": 4096,
+                                               "labels": [dict(lab[0], feature=4096)]}))
+    write("labels_mpk", "unsorted", mp({"format": "safer-labels/1", "m": 4096,
+                                        "labels": [lab[1], lab[0], lab[0]]}))
     # msgpack: shapes like the workspace manifest and labels file, and the
     # edge cases of the format
     write("mpk", "labels", mp({"version": 1, "labels": [
