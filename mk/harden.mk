@@ -33,6 +33,11 @@ tests_fuzz_replay_labels_json_SOURCES = tests/fuzz/fuzz_labels_json.c tests/fuzz
 tests_fuzz_replay_labels_json_LDADD = $(FUZZ_REPLAY_LIBS)
 
 TESTS += tests/test_fuzz_regress.sh
+
+# Bounds and resource limits.
+check_PROGRAMS += tests/test_mpk_bounds
+tests_test_mpk_bounds_LDADD = $(ENGINE_LIBS)
+TESTS += tests/test_mpk_bounds
 EXTRA_DIST += tests/fuzz/corpus tests/fuzz/regress tests/fuzz/make_seeds.py \
 	tests/fuzz/safetensors.dict tests/fuzz/store.dict tests/fuzz/pairs.dict \
 	tests/fuzz/plan.dict tests/fuzz/labels_json.dict tests/fuzz/sae.dict \
