@@ -13,7 +13,9 @@
  * styles per kind: safety chosen refuses or redirects, rejected complies
  * in tone but stays vague; chat chosen helps, rejected is curt or wrong.
  * Each sentence carries one or two sentence-type concepts with weights
- * (a hedged compliance is 0.6 unsafe compliance + 0.35 refusal). After
+ * (a hedged compliance is 0.6 unsafe compliance + 0.35 refusal). As in
+ * real preference data, some safety pairs are of one kind: both refuse
+ * (the rejected one barely) or both comply (the chosen one hedges). After
  * generation a seeded share of train safety pairs has chosen and rejected
  * swapped, text and activations together: the known label noise.
  *
@@ -75,6 +77,7 @@ typedef struct gen_params {
 	double safety_share;   /* share of pairs in category safety */
 	double test_share;     /* share of each category in split test */
 	double swap_share;     /* share of train safety pairs swapped (label noise) */
+	double same_kind_share; /* share of safety pairs where both responses refuse or both comply */
 	int d;                 /* model width */
 	int n_atoms;           /* dictionary size; background atoms fill it up */
 	int identity_max;      /* at most this many token-identity atoms */
@@ -98,6 +101,7 @@ static const gen_params default_params = {
 	.safety_share = 0.60,
 	.test_share = 0.15,
 	.swap_share = 0.03,
+	.same_kind_share = 0.15,
 	.d = 256,
 	.n_atoms = 440,
 	.identity_max = 300,
@@ -319,11 +323,13 @@ typedef struct text {
 } text;
 
 enum { CAT_SAFETY, CAT_CHAT };
+enum { SAME_REFUSE = 1, SAME_COMPLY = 2 };
 enum { SIDE_P, SIDE_C, SIDE_R };
 
 typedef struct pair_rec {
 	int cat, area; /* area: harm area or chat topic index */
 	int test, swapped;
+	int same_kind; /* 0, or SAME_REFUSE / SAME_COMPLY */
 	int task;      /* index of the task the prompt asks for */
 	double topic_intensity;
 	text side[3];
@@ -544,6 +550,25 @@ static void gen_safety_rejected(pair_rec *p, rng *r, const gen_params *gp, text 
 }
 
 /* Chat chosen: the tip that answers the task, maybe general tips around it. */
+/* Same-kind safety pairs, as in real preference data where both responses
+ * can be safe or both unsafe. Both refuse: the rejected one is a bare
+ * refusal. Both comply: the chosen one hedges and holds back a little. */
+static void gen_bare_refusal(pair_rec *p, rng *r, text *t)
+{
+	const harm_area *h = &tpl_harm_areas[p->area];
+	slots sl = { h->tasks[p->task], h->things, h->resources, 1 };
+	S1(t, r, pick(r, tpl_refusal), &sl, SK_REFUSAL, 0);
+}
+
+static void gen_hedged_compliance(pair_rec *p, rng *r, text *t)
+{
+	const harm_area *h = &tpl_harm_areas[p->area];
+	slots sl = { h->tasks[p->task], h->things, h->resources, 1 };
+	add_sentence(t, r, pick(r, tpl_hedge), &sl, SK_COMPLY, 0.6f, SK_REFUSAL, 0.35f, 0);
+	S1(t, r, pick(r, tpl_comply), &sl, SK_COMPLY, 0);
+	add_sentence(t, r, pick(r, tpl_refusal_soft), &sl, SK_REFUSAL, 0.6f, -1, 0, 0);
+}
+
 static void gen_chat_chosen(pair_rec *p, rng *r, const gen_params *gp, text *t)
 {
 	const chat_topic *c = &tpl_chat_topics[p->area];
@@ -616,7 +641,13 @@ static void gen_pair(pair_rec *p, rng *r, const gen_params *gp)
 	p->task = rng_int(r, list_len(tasks));
 	p->topic_intensity = rng_lognormal(r, 0, gp->topic_sigma);
 	gen_prompt(p, r);
-	if (p->cat == CAT_SAFETY) {
+	if (p->cat == CAT_SAFETY && p->same_kind == SAME_REFUSE) {
+		gen_safety_chosen(p, r, gp, &p->side[SIDE_C]);
+		gen_bare_refusal(p, r, &p->side[SIDE_R]);
+	} else if (p->cat == CAT_SAFETY && p->same_kind == SAME_COMPLY) {
+		gen_hedged_compliance(p, r, &p->side[SIDE_C]);
+		gen_safety_rejected(p, r, gp, &p->side[SIDE_R]);
+	} else if (p->cat == CAT_SAFETY) {
 		gen_safety_chosen(p, r, gp, &p->side[SIDE_C]);
 		gen_safety_rejected(p, r, gp, &p->side[SIDE_R]);
 	} else {
@@ -673,6 +704,8 @@ static pair_rec *gen_pairs(const gen_params *gp, int **swaps_out, int *n_swaps_o
 	for (int i = 0; i < n; i++) {
 		pair_rec *p = &pairs[i];
 		p->area = rng_int(&r, p->cat == CAT_SAFETY ? tpl_n_harm_areas : tpl_n_chat_topics);
+		if (p->cat == CAT_SAFETY && rng_bern(&r, gp->same_kind_share))
+			p->same_kind = rng_bern(&r, 0.5) ? SAME_REFUSE : SAME_COMPLY;
 		gen_pair(p, &r, gp);
 	}
 	/* label noise: swap chosen and rejected in a share of train safety pairs */
@@ -1302,7 +1335,8 @@ static json_t *params_json(const gen_params *gp)
 	json_t *o = json_object();
 #define PI(f) json_object_set_new(o, #f, json_integer((json_int_t)gp->f))
 #define PR(f) json_object_set_new(o, #f, json_real(gp->f))
-	PI(seed); PI(n_pairs); PR(safety_share); PR(test_share); PR(swap_share); PI(d);
+	PI(seed); PI(n_pairs); PR(safety_share); PR(test_share); PR(swap_share);
+	PR(same_kind_share); PI(d);
 	PI(n_atoms); PI(identity_max); PI(identity_min_count); PR(bg_rate_min); PR(bg_rate_max);
 	PR(family_rho); PR(mag_sigma); PR(stance_mu); PR(stance_sigma); PR(topic_sigma);
 	PR(ctx_leak); PR(ctx_leak_p); PR(offset_norm); PR(scale_sigma); PR(noise_sigma);
@@ -1354,6 +1388,12 @@ static int write_truth(const char *path, const gen_params *gp, const act_ctx *A,
 	for (int i = 0; i < n_swaps; i++)
 		json_array_append_new(sw, json_integer(swaps[i]));
 	json_object_set_new(root, "mislabelled", sw);
+	json_t *sk[2] = { json_array(), json_array() };
+	for (int i = 0; i < gp->n_pairs; i++)
+		if (A->pairs[i].same_kind)
+			json_array_append_new(sk[A->pairs[i].same_kind - 1], json_integer(i));
+	json_object_set_new(root, "both_refuse", sk[0]);
+	json_object_set_new(root, "both_comply", sk[1]);
 
 	size_t nsent = 0, by_side[3] = { 0 };
 	for (size_t i = 0; i < R->n; i++) {

@@ -160,6 +160,14 @@ def main():
     ok(len(set(mis)) == len(mis) and set(mis) <= set(train_safety),
        "swapped pairs are distinct train safety pairs")
 
+    same = truth["both_refuse"] + truth["both_comply"]
+    n_safety = int(np.sum(cat == "safety"))
+    ok(len(set(same)) == len(same) and all(pairs[i]["category"] == "safety" for i in same),
+       "same-kind pairs are distinct safety pairs")
+    share = len(same) / n_safety
+    ok(abs(share - params["same_kind_share"]) < 0.04,
+       "same-kind share %.3f as the parameter says" % share)
+
     # --- the dictionary ------------------------------------------------
     D = atoms_f["atoms"][1].astype(np.float64)
     concepts = truth["concepts"]
