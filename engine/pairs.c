@@ -96,6 +96,7 @@ static int parse_fields(json_t *o, pair_rec *r, const char *path, size_t line, s
 static int parse_line(const char *s, size_t n, pair_rec *r, const char *path, size_t line,
                       sf_err *e)
 {
+	memset(r, 0, sizeof *r);
 	json_error_t je;
 	json_t *o = json_loadb(s, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 	if (!o) {
@@ -105,7 +106,6 @@ static int parse_line(const char *s, size_t n, pair_rec *r, const char *path, si
 		return sf_fail(e, "%s:%zu: invalid JSON: %s (column %d)", path, line, je.text,
 		               je.column);
 	}
-	memset(r, 0, sizeof *r);
 	r->line = line;
 	r->record = o;
 	if (!json_is_object(o))
