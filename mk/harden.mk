@@ -38,6 +38,12 @@ TESTS += tests/test_fuzz_regress.sh
 check_PROGRAMS += tests/test_mpk_bounds
 tests_test_mpk_bounds_LDADD = $(ENGINE_LIBS)
 TESTS += tests/test_mpk_bounds
+
+# Crash safety: SIGKILL while saving labels; damaged caches.
+check_PROGRAMS += tests/kill_labels_driver
+tests_kill_labels_driver_LDADD = $(ENGINE_LIBS)
+TESTS += tests/test_kill_labels.sh
+EXTRA_DIST += tests/test_kill_labels.sh tests/harden_fixture.py
 EXTRA_DIST += tests/fuzz/corpus tests/fuzz/regress tests/fuzz/make_seeds.py \
 	tests/fuzz/safetensors.dict tests/fuzz/store.dict tests/fuzz/pairs.dict \
 	tests/fuzz/plan.dict tests/fuzz/labels_json.dict tests/fuzz/sae.dict \

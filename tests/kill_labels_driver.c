@@ -1,0 +1,98 @@
+/* Saves labels in a loop, for tests/test_kill_labels.sh to SIGKILL at
+ * random moments.
+ *
+ *   kill_labels_driver save WS M     open WS for writing, load its labels
+ *                                    (SAE width M), then for i = number of
+ *                                    labels, i+1, ...: label feature i
+ *                                    "label i" and print "saved i+1" once
+ *                                    labels_set has returned. Runs until
+ *                                    killed or feature M-1 is labelled.
+ *   kill_labels_driver check WS M N  the workspace opens, its labels load,
+ *                                    and features 0..N-1 hold exactly
+ *                                    "label i" (rating i % 5 + 1); features
+ *                                    >= N may exist (a save that completed
+ *                                    after the last "saved" line made it
+ *                                    out) but only as a prefix: 0..n-1.
+ *                                    Exit 0 when all holds, else 1 with the
+ *                                    reason on stderr. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/labels.h"
+#include "engine/workspace.h"
+
+static int fail(const char *what, const char *msg)
+{
+	fprintf(stderr, "kill_labels_driver: %s: %s\n", what, msg);
+	return 1;
+}
+
+static int do_save(ws *w, int m)
+{
+	sf_err e;
+	sf_labels L;
+	if (ws_readonly(w))
+		return fail("read-only", ws_readonly_reason(w));
+	if (labels_load(&L, w, m, &e))
+		return fail("load", e.msg);
+	printf("loaded %zu\n", L.n);
+	fflush(stdout);
+	for (int i = (int)L.n; i < m; i++) {
+		char name[64], note[64];
+		snprintf(name, sizeof name, "label %d", i);
+		snprintf(note, sizeof note, "note %d", i);
+		if (labels_set(&L, i, name, i % 5 + 1, note, &e)) {
+			labels_free(&L);
+			return fail("save", e.msg);
+		}
+		printf("saved %d\n", i + 1);
+		fflush(stdout);
+	}
+	labels_free(&L);
+	return 0;
+}
+
+static int do_check(ws *w, int m, int n)
+{
+	sf_err e;
+	sf_labels L;
+	if (labels_load(&L, w, m, &e))
+		return fail("load", e.msg);
+	int rc = 0;
+	char msg[160];
+	if (L.n < (size_t)n) {
+		snprintf(msg, sizeof msg, "%zu labels, but %d saves completed", L.n, n);
+		rc = fail("lost", msg);
+	}
+	for (size_t i = 0; !rc && i < L.n; i++) {
+		char want[64];
+		snprintf(want, sizeof want, "label %zu", i);
+		const sf_label *l = &L.v[i];
+		if (l->feature != (int)i || strcmp(l->name, want) || l->safety != (int)(i % 5 + 1)) {
+			snprintf(msg, sizeof msg, "entry %zu: feature %d \"%s\" safety %d", i,
+			         l->feature, l->name, l->safety);
+			rc = fail("wrong", msg);
+		}
+	}
+	labels_free(&L);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 4 || (strcmp(argv[1], "save") && strcmp(argv[1], "check")) ||
+	    (!strcmp(argv[1], "check") && argc < 5)) {
+		fprintf(stderr, "usage: kill_labels_driver save WS M | check WS M N\n");
+		return 2;
+	}
+	int m = atoi(argv[3]);
+	int check = !strcmp(argv[1], "check");
+	sf_err e;
+	ws *w;
+	if (ws_open(&w, argv[2], check ? WS_READONLY : 0, &e))
+		return fail("open", e.msg);
+	int rc = check ? do_check(w, m, atoi(argv[4])) : do_save(w, m);
+	ws_close(w);
+	return rc;
+}
