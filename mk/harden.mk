@@ -44,6 +44,10 @@ check_PROGRAMS += tests/kill_labels_driver
 tests_kill_labels_driver_LDADD = $(ENGINE_LIBS)
 TESTS += tests/test_kill_labels.sh
 EXTRA_DIST += tests/test_kill_labels.sh tests/harden_fixture.py
+
+# One writer per workspace (the driver's "hold" mode holds the lock).
+TESTS += tests/test_lock.sh
+EXTRA_DIST += tests/test_lock.sh
 EXTRA_DIST += tests/fuzz/corpus tests/fuzz/regress tests/fuzz/make_seeds.py \
 	tests/fuzz/safetensors.dict tests/fuzz/store.dict tests/fuzz/pairs.dict \
 	tests/fuzz/plan.dict tests/fuzz/labels_json.dict tests/fuzz/sae.dict \

@@ -14,10 +14,15 @@
  *                                    after the last "saved" line made it
  *                                    out) but only as a prefix: 0..n-1.
  *                                    Exit 0 when all holds, else 1 with the
- *                                    reason on stderr. */
+ *                                    reason on stderr.
+ *   kill_labels_driver hold WS       open WS for writing, print "held" or
+ *                                    "read-only: REASON", then wait until
+ *                                    killed (tests/test_lock.sh). */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/labels.h"
 #include "engine/workspace.h"
@@ -79,11 +84,28 @@ static int do_check(ws *w, int m, int n)
 	return rc;
 }
 
+static int do_hold(const char *dir)
+{
+	sf_err e;
+	ws *w;
+	if (ws_open(&w, dir, 0, &e))
+		return fail("open", e.msg);
+	if (ws_readonly(w))
+		printf("read-only: %s\n", ws_readonly_reason(w));
+	else
+		printf("held\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "hold"))
+		return do_hold(argv[2]);
 	if (argc < 4 || (strcmp(argv[1], "save") && strcmp(argv[1], "check")) ||
 	    (!strcmp(argv[1], "check") && argc < 5)) {
-		fprintf(stderr, "usage: kill_labels_driver save WS M | check WS M N\n");
+		fprintf(stderr, "usage: kill_labels_driver save WS M | check WS M N | hold WS\n");
 		return 2;
 	}
 	int m = atoi(argv[3]);
