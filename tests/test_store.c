@@ -236,6 +236,69 @@ static void test_nan_rows(void)
 	store_close(s);
 }
 
+/* The word-parallel scan at init: every dtype, the bad value in the last
+ * element (an odd element count leaves a tail shorter than a word), NaN
+ * told from inf. */
+static void scan_case(st_dtype dt, size_t d, size_t bad_row, size_t bad_col, uint32_t bits,
+                      const char *want)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/scan.safetensors", dir);
+	size_t n = 3, es = dt == ST_F32 ? 4 : 2;
+	unsigned char *acts = calloc(n * d, es);
+	memcpy(acts + (bad_row * d + bad_col) * es, &bits, es); /* little-endian host */
+	int32_t pair[3] = {0, 0, 0}, pos[3] = {0, 1, 2};
+	uint8_t side[3] = {1, 1, 1}, flags[3] = {0}, tb[1] = {'x'};
+	int64_t off[4] = {0, 0, 0, 1};
+	st_tensor_in in[] = {
+		{"acts", dt, 2, {(int64_t)n, (int64_t)d}, acts}, {"pair", ST_I32, 1, {3}, pair},
+		{"side", ST_U8, 1, {3}, side},   {"pos", ST_I32, 1, {3}, pos},
+		{"flags", ST_U8, 1, {3}, flags}, {"tok_off", ST_I64, 1, {4}, off},
+		{"tok_bytes", ST_U8, 1, {1}, tb},
+	};
+	sf_err e = {{0}};
+	store *s = NULL;
+	char at[64];
+	snprintf(at, sizeof at, "row %zu ", bad_row);
+	int rc = st_write(path, in, 7, NULL, &e) || store_open(&s, path, 1, &e);
+	rc = rc ? -2 : store_check_finite(s, NULL, &e);
+	ok(rc == -1 && strstr(e.msg, at) && strstr(e.msg, want), "%s d=%zu: %s", st_dtype_name(dt),
+	   d, e.msg);
+	store_close(s);
+	free(acts);
+	unlink(path);
+}
+
+static void test_scan(void)
+{
+	scan_case(ST_F16, 5, 2, 4, 0x7c00, "infinite");     /* last element, in the tail */
+	scan_case(ST_F16, 5, 1, 0, 0xfe00, "NaN");
+	scan_case(ST_F16, 8, 0, 7, 0x7c01, "NaN");          /* signalling NaN */
+	scan_case(ST_BF16, 3, 2, 2, 0xff80, "infinite");
+	scan_case(ST_BF16, 4, 1, 1, 0x7fc1, "NaN");
+	scan_case(ST_F32, 3, 2, 2, 0x7f800001u, "NaN");
+	scan_case(ST_F32, 2, 0, 1, 0xff800000u, "infinite");
+	/* the largest finite values are not flagged */
+	char path[600];
+	snprintf(path, sizeof path, "%s/scan.safetensors", dir);
+	uint16_t big[3] = {0x7bff, 0xfbff, 0x7bff};
+	int32_t pair[3] = {0, 0, 0}, pos[3] = {0, 1, 2};
+	uint8_t side[3] = {1, 1, 1}, flags[3] = {0}, tb[1] = {'x'};
+	int64_t off[4] = {0, 0, 0, 1};
+	st_tensor_in in[] = {
+		{"acts", ST_F16, 2, {3, 1}, big}, {"pair", ST_I32, 1, {3}, pair},
+		{"side", ST_U8, 1, {3}, side},    {"pos", ST_I32, 1, {3}, pos},
+		{"flags", ST_U8, 1, {3}, flags},  {"tok_off", ST_I64, 1, {4}, off},
+		{"tok_bytes", ST_U8, 1, {1}, tb},
+	};
+	sf_err e = {{0}};
+	store *s = NULL;
+	ok(st_write(path, in, 7, NULL, &e) == 0 && store_open(&s, path, 1, &e) == 0 &&
+	   store_check_finite(s, NULL, &e) == 0, "+-65504 (max half) pass the scan");
+	store_close(s);
+	unlink(path);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "/tmp/safer-store-XXXXXX");
@@ -248,6 +311,7 @@ int main(void)
 	test_index();
 	test_misaligned();
 	test_nan_rows();
+	test_scan();
 	rmdir(dir);
 	return done_testing();
 }
