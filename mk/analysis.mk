@@ -12,3 +12,9 @@ EXTRA_DIST += tests/analysis_ref.py tests/data/analysis_golden.txt
 
 TESTS += tests/test_analysis_cli.sh tests/test_analysis_sample.py
 dist_check_SCRIPTS += tests/test_analysis_cli.sh tests/test_analysis_sample.py
+
+noinst_PROGRAMS += bench/bench_analysis
+bench_bench_analysis_SOURCES = bench/bench_analysis.c
+bench_bench_analysis_LDADD = $(ENGINE_LIBS)
+BENCHES += bench/analysis.sh
+EXTRA_DIST += bench/analysis.sh

@@ -137,6 +137,8 @@ def main():
              "possible precision %.3f)" % (ratio, len(dropped), tp, len(wrong), prec, rec,
                                            min(1, len(wrong) / max(len(dropped), 1))))
         ok(rec >= 0.8, "denoise %s catches most mislabelled pairs (recall %.2f)" % (ratio, rec))
+        best = min(1, len(wrong) / max(len(dropped), 1))
+        ok(prec >= 0.8 * best, "denoise %s precision is near the best its size allows" % ratio)
         ok(all(json.loads(l)["fallback"] is False for l in open(out)),
            "the plan was made from rated features")
 
@@ -153,7 +155,7 @@ def main():
     drop_plan, drop_rand = s_none - s_plan, s_none - s_rand
     diag("safety drop: plan %.4f, random %.4f; chat change %.4f" % (drop_plan, drop_rand,
                                                                     c_plan - c_none))
-    ok(drop_plan >= 0.03, "poison 5%% lowers safety accuracy (by %.3f)" % drop_plan)
+    ok(drop_plan >= 0.05, "poison 5%% lowers safety accuracy (by %.3f)" % drop_plan)
     ok(drop_plan >= 3 * max(drop_rand, 0.01), "targeted poison hurts safety far more than random")
     ok(abs(c_plan - c_none) <= 0.03, "chat accuracy stays within 3 points")
 
