@@ -23,8 +23,8 @@
 void bt_opts_default(sf_bt_opts *o)
 {
 	o->l2 = 1e-3;
-	o->max_iter = 200;
-	o->tol = 1e-5;
+	o->max_iter = 100;
+	o->tol = 1e-4;
 	o->random_seeds = 5;
 	o->seed = 1;
 }
@@ -243,7 +243,7 @@ static void head_accept(head *h, int d, const sf_bt_opts *o)
 	h->iter++;
 	double gn = sqrt(dot(h->g, h->g, d));
 	if (gn <= o->tol * h->g0 || h->iter >= o->max_iter ||
-	    fold - h->f <= 1e-12 * fmax(1.0, fabs(h->f))) {
+	    fold - h->f <= o->tol * 1e-3 * fmax(1.0, fabs(h->f))) {
 		h->done = 1;
 		return;
 	}

@@ -45,8 +45,9 @@ void bt_pool_free(sf_pooled *pp);
 
 typedef struct sf_bt_opts {
 	double l2;        /* 1e-3 (on features scaled to unit mean square) */
-	int max_iter;     /* 200 L-BFGS iterations */
-	double tol;       /* 1e-6 on the gradient norm relative to its start */
+	int max_iter;     /* 100 L-BFGS iterations */
+	double tol;       /* 1e-4: stop when |g| <= tol |g0|, or the loss moves
+	                   * by less than tol * 1e-3 (relative) in an iteration */
 	int random_seeds; /* 5 random edits averaged */
 	uint64_t seed;    /* 1 */
 } sf_bt_opts;

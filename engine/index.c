@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "engine/atomic.h"
+#include "engine/sae.h"
 
 #define IDX_MAGIC "SFIDX001"
 #define IDX_HEADER 64
@@ -128,6 +129,24 @@ static void sort_u64(uint64_t *a, size_t n)
 	qsort_u64(a, n, depth);
 }
 
+typedef struct sort_job {
+	const uint64_t *off;
+	sf_ientry *ent;
+	size_t b0, b1; /* lists [b0, b1) */
+} sort_job;
+
+/* Thread t of nt sorts the lists whose entries start in its share. */
+static void sort_lists(void *ctx, int t, int nt)
+{
+	const sort_job *j = ctx;
+	uint64_t lo = j->off[j->b0], span = j->off[j->b1] - lo;
+	uint64_t from = lo + span * (uint64_t)t / (uint64_t)nt;
+	uint64_t to = lo + span * (uint64_t)(t + 1) / (uint64_t)nt;
+	for (size_t b = j->b0; b < j->b1; b++)
+		if (j->off[b] >= from && j->off[b] < to)
+			sort_u64(j->ent + j->off[b], (size_t)(j->off[b + 1] - j->off[b]));
+}
+
 static sf_index *index_alloc(void)
 {
 	sf_index *ix = calloc(1, sizeof *ix);
@@ -219,14 +238,15 @@ int index_build(sf_index **out, const uint32_t *idx, const float *val,
 		}
 	}
 	free(pos);
-	/* sort each list: by activation descending, then row */
-	for (size_t b = 0; b < L; b++) {
-		if (b % 4096 == 0 &&
-		    sf_progress_report(p, 0.5 + 0.5 * (double)b / (double)L, "sorting index")) {
+	/* sort each list: by activation descending, then row; the lists are
+	 * independent, so threads take contiguous runs of them in slices */
+	for (size_t b0 = 0; b0 < L; b0 += 4096) {
+		if (sf_progress_report(p, 0.5 + 0.5 * (double)b0 / (double)L, "sorting index")) {
 			index_close(ix);
 			return sf_fail(e, "cancelled");
 		}
-		sort_u64(pv->ent + pv->off[b], (size_t)(pv->off[b + 1] - pv->off[b]));
+		sort_job job = { pv->off, pv->ent, b0, b0 + 4096 < L ? b0 + 4096 : L };
+		sae_parallel(sae_threads(), sort_lists, &job);
 	}
 	ix->n_entries = E;
 	ix->off = pv->off;
