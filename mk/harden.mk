@@ -45,6 +45,11 @@ tests_kill_labels_driver_LDADD = $(ENGINE_LIBS)
 TESTS += tests/test_kill_labels.sh
 EXTRA_DIST += tests/test_kill_labels.sh tests/harden_fixture.py
 
+# Nothing from a dataset drives the terminal (CLI paths, on a pty).
+TESTS += tests/test_terminal_safety.sh
+EXTRA_DIST += tests/test_terminal_safety.sh tests/test_terminal_safety_open.sh \
+	tests/term_check.py
+
 # One writer per workspace (the driver's "hold" mode holds the lock).
 TESTS += tests/test_lock.sh
 EXTRA_DIST += tests/test_lock.sh

@@ -11,12 +11,26 @@
 
 #include "widgets/textsafe.h"
 
+/* Messages quote file names, tensor names, JSON tokens: text from outside.
+ * Print it through textsafe so that it cannot drive the terminal. */
+static __attribute__((format(printf, 1, 0))) void put_safe(const char *fmt, va_list ap)
+{
+	char buf[2048];
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	if (n < 0)
+		return;
+	size_t len = (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
+	char *safe = textsafe_dup(buf, len, 0);
+	fputs(safe ? safe : "(message lost: out of memory)", stderr);
+	free(safe);
+}
+
 int cli_fail(const char *fmt, ...)
 {
 	va_list ap;
 	fputs("safer: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_safe(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return EXIT_FAIL;
@@ -27,7 +41,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_list ap;
 	fprintf(stderr, "safer %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_safe(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\n(see 'safer %s --help')\n", cmd);
 	return EXIT_USAGE;
@@ -229,7 +243,13 @@ void tout_row_end(tout *t)
 		if (t->tty)
 			flags |= JSON_ENSURE_ASCII;
 		char *s = json_dumps(t->obj, flags);
-		fprintf(t->f, "%s\n%s", t->rows ? "," : "", s ? s : "{}");
+		fputs(t->rows ? ",\n" : "\n", t->f);
+		/* ENSURE_ASCII leaves DEL raw; on a terminal escape it too */
+		for (const char *p = s ? s : "{}"; *p; p++)
+			if (*p == 0x7f && t->tty)
+				fputs("\\u007f", t->f);
+			else
+				fputc(*p, t->f);
 		free(s);
 		json_decref(t->obj);
 		t->obj = NULL;
