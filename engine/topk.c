@@ -1,6 +1,11 @@
 /* Top-k by a bounded min-heap (see topk.h). Shapes: m values, k kept. */
 #include "engine/topk.h"
 
+#include <math.h>
+#include <string.h>
+
+#include "engine/hot.h"
+
 /* a ranks above b: larger value, or equal value and lower index */
 static inline int above(float va, uint32_t ia, float vb, uint32_t ib)
 {
@@ -52,12 +57,211 @@ static void heap_sort_desc(float *hv, uint32_t *hi, int n)
 	}
 }
 
+/* The scan for the common case (bias, no mask): blocks of 16 are first
+ * counted against the threshold with a vectorised compare, and only blocks
+ * holding a candidate are walked one by one. thr = max(heap root, floor). */
+HOT static void scan_bias(const float *v, const float *bias, int j, int m, int k, uint32_t *idx,
+                          float *val, float floor)
+{
+	float thr = val[0] > floor ? val[0] : floor;
+	for (; j + 16 <= m; j += 16) {
+		float t[16];
+		int cnt = 0;
+		for (int i = 0; i < 16; i++) {
+			t[i] = v[j + i] + bias[j + i];
+			cnt += t[i] > thr;
+		}
+		if (!cnt)
+			continue;
+		for (int i = 0; i < 16; i++) {
+			if (t[i] > thr) {
+				val[0] = t[i], idx[0] = (uint32_t)(j + i);
+				sift_down(val, idx, k, 0);
+				thr = val[0] > floor ? val[0] : floor;
+			}
+		}
+	}
+	for (; j < m; j++) {
+		float x = v[j] + bias[j];
+		if (x > thr) {
+			val[0] = x, idx[0] = (uint32_t)j;
+			sift_down(val, idx, k, 0);
+			thr = val[0] > floor ? val[0] : floor;
+		}
+	}
+}
+
+#define TOPK_MAXBLK 4096
+#define TOPK_MAXCAND 4096
+
+/* Maxima of nb blocks of C values (C a multiple of 16); the last block may
+ * be short. */
+HOT static void block_max(const float *v, const float *bias, int m, int C, float *mx)
+{
+	int nb = (m + C - 1) / C;
+	for (int b = 0; b < nb; b++) {
+		int j0 = b * C, j1 = j0 + C < m ? j0 + C : m;
+		float acc[16];
+		for (int i = 0; i < 16; i++)
+			acc[i] = -INFINITY;
+		int j = j0;
+		for (; j + 16 <= j1; j += 16)
+			for (int i = 0; i < 16; i++) {
+				float x = v[j + i] + bias[j + i];
+				acc[i] = x > acc[i] ? x : acc[i];
+			}
+		float r = -INFINITY;
+		for (; j < j1; j++) {
+			float x = v[j] + bias[j];
+			r = x > r ? x : r;
+		}
+		for (int i = 0; i < 16; i++)
+			r = acc[i] > r ? acc[i] : r;
+		mx[b] = r;
+	}
+}
+
+/* Values >= floor into (cv, ci), in index order; returns their count, or
+ * -1 when more than cap. */
+HOT static int gather_cand(const float *v, const float *bias, int m, float floor, float *cv,
+                           uint32_t *ci, int cap)
+{
+	int n = 0, j = 0;
+	for (; j + 16 <= m; j += 16) {
+		float t[16];
+		int cnt = 0;
+		for (int i = 0; i < 16; i++) {
+			t[i] = v[j + i] + bias[j + i];
+			cnt += t[i] >= floor;
+		}
+		if (!cnt)
+			continue;
+		if (n + 16 > cap)
+			return -1;
+		/* branch-free compaction: always write, advance when kept */
+		for (int i = 0; i < 16; i++) {
+			cv[n] = t[i], ci[n] = (uint32_t)(j + i);
+			n += t[i] >= floor;
+		}
+	}
+	for (; j < m; j++) {
+		float x = v[j] + bias[j];
+		if (x >= floor) {
+			if (n >= cap)
+				return -1;
+			cv[n] = x, ci[n] = (uint32_t)j, n++;
+		}
+	}
+	return n;
+}
+
+static inline void swap2(float *v, uint32_t *ix, int a, int b)
+{
+	float tv = v[a];
+	uint32_t ti = ix[a];
+	v[a] = v[b], ix[a] = ix[b];
+	v[b] = tv, ix[b] = ti;
+}
+
+/* Quickselect: afterwards (v, ix)[0..k) are the k highest ranked of the n
+ * (value, index) pairs, in no particular order. Partitions are branch-free
+ * (every element is swapped, the write position advances by the compare). */
+static void select_k(float *v, uint32_t *ix, int n, int k)
+{
+	int lo = 0, hi = n;
+	while (hi - lo > 1 && lo < k) {
+		int mid = lo + (hi - lo) / 2, a = lo, c = hi - 1, p;
+		/* median of three */
+		if (above(v[a], ix[a], v[mid], ix[mid]))
+			p = above(v[mid], ix[mid], v[c], ix[c]) ? mid :
+			    above(v[a], ix[a], v[c], ix[c]) ? c : a;
+		else
+			p = above(v[a], ix[a], v[c], ix[c]) ? a :
+			    above(v[mid], ix[mid], v[c], ix[c]) ? c : mid;
+		swap2(v, ix, p, hi - 1);
+		float pv = v[hi - 1];
+		uint32_t pi = ix[hi - 1];
+		int w = lo;
+		for (int i = lo; i < hi - 1; i++) {
+			int up = (v[i] > pv) | ((v[i] == pv) & (ix[i] < pi));
+			swap2(v, ix, i, w);
+			w += up;
+		}
+		swap2(v, ix, w, hi - 1); /* the pivot lands at w */
+		if (w == k || w + 1 == k)
+			return;
+		if (w > k)
+			hi = w;
+		else
+			lo = w + 1;
+	}
+}
+
+/* Two passes: the k-th largest of the block maxima is a value with at
+ * least k values >= it, so it bounds the answer from below; the second
+ * pass keeps only values at or above it (about k of them), and a
+ * quickselect picks the k. No heap: its updates mispredict. Returns -1
+ * when too many values tie at the bound (the caller falls back). */
+static int topk_two_pass(const float *v, const float *bias, int m, int k, uint32_t *idx,
+                         float *val)
+{
+	float mx[TOPK_MAXBLK], cv[TOPK_MAXCAND];
+	uint32_t bi[TOPK_MAXBLK], ci[TOPK_MAXCAND];
+	int C = 16;
+	while ((m + C - 1) / C > TOPK_MAXBLK)
+		C += 16;
+	int nb = (m + C - 1) / C;
+	block_max(v, bias, m, C, mx);
+	for (int b = 0; b < nb; b++)
+		bi[b] = (uint32_t)b;
+	select_k(mx, bi, nb, k);
+	float floor = mx[0];
+	for (int i = 1; i < k; i++)
+		floor = mx[i] < floor ? mx[i] : floor;
+	int n = gather_cand(v, bias, m, floor, cv, ci, TOPK_MAXCAND);
+	if (n < k)
+		return -1;
+	select_k(cv, ci, n, k);
+	memcpy(val, cv, k * sizeof(float));
+	memcpy(idx, ci, k * sizeof(uint32_t));
+	return 0;
+}
+
+/* insertion sort, largest first (k is small) */
+static void sort_desc(float *v, uint32_t *ix, int n)
+{
+	for (int i = 1; i < n; i++) {
+		float tv = v[i];
+		uint32_t ti = ix[i];
+		int j = i - 1;
+		while (j >= 0 && above(tv, ti, v[j], ix[j])) {
+			v[j + 1] = v[j], ix[j + 1] = ix[j];
+			j--;
+		}
+		v[j + 1] = tv, ix[j + 1] = ti;
+	}
+}
+
+int topk_select_unsorted(const float *v, const float *bias, int m, int k, uint32_t *idx,
+                         float *val)
+{
+	if (k > 0 && bias && m >= 64 * k && k <= TOPK_MAXBLK / 4 &&
+	    topk_two_pass(v, bias, m, k, idx, val) == 0)
+		return k;
+	return topk_select(v, bias, NULL, m, k, idx, val);
+}
+
 int topk_select(const float *v, const float *bias, const uint8_t *mask, int m, int k,
                 uint32_t *idx, float *val)
 {
 	int n = 0, j = 0;
 	if (k <= 0)
 		return 0;
+	if (!mask && bias && m >= 64 * k && k <= TOPK_MAXBLK / 4 &&
+	    topk_two_pass(v, bias, m, k, idx, val) == 0) {
+		sort_desc(val, idx, k);
+		return k;
+	}
 	/* fill the heap with the first k allowed values */
 	for (; j < m && n < k; j++) {
 		if (mask && !mask[j])
@@ -72,14 +276,7 @@ int topk_select(const float *v, const float *bias, const uint8_t *mask, int m, i
 		 * root, so a strict compare against the threshold suffices */
 		float thr = val[0];
 		if (!mask && bias) {
-			for (; j < m; j++) {
-				float x = v[j] + bias[j];
-				if (x > thr) {
-					val[0] = x, idx[0] = (uint32_t)j;
-					sift_down(val, idx, k, 0);
-					thr = val[0];
-				}
-			}
+			scan_bias(v, bias, j, m, k, idx, val, -INFINITY);
 		} else {
 			for (; j < m; j++) {
 				if (mask && !mask[j])

@@ -14,4 +14,9 @@
 int topk_select(const float *v, const float *bias, const uint8_t *mask, int m, int k,
                 uint32_t *idx, float *val);
 
+/* The same set (with bias, no mask) in no particular order: cheaper, for
+ * training where order does not matter. */
+int topk_select_unsorted(const float *v, const float *bias, int m, int k, uint32_t *idx,
+                         float *val);
+
 #endif

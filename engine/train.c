@@ -33,16 +33,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/hot.h"
 #include "engine/latents.h"
 #include "engine/safetensors.h"
 #include "engine/topk.h"
 #include "engine/workspace.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
-#define HOT __attribute__((target_clones("arch=haswell", "default")))
-#else
-#define HOT
-#endif
 
 void train_opts_default(train_opts *o)
 {
@@ -283,7 +279,7 @@ static void sec_rows(void *arg, int t, int nt)
 		float *xh = c->tmp + r * d, *g = c->g + r * d;
 		uint32_t *ri = c->idx + r * k;
 		float *rv = c->val + r * k, *rdz = c->dz + r * k;
-		topk_select(c->pre + r * m, s->b_lat, NULL, m, k, ri, rv);
+		topk_select_unsorted(c->pre + r * m, s->b_lat, m, k, ri, rv);
 		int l0 = 0, np = 0;
 		for (int i = 0; i < k; i++) {
 			if (rv[i] <= 0) {

@@ -12,3 +12,8 @@ EXTRA_DIST += tests/sae_ref.py tests/fixtures/sae
 check_PROGRAMS += tests/test_sae_recovery
 TESTS += tests/test_sae_recovery
 tests_test_sae_recovery_LDADD = $(ENGINE_LIBS)
+
+noinst_PROGRAMS += bench/bench_sae
+bench_bench_sae_LDADD = $(ENGINE_LIBS)
+BENCHES += bench/sae.sh
+EXTRA_DIST += bench/sae.sh bench/sae_torch.py

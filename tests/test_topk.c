@@ -40,6 +40,18 @@ static int check(int m, int k, int with_bias, int with_mask, int ties, unsigned 
 	int want = n < k ? n : k, good = got == want;
 	for (int i = 0; good && i < want; i++)
 		good = idx[i] == all[i].i && val[i] == all[i].v;
+	if (good && !with_mask && with_bias) {
+		/* the unsorted variant: the same set */
+		got = topk_select_unsorted(v, b, m, k, idx, val);
+		iv *u = malloc(k * sizeof(iv));
+		for (int i = 0; i < got; i++)
+			u[i] = (iv){ val[i], idx[i] };
+		qsort(u, got, sizeof(iv), cmp_desc);
+		good = got == want;
+		for (int i = 0; good && i < want; i++)
+			good = u[i].i == all[i].i && u[i].v == all[i].v;
+		free(u);
+	}
 	free(v), free(b), free(mask), free(all), free(idx), free(val);
 	return good;
 }
