@@ -31,10 +31,11 @@
  * family direction: D_c = norm(sqrt(rho) u_family + sqrt(1 - rho) v_c).
  * Row r of a text is
  *
- *     x_r = g_r (o + sum_c a_rc D_c) + sigma eps,   eps ~ N(0, I_d)
+ *     x_r = g_r (h_r o + sum_c a_rc D_c) + sigma eps,   eps ~ N(0, I_d)
  *
  * with g_r ~ LogNormal(0, scale_sigma) a per-row scale, o a shared offset
- * (a random direction plus three "massive" coordinates, norm offset_norm),
+ * (a random direction plus three "massive" coordinates, norm offset_norm)
+ * whose magnitude varies a little per row, h_r ~ LogNormal(0, offset_sigma),
  * and a_rc >= 0 the concept magnitudes:
  *   - lexical (token classes, and token identity for the most frequent
  *     words): base_c * LN(0, mag_sigma) on the tokens of the class;
@@ -90,6 +91,7 @@ typedef struct gen_params {
 	double ctx_leak;       /* contextual weight away from sentence ends */
 	double ctx_leak_p;     /* probability a contextual concept shows there */
 	double offset_norm;    /* norm of the shared offset vector */
+	double offset_sigma;   /* LogNormal sigma of its per-row magnitude */
 	double scale_sigma;    /* LogNormal sigma of the per-row scale */
 	double noise_sigma;    /* Gaussian noise per coordinate */
 	double newline_p;      /* chance a longer response is set one sentence per line */
@@ -116,6 +118,7 @@ static const gen_params default_params = {
 	.ctx_leak = 0.15,
 	.ctx_leak_p = 0.5,
 	.offset_norm = 4.0,
+	.offset_sigma = 0.15,
 	.scale_sigma = 0.3,
 	.noise_sigma = 0.05,
 	.newline_p = 0.15,
@@ -359,7 +362,8 @@ static const char *pick(rng *r, const char *const *l) { return l[rng_int(r, list
 /* Slot context for filling a template. */
 typedef struct slots {
 	const char *task;          /* "first|second" or plain */
-	const char *const *things;
+	const char *thing;         /* the task's own noun phrase, or NULL: */
+	const char *const *things; /* ... then one of these */
 	const char *const *res;
 	int second_person;
 } slots;
@@ -398,7 +402,7 @@ static void add_sentence(text *t, rng *r, const char *tpl, const slots *sl, int 
 			if (n == 4 && !strncasecmp(p + 1, "task", 4))
 				put_task(t, sl->task, sl->second_person, cap);
 			else if (n == 5 && !strncasecmp(p + 1, "thing", 5))
-				put_task(t, pick(r, sl->things), 0, cap);
+				put_task(t, sl->thing ? sl->thing : pick(r, sl->things), 0, cap);
 			else if (n == 3 && !strncasecmp(p + 1, "res", 3))
 				put_task(t, pick(r, sl->res), 0, cap);
 			p = end + 1;
@@ -428,7 +432,7 @@ static void gen_prompt(pair_rec *p, rng *r)
 	if (p->cat == CAT_SAFETY) {
 		const harm_area *h = &tpl_harm_areas[p->area];
 		sl.task = h->tasks[p->task];
-		sl.things = h->things;
+		sl.thing = h->things[p->task];
 		sl.res = h->resources;
 		ctx = h->context;
 	} else {
@@ -458,7 +462,7 @@ static void gen_prompt(pair_rec *p, rng *r)
 static void gen_safety_chosen(pair_rec *p, rng *r, const gen_params *gp, text *t)
 {
 	const harm_area *h = &tpl_harm_areas[p->area];
-	slots sl = { h->tasks[p->task], h->things, h->resources, 1 };
+	slots sl = { h->tasks[p->task], h->things[p->task], NULL, h->resources, 1 };
 	int empathic_area = !strcmp(h->name, "self-harm") || !strcmp(h->name, "harassment");
 	double u = rng_unif(r);
 	int style = empathic_area && u < 0.45 ? 2 : rng_int(r, 6);
@@ -492,15 +496,16 @@ static void gen_safety_chosen(pair_rec *p, rng *r, const gen_params *gp, text *t
 			S1(t, r, pick(r, tpl_refusal), &sl, SK_REFUSAL, nl);
 		else
 			add_sentence(t, r, pick(r, tpl_refusal_soft), &sl, SK_REFUSAL, 0.6f, -1, 0, nl);
-		S1(t, r, pick(r, h->safe_info), &sl, SK_HELPFUL, nl);
+		S1(t, r, h->safe_info[p->task], &sl, SK_HELPFUL, nl);
 		if (rng_bern(r, 0.4))
-			S1(t, r, pick(r, h->safe_info), &sl, SK_HELPFUL, nl);
+			S1(t, r, pick(r, h->general), &sl, SK_HELPFUL, nl);
 		if (rng_bern(r, 0.4))
 			S1(t, r, pick(r, tpl_redirect), &sl, SK_REDIRECT, nl);
 		break;
 	case 4: /* redirect only */
 		S1(t, r, pick(r, tpl_redirect), &sl, SK_REDIRECT, nl);
-		S1(t, r, pick(r, h->safe_info), &sl, SK_HELPFUL, nl);
+		S1(t, r, rng_bern(r, 0.6) ? h->safe_info[p->task] : pick(r, h->general), &sl,
+		   SK_HELPFUL, nl);
 		if (rng_bern(r, 0.3))
 			S1(t, r, pick(r, tpl_closing), &sl, SK_CLOSING, nl);
 		break;
@@ -519,7 +524,7 @@ static void gen_safety_chosen(pair_rec *p, rng *r, const gen_params *gp, text *t
 static void gen_safety_rejected(pair_rec *p, rng *r, const gen_params *gp, text *t)
 {
 	const harm_area *h = &tpl_harm_areas[p->area];
-	slots sl = { h->tasks[p->task], h->things, h->resources, 1 };
+	slots sl = { h->tasks[p->task], h->things[p->task], NULL, h->resources, 1 };
 	int style = rng_int(r, 4), nl = rng_bern(r, gp->newline_p);
 	int n = 1 + rng_int(r, 3);
 	switch (style) {
@@ -556,14 +561,14 @@ static void gen_safety_rejected(pair_rec *p, rng *r, const gen_params *gp, text 
 static void gen_bare_refusal(pair_rec *p, rng *r, text *t)
 {
 	const harm_area *h = &tpl_harm_areas[p->area];
-	slots sl = { h->tasks[p->task], h->things, h->resources, 1 };
+	slots sl = { h->tasks[p->task], h->things[p->task], NULL, h->resources, 1 };
 	S1(t, r, pick(r, tpl_refusal), &sl, SK_REFUSAL, 0);
 }
 
 static void gen_hedged_compliance(pair_rec *p, rng *r, text *t)
 {
 	const harm_area *h = &tpl_harm_areas[p->area];
-	slots sl = { h->tasks[p->task], h->things, h->resources, 1 };
+	slots sl = { h->tasks[p->task], h->things[p->task], NULL, h->resources, 1 };
 	add_sentence(t, r, pick(r, tpl_hedge), &sl, SK_COMPLY, 0.6f, SK_REFUSAL, 0.35f, 0);
 	S1(t, r, pick(r, tpl_comply), &sl, SK_COMPLY, 0);
 	add_sentence(t, r, pick(r, tpl_refusal_soft), &sl, SK_REFUSAL, 0.6f, -1, 0, 0);
@@ -572,7 +577,7 @@ static void gen_hedged_compliance(pair_rec *p, rng *r, text *t)
 static void gen_chat_chosen(pair_rec *p, rng *r, const gen_params *gp, text *t)
 {
 	const chat_topic *c = &tpl_chat_topics[p->area];
-	slots sl = { c->tasks[p->task], c->things, c->things, 1 };
+	slots sl = { c->tasks[p->task], NULL, c->things, c->things, 1 };
 	const char *tip = c->tips[p->task];
 	int style = rng_int(r, 4), nl = rng_bern(r, gp->newline_p);
 	int n = rng_int(r, 3);
@@ -609,7 +614,7 @@ static void gen_chat_chosen(pair_rec *p, rng *r, const gen_params *gp, text *t)
 static void gen_chat_rejected(pair_rec *p, rng *r, const gen_params *gp, text *t)
 {
 	const chat_topic *c = &tpl_chat_topics[p->area];
-	slots sl = { c->tasks[p->task], c->things, c->things, 1 };
+	slots sl = { c->tasks[p->task], NULL, c->things, c->things, 1 };
 	int style = rng_int(r, 4);
 	switch (style) {
 	case 0: /* curt */
@@ -622,13 +627,12 @@ static void gen_chat_rejected(pair_rec *p, rng *r, const gen_params *gp, text *t
 	case 2: /* confidently wrong: sounds helpful, is not */
 		if (rng_bern(r, 0.4))
 			S1(t, r, pick(r, tpl_helpful_open), &sl, SK_HELPFUL, 0);
-		add_sentence(t, r, pick(r, c->wrong), &sl, SK_UNHELPFUL, 0.6f, SK_HELPFUL, 0.4f, 0);
+		add_sentence(t, r, c->wrong[p->task], &sl, SK_UNHELPFUL, 0.6f, SK_HELPFUL, 0.4f, 0);
 		if (rng_bern(r, 0.5))
-			add_sentence(t, r, pick(r, c->wrong), &sl, SK_UNHELPFUL, 0.6f, SK_HELPFUL,
-			             0.4f, 0);
+			S1(t, r, pick(r, tpl_closing), &sl, SK_CLOSING, 0);
 		break;
 	default: /* wrong, then dismissive */
-		add_sentence(t, r, pick(r, c->wrong), &sl, SK_UNHELPFUL, 0.6f, SK_HELPFUL, 0.4f, 0);
+		add_sentence(t, r, c->wrong[p->task], &sl, SK_UNHELPFUL, 0.6f, SK_HELPFUL, 0.4f, 0);
 		S1(t, r, pick(r, tpl_unhelpful), &sl, SK_UNHELPFUL, 0);
 		break;
 	}
@@ -817,9 +821,11 @@ static void rows_grow(rows *R)
 	R->classes = xrealloc(R->classes, R->cap * sizeof *R->classes);
 }
 
+/* Bytes of multi-byte UTF-8 count as letters, so a character is never split. */
 static int is_word_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (unsigned char)c >= 0x80;
 }
 
 static int is_sent_punct(const char *s, size_t n)
@@ -1224,8 +1230,9 @@ static void make_activations(act_ctx *A)
 	for (size_t i = 0; i < A->R->n; i++) {
 		row_code(A, &r, i, &z);
 		record_code(A, i, &z);
+		float h = (float)rng_lognormal(&r, 0, gp->offset_sigma);
 		for (int j = 0; j < d; j++)
-			x[j] = A->offset[j];
+			x[j] = h * A->offset[j];
 		for (int k = 0; k < z.n; k++) {
 			const float *a = A->atoms + (size_t)z.idx[k] * d;
 			float v = z.val[k];
@@ -1339,7 +1346,8 @@ static json_t *params_json(const gen_params *gp)
 	PR(same_kind_share); PI(d);
 	PI(n_atoms); PI(identity_max); PI(identity_min_count); PR(bg_rate_min); PR(bg_rate_max);
 	PR(family_rho); PR(mag_sigma); PR(stance_mu); PR(stance_sigma); PR(topic_sigma);
-	PR(ctx_leak); PR(ctx_leak_p); PR(offset_norm); PR(scale_sigma); PR(noise_sigma);
+	PR(ctx_leak); PR(ctx_leak_p); PR(offset_norm); PR(offset_sigma);
+	PR(scale_sigma); PR(noise_sigma);
 	PR(newline_p);
 #undef PI
 #undef PR
@@ -1428,6 +1436,30 @@ static int write_truth(const char *path, const gen_params *gp, const act_ctx *A,
 
 /* ---- main --------------------------------------------------------- */
 
+/* Lists that run parallel to the tasks must have one entry per task. */
+static int check_templates(void)
+{
+	for (int k = 0; k < tpl_n_harm_areas; k++) {
+		const harm_area *h = &tpl_harm_areas[k];
+		int n = list_len(h->tasks);
+		if (list_len(h->things) != n || list_len(h->safe_info) != n) {
+			fprintf(stderr, "safer-sample-gen: harm area %s: things and safe_info must "
+			        "have one entry per task\n", h->name);
+			return -1;
+		}
+	}
+	for (int k = 0; k < tpl_n_chat_topics; k++) {
+		const chat_topic *c = &tpl_chat_topics[k];
+		int n = list_len(c->tasks);
+		if (list_len(c->tips) != n || list_len(c->wrong) != n) {
+			fprintf(stderr, "safer-sample-gen: topic %s: tips and wrong must have one "
+			        "entry per task\n", c->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int usage(void)
 {
 	fputs("usage: safer-sample-gen [--seed S] [--pairs N] [--out DIR]\n"
@@ -1470,12 +1502,8 @@ int main(int argc, char **argv)
 {
 	gen_params gp = default_params;
 	const char *out = "out";
-	for (int k = 0; k < tpl_n_chat_topics; k++)
-		if (list_len(tpl_chat_topics[k].tips) != list_len(tpl_chat_topics[k].tasks)) {
-			fprintf(stderr, "safer-sample-gen: topic %s: tips and tasks differ in number\n",
-			        tpl_chat_topics[k].name);
-			return 1;
-		}
+	if (check_templates())
+		return 1;
 	int rc = parse_args(argc, argv, &gp, &out);
 	if (rc)
 		return rc == 1 ? 0 : rc;

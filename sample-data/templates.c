@@ -21,14 +21,32 @@ static tpl_list weapons_tasks = {
 	NULL,
 };
 static tpl_list weapons_things = {
-	"untraceable weapons", "explosives", "illegal firearms", "weapon modifications",
-	"homemade weapons", NULL,
+	"untraceable guns",
+	"explosives",
+	"getting weapons without checks",
+	"illegal rifle modifications",
+	"getting weapons past security",
+	"homemade weapons",
+	"buying guns off the books",
+	"dangerous fireworks",
+	NULL,
 };
 static tpl_list weapons_res = {
 	"a licensed firearms dealer", "your local police department", "a certified safety instructor",
 	"the relevant licensing office", "a lawyer who knows the local rules", NULL,
 };
 static tpl_list weapons_info = {
+	"Every legal firearm purchase goes through a licensed dealer, and the serial number is part of that.",
+	"If you're interested in chemistry or engineering, supervised courses and clubs are a safe way in.",
+	"Background checks exist to keep weapons away from people who could be a danger to themselves or others.",
+	"Modifying a firearm to fire automatically is a serious crime in most countries.",
+	"Airlines publish clear lists of what may go in checked and carry-on bags.",
+	"If you feel unsafe at home, the police or a local support service can help you plan for safety.",
+	"Buying a gun legally means a licence and a check, which protect you as well.",
+	"Fireworks are only safe when used exactly as the label says, at a safe distance.",
+	NULL,
+};
+static tpl_list weapons_general = {
 	"Firearm laws differ a lot between countries, and most require a licence and a background check.",
 	"Safe storage, such as a locked cabinet, prevents most accidents at home.",
 	"Many shooting ranges offer supervised courses for beginners.",
@@ -56,7 +74,14 @@ static tpl_list cyber_tasks = {
 	NULL,
 };
 static tpl_list cyber_things = {
-	"hacking", "other people's accounts", "password cracking", "malware", "network intrusion",
+	"getting into someone else's email",
+	"using other people's wifi",
+	"account takeovers",
+	"breaking into networks",
+	"password cracking",
+	"spyware",
+	"attacking websites",
+	"malware",
 	NULL,
 };
 static tpl_list cyber_res = {
@@ -65,6 +90,17 @@ static tpl_list cyber_res = {
 	"the platform's official support page", NULL,
 };
 static tpl_list cyber_info = {
+	"If you're worried about what an ex is saying, talking to someone you trust is a better first step.",
+	"Many providers offer cheap plans, and some coffee shops and libraries have free wifi.",
+	"If your own account was taken over, the platform's recovery process can get it back.",
+	"Companies hire security testers, but only with written permission and a clear scope.",
+	"If the laptop was stolen, report it to the police instead of trying to unlock it.",
+	"Installing spyware on someone's phone is illegal in many places, even in a relationship.",
+	"If a website is harmful, you can report it to its host or to the authorities.",
+	"Learning how malware works is possible with safe, legal training labs.",
+	NULL,
+};
+static tpl_list cyber_general = {
 	"Strong, unique passwords and two-factor authentication stop most account takeovers.",
 	"If you lost access to your own account, the official recovery process is the way back in.",
 	"Security testing is legal only with written permission from the system's owner.",
@@ -92,14 +128,32 @@ static tpl_list drugs_tasks = {
 	NULL,
 };
 static tpl_list drugs_things = {
-	"illegal drugs", "prescription drug misuse", "drug dealing", "getting high",
-	"mixing substances", NULL,
+	"making drugs",
+	"getting painkillers without a prescription",
+	"growing illegal plants",
+	"hiding drugs",
+	"selling drugs",
+	"getting high on household products",
+	"mixing alcohol and sleeping pills",
+	"buying drugs online",
+	NULL,
 };
 static tpl_list drugs_res = {
 	"a doctor or pharmacist", "a drug information helpline", "an addiction counselor",
 	"a local harm reduction service", "your school counselor", NULL,
 };
 static tpl_list drugs_info = {
+	"Making drugs at home is dangerous and illegal, and fires and poisonings are common.",
+	"A doctor can prescribe the right painkiller and check that it is safe for you.",
+	"Growing laws differ between countries, so check the rules where you live.",
+	"If you're struggling with drug use, confidential services can help without judging you.",
+	"Selling drugs to students carries very heavy penalties and can put young people in danger.",
+	"Household products can cause lasting damage when inhaled or swallowed.",
+	"Mixing alcohol with sedatives is one of the most common causes of accidental overdose.",
+	"Online sellers often sell fake or contaminated products.",
+	NULL,
+};
+static tpl_list drugs_general = {
 	"Mixing alcohol with sedatives is one of the most common causes of accidental overdose.",
 	"A pharmacist can explain safe doses and interactions of any medicine you already have.",
 	"Many areas have free and confidential support for people who use drugs.",
@@ -125,13 +179,28 @@ static tpl_list selfharm_tasks = {
 	NULL,
 };
 static tpl_list selfharm_things = {
-	"self-harm", "hurting yourself", "feeling this way", "what you're going through", NULL,
+	"hurting yourself",
+	"not eating",
+	"ending the pain",
+	"hiding injuries",
+	"disappearing",
+	"punishing yourself",
+	NULL,
 };
 static tpl_list selfharm_res = {
 	"a crisis helpline", "someone you trust, like a friend or family member",
 	"a doctor or therapist", "a school counselor", "a local support group", NULL,
 };
 static tpl_list selfharm_info = {
+	"Crisis lines are free, confidential and open at any hour.",
+	"Eating problems are common and treatable, and a doctor can help without judging you.",
+	"Many people who felt this way found that the feeling did pass with support.",
+	"If a wound needs care, a nurse or doctor can help, and they have seen it all before.",
+	"Talking to one trusted person is often the hardest and most helpful first step.",
+	"Failing at something doesn't make you a failure; everyone struggles sometimes.",
+	NULL,
+};
+static tpl_list selfharm_general = {
 	"Crisis lines are free, confidential and open at any hour.",
 	"Many people who felt this way found that the feeling did pass with support.",
 	"Talking to one trusted person is often the hardest and most helpful first step.",
@@ -159,13 +228,32 @@ static tpl_list fraud_tasks = {
 	NULL,
 };
 static tpl_list fraud_things = {
-	"fake documents", "scams", "credit card fraud", "tax fraud", "phishing", NULL,
+	"fake IDs",
+	"scams",
+	"credit card fraud",
+	"loan fraud",
+	"fake reviews",
+	"phishing",
+	"tax fraud",
+	"forged documents",
+	NULL,
 };
 static tpl_list fraud_res = {
 	"a licensed tax adviser", "your bank's fraud team", "a consumer protection office",
 	"a free financial counseling service", "a lawyer", NULL,
 };
 static tpl_list fraud_info = {
+	"Replacement IDs can be requested from the issuing office, usually for a small fee.",
+	"If you need money, local advice services can help you find legal support.",
+	"Using someone else's card without permission is theft, and banks trace it quickly.",
+	"Lenders check income, and a false application can lead to criminal charges.",
+	"Genuine reviews from happy customers build a shop's reputation more reliably.",
+	"Banks never ask for passwords by email, which is a good tip to share with others.",
+	"A tax adviser can often find legal deductions people miss.",
+	"If you were ill and have no note, ask your school or employer what they accept instead.",
+	NULL,
+};
+static tpl_list fraud_general = {
 	"If money is tight, many banks offer hardship plans that are worth asking about.",
 	"Genuine reviews from happy customers build a shop's reputation more reliably.",
 	"Fraud usually leaves a paper trail, and the penalties are severe.",
@@ -192,14 +280,30 @@ static tpl_list privacy_tasks = {
 	NULL,
 };
 static tpl_list privacy_things = {
-	"tracking people", "someone's private information", "secret surveillance",
-	"other people's messages", "doxxing", NULL,
+	"finding people's home addresses",
+	"tracking someone's location",
+	"reading other people's messages",
+	"unmasking anonymous accounts",
+	"getting someone's phone records",
+	"hidden cameras",
+	"digging up personal information",
+	NULL,
 };
 static tpl_list privacy_res = {
 	"the platform's reporting tools", "a lawyer", "the police, if you feel threatened",
 	"a mediator", "a data protection office", NULL,
 };
 static tpl_list privacy_info = {
+	"Sharing someone's home address without consent can put them in real danger.",
+	"Tracking a partner without consent is illegal in many places and damages trust.",
+	"Reading a coworker's private messages could cost you your job and lead to legal trouble.",
+	"If an anonymous account is harassing you, the platform can act on a report.",
+	"Phone records are protected, and usually only a court can order them released.",
+	"Recording someone in their own room without consent is a crime in most places.",
+	"If you have a real concern about a neighbour, a friendly chat or your local council is a better route.",
+	NULL,
+};
+static tpl_list privacy_general = {
 	"Recording or tracking someone without consent is illegal in many places.",
 	"If an anonymous account is harassing you, the platform can act on a report.",
 	"Trust problems in a relationship are usually better solved by an honest conversation.",
@@ -226,13 +330,30 @@ static tpl_list harass_tasks = {
 	NULL,
 };
 static tpl_list harass_things = {
-	"bullying", "threats", "harassment", "spreading rumours", "intimidation", NULL,
+	"bullying",
+	"threats",
+	"online bullying",
+	"intimidation",
+	"spreading rumours",
+	"humiliating people",
+	"contacting someone who blocked you",
+	NULL,
 };
 static tpl_list harass_res = {
 	"a mediator", "your HR department", "a counselor", "a trusted teacher or manager",
 	"the platform's safety team", NULL,
 };
 static tpl_list harass_info = {
+	"If a classmate hurt you, a teacher or counselor can help sort it out fairly.",
+	"Threatening messages are a crime, even when they seem anonymous.",
+	"Group bullying online can cause serious harm, and platforms ban accounts for it.",
+	"Scaring someone into talking is not a reconciliation; giving them space is the respectful option.",
+	"Rumours that cost someone their job can lead to a defamation claim.",
+	"Conflicts at work often ease when a neutral person helps both sides talk.",
+	"Being blocked is a clear signal, and respecting it is the only good option.",
+	NULL,
+};
+static tpl_list harass_general = {
 	"Conflicts at work often ease when a neutral person helps both sides talk.",
 	"Being blocked is a clear signal, and respecting it is the only good option.",
 	"Harassment can lead to criminal charges, even when it happens online.",
@@ -249,13 +370,13 @@ static tpl_list harass_ctx = {
 };
 
 const harm_area tpl_harm_areas[] = {
-	{ "weapons", weapons_tasks, weapons_things, weapons_res, weapons_info, weapons_ctx },
-	{ "cyber intrusion", cyber_tasks, cyber_things, cyber_res, cyber_info, cyber_ctx },
-	{ "drugs", drugs_tasks, drugs_things, drugs_res, drugs_info, drugs_ctx },
-	{ "self-harm", selfharm_tasks, selfharm_things, selfharm_res, selfharm_info, selfharm_ctx },
-	{ "fraud", fraud_tasks, fraud_things, fraud_res, fraud_info, fraud_ctx },
-	{ "privacy", privacy_tasks, privacy_things, privacy_res, privacy_info, privacy_ctx },
-	{ "harassment", harass_tasks, harass_things, harass_res, harass_info, harass_ctx },
+	{ "weapons", weapons_tasks, weapons_things, weapons_res, weapons_info, weapons_general, weapons_ctx },
+	{ "cyber intrusion", cyber_tasks, cyber_things, cyber_res, cyber_info, cyber_general, cyber_ctx },
+	{ "drugs", drugs_tasks, drugs_things, drugs_res, drugs_info, drugs_general, drugs_ctx },
+	{ "self-harm", selfharm_tasks, selfharm_things, selfharm_res, selfharm_info, selfharm_general, selfharm_ctx },
+	{ "fraud", fraud_tasks, fraud_things, fraud_res, fraud_info, fraud_general, fraud_ctx },
+	{ "privacy", privacy_tasks, privacy_things, privacy_res, privacy_info, privacy_general, privacy_ctx },
+	{ "harassment", harass_tasks, harass_things, harass_res, harass_info, harass_general, harass_ctx },
 };
 const int tpl_n_harm_areas = sizeof tpl_harm_areas / sizeof tpl_harm_areas[0];
 
@@ -287,11 +408,15 @@ static tpl_list cook_general = {
 	NULL,
 };
 static tpl_list cook_wrong = {
-	"Just boil everything on high for an hour.",
-	"Salt doesn't really matter in cooking.",
-	"Rice should be stirred constantly, like risotto, every time.",
+	"Just boil the tomatoes in plain water for an hour and it'll be fine.",
+	"Stir the rice constantly while it cooks, that keeps it from sticking.",
 	"Bread doesn't need to rise, you can bake it right away.",
-	"Use as much baking soda as flour.",
+	"Curry powder is all you need, just add a spoonful to boiled vegetables.",
+	"Pile all the vegetables on one small tray so they steam together.",
+	"Beat the batter for as long as you can to make it fluffy.",
+	"Keep herbs in a warm sunny spot on the counter.",
+	"Cook the steak on low heat for half an hour.",
+	"Use equal parts oil, vinegar and sugar for any dressing.",
 	NULL,
 };
 static tpl_list cook_ctx = {
@@ -325,11 +450,15 @@ static tpl_list code_general = {
 	NULL,
 };
 static tpl_list code_wrong = {
-	"Just rewrite the whole thing from scratch.",
+	"Python strings can't be reversed, you'd need to convert them to a list of numbers.",
+	"Read the whole file into one huge array first, that's the only way in C.",
 	"Segfaults are random, so there's nothing you can do about them.",
-	"Indexes always make queries slower.",
 	"Tests are a waste of time for small programs.",
-	"Copy some code from a forum and it'll probably work.",
+	"You have to write your own sorting algorithm for that.",
+	"Just delete the whole project folder and start again.",
+	"Indexes always make queries slower.",
+	"You need a library for JSON, JavaScript can't do it on its own.",
+	"Add spaces in front of the text until it looks centered.",
 	NULL,
 };
 static tpl_list code_ctx = {
@@ -362,11 +491,14 @@ static tpl_list travel_general = {
 	NULL,
 };
 static tpl_list travel_wrong = {
-	"Just show up at the airport and buy a ticket there.",
-	"You don't need a passport for most countries.",
-	"Jet lag is all in your head.",
-	"Insurance is never worth it.",
 	"Pack everything you own, just in case.",
+	"Flights are always cheapest if you buy them at the airport.",
+	"Jet lag is all in your head.",
+	"Lisbon is too small to fill a weekend, so skip it.",
+	"Trains in Europe don't cross borders, so you'll need to fly.",
+	"Solo travel is always dangerous, so don't go.",
+	"Nobody in Tokyo will help you unless you speak Japanese.",
+	"Insurance is never worth it.",
 	NULL,
 };
 static tpl_list travel_ctx = {
@@ -399,11 +531,14 @@ static tpl_list maths_general = {
 	NULL,
 };
 static tpl_list maths_wrong = {
+	"Just guess numbers until one works, formulas don't help.",
+	"A derivative is basically the same as the average.",
+	"Subtract the new value from the old one and that's the percentage.",
 	"The area of a circle is just two times the radius.",
 	"You add fractions by adding the tops and the bottoms.",
-	"A derivative is basically the same as the average.",
-	"Percentages can't be more than one hundred.",
-	"Just guess and check, formulas don't help.",
+	"Compound interest is the same as simple interest, just with a fancier name.",
+	"Standard deviation is the biggest value minus the smallest.",
+	"The square root of two is a fraction, it's about seven fifths.",
 	NULL,
 };
 static tpl_list maths_ctx = {
@@ -436,11 +571,14 @@ static tpl_list writing_general = {
 	NULL,
 };
 static tpl_list writing_wrong = {
+	"Start with a dictionary definition, readers love that.",
 	"Longer sentences always sound smarter.",
-	"Just use lots of big words.",
+	"Be as angry as possible so they take you seriously.",
+	"Stories don't need a structure, just write whatever comes to mind.",
 	"Nobody reads cover letters anyway.",
+	"The passive voice is always more professional.",
 	"Feedback should list every single mistake.",
-	"Grammar doesn't matter in emails.",
+	"Make the toast at least twenty minutes long.",
 	NULL,
 };
 static tpl_list writing_ctx = {
@@ -475,9 +613,12 @@ static tpl_list health_general = {
 static tpl_list health_wrong = {
 	"Sleep is overrated, five hours is plenty for anyone.",
 	"Running through sharp pain makes you stronger.",
+	"You get all the water you need from coffee.",
 	"Vegetables don't really have any nutrients.",
 	"Stress is good for you, so ignore it.",
+	"Stretching is only for athletes.",
 	"Headaches always mean something serious.",
+	"Habits take exactly three days to form, so if it's not easy by then, give up.",
 	NULL,
 };
 static tpl_list health_ctx = {

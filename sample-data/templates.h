@@ -2,7 +2,8 @@
  * slot values by harm area and chat topic.
  *
  * A template is one sentence. Slots are written {task}, {thing}, {res}
- * and are filled from the pair's area or topic; {Task} etc. capitalise the
+ * and are filled from the pair's area or topic (lists marked "[i] ... [i]"
+ * run parallel to the tasks, so a response talks about what was asked); {Task} etc. capitalise the
  * first letter of the value. Lists end with NULL.
  *
  * Harmful requests are named only at the level of a news headline, and the
@@ -16,19 +17,20 @@ typedef const char *const tpl_list[];
 typedef struct harm_area {
 	const char *name;      /* "weapons" */
 	const char *const *tasks;     /* verb phrases the user asks for */
-	const char *const *things;    /* noun phrases for the subject */
+	const char *const *things;    /* noun phrases: things[i] names tasks[i] */
 	const char *const *resources; /* who can help, safely */
-	const char *const *safe_info; /* full sentences of safe, general information */
+	const char *const *safe_info; /* safe information: safe_info[i] answers tasks[i] */
+	const char *const *general;   /* safe information for any task of the area */
 	const char *const *context;   /* prompt sentences that set the scene */
 } harm_area;
 
 typedef struct chat_topic {
 	const char *name;      /* "cooking" */
 	const char *const *tasks;     /* verb phrases the user asks for */
-	const char *const *things;    /* noun phrases for the subject */
+	const char *const *things;    /* noun phrases for the subject, any task */
 	const char *const *tips;      /* helpful, correct: tips[i] answers tasks[i] */
 	const char *const *general;   /* helpful, correct, for any task of the topic */
-	const char *const *wrong;     /* confident but wrong or useless sentences */
+	const char *const *wrong;     /* confident but wrong: wrong[i] "answers" tasks[i] */
 	const char *const *context;   /* prompt sentences that set the scene */
 } chat_topic;
 
