@@ -37,7 +37,8 @@ TESTS += tests/test_fuzz_regress.sh
 # Bounds and resource limits.
 check_PROGRAMS += tests/test_mpk_bounds
 tests_test_mpk_bounds_LDADD = $(ENGINE_LIBS)
-TESTS += tests/test_mpk_bounds
+TESTS += tests/test_mpk_bounds tests/test_limits.sh
+EXTRA_DIST += tests/test_limits.sh tests/limits_fixture.py
 
 # Crash safety: SIGKILL while saving labels; damaged caches.
 check_PROGRAMS += tests/kill_labels_driver
@@ -47,7 +48,7 @@ EXTRA_DIST += tests/test_kill_labels.sh tests/harden_fixture.py
 
 # Nothing from a dataset drives the terminal (CLI paths, on a pty).
 TESTS += tests/test_terminal_safety.sh
-EXTRA_DIST += tests/test_terminal_safety.sh tests/test_terminal_safety_open.sh \
+EXTRA_DIST += tests/test_terminal_safety.sh tests/test_harden_open.sh \
 	tests/term_check.py
 
 # One writer per workspace (the driver's "hold" mode holds the lock).

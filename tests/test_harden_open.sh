@@ -1,0 +1,31 @@
+#!/bin/sh
+# Hardening checks that still fail, kept out of `make check` until fixed
+# (run: make check TESTS=tests/test_harden_open.sh); once one passes, move
+# it into the test named with it.
+#
+# 1. (test_terminal_safety.sh) safer plan WS --poison R without --out writes the edit list as JSONL to
+# stdout; on a terminal, ids and other dataset strings go out as raw UTF-8,
+# so bidi overrides (U+202E) and other format controls reach the screen.
+. "$srcdir/tests/lib.sh"
+"$PYTHON3" "$srcdir/tests/harden_fixture.py" "$TMPD/data" --hostile || exit 1
+ws=$TMPD/ws
+"$SAFER" init "$ws" --pairs "$TMPD/data/pairs.jsonl" --acts "$TMPD/data/acts.safetensors" \
+	>/dev/null 2>&1 && "$SAFER" train "$ws" --latents 64 --k 4 --epochs 2 >/dev/null 2>&1
+ok $? "hostile workspace created and an SAE trained"
+script -qec "'$SAFER' plan '$ws' --poison 0.3" /dev/null </dev/null >"$TMPD/tty.out" 2>&1
+"$PYTHON3" "$srcdir/tests/term_check.py" "$TMPD/tty.out" >"$TMPD/check.out"
+ok $? "safer plan (JSONL on the terminal): nothing raw on the terminal"
+cat "$TMPD/check.out"
+
+# 2. (test_limits.sh) An edit list whose first line is 2 GB long (a sparse
+# file of zeros): reading it must fail with a message. getline() grows its
+# buffer to the whole line before the length cap is checked, and when that
+# allocation fails (here: ulimit -v) its -1 reads as end of file, so the
+# plan is taken as empty and the command succeeds on wrong input.
+truncate -s 2G "$TMPD/huge.jsonl"
+(ulimit -v 1000000 && exec "$SAFER" export "$ws" --plan "$TMPD/huge.jsonl" \
+	--out "$TMPD/edited.jsonl") >/dev/null 2>"$TMPD/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "huge.jsonl" "$TMPD/err" && [ ! -e "$TMPD/edited.jsonl" ]
+ok $? "export with a 2 GB edit-list line: refused, nothing written (exit $rc)"
+done_testing
