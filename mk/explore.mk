@@ -1,2 +1,4 @@
 # explore: the interactive explorer (tui screens) and its tmux tests
-tui_safer_SOURCES += tui/cmd_explore.c
+tui_safer_SOURCES += tui/cmd_explore.c tui/app.c tui/app.h tui/explore.c tui/explore.h \
+	tui/screen_features.c tui/screen_feature.c tui/screen_pair.c tui/screen_edits.c \
+	tui/screen_train.c
