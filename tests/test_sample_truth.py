@@ -6,9 +6,11 @@ Usage: test_sample_truth.py [DIR]. Without DIR it runs the generator
 ($SAMPLE_GEN, else $top_builddir/sample-data/safer-sample-gen) into a
 temporary directory with the default seed.
 """
+import atexit
 import json
 import math
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -75,6 +77,7 @@ def main():
         gen = os.environ.get("SAMPLE_GEN") or os.path.join(
             os.environ.get("top_builddir", "."), "sample-data", "safer-sample-gen")
         tmp = tempfile.mkdtemp(prefix="safer-sample-")
+        atexit.register(shutil.rmtree, tmp, True)
         out = os.path.join(tmp, "out")
         r = subprocess.run([gen, "--out", out], stderr=subprocess.PIPE)
         if not ok(r.returncode == 0, "generator runs", r.stderr.decode(errors="replace")):
