@@ -54,7 +54,7 @@ void train_opts_default(train_opts *o)
 	o->renorm_every = 10;
 	o->aux_coef = 1.0 / 32;
 	o->bpre_sample = 4096;
-	o->rows = TRAIN_ROWS_SENTENCE;
+	o->rows = TRAIN_ROWS_AUTO;
 	o->sides = TRAIN_SIDE_CHOSEN | TRAIN_SIDE_REJECTED;
 	o->encode_after = 1;
 }
@@ -71,9 +71,9 @@ void train_opts_resolve(train_opts *o, int d, size_t n_rows)
 		o->batch = 256;
 	if (o->epochs <= 0) {
 		/* one epoch (SAFER) when there are millions of rows; otherwise
-		 * enough passes for ~ 3000 steps, at most 8 */
+		 * about 2000 steps in whole passes, at most 8 */
 		size_t steps1 = (n_rows + o->batch - 1) / o->batch;
-		int ep = steps1 ? (int)((3000 + steps1 - 1) / steps1) : 1;
+		int ep = steps1 ? (int)((2000 + steps1 / 2) / steps1) : 1;
 		o->epochs = ep < 1 ? 1 : ep > 8 ? 8 : ep;
 	}
 	if (!o->dead_rows) {
@@ -249,7 +249,7 @@ int train_step_new(train_step_ctx **out, const sae *s, const train_opts *o, int 
 	c->row_nonpos = xalloc(B * sizeof(int));
 	c->off = xalloc(((size_t)m + 1) * sizeof(uint32_t));
 	c->ent = xalloc(B * (k + c->ka) * sizeof(entry));
-	c->scratch = xalloc((size_t)c->nt * 2 * d * sizeof(float));
+	c->scratch = xalloc((size_t)c->nt * 3 * d * sizeof(float));
 	c->adam_m = xalloc(P * sizeof(float));
 	c->adam_v = xalloc(P * sizeof(float));
 	c->dead = xalloc(m);
@@ -345,23 +345,11 @@ static void sec_rows(void *arg, int t, int nt)
 				adz[i] = live ? k_dot(d, s->W_dec + (size_t)ai[i] * d, ga) : 0.0f;
 			}
 		}
-		/* db_pre contribution: g - W_enc^T dpre (main and aux) */
-		float *cb = xh;
-		memcpy(cb, g, d * sizeof(float));
-		for (int i = 0; i < k; i++)
-			if (rdz[i] != 0)
-				k_axpy(d, -rdz[i], s->W_enc + (size_t)ri[i] * d, cb);
-		if (ka && c->n_dead > 0) {
-			const uint32_t *ai = c->aidx + r * ka;
-			const float *adz = c->adz + r * ka;
-			for (int i = 0; i < ka; i++)
-				if (adz[i] != 0)
-					k_axpy(d, -adz[i], s->W_enc + (size_t)ai[i] * d, cb);
-		}
 	}
 }
 
-/* db_pre = sum over rows of tmp, columns split across threads */
+/* db_pre's decoder half: the sum of g over rows, columns split across
+ * threads (the encoder half, -W_enc^T db_lat, is summed in sec_latents) */
 static void sec_dbpre(void *arg, int t, int nt)
 {
 	train_step_ctx *c = arg;
@@ -370,7 +358,7 @@ static void sec_dbpre(void *arg, int t, int nt)
 	for (size_t j = c0; j < c1; j++)
 		c->db_pre[j] = 0;
 	for (int r = 0; r < c->B; r++) {
-		const float *v = c->tmp + (size_t)r * d;
+		const float *v = c->g + (size_t)r * d;
 		for (size_t j = c0; j < c1; j++)
 			c->db_pre[j] += v[j];
 	}
@@ -417,7 +405,7 @@ static void sec_latents(void *arg, int t, int nt)
 	sae *s = c->s;
 	int d = c->d, m = c->m;
 	size_t md = (size_t)m * d;
-	float *gdec = c->scratch + (size_t)t * 2 * d, *genc = gdec + d;
+	float *gdec = c->scratch + (size_t)t * 3 * d, *genc = gdec + d, *acc = genc + d;
 	size_t j0 = chunk_lo(m, t, nt), j1 = chunk_lo(m, t + 1, nt);
 	float *mW_enc = c->adam_m, *vW_enc = c->adam_v;
 	float *mW_dec = c->adam_m + md, *vW_dec = c->adam_v + md;
@@ -425,6 +413,8 @@ static void sec_latents(void *arg, int t, int nt)
 	for (size_t j = j0; j < j1; j++) {
 		uint32_t e0 = c->off[j], e1 = c->off[j + 1];
 		size_t o = j * d;
+		if (j == j0)
+			memset(acc, 0, d * sizeof(float));
 		if (e0 == e1) {
 			k_adam(d, s->W_dec + o, mW_dec + o, vW_dec + o, NULL, &c->hp);
 			k_adam(d, s->W_enc + o, mW_enc + o, vW_enc + o, NULL, &c->hp);
@@ -443,6 +433,10 @@ static void sec_latents(void *arg, int t, int nt)
 				k_axpy(d, en->dpre, c->xc + (size_t)en->r * d, genc);
 			gb += en->dpre;
 		}
+		/* b_pre feeds the encoder too: db_pre -= W_enc^T db_lat, read
+		 * here while the old row is in cache */
+		if (gb != 0)
+			k_axpy(d, gb, s->W_enc + o, acc);
 		k_adam(d, s->W_dec + o, mW_dec + o, vW_dec + o, gdec, &c->hp);
 		k_adam(d, s->W_enc + o, mW_enc + o, vW_enc + o, genc, &c->hp);
 		k_adam(1, s->b_lat + j, mb + j, vb + j, &gb, &c->hp);
@@ -506,6 +500,13 @@ double train_step(train_step_ctx *c, sae *s, const float *x, int B, double lr)
 	                   (float)(1 - c->beta2), (float)(lr / bc1), (float)(1.0 / sqrt(bc2)),
 	                   (float)c->eps };
 	par_run(c->nt, sec_latents, c);
+	for (int t = 0; t < c->nt; t++) {
+		const float *acc = c->scratch + (size_t)t * 3 * d + 2 * d;
+		if (chunk_lo(m, t, c->nt) == chunk_lo(m, t + 1, c->nt))
+			continue; /* a thread with no latents left its buffer unset */
+		for (int i = 0; i < d; i++)
+			c->db_pre[i] -= acc[i];
+	}
 	size_t bo = 2 * (size_t)m * d + m;
 	k_adam(d, s->b_pre, c->adam_m + bo, c->adam_v + bo, c->db_pre, &c->hp);
 	double loss = 0, aux = 0;
@@ -1055,6 +1056,8 @@ int train_ws(struct ws *w, const train_opts *oin, int continue_sae, int resume,
 		if (o.threads <= 0)
 			o.threads = sae_threads();
 	}
+	if (o.rows == TRAIN_ROWS_AUTO)
+		o.rows = continue_sae ? TRAIN_ROWS_SENTENCE : TRAIN_ROWS_ALL;
 	sel = malloc((store_nrows(st) ? store_nrows(st) : 1) * sizeof(size_t));
 	if (!sel) {
 		sf_fail(e, "out of memory");

@@ -8,11 +8,14 @@
  *
  * Defaults (train_opts_default) that are SAFER's: Adam betas (0.9, 0.999),
  * the schedule, renorm every 10 batches, raw TopK (no ReLU), standardize,
- * sentence-end rows, chosen + rejected sides, k 64 / m 16384 for d 2048.
+ * chosen + rejected sides, k 64 / m 16384 for d 2048; rows: token level
+ * from scratch, sentence ends when continuing (TRAIN_ROWS_AUTO), as SAFER's
+ * two stages.
  * Defaults that are NOT SAFER's, chosen so that the SAE converges on ~10^5
  * rows: lr 1e-2 (SAFER: 5e-4 token stage, 3e-4 sentence stage, tuned for
  * millions of rows), batch 256 (SAFER: 1024 -- fewer rows need more steps),
- * epochs 8 when the rows are few (SAFER: 1); see train_opts_default.
+ * epochs: about 2000 steps' worth, 1 to 8 (SAFER: 1, on millions of rows);
+ * see train_opts_resolve.
  *
  * Two ways in: train_run on any row source (plain arrays in tests and
  * benchmarks), and train_ws on a workspace (picks rows, saves WS/sae,
@@ -26,7 +29,10 @@
 #include "engine/err.h"
 #include "engine/sae.h"
 
-enum { TRAIN_ROWS_SENTENCE = 0, TRAIN_ROWS_ALL = 1 };
+/* AUTO: all token rows when training from scratch (SAFER's first stage is
+ * token-level), sentence-end rows when continuing an SAE (its second,
+ * safety stage) */
+enum { TRAIN_ROWS_SENTENCE = 0, TRAIN_ROWS_ALL = 1, TRAIN_ROWS_AUTO = 2 };
 enum { TRAIN_SIDE_PROMPT = 1, TRAIN_SIDE_CHOSEN = 2, TRAIN_SIDE_REJECTED = 4 };
 
 typedef struct train_opts {

@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 		double frac = (double)hit / na;
 		diag("sample data: %s (generator parameters in truth.json)", data);
 		diag("SAE d %d m %d k %d, lr %g, batch %d, epochs %d, rows %s", s->d, s->m, s->k, o.lr,
-		     o.batch, o.epochs ? o.epochs : -1, o.rows == TRAIN_ROWS_ALL ? "all" : "sentence");
+		     o.batch, o.epochs ? o.epochs : -1, o.rows == TRAIN_ROWS_ALL ? "all" : o.rows == TRAIN_ROWS_AUTO ? "auto (all)" : "sentence");
 		diag("recovered %d of %d planted atoms (%.1f%%) at cosine >= 0.9; mean best cosine "
 		     "%.3f; NMSE %.4f, L0 %.1f, dead %.1f%%", hit, na, 100 * frac, sum / na, fin.nmse,
 		     fin.l0, 100 * fin.dead_frac);
