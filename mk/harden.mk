@@ -59,6 +59,12 @@ EXTRA_DIST += tests/fuzz/corpus tests/fuzz/regress tests/fuzz/make_seeds.py \
 	tests/fuzz/plan.dict tests/fuzz/labels_json.dict tests/fuzz/sae.dict \
 	tests/test_fuzz_regress.sh tests/test_fuzz_open.sh
 
+# `make check-valgrind`: the CLI tests with every safer under memcheck.
+.PHONY: check-valgrind
+check-valgrind: all $(check_PROGRAMS)
+	srcdir='$(srcdir)' top_builddir='$(top_builddir)' PYTHON3='$(PYTHON3)' \
+		$(SHELL) $(srcdir)/scripts/check-valgrind $(VALGRIND_TESTS)
+
 # `make fuzz` runs every harness for FUZZ_SECONDS each (libFuzzer, clang).
 FUZZ_SECONDS = 60
 .PHONY: fuzz

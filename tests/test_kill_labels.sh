@@ -31,6 +31,15 @@ while [ $i -lt "$iters" ] && [ "$(date +%s)" -lt $deadline ]; do
 	delay=$(awk -v s="$seed" -v i="$i" 'BEGIN { srand(s * 1000 + i); printf "%.3f", rand() * 0.04 }')
 	"$driver" save "$ws" $M >"$TMPD/out" 2>"$TMPD/err" &
 	pid=$!
+	# Odd runs: the delay counts from the start (kills land while opening
+	# and loading too). Even runs: from the end of loading, so that slow
+	# builds (sanitizers) still get killed mid-save.
+	if [ $((i % 2)) -eq 0 ]; then
+		for _ in $(seq 500); do
+			grep -q '^loaded' "$TMPD/out" && break
+			sleep 0.01
+		done
+	fi
 	sleep "$delay"
 	kill -9 $pid 2>/dev/null && kills=$((kills + 1))
 	wait $pid 2>/dev/null

@@ -8,11 +8,21 @@
 gen=$srcdir/tests/limits_fixture.py
 LIMIT=1000000
 
+# An ASan build cannot run under ulimit -v (its shadow memory is a huge
+# reservation); there the allocator itself is capped at 1 GB per call.
+asan=0
+ldd "$SAFER" 2>/dev/null | grep -q libasan && asan=1
+
 # limited KB EXPECTED_CODE PATTERN NAME -- CMD...: under ulimit -v KB.
 limited() {
 	local kb=$1 code=$2 pat=$3 name=$4
 	shift 5
-	(ulimit -v "$kb" && exec "$@") >"$TMPD/out" 2>"$TMPD/err"
+	if [ $asan -eq 1 ]; then
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}allocator_may_return_null=1:max_allocation_size_mb=1024" \
+			"$@" >"$TMPD/out" 2>"$TMPD/err"
+	else
+		(ulimit -v "$kb" && exec "$@") >"$TMPD/out" 2>"$TMPD/err"
+	fi
 	local rc=$?
 	if [ $rc -eq "$code" ] && grep -Eq -- "$pat" "$TMPD/err"; then
 		ok 0 "$name"
@@ -43,8 +53,10 @@ limited $LIMIT 1 "memory|too large|would need" "train with the default m = 8d on
 	-- "$SAFER" train "$TMPD/ws20" --epochs 1
 limited $LIMIT 1 "memory|too large|would need" "train with m = 8, batch 256 on d = 2^20: refused" \
 	-- "$SAFER" train "$TMPD/ws20" --latents 8 --k 2 --epochs 1
-[ ! -e "$TMPD/ws20/sae/sae.safetensors" ] && [ ! -e "$TMPD/ws20/latents.bin" ]
-ok $? "refused training left no SAE or latents behind"
+# (Where training fits but encoding does not, the SAE is kept and the
+# message says to encode later; a complete SAE is not a half-written file.)
+[ ! -e "$TMPD/ws20/latents.bin" ] && "$SAFER" info "$TMPD/ws20" >/dev/null 2>&1
+ok $? "refused training left no latents behind and the workspace opens"
 left=$( (ls -A "$TMPD/ws20"; ls -A "$TMPD/ws20/sae") 2>/dev/null | grep -- '\.tmp')
 [ -z "$left" ]
 ok $? "no temporary files left behind ($left)"
