@@ -697,7 +697,7 @@ int train_run(sae *s, const train_source *src, const train_opts *o, train_report
 			goto out;
 		sae_normalize_decoder(s);
 	}
-	double t_start = now_s();
+	double t_start = now_s(), t_last = t_start;
 	window w = { 0 }, fin = { 0 };
 	w.t0 = t_start, w.rows0 = rows_seen;
 	fin.t0 = t_start, fin.rows0 = rows_seen;
@@ -743,8 +743,12 @@ int train_run(sae *s, const train_source *src, const train_opts *o, train_report
 		}
 		if (o->renorm_every > 0 && step % o->renorm_every == 0)
 			sae_normalize_decoder(s);
-		if (step % o->report_every == 0 || step == steps) {
-			double t = now_s();
+		/* report every report_every steps, and at least twice a second so
+		 * that a cancel is seen quickly on long runs */
+		double tnow = now_s();
+		if (step % o->report_every == 0 || step == steps || tnow - t_last >= 0.5) {
+			double t = tnow;
+			t_last = t;
 			rep.step = step, rep.epoch = epoch, rep.lr = lr;
 			rep.phase = "training", rep.frac = (double)step / steps;
 			fill_report(&rep, &w, last_fired, m, rows_seen, o->dead_rows, t, t_start);

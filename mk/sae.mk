@@ -17,3 +17,6 @@ noinst_PROGRAMS += bench/bench_sae
 bench_bench_sae_LDADD = $(ENGINE_LIBS)
 BENCHES += bench/sae.sh
 EXTRA_DIST += bench/sae.sh bench/sae_torch.py
+
+TESTS += tests/test_sae_cli.sh
+dist_check_SCRIPTS += tests/test_sae_cli.sh

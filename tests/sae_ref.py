@@ -35,7 +35,7 @@ def write_safetensors(path, tensors, meta=None):
     """Minimal safetensors writer (the format is 8-byte length + JSON + data)."""
     header, blobs, off = {}, [], 0
     dt = {np.dtype(np.float32): "F32", np.dtype(np.int32): "I32", np.dtype(np.uint8): "U8",
-          np.dtype(np.uint16): None}
+          np.dtype(np.int64): "I64", np.dtype(np.uint16): None}
     for name, (arr, dtype) in tensors.items():
         raw = np.ascontiguousarray(arr).tobytes()
         header[name] = {"dtype": dtype or dt[arr.dtype], "shape": list(arr.shape),
@@ -210,6 +210,34 @@ def fixtures(outdir):
                        "k_aux": str(KAUX)})
 
 
+def tiny_workspace_inputs(outdir, d, rng, n_pairs=40, toks=4):
+    """pairs.jsonl + acts.safetensors (safer-acts/1) of width d."""
+    os.makedirs(outdir, exist_ok=True)
+    with open(os.path.join(outdir, "pairs.jsonl"), "w") as f:
+        for i in range(n_pairs):
+            f.write(json.dumps({"prompt": f"question {i}", "chosen": f"safe answer {i}",
+                                "rejected": f"unsafe answer {i}"}) + "\n")
+    pair, side, pos, flags, words = [], [], [], [], []
+    for i in range(n_pairs):
+        for sd in range(3):
+            for t in range(toks):
+                pair.append(i), side.append(sd), pos.append(t)
+                flags.append(1 if t == toks - 1 else 0)
+                words.append(f" w{t}".encode())
+    n = len(pair)
+    atoms = rng.standard_normal((3 * d, d)).astype(np.float32)
+    codes = (rng.random((n, 3 * d)) < 0.05) * rng.random((n, 3 * d))
+    acts = (codes @ atoms + 0.01 * rng.standard_normal((n, d))).astype(np.float32)
+    off = np.zeros(n + 1, np.int64)
+    off[1:] = np.cumsum([len(w) for w in words])
+    write_safetensors(os.path.join(outdir, "acts.safetensors"), {
+        "acts": (acts, "F32"), "pair": (np.array(pair, np.int32), "I32"),
+        "side": (np.array(side, np.uint8), "U8"), "pos": (np.array(pos, np.int32), "I32"),
+        "flags": (np.array(flags, np.uint8), "U8"), "tok_off": (off, "I64"),
+        "tok_bytes": (np.frombuffer(b"".join(words), np.uint8), "U8")},
+        {"format": "safer-acts/1", "d_model": str(d)})
+
+
 def bad(outdir):
     """Broken SAEs for the bad-input tests; each is a directory or file."""
     os.makedirs(outdir, exist_ok=True)
@@ -241,6 +269,7 @@ def bad(outdir):
     sp("cfgd", cfg={"k": 4, "num_latents": m, "d_in": d + 8})
     sp("cfgm", cfg={"k": 4, "num_latents": 2 * m, "d_in": d})
     sp("nok", cfg=None)
+    tiny_workspace_inputs(os.path.join(outdir, "data"), d, rng)
     W8 = rng.standard_normal((m, 8)).astype(np.float32)
     sp("d8", enc=W8, dec=W8, bdec=np.zeros(8, np.float32),
        cfg={"k": 4, "num_latents": m, "d_in": 8}, meta={"hook": "layers.7"})

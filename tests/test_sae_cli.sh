@@ -1,0 +1,86 @@
+#!/bin/sh
+# safer load-sae / encode / train on a tiny workspace: imports, refusals
+# (one line, exit 1), the latents cache and its staleness, Ctrl-C and
+# --resume.
+. "$srcdir/tests/lib.sh"
+PY=${PYTHON3:-/usr/bin/python3}
+"$PY" "$srcdir/tests/sae_ref.py" bad "$TMPD/in" >/dev/null
+ok $? "reference script writes the inputs"
+WS=$TMPD/ws
+"$SAFER" init "$WS" --pairs "$TMPD/in/data/pairs.jsonl" --acts "$TMPD/in/data/acts.safetensors" >/dev/null
+ok $? "init tiny workspace (d 16)"
+
+expect_fail 1 "no SAE yet" "encode without an SAE" -- "$SAFER" encode "$WS"
+expect_fail 1 "tensor W_dec has shape \[32, 15\]" "shapes that disagree" -- "$SAFER" load-sae "$WS" "$TMPD/in/shape"
+expect_fail 1 "k 33 exceeds the 32 latents" "k > m" -- "$SAFER" load-sae "$WS" "$TMPD/in/kbig"
+expect_fail 1 "encoder weight \[3, 5\] is not finite" "NaN in weights" -- "$SAFER" load-sae "$WS" "$TMPD/in/nan"
+expect_fail 1 "latent 7, entry 1 is not finite" "inf in weights" -- "$SAFER" load-sae "$WS" "$TMPD/in/inf"
+expect_fail 1 "d_in 24 contradicts the tensors' d 16" "cfg d_in contradicts" -- "$SAFER" load-sae "$WS" "$TMPD/in/cfgd"
+expect_fail 1 "num_latents 64 contradicts" "cfg num_latents contradicts" -- "$SAFER" load-sae "$WS" "$TMPD/in/cfgm"
+expect_fail 1 "k is unknown" "no k anywhere" -- "$SAFER" load-sae "$WS" "$TMPD/in/nok"
+expect_fail 1 "d 8 differs from the workspace's activations d 16 \(SAE hook layers.7\)" \
+	"d mismatch names both and the hook" -- "$SAFER" load-sae "$WS" "$TMPD/in/d8"
+expect_fail 1 "cannot open|No such file" "missing file" -- "$SAFER" load-sae "$WS" "$TMPD/in/none.safetensors"
+[ ! -e "$WS/sae" ]
+ok $? "refusals leave no SAE behind"
+
+"$SAFER" load-sae "$WS" "$TMPD/in/nok" --k 3 >/dev/null
+ok $? "--k supplies a missing k"
+"$SAFER" load-sae "$WS" "$TMPD/in/good" >/dev/null
+ok $? "load a sparsify SAE"
+grep -q '"source"' "$WS/sae/cfg.json"
+ok $? "cfg.json records the source"
+expect_fail 1 "latents .*run \`safer encode" "stale latents refused by consumers" -- "$SAFER" stats "$WS"
+"$SAFER" encode "$WS" | grep -q "encoded 480 rows"
+ok $? "encode writes latents.bin"
+"$SAFER" encode "$WS" | grep -q "up to date"
+ok $? "encode again: cache is current"
+"$SAFER" stats "$WS" >/dev/null
+ok $? "stats reads the latents"
+printf 'x' | dd of="$WS/latents.bin" bs=1 seek=200 conv=notrunc 2>/dev/null
+expect_fail 1 "damaged|checksum" "damaged latents refused" -- "$SAFER" stats "$WS"
+"$SAFER" encode "$WS" --force | grep -q "encoded"
+ok $? "encode --force rebuilds"
+
+out=$("$SAFER" train "$WS" --latents 32 --k 4 --epochs 3 --batch 16 --seed 3 2>/dev/null)
+ok $? "train from scratch"
+printf '%s\n' "$out" | grep -Eq "^NMSE [0-9.]+  L0 [0-9.]+  dead [0-9.]+%"
+ok $? "train prints the final figures"
+grep -q '"normalize": "standardize"' "$WS/sae/cfg.json" && grep -q '"relu": false' "$WS/sae/cfg.json"
+ok $? "cfg.json records SAFER's normalize and raw TopK"
+"$SAFER" encode "$WS" | grep -q "up to date"
+ok $? "train encoded at its end"
+fp1=$(grep '"fingerprint"' "$WS/sae/cfg.json")
+"$SAFER" train "$WS" --latents 32 --k 4 --epochs 3 --batch 16 --seed 3 >/dev/null 2>&1
+fp2=$(grep '"fingerprint"' "$WS/sae/cfg.json")
+[ "$fp1" = "$fp2" ]
+ok $? "same seed, same SAE"
+"$SAFER" train "$WS" --continue --epochs 1 --batch 16 >/dev/null 2>&1
+ok $? "continue from the stored SAE (sentence rows)"
+"$SAFER" train "$WS" --latents 8 --k 9 2>"$TMPD/err0"
+[ $? -eq 2 ] && grep -q "exceeds --latents 8" "$TMPD/err0"
+ok $? "k > latents is a usage error"
+expect_fail 1 "no checkpoint" "--resume without a checkpoint" -- "$SAFER" train "$WS" --resume
+
+# Ctrl-C: a long run stops at a batch boundary, saves a checkpoint; --resume
+# goes on from it (and is interrupted again, further on)
+"$SAFER" train "$WS" --latents 32 --k 4 --epochs 100000 --batch 16 --no-encode 2>"$TMPD/err1" &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 1 ] && grep -q "checkpoint saved, continue with \`safer train .* --resume\`" "$TMPD/err1"
+ok $? "Ctrl-C saves a checkpoint (exit $rc)"
+[ -f "$WS/sae/checkpoint.safetensors" ]
+ok $? "checkpoint file exists"
+s1=$(sed -n 's/.*cancelled at step \([0-9]*\).*/\1/p' "$TMPD/err1")
+"$SAFER" train "$WS" --resume 2>"$TMPD/err2" &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+s2=$(sed -n 's/.*cancelled at step \([0-9]*\).*/\1/p' "$TMPD/err2")
+[ -n "$s1" ] && [ -n "$s2" ] && [ "$s2" -gt "$s1" ]
+ok $? "--resume continues from step $s1 (stopped again at $s2)"
+done_testing
