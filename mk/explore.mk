@@ -2,3 +2,7 @@
 tui_safer_SOURCES += tui/cmd_explore.c tui/app.c tui/app.h tui/explore.c tui/explore.h \
 	tui/screen_features.c tui/screen_feature.c tui/screen_pair.c tui/screen_edits.c \
 	tui/screen_train.c
+TESTS += tests/test_explore.sh
+dist_check_SCRIPTS += tests/test_explore.sh
+EXTRA_DIST += tests/explore-lib.sh
+CLEANFILES += tests/explore-fixture.lock
