@@ -194,13 +194,18 @@ def main():
 
     # --- planted concepts fire on the side the truth file says ----------
     # Per clean pair of the concept's category, chosen minus rejected of a
-    # per-response statistic of x . D_c: for contextual concepts its mean
-    # over the sentence-end rows (the rows SAFER reads); for lexical ones,
-    # which fire on single words and almost never on punctuation, its
-    # maximum over all rows (a matched filter: the mean over a response is
-    # dominated by interference from the contextual atoms). The mean
-    # difference must have the truth's sign with t > 4; on the swapped
-    # pairs, contextual safety concepts must flip.
+    # per-response statistic of the concept's activation in each row: for
+    # contextual concepts its mean over the sentence-end rows (the rows
+    # SAFER reads); for lexical ones, which fire on single words and almost
+    # never on punctuation, its maximum over all rows. The mean difference
+    # must have the truth's sign with t > 4.
+    #
+    # The activation is read by least squares against the structured atoms
+    # (every atom but the background and the unsigned word atoms) and the
+    # offset, not by a plain projection x . D_c: atoms of one family share a
+    # direction (refusal and unsafe compliance have cosine ~0.2), so a plain
+    # projection mixes a concept with its strongly firing siblings on the
+    # other side. Plain-projection t values are printed for reference.
     Xf = X.astype(np.float32)
     mis_set = set(mis)
     cat_of = np.array([0 if p["category"] == "safety" else 1 for p in pairs])
@@ -209,9 +214,16 @@ def main():
     for b, e in zip(starts, ends):
         if side[b]:
             resp_rows[(int(pair[b]), int(side[b]))] = (b, e)
+    reg = [c["atom"] for c in concepts
+           if c["kind"] != "background" and (c["group"] != "token identity" or
+                                             c["sign"] != "none")]
+    B = np.vstack([D[reg], atoms_f["offset"][1].astype(np.float64)[None, :]])  # [K, d]
+    P = np.linalg.pinv(B).astype(np.float32)                                    # [d, K]
+    coef = Xf @ P                                                               # [R, K]
+    col = {a: k for k, a in enumerate(reg)}
 
-    def side_means(c, which):
-        proj = Xf @ D[c["atom"]].astype(np.float32)
+    def side_means(c, which, plain=False):
+        proj = Xf @ D[c["atom"]].astype(np.float32) if plain else coef[:, col[c["atom"]]]
         use_sent = c["kind"] == "contextual"
         out = []
         for i in which:
@@ -227,17 +239,43 @@ def main():
         out = np.array(out)
         return out[~np.isnan(out)]
 
+    def tstat(x):
+        return x.mean() / (x.std(ddof=1) / math.sqrt(len(x)))
+
+    moved = []
     for c in signed:
         want_cat = 1 if c["name"] in chat_sk else 0
         clean = [i for i in range(N) if cat_of[i] == want_cat and i not in mis_set]
         diff = side_means(c, clean)
-        t = diff.mean() / (diff.std(ddof=1) / math.sqrt(len(diff)))
+        t = tstat(diff)
+        print("# '%s': plain projection t = %.1f" % (c["name"], tstat(side_means(c, clean, True))))
         sgn = 1 if c["sign"] == "chosen" else -1
-        ok(sgn * t > 4, "%s '%s' projects more on %s on clean pairs (t = %.1f)" %
+        ok(sgn * t > 4, "%s '%s' fires more on %s on clean pairs (least-squares read-out, t = %.1f)" %
            ("safety concept" if c["safety"] else "concept", c["name"], c["sign"], t))
         if c["safety"] and c["kind"] == "contextual":
-            sw = side_means(c, sorted(mis))
-            ok(sgn * sw.mean() < 0, "'%s' is reversed on the swapped pairs" % c["name"])
+            moved.append((sgn, c))
+
+    # The activations moved with the text on the swapped pairs: the signed
+    # contextual safety concepts together (each with its sign) point to the
+    # rejected side there. Per concept, 46 pairs are too few for rarer ones.
+    def combined(which):
+        return sum(sgn * side_means(c, which) for sgn, c in moved)
+    clean_safety = [i for i in range(N) if cat_of[i] == 0 and i not in mis_set]
+    swapped = sorted(mis)
+    # side_means drops responses without sentence ends, so keep pairs where
+    # both sides have some
+    def with_ends(which):
+        out = []
+        for i in which:
+            if all(np.any(flags[slice(*resp_rows[(i, s)])] & 1) for s in (1, 2)):
+                out.append(i)
+        return out
+    cs, ss = combined(with_ends(clean_safety)), combined(with_ends(swapped))
+    ok(cs.mean() > 0 and np.mean(cs > 0) > 0.7,
+       "signed safety concepts together favour chosen on clean safety pairs (%.0f%%)" %
+       (100 * np.mean(cs > 0)))
+    ok(ss.mean() < 0 and np.mean(ss < 0) > 0.7,
+       "... and rejected on the swapped pairs (%.0f%%)" % (100 * np.mean(ss < 0)))
 
     # sums recorded in truth.json agree with the file's sides
     for c in safety_signed:
