@@ -250,7 +250,7 @@ def main():
         t = tstat(diff)
         print("# '%s': plain projection t = %.1f" % (c["name"], tstat(side_means(c, clean, True))))
         sgn = 1 if c["sign"] == "chosen" else -1
-        ok(sgn * t > 4, "%s '%s' fires more on %s on clean pairs (least-squares read-out, t = %.1f)" %
+        ok(sgn * t > 4, "%s '%s' fires more on %s on clean pairs (t = %.1f)" %
            ("safety concept" if c["safety"] else "concept", c["name"], c["sign"], t))
         if c["safety"] and c["kind"] == "contextual":
             moved.append((sgn, c))
