@@ -8,7 +8,7 @@
 check_PROGRAMS += tests/fuzz/replay_textsafe tests/fuzz/replay_safetensors \
 	tests/fuzz/replay_store tests/fuzz/replay_pairs tests/fuzz/replay_mpk \
 	tests/fuzz/replay_plan tests/fuzz/replay_sae tests/fuzz/replay_labels_mpk \
-	tests/fuzz/replay_labels_json
+	tests/fuzz/replay_labels_json tests/fuzz/replay_manifest
 FUZZ_REPLAY_COMMON = tests/fuzz/replay.c tests/fuzz/fuzz.h
 FUZZ_REPLAY_LIBS = $(WIDGET_LIBS) $(ENGINE_LIBS)
 tests_fuzz_replay_textsafe_SOURCES = tests/fuzz/fuzz_textsafe.c $(FUZZ_REPLAY_COMMON)
@@ -31,6 +31,8 @@ tests_fuzz_replay_labels_mpk_LDADD = $(FUZZ_REPLAY_LIBS)
 tests_fuzz_replay_labels_json_SOURCES = tests/fuzz/fuzz_labels_json.c tests/fuzz/labels_common.h \
 	$(FUZZ_REPLAY_COMMON)
 tests_fuzz_replay_labels_json_LDADD = $(FUZZ_REPLAY_LIBS)
+tests_fuzz_replay_manifest_SOURCES = tests/fuzz/fuzz_manifest.c $(FUZZ_REPLAY_COMMON)
+tests_fuzz_replay_manifest_LDADD = $(FUZZ_REPLAY_LIBS)
 
 TESTS += tests/test_fuzz_regress.sh
 
@@ -57,6 +59,7 @@ EXTRA_DIST += tests/test_lock.sh
 EXTRA_DIST += tests/fuzz/corpus tests/fuzz/regress tests/fuzz/make_seeds.py \
 	tests/fuzz/safetensors.dict tests/fuzz/store.dict tests/fuzz/pairs.dict \
 	tests/fuzz/plan.dict tests/fuzz/labels_json.dict tests/fuzz/sae.dict \
+	tests/fuzz/manifest.dict tests/fuzz/labels_common.h \
 	tests/test_fuzz_regress.sh tests/test_fuzz_open.sh
 
 # `make check-valgrind`: the CLI tests with every safer under memcheck.
