@@ -6,3 +6,5 @@ TESTS += tests/test_explore.sh
 dist_check_SCRIPTS += tests/test_explore.sh
 EXTRA_DIST += tests/explore-lib.sh
 CLEANFILES += tests/explore-fixture.lock
+TESTS += tests/test_explore_hostile.sh
+dist_check_SCRIPTS += tests/test_explore_hostile.sh
