@@ -8,3 +8,5 @@ EXTRA_DIST += tests/explore-lib.sh
 CLEANFILES += tests/explore-fixture.lock
 TESTS += tests/test_explore_hostile.sh
 dist_check_SCRIPTS += tests/test_explore_hostile.sh
+BENCHES += bench/explore.sh
+EXTRA_DIST += bench/explore.sh bench/explore_pty.py

@@ -1,0 +1,32 @@
+#!/usr/bin/python3
+"""Run a command on a pseudo-terminal (100x30) until it exits; print the
+wall time in milliseconds. Used by bench/explore.sh to time the explorer
+from launch to its first drawn screen."""
+import fcntl
+import os
+import pty
+import struct
+import sys
+import termios
+import time
+
+def run(argv):
+    t0 = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvp(argv[0], argv)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    while True:
+        try:
+            if not os.read(fd, 65536):
+                break
+        except OSError:
+            break
+    _, status = os.waitpid(pid, 0)
+    t1 = time.perf_counter()
+    if status != 0:
+        sys.exit("command failed: %s (status %d)" % (" ".join(argv), status))
+    return (t1 - t0) * 1e3
+
+if __name__ == "__main__":
+    print("%.3f" % run(sys.argv[1:]))
