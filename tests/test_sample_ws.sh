@@ -61,6 +61,14 @@ ok $? "generator newer than the data: regenerates and rebuilds the workspace"
 [ "$(ls -d "$ws".stale-* 2>/dev/null | wc -l)" -eq 1 ]
 ok $? "the outdated workspace is moved aside, not deleted"
 
+sleep 1
+touch "$TMPD/out/acts.safetensors"
+run
+[ "$(calls)" = "init train" ]
+ok $? "data newer than the workspace: rebuilds the workspace only"
+[ "$(ls -d "$ws".stale-* 2>/dev/null | wc -l)" -eq 2 ]
+ok $? "... and moves the old one aside"
+
 "$MAKE_WS" 2>/dev/null
 [ $? -eq 2 ]
 ok $? "no argument is a usage error"
