@@ -133,7 +133,7 @@ def mp(o):
 
 # Seeds that still crash their reader wait in regress/NAME/open/ (replayed
 # by tests/test_fuzz_open.sh) until the reader is fixed; then drop them here.
-OPEN = {"pairs": {"bad_json_line.jsonl", "duplicate_key.jsonl", "non_utf8.jsonl"}}
+OPEN = {}
 
 
 def from_dir(harness, src, exts, prefix=b""):
