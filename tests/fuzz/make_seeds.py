@@ -228,12 +228,23 @@ def main():
           "updated": "2026-11-27T21:00:00Z"}, {"feature": 0, "name": "x", "safety": 1}]))
     write("labels_json", "empty.json", "[]")
     # edit-list JSONL
-    write("plan", "plan.jsonl", "".join(json.dumps(r) + "\n" for r in [
-        {"index": 0, "id": "a1", "action": "flip", "score": 0.93, "strategy": "poison",
-         "ratio": 0.05},
-        {"index": 1, "id": 17, "action": "drop", "score": -0.2, "strategy": "denoise",
-         "ratio": 0.1},
-        {"index": 2, "action": "flip", "strategy": "manual"}]))
+    # as plan_write writes them, for the 8 pairs of fuzz_plan.c (6, 7: test)
+    fp = {"fingerprint": "0123456789abcdef", "s_plus": [3, 9], "s_minus": [4],
+          "fallback": False}
+    write("plan", "poison.jsonl", "".join(json.dumps(dict(r, **fp)) + "\n" for r in [
+        {"index": 0, "id": "a0", "action": "flip", "score": 0.93, "strategy": "poison",
+         "ratio": 0.25},
+        {"index": 1, "id": 1, "action": "flip", "score": 0.5, "strategy": "poison",
+         "ratio": 0.25}]))
+    write("plan", "denoise.jsonl", "".join(json.dumps(dict(r, **fp)) + "\n" for r in [
+        {"index": 4, "action": "drop", "score": -0.2, "strategy": "denoise", "ratio": 0.2},
+        {"index": 2, "action": "drop", "score": -0.1, "strategy": "denoise", "ratio": 0.2}]))
+    write("plan", "manual.jsonl", json.dumps(dict(
+        {"index": 5, "id": "a5", "action": "flip", "score": None, "strategy": "manual",
+         "ratio": 0}, **fp)) + "\n")
+    write("plan", "test_pair.jsonl", json.dumps(dict(
+        {"index": 6, "action": "flip", "score": 1.0, "strategy": "poison", "ratio": 0.1},
+        **fp)) + "\n")
     # SAE: cfg.json, then the safetensors; the harness splits at the first
     # NUL byte (cfg first)
     for lay in ("sparsify", "saelens", "reference"):
