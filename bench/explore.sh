@@ -1,6 +1,7 @@
 #!/bin/sh
 # Explorer latency on the sample workspace (and, with SAFER_BENCH_LARGE=1,
-# on a workspace of about a million rows):
+# on a workspace of about a million rows; SAFER_BENCH_WS=DIR benches DIR
+# alone):
 #   launch: from exec to the first drawn screen (warm caches), median of 9,
 #           against `safer stats` on the same workspace (the CLI computing
 #           the numbers the first screen shows) as the peer;
@@ -53,6 +54,12 @@ bench_ws() {
 	awk -v a="$launch" -v b="$peer" 'BEGIN { printf "  launch to first screen  %8.1f ms   (safer stats %.1f ms, ratio %.2f; target < 300 ms)\n", a, b, a / b }'
 	awk -v a="$switch" -v q="$p90" -v b="$top" 'BEGIN { printf "  next feature, redraw   %8.2f ms median, %.2f ms p90   (safer top %.1f ms, ratio %.3f; target < 50 ms)\n", a, q, b, a / b }'
 }
+
+# An existing workspace given by the caller.
+if [ -n "${SAFER_BENCH_WS:-}" ]; then
+	bench_ws "$SAFER_BENCH_WS" "$SAFER_BENCH_WS"
+	exit 0
+fi
 
 # The sample workspace: 400 pairs, as the explorer tests use.
 "$GEN" --out "$T/data" --pairs 400 >/dev/null 2>&1

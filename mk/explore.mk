@@ -10,3 +10,5 @@ TESTS += tests/test_explore_hostile.sh
 dist_check_SCRIPTS += tests/test_explore_hostile.sh
 BENCHES += bench/explore.sh
 EXTRA_DIST += bench/explore.sh bench/explore_pty.py
+TESTS += tests/test_explore_train.sh
+dist_check_SCRIPTS += tests/test_explore_train.sh

@@ -106,6 +106,7 @@ static void train_done(app *a, void *ctx, int rc, const sf_err *e)
 		} else {
 			features_reload(m);
 			xm_update_title(m);
+			xm_show(m, m->features);
 			app_msg(a, MSG_INFO, "%s", T->result);
 		}
 	} else {
