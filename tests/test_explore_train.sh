@@ -21,17 +21,20 @@ x_keys q; x_wait "press s to start"
 x_keys ':'; x_type 'set m 48'; x_keys Enter
 x_wait "latents m 48"
 ok $? ":set m 48"
-x_keys '='; x_wait "set (e.g."; x_type 'epochs 400'; x_keys Enter
-x_wait "epochs 400"
+x_keys '='; x_wait "set (e.g."; x_type 'epochs 1000'; x_keys Enter
+x_wait "epochs 1000"
 ok $? "= prompt sets epochs"
 x_keys s
-x_wait "training" 
 x_wait "step "
 ok $? "training shows live progress"
-# Keys work while it runs: help opens and closes.
+# Keys work while it runs: help opens and closes; c cancels.
 x_keys '?'; x_wait "Keys of the Train screen"
 ok $? "keys keep working during training"
-x_keys q
+x_keys q c
+x_wait "training cancelled"
+ok $? "c cancels training"
+x_keys ':'; x_type 'set epochs 20'; x_keys Enter; x_wait "epochs 20"
+x_keys s
 x_wait "Features 48 of 48" 60
 ok $? "training ends on the Features screen"
 x_wait "trained: NMSE"
