@@ -78,6 +78,21 @@ x_keys ':'; x_type "export $X_T/explore-edits.jsonl"; x_keys Enter
 x_wait "wrote $X_T/explore-edits.jsonl"
 ok $? ":export writes the edit list"
 
+# The edited dataset through the W key, a path typed with readline, and
+# the confirm dialog when the file exists.
+x_keys W; x_wait "write edited dataset to:"
+x_type "$X_T/explore-data.jsonl"; x_keys Enter
+x_wait "wrote $X_T/explore-data.jsonl"
+ok $? "W writes the edited dataset"
+x_keys W; x_wait "write edited dataset to:"
+x_keys Up; x_keys Enter
+x_wait "Replace it?"
+ok $? "confirm dialog when the file exists (path from readline history)"
+x_keys n
+x_keys ':'; x_type 'label refusal phrasing v2'; x_keys Enter
+x_wait "labelled (saved)"
+ok $? ":label on the current feature"
+
 # Resize: reflow, too-small message, back.
 x_resize 70 24
 x_wait "train pairs by score"
@@ -96,5 +111,8 @@ cmp -s "$X_T/cli-edits.jsonl" "$X_T/explore-edits.jsonl"
 ok $? "exported edit list equals safer plan --poison 0.05"
 [ "$(wc -l < "$X_T/explore-edits.jsonl")" -gt 0 ]
 ok $? "and is not empty"
+"$SAFER" export "$ws" --plan "$X_T/cli-edits.jsonl" --out "$X_T/cli-data.jsonl" 2>/dev/null
+cmp -s "$X_T/cli-data.jsonl" "$X_T/explore-data.jsonl"
+ok $? "exported dataset equals safer export of the same plan"
 
 done_testing

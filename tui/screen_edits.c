@@ -100,6 +100,8 @@ static void rebuild(struct edits *E)
 	wtable_set_rows(&E->t, E->nview);
 }
 
+/* Per category, three bars: accuracy with no edit, after the plan, and
+ * after a random edit of the same size (mean over seeds, ± spread). */
 static void draw_effect(struct edits *E, wrect r)
 {
 	xmodel *m = E->m;
@@ -110,32 +112,41 @@ static void draw_effect(struct edits *E, wrect r)
 		return;
 	}
 	wdraw_fmt(stdscr, y++, 1, r.w - 2, theme_attr(TH_HEADER),
-	          "reward-head accuracy on test pairs   none → plan    (random %zu flips %zu drops, "
-	          "%d seeds)", m->bt.n_flip, m->bt.n_drop, m->bt.random_seeds);
+	          "reward-head accuracy on held-out test pairs: none / plan / random "
+	          "(%zu flips, %zu drops; random over %d seeds)",
+	          m->bt.n_flip, m->bt.n_drop, m->bt.random_seeds);
+	int bw = (r.w - 14) / 3 - 14;
+	if (bw < 4)
+		bw = 4;
 	for (size_t i = 0; i < m->bt.n && y < r.y + r.h; i++) {
 		const sf_bt_row *none = &m->bt.rows[i];
 		if (strcmp(none->edit, "none"))
 			continue;
-		const sf_bt_row *plan = NULL, *rnd = NULL;
+		const sf_bt_row *row[3] = { none, NULL, NULL };
 		for (size_t j = 0; j < m->bt.n; j++) {
 			if (strcmp(m->bt.rows[j].category, none->category))
 				continue;
 			if (!strcmp(m->bt.rows[j].edit, "plan"))
-				plan = &m->bt.rows[j];
+				row[1] = &m->bt.rows[j];
 			if (!strcmp(m->bt.rows[j].edit, "random"))
-				rnd = &m->bt.rows[j];
+				row[2] = &m->bt.rows[j];
 		}
 		int x = 1;
 		x += wdraw_fmt(stdscr, y, x, 12, theme_attr(TH_NORMAL), "%-10.10s ",
 		               none->category[0] ? none->category : "(none)");
-		int bw = r.w / 4;
-		whbar_draw(stdscr, y, x, bw, plan ? plan->accuracy : none->accuracy, theme_attr(TH_BAR));
-		x += bw + 1;
-		x += wdraw_fmt(stdscr, y, x, r.w - x, theme_attr(TH_NORMAL), "%.3f → %.3f",
-		               none->accuracy, plan ? plan->accuracy : none->accuracy);
-		if (rnd)
-			wdraw_fmt(stdscr, y, x, r.w - x, theme_attr(TH_DIM), "   (random %.3f ± %.3f, %zu pairs)",
-			          rnd->accuracy, rnd->spread, none->pairs);
+		static const int elem[3] = { TH_DIM, TH_BAR, TH_BAR_ALT };
+		for (int k = 0; k < 3 && x < r.w; k++) {
+			if (!row[k])
+				continue;
+			whbar_draw(stdscr, y, x, bw, row[k]->accuracy, theme_attr(elem[k]));
+			x += bw;
+			if (k == 2)
+				x += wdraw_fmt(stdscr, y, x, r.w - x, theme_attr(TH_NORMAL), " %.3f±%.3f ",
+				               row[k]->accuracy, row[k]->spread);
+			else
+				x += wdraw_fmt(stdscr, y, x, r.w - x, theme_attr(TH_NORMAL), " %.3f  ",
+				               row[k]->accuracy);
+		}
 		y++;
 	}
 }
