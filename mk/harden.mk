@@ -56,7 +56,7 @@ EXTRA_DIST += tests/test_terminal_safety.sh tests/test_harden_open.sh \
 # One writer per workspace (the driver's "hold" mode holds the lock).
 TESTS += tests/test_lock.sh
 EXTRA_DIST += tests/test_lock.sh
-EXTRA_DIST += tests/fuzz/corpus tests/fuzz/regress tests/fuzz/make_seeds.py \
+EXTRA_DIST += tests/fuzz/corpus tests/fuzz/regress tests/fuzz/make_seeds.py tests/fuzz/README.md \
 	tests/fuzz/safetensors.dict tests/fuzz/store.dict tests/fuzz/pairs.dict \
 	tests/fuzz/plan.dict tests/fuzz/labels_json.dict tests/fuzz/sae.dict \
 	tests/fuzz/manifest.dict tests/fuzz/labels_common.h \
