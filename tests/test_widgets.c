@@ -176,6 +176,15 @@ static void test_tokview(void)
 	ok((c & (A_REVERSE | A_BOLD | A_UNDERLINE)) == 0, "cold token plain");
 	c = mvwinch(stdscr, 0, 2);
 	ok((c & A_BOLD) != 0, "hot token emphasised without colour");
+	/* Word mode: a token that fits is moved whole to the next line. */
+	wtok words2[] = { { "the", 3, 0, 0 }, { " quick", 6, 0, 0 }, { " brown", 6, 0, 0 } };
+	werase(stdscr);
+	ok(wtok_draw(stdscr, wrect_make(0, 0, 3, 10), words2, 3, 0, WTOK_WORDS) == 2,
+	   "word wrap: 2 lines at width 10");
+	is_str(row_text(0, 0, 10), "the quick", "word wrap line 1");
+	is_str(row_text(1, 0, 10), " brown", "word wrap line 2 starts with the whole token");
+	wtok longtok[] = { { "abcdefghijkl", 12, 0, 0 } };
+	ok(wtok_lines(longtok, 1, 5, WTOK_WORDS) == 3, "a token wider than the line is split");
 	/* Newline breaks in BREAK_NL mode. */
 	wtok nl[] = { { "x\ny", 3, 0, 0 } };
 	ok(wtok_lines(nl, 1, 20, WTOK_BREAK_NL) == 2, "newline breaks the line");

@@ -60,24 +60,32 @@ static void build(struct pair_view *V)
 	for (int sd = 0; sd < 3; sd++) {
 		size_t b, e;
 		store_response_rows(m->s, V->p, sd, &b, &e);
+		const char *t = sd == 0 ? pr->prompt : sd == 1 ? pr->chosen : pr->rejected;
+		size_t l = sd == 0 ? pr->prompt_len : sd == 1 ? pr->chosen_len : pr->rejected_len;
 		size_t n = e > b ? e - b : 1;
+		if (e <= b) /* no rows: the text cut at spaces, for word wrap */
+			for (size_t i = 0; i < l; i++)
+				n += t[i] == ' ';
 		V->toks[sd] = calloc(n, sizeof(wtok));
 		if (!V->toks[sd])
 			continue;
 		if (e <= b) {
-			const char *t = sd == 0 ? pr->prompt : sd == 1 ? pr->chosen : pr->rejected;
-			size_t l = sd == 0 ? pr->prompt_len : sd == 1 ? pr->chosen_len : pr->rejected_len;
-			V->toks[sd][0] = (wtok){ t, l, 0, 0 };
-			V->ntoks[sd] = 1;
+			size_t k = 0, from = 0;
+			for (size_t i = 1; i <= l; i++)
+				if (i == l || t[i] == ' ') {
+					V->toks[sd][k++] = (wtok){ t + from, i - from, 0, 0 };
+					from = i;
+				}
+			V->ntoks[sd] = k;
 			continue;
 		}
 		for (size_t r = b; r < e; r++) {
 			size_t len;
-			wtok *t = &V->toks[sd][r - b];
-			t->s = store_token(m->s, r, &len);
-			t->len = len;
+			wtok *tk = &V->toks[sd][r - b];
+			tk->s = store_token(m->s, r, &len);
+			tk->len = len;
 			float h = V->safety_heat ? fabsf(xm_safety_act(m, r)) : xm_act(m, r, m->cur_feature);
-			t->heat = h / mx;
+			tk->heat = h / mx;
 		}
 		V->ntoks[sd] = e - b;
 	}
@@ -110,13 +118,15 @@ static void draw(screen *s, app *a, wrect r)
 		         plan_strategy_name(m->plan.strategy));
 	else if (!m->have_plan)
 		snprintf(fate, sizeof fate, "no plan");
+	char heat[64];
+	if (V->safety_heat)
+		snprintf(heat, sizeof heat, "safety score (S+ − S−)");
+	else
+		snprintf(heat, sizeof heat, "feature %d", m->cur_feature);
 	wdraw_fmt(stdscr, r.y, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
 	          "Pair %zu of %zu · id %s · %s · %s · %s · plan: %s · heat: %s", V->p, m->P->n,
 	          pr->id_json ? pr->id_json : "—", pr->category ? pr->category : "no category",
-	          pr->split == SPLIT_TEST ? "test" : "train", score, fate,
-	          V->safety_heat ? "safety score (S+ − S−)" : "feature");
-	if (!V->safety_heat)
-		wdraw_fmt(stdscr, r.y, r.w - 16, 15, theme_attr(TH_DIM), "feature %d", m->cur_feature);
+	          pr->split == SPLIT_TEST ? "test" : "train", score, fate, heat);
 	/* prompt gets a quarter, the responses share the rest */
 	int body = r.h - 1, ph = body / 4 < 3 ? 3 : body / 4;
 	wrect sec[3];
@@ -134,10 +144,10 @@ static void draw(screen *s, app *a, wrect r)
 		wdraw_box(stdscr, sec[i], title, theme_attr(TH_BORDER),
 		          theme_attr(V->focus == i ? TH_SELECTED : TH_NORMAL) | A_BOLD);
 		wrect in = wrect_make(sec[i].y + 1, sec[i].x + 1, sec[i].h - 2, sec[i].w - 2);
-		int lines = wtok_lines(V->toks[i], V->ntoks[i], in.w, WTOK_BREAK_NL);
+		int lines = wtok_lines(V->toks[i], V->ntoks[i], in.w, WTOK_BREAK_NL | WTOK_WORDS);
 		if (V->first[i] > lines - 1)
 			V->first[i] = lines > 0 ? lines - 1 : 0;
-		wtok_draw(stdscr, in, V->toks[i], V->ntoks[i], V->first[i], WTOK_BREAK_NL);
+		wtok_draw(stdscr, in, V->toks[i], V->ntoks[i], V->first[i], WTOK_BREAK_NL | WTOK_WORDS);
 	}
 }
 

@@ -56,6 +56,22 @@ static attr_t tok_attr(const wtok *t)
 	return theme_heat(t->heat);
 }
 
+/* Columns of safe text up to its first newline (as laid out). */
+static int run_width(const unsigned char *s, size_t len)
+{
+	int w = 0;
+	size_t i = 0;
+	while (i < len) {
+		long cp;
+		i += (size_t)textsafe_decode(s + i, len - i, &cp);
+		if (cp == '\n')
+			break;
+		int cw = cp == '\t' ? 1 : wcwidth((wchar_t)cp);
+		w += cw < 0 ? 1 : cw;
+	}
+	return w;
+}
+
 static void lay_token(struct cursor *c, const wtok *t)
 {
 	char *safe = textsafe_dup(t->s, t->len, TEXTSAFE_KEEP_NL | TEXTSAFE_KEEP_TAB);
@@ -64,6 +80,12 @@ static void lay_token(struct cursor *c, const wtok *t)
 	attr_t a = tok_attr(t);
 	const unsigned char *s = (const unsigned char *)safe;
 	size_t len = strlen(safe), i = 0;
+	if (c->flags & WTOK_WORDS) {
+		/* A token that fits on a line is not split: wrap before it. */
+		int tw = run_width(s, len);
+		if (c->col > 0 && tw <= c->r.w && c->col + tw > c->r.w)
+			newline(c);
+	}
 	while (i < len) {
 		long cp;
 		i += (size_t)textsafe_decode(s + i, len - i, &cp);

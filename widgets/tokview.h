@@ -22,6 +22,7 @@ typedef struct wtok {
 
 enum {
 	WTOK_BREAK_NL = 1, /* a newline in a token starts a new line (shown as ↵) */
+	WTOK_WORDS = 2,    /* wrap between tokens when a token fits on a line */
 };
 
 /* Wrap toks into r starting at wrapped line `first`; returns the total
