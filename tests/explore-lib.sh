@@ -83,3 +83,12 @@ x_keys() { tmux -L "$X_SOCK" send-keys "$@"; }
 x_type() { tmux -L "$X_SOCK" send-keys -l "$1"; }
 
 x_resize() { tmux -L "$X_SOCK" resize-window -x "$1" -y "$2"; }
+
+# A left click at column x, row y (0-based), as the terminal reports it
+# to a program that enabled the mouse (X10 encoding: ESC [ M b x y).
+x_click() {
+	local cx cy
+	cx=$(printf "\\$(printf %o $((33 + $1)))")
+	cy=$(printf "\\$(printf %o $((33 + $2)))")
+	tmux -L "$X_SOCK" send-keys -l "$(printf '\033[M ')$cx$cy$(printf '\033[M#')$cx$cy"
+}

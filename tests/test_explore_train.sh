@@ -55,6 +55,13 @@ x_keys Enter
 x_wait "Feature $f ·"
 ok $? "/ search selects the labelled row (Enter opens feature $f)"
 x_keys q; x_wait "Features 48"
+# Mouse: a click selects a row, Enter opens it.
+want=$(x_screen | sed -n 7p | awk -F'│' '{ print $2 }' | awk '{ print $1 }')
+x_click 10 6
+x_keys Enter
+x_wait "Feature $want ·"
+ok $? "mouse click selects feature $want"
+x_keys q; x_wait "Features 48"
 x_keys q
 x_wait "EXITED 0"
 ok $? "quit"
