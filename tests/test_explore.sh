@@ -89,6 +89,13 @@ x_keys Up; x_keys Enter
 x_wait "Replace it?"
 ok $? "confirm dialog when the file exists (path from readline history)"
 x_keys n
+# Manual exclude: the first pair leaves the plan, which becomes manual.
+n_plan=$(wc -l < "$X_T/explore-edits.jsonl")
+x_keys g i
+x_wait "plan: manual ($((n_plan - 1)) pairs)"
+ok $? "i excludes a pair by hand (manual plan of $((n_plan - 1)))"
+[ "$(wc -l < "$ws/plan.jsonl")" -eq $((n_plan - 1)) ]
+ok $? "the hand-edited plan is saved as the current plan"
 x_keys ':'; x_type 'label refusal phrasing v2'; x_keys Enter
 x_wait "labelled (saved)"
 ok $? ":label on the current feature"
