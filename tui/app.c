@@ -47,6 +47,8 @@ struct app {
 	char dialog_msg[256];
 	void (*dialog_yes)(app *, void *);
 	void *dialog_ctx;
+	const wkey *cmd_help;
+	int n_cmd_help;
 	app_command_fn cmd_fn;
 	winput_word_fn cmd_words;
 	void *cmd_ctx;
@@ -472,48 +474,53 @@ static const wkey global_keys[] = {
 
 struct help {
 	const screen_ops *of;
+	const wkey *cmds;
+	int ncmds;
 	size_t top;
 };
 
+void app_set_command_help(app *a, const wkey *cmds, int n)
+{
+	a->cmd_help = cmds;
+	a->n_cmd_help = n;
+}
+
+/* Sections: the screen's keys, the global keys, the `:` commands. */
 static void help_draw(screen *s, app *a, wrect r)
 {
 	struct help *h = s->data;
 	(void)a;
-	int y = r.y, line = 0;
 	wdraw_box(stdscr, r, "Help", theme_attr(TH_BORDER), theme_attr(TH_NORMAL) | A_BOLD);
 	wrect in = wrect_make(r.y + 1, r.x + 2, r.h - 2, r.w - 4);
-	y = in.y;
 	char head[128];
 	snprintf(head, sizeof head, "Keys of the %s screen", h->of ? h->of->name : "?");
-	int n = h->of ? h->of->nkeys : 0;
-	int total = n + (int)(sizeof global_keys / sizeof global_keys[0]) + 3;
-	if (h->top > (size_t)total)
-		h->top = (size_t)total;
-	for (int i = -1; i < total && y < in.y + in.h; i++, line++) {
-		if ((size_t)line < h->top)
-			continue;
-		const wkey *k = NULL;
-		const char *text = NULL;
-		if (i == -1)
-			text = head;
-		else if (i < n)
-			k = &h->of->keys[i];
-		else if (i == n)
-			text = "";
-		else if (i == n + 1)
-			text = "Everywhere";
-		else if (i - n - 2 < (int)(sizeof global_keys / sizeof global_keys[0]))
-			k = &global_keys[i - n - 2];
-		else
-			continue;
-		if (text)
-			wdraw_str(stdscr, y, in.x, in.w, text, theme_attr(TH_HEADER));
-		else {
-			wdraw_str(stdscr, y, in.x + 2, 12, k->key, theme_attr(TH_KEY));
-			wdraw_str(stdscr, y, in.x + 16, in.w - 16, k->desc, theme_attr(TH_NORMAL));
+	struct { const char *title; const wkey *k; int n; int kw; } sec[3] = {
+		{ head, h->of ? h->of->keys : NULL, h->of ? h->of->nkeys : 0, 14 },
+		{ "Everywhere", global_keys, (int)(sizeof global_keys / sizeof global_keys[0]), 14 },
+		{ "Commands (type : first; Tab completes)", h->cmds, h->ncmds, 26 },
+	};
+	size_t line = 0;
+	int y = in.y;
+	for (int si = 0; si < 3; si++) {
+		for (int i = -1; i < sec[si].n; i++, line++) {
+			if (line < h->top || y >= in.y + in.h)
+				continue;
+			if (i < 0) {
+				wdraw_str(stdscr, y++, in.x, in.w, sec[si].title, theme_attr(TH_HEADER));
+				continue;
+			}
+			const wkey *k = &sec[si].k[i];
+			wdraw_str(stdscr, y, in.x + 2, sec[si].kw, k->key, theme_attr(TH_KEY));
+			wdraw_str(stdscr, y, in.x + 3 + sec[si].kw, in.w - 3 - sec[si].kw, k->desc,
+			          theme_attr(TH_NORMAL));
+			y++;
 		}
-		y++;
+		if (line >= h->top && y < in.y + in.h)
+			y++;
+		line++;
 	}
+	if (h->top >= line)
+		h->top = line ? line - 1 : 0;
 }
 
 static int help_key(screen *s, app *a, int key)
@@ -551,6 +558,8 @@ void app_help(app *a)
 		return;
 	}
 	h->of = top ? top->ops : NULL;
+	h->cmds = a->cmd_help;
+	h->ncmds = a->n_cmd_help;
 	s->ops = &help_ops;
 	s->data = h;
 	app_push(a, s);

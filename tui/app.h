@@ -98,6 +98,9 @@ double app_job_frac(app *a, char *phase, size_t n);
 /* Called on the main thread a few times a second while a job runs. */
 void app_set_tick(app *a, void (*tick)(app *, void *), void *ctx);
 
+/* Lines the help screen adds under "Commands". */
+void app_set_command_help(app *a, const wkey *cmds, int n);
+
 /* Help screen for the current top screen (the `?` key). */
 void app_help(app *a);
 

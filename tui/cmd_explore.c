@@ -54,6 +54,7 @@ static int run(xmodel *m)
 		                getenv("TERM") ? getenv("TERM") : "");
 	}
 	app_set_commands(a, xm_command, xm_word, m);
+	app_set_command_help(a, xm_command_help, xm_command_help_n);
 	xm_update_title(m);
 	app_push(a, m->features);
 	if (!analysis) {

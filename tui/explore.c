@@ -226,18 +226,55 @@ const char *xm_stars(int rating, char *buf, size_t n)
 	return buf;
 }
 
+/* The plan job works on its own copies of the scores and safety sets:
+ * the main thread may change a rating (and drop its scores) meanwhile. */
 struct plan_job {
 	xmodel *m;
 	int strategy;
 	double ratio;
+	sf_scores sc;
+	sf_safety S;
 	sf_plan out;
 };
+
+static void plan_job_free(struct plan_job *j)
+{
+	free(j->sc.score);
+	free(j->sc.a_chosen);
+	free(j->sc.a_rejected);
+	safety_free(&j->S);
+	free(j);
+}
+
+static double *dup_doubles(const double *v, size_t n)
+{
+	double *d = malloc(n * sizeof *d + 1);
+	if (d)
+		memcpy(d, v, n * sizeof *d);
+	return d;
+}
+
+static int plan_job_copy(struct plan_job *j, const xmodel *m, sf_err *e)
+{
+	j->sc = m->sc;
+	j->sc.score = dup_doubles(m->sc.score, m->sc.n_pairs);
+	j->sc.a_chosen = dup_doubles(m->sc.a_chosen, m->sc.n_pairs);
+	j->sc.a_rejected = dup_doubles(m->sc.a_rejected, m->sc.n_pairs);
+	if (!j->sc.score || !j->sc.a_chosen || !j->sc.a_rejected)
+		return sf_fail(e, "out of memory");
+	if (safety_from_lists(&j->S, m->S.plus, m->S.n_plus, m->S.minus, m->S.n_minus, m->st.m, e))
+		return -1;
+	j->S.fallback = m->S.fallback;
+	j->S.rows_mode = m->S.rows_mode;
+	j->S.opts = m->S.opts;
+	return 0;
+}
 
 static int plan_run(void *ctx, const sf_progress *p, sf_err *e)
 {
 	struct plan_job *j = ctx;
 	(void)p;
-	return plan_make(&j->out, j->m->P, &j->m->sc, &j->m->S, j->strategy, j->ratio,
+	return plan_make(&j->out, j->m->P, &j->sc, &j->S, j->strategy, j->ratio,
 	                 ws_fingerprint(j->m->w), e);
 }
 
@@ -256,7 +293,7 @@ static void plan_done(app *a, void *ctx, int rc, const sf_err *e)
 			xm_show(j->m, j->m->edits);
 		}
 	}
-	free(j);
+	plan_job_free(j);
 }
 
 int xm_plan_job(xmodel *m, int strategy, double ratio)
@@ -278,8 +315,13 @@ int xm_plan_job(xmodel *m, int strategy, double ratio)
 	j->m = m;
 	j->strategy = strategy;
 	j->ratio = ratio;
+	if (plan_job_copy(j, m, &e)) {
+		app_msg(m->a, MSG_ERROR, "%s", e.msg);
+		plan_job_free(j);
+		return -1;
+	}
 	if (app_job(m->a, "planning", plan_run, plan_done, j)) {
-		free(j);
+		plan_job_free(j);
 		return -1;
 	}
 	return 0;
@@ -416,6 +458,27 @@ static const char *const commands[] = {
 	"denoise", "candidates", "labelled", "unlabelled", "s+", "s-", "all", "sentence", NULL
 };
 
+const wkey xm_command_help[] = {
+	{ ":sort COL [asc|desc]", "id salience chosen rejected density-chosen density-rejected max label rating" },
+	{ ":filter NAME", "all candidates labelled unlabelled s+ s-" },
+	{ ":search TEXT", "label names and ids, as /" },
+	{ ":goto ID|NAME", "open a feature" },
+	{ ":label NAME", "name the current feature" },
+	{ ":rate 0-5", "rate the current feature (0 clears)" },
+	{ ":note TEXT", "note on the current feature" },
+	{ ":undo", "undo the last label change" },
+	{ ":plan poison|denoise R", "plan an edit (R: 5% or 0.05)" },
+	{ ":eval", "projected effect of the plan" },
+	{ ":export FILE", "write the edit list (JSONL)" },
+	{ ":export-dataset FILE", "write the edited dataset" },
+	{ ":pair N", "open pair N" },
+	{ ":rows sentence|all", "rows the statistics use" },
+	{ ":set NAME VALUE", "training hyperparameter (Train screen)" },
+	{ ":features :edits :train", "go to a screen" },
+	{ ":q", "quit" },
+};
+const int xm_command_help_n = (int)(sizeof xm_command_help / sizeof xm_command_help[0]);
+
 const char *xm_word(void *ctx, size_t i)
 {
 	(void)ctx;
@@ -508,6 +571,11 @@ int xm_command(app *a, int argc, char **argv)
 			return -1;
 		xm_show(m, m->features);
 		return 1;
+	}
+	if (!strcmp(c, "search")) {
+		join(text, sizeof text, argc, argv, 1);
+		xm_show(m, m->features);
+		return features_search(m, text) ? -1 : 1;
 	}
 	if (!strcmp(c, "goto")) {
 		join(text, sizeof text, argc, argv, 1);

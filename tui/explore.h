@@ -99,8 +99,13 @@ void pair_show(xmodel *m, size_t pair);
 /* Features screen commands (used by `:sort`, `:filter`, `/`). */
 int features_sort(xmodel *m, const char *col, int desc_given, int desc);
 int features_filter(xmodel *m, const char *name);
+int features_search(xmodel *m, const char *text); /* as `/`: -1 when no match */
 /* Step the current feature by delta in the Features screen's order. */
 int features_step(xmodel *m, int delta);
+
+/* The `:` commands, for help. */
+extern const wkey xm_command_help[];
+extern const int xm_command_help_n;
 
 /* Completion words for `:` (commands, columns, label names). */
 const char *xm_word(void *ctx, size_t i);

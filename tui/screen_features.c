@@ -438,3 +438,10 @@ void features_reload(xmodel *m)
 	F->t.sel = F->t.top = 0;
 	rebuild(F);
 }
+
+int features_search(xmodel *m, const char *text)
+{
+	struct features *F = m->features->data;
+	snprintf(F->search, sizeof F->search, "%s", text);
+	return search_step(F, 1, 1);
+}
