@@ -70,49 +70,70 @@ int main(int argc, char **argv)
 	train_opts o;
 	train_opts_default(&o);
 	o.m = m, o.k = k, o.batch = B, o.lr = 1e-3;
+	if (getenv("SAE_THREADS")) /* the sparse sections' threads, for experiments */
+		o.threads = atoi(getenv("SAE_THREADS"));
 	train_opts_resolve(&o, d, (size_t)B * steps);
+	int T0 = sae_threads();
 	train_step_ctx *c;
 	if (train_step_new(&c, s, &o, B, &e)) {
 		fprintf(stderr, "bench_sae: %s\n", e.msg);
 		return 1;
 	}
-	/* warm-up step on the extra batch: first touches of every buffer */
-	train_step(c, s, x + (size_t)B * d * steps, B, o.lr);
-	double t0 = now_s(), loss = 0;
-	for (int i = 0; i < steps; i++)
-		loss = train_step(c, s, x + (size_t)i * B * d, B, o.lr);
-	double t_train = now_s() - t0;
-
-	/* sgemm alone on the encoder's shape */
 	float *pre = malloc((size_t)B * m * sizeof(float));
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, m, d, 1.0f, x, d, s->W_enc, d,
-	            0.0f, pre, m);
-	int reps = steps;
-	t0 = now_s();
-	for (int i = 0; i < reps; i++)
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, m, d, 1.0f,
-		            x + (size_t)i * B * d, d, s->W_enc, d, 0.0f, pre, m);
-	double t_gemm = (now_s() - t0) / reps;
-	double gflops = 2.0 * B * d * m / t_gemm / 1e9;
-
-	/* encode (inference) */
+	int T1 = openblas_get_num_threads(); /* the trainer may have set 1: see train.c */
+	openblas_set_num_threads(T0);
 	sae_encoder *en;
 	sae_encoder_new(&en, s, B, &e);
+	openblas_set_num_threads(T1);
 	uint32_t *idx = malloc((size_t)B * k * 4);
 	float *val = malloc((size_t)B * k * 4);
-	sae_encode(en, x, B, idx, val);
-	t0 = now_s();
-	for (int i = 0; i < steps; i++)
-		sae_encode(en, x + (size_t)i * B * d, B, idx, val);
-	double t_enc = now_s() - t0;
+	/* warm-up on the extra batch: first touches of every buffer */
+	const float *xw = x + (size_t)B * d * steps;
+	train_step(c, s, xw, B, o.lr);
+	openblas_set_num_threads(T0);
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, m, d, 1.0f, xw, d, s->W_enc, d,
+	            0.0f, pre, m);
+	sae_encode(en, xw, B, idx, val);
+	openblas_set_num_threads(T1);
+	/* The three are interleaved, step by step, and each figure is the
+	 * fastest of its steps: the machine is shared, and the minimum is the
+	 * measurement least disturbed by other work. */
+	double best_train = 1e30, best_gemm = 1e30, best_enc = 1e30, loss = 0;
+	for (int i = 0; i < steps; i++) {
+		const float *xi = x + (size_t)i * B * d;
+		double t0 = now_s();
+		loss = train_step(c, s, xi, B, o.lr);
+		double t1 = now_s();
+		openblas_set_num_threads(T0); /* sgemm and encode at full width */
+		t1 = now_s();
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, m, d, 1.0f, xi, d, s->W_enc,
+		            d, 0.0f, pre, m);
+		double t2 = now_s();
+		sae_encode(en, xi, B, idx, val);
+		double t3 = now_s();
+		openblas_set_num_threads(T1);
+		best_train = fmin(best_train, t1 - t0);
+		best_gemm = fmin(best_gemm, t2 - t1);
+		best_enc = fmin(best_enc, t3 - t2);
+	}
+	double t_train = best_train * steps, t_gemm = best_gemm, t_enc = best_enc * steps;
+	double gflops = 2.0 * B * d * m / t_gemm / 1e9;
 
 	double rows = (double)B * steps;
 	double limit = B / t_gemm; /* rows/s if a step cost one GEMM */
 	printf("threads=%d d=%d m=%d k=%d batch=%d steps=%d loss=%.5f train_rows_s=%.0f "
 	       "encode_rows_s=%.0f sgemm_gflops=%.2f gemm_limit_rows_s=%.0f train_frac=%.3f "
 	       "encode_frac=%.3f\n",
-	       sae_threads(), d, m, k, B, steps, loss, rows / t_train, rows / t_enc, gflops, limit,
+	       T0, d, m, k, B, steps, loss, rows / t_train, rows / t_enc, gflops, limit,
 	       rows / t_train / limit, rows / t_enc / limit);
+	double ph[TRAIN_PHASES];
+	train_step_phases(c, ph);
+	double tot = 0;
+	for (int i = 0; i < TRAIN_PHASES; i++)
+		tot += ph[i];
+	fprintf(stderr, "phases (share of step time): prep %.1f%%, gemm %.1f%%, rows %.1f%%, "
+	        "bucket %.1f%%, latents+adam %.1f%%\n", 100 * ph[0] / tot, 100 * ph[1] / tot,
+	        100 * ph[2] / tot, 100 * ph[3] / tot, 100 * ph[4] / tot);
 	if (argc == 8) {
 		FILE *f = fopen(argv[7], "wb");
 		size_t md = (size_t)m * d;

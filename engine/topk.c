@@ -94,30 +94,22 @@ HOT static void scan_bias(const float *v, const float *bias, int j, int m, int k
 #define TOPK_MAXBLK 4096
 #define TOPK_MAXCAND 4096
 
-/* Maxima of nb blocks of C values (C a multiple of 16); the last block may
- * be short. */
-HOT static void block_max(const float *v, const float *bias, int m, int C, float *mx)
+/* Maxima of W strided groups: mx[i] = max of v[i + t W] + bias[i + t W].
+ * Any partition into groups serves the bound below; strided ones keep
+ * every operation a vertical vector max, with no horizontal reductions. */
+HOT static void group_max(const float *v, const float *bias, int m, int W, float *mx)
 {
-	int nb = (m + C - 1) / C;
-	for (int b = 0; b < nb; b++) {
-		int j0 = b * C, j1 = j0 + C < m ? j0 + C : m;
-		float acc[16];
-		for (int i = 0; i < 16; i++)
-			acc[i] = -INFINITY;
-		int j = j0;
-		for (; j + 16 <= j1; j += 16)
-			for (int i = 0; i < 16; i++) {
-				float x = v[j + i] + bias[j + i];
-				acc[i] = x > acc[i] ? x : acc[i];
-			}
-		float r = -INFINITY;
-		for (; j < j1; j++) {
-			float x = v[j] + bias[j];
-			r = x > r ? x : r;
+	for (int i = 0; i < W; i++)
+		mx[i] = v[i] + bias[i];
+	int j = W;
+	for (; j + W <= m; j += W)
+		for (int i = 0; i < W; i++) {
+			float x = v[j + i] + bias[j + i];
+			mx[i] = x > mx[i] ? x : mx[i];
 		}
-		for (int i = 0; i < 16; i++)
-			r = acc[i] > r ? acc[i] : r;
-		mx[b] = r;
+	for (int i = 0; j + i < m; i++) {
+		float x = v[j + i] + bias[j + i];
+		mx[i] = x > mx[i] ? x : mx[i];
 	}
 }
 
@@ -197,7 +189,41 @@ static void select_k(float *v, uint32_t *ix, int n, int k)
 	}
 }
 
-/* Two passes: the k-th largest of the block maxima is a value with at
+/* The k-th largest of n values (a scratch copy is reordered): quickselect
+ * with branch-free partitions. */
+static float kth_largest(float *a, int n, int k)
+{
+	int lo = 0, hi = n, want = k - 1;
+	while (hi - lo > 1) {
+		int mid = lo + (hi - lo) / 2;
+		float x = a[lo], y = a[mid], z = a[hi - 1];
+		float p = x > y ? (y > z ? y : (x > z ? z : x)) : (x > z ? x : (y > z ? z : y));
+		/* three ways: > p to the front, == p next, < p last */
+		int w = lo;
+		for (int i = lo; i < hi; i++) {
+			float t = a[i];
+			a[i] = a[w];
+			a[w] = t;
+			w += t > p;
+		}
+		int e = w;
+		for (int i = w; i < hi; i++) {
+			float t = a[i];
+			a[i] = a[e];
+			a[e] = t;
+			e += t == p;
+		}
+		if (want < w)
+			hi = w;
+		else if (want < e)
+			return p;
+		else
+			lo = e;
+	}
+	return a[lo];
+}
+
+/* Two passes: the k-th largest of the group maxima is a value with at
  * least k values >= it, so it bounds the answer from below; the second
  * pass keeps only values at or above it (about k of them), and a
  * quickselect picks the k. No heap: its updates mispredict. Returns -1
@@ -206,18 +232,15 @@ static int topk_two_pass(const float *v, const float *bias, int m, int k, uint32
                          float *val)
 {
 	float mx[TOPK_MAXBLK], cv[TOPK_MAXCAND];
-	uint32_t bi[TOPK_MAXBLK], ci[TOPK_MAXCAND];
-	int C = 16;
-	while ((m + C - 1) / C > TOPK_MAXBLK)
-		C += 16;
-	int nb = (m + C - 1) / C;
-	block_max(v, bias, m, C, mx);
-	for (int b = 0; b < nb; b++)
-		bi[b] = (uint32_t)b;
-	select_k(mx, bi, nb, k);
-	float floor = mx[0];
-	for (int i = 1; i < k; i++)
-		floor = mx[i] < floor ? mx[i] : floor;
+	uint32_t ci[TOPK_MAXCAND];
+	/* about 16 values per group, at least 4k groups (m >= 64 k) */
+	int nb = (m / 16) & ~7;
+	if (nb > TOPK_MAXBLK)
+		nb = TOPK_MAXBLK;
+	if (nb < 4 * k || nb < 8)
+		return -1; /* too few groups for a useful bound */
+	group_max(v, bias, m, nb, mx);
+	float floor = kth_largest(mx, nb, k);
 	int n = gather_cand(v, bias, m, floor, cv, ci, TOPK_MAXCAND);
 	if (n < k)
 		return -1;

@@ -184,6 +184,9 @@ struct train_step_ctx {
 	int B;
 	adam_hp hp;
 	float *db_pre;                       /* [d] */
+	double phase_s[TRAIN_PHASES];        /* time spent per phase, summed */
+	int own_gemm;                        /* our threads run the GEMM (OpenBLAS at 1) */
+	int blas_threads_before;             /* restored on free */
 };
 
 static void *xalloc(size_t n)
@@ -196,6 +199,8 @@ void train_step_free(train_step_ctx *c)
 {
 	if (!c)
 		return;
+	if (c->own_gemm)
+		openblas_set_num_threads(c->blas_threads_before);
 	void *bufs[] = { c->xt, c->xc, c->pre, c->g, c->tmp, c->ga, c->rn, c->idx, c->aidx,
 	                 c->val, c->dz, c->aval, c->adz, c->row_loss, c->row_aux, c->row_l0,
 	                 c->row_nonpos, c->off, c->ent, c->scratch, c->adam_m, c->adam_v,
@@ -225,6 +230,12 @@ int train_step_new(train_step_ctx **out, const sae *s, const train_opts *o, int 
 	size_t B = (size_t)batch, P = n_params(s);
 	c->d = d, c->m = m, c->k = k, c->maxB = batch;
 	c->nt = o->threads > 0 ? o->threads : 1;
+	if (c->nt > 1) {
+		/* see sec_forward; restored by train_step_free */
+		c->own_gemm = 1;
+		c->blas_threads_before = openblas_get_num_threads();
+		openblas_set_num_threads(1);
+	}
 	c->relu = s->relu, c->normalize = s->normalize;
 	c->auxk = o->auxk;
 	c->ka = o->auxk ? (o->k_aux > 0 ? (o->k_aux < m ? o->k_aux : m) : 1) : 0;
@@ -481,34 +492,79 @@ void train_step_figures(const train_step_ctx *c, double *l0, double *nonpos, dou
 	*l0 = c->last_l0, *nonpos = c->last_nonpos, *aux = c->last_aux;
 }
 
+static double clock_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* With several threads, each takes a share of the batch rows through the
+ * whole forward pass: prep, its own single-threaded sgemm, TopK, decode,
+ * backward rows. The rows' pre-activations are still in cache for TopK,
+ * and no second thread pool (OpenBLAS's workers spin for a while after
+ * each call) competes with ours for the cores. */
+static void sec_forward(void *arg, int t, int nt)
+{
+	train_step_ctx *c = arg;
+	const sae *s = c->s;
+	int d = c->d, m = c->m;
+	size_t r0 = chunk_lo(c->B, t, nt), r1 = chunk_lo(c->B, t + 1, nt);
+	sec_prep(c, t, nt);
+	if (r1 > r0)
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(r1 - r0), m, d, 1.0f,
+		            c->xc + r0 * d, d, s->W_enc, d, 0.0f, c->pre + r0 * m, m);
+	sec_rows(c, t, nt);
+}
+
+void train_step_phases(const train_step_ctx *c, double out[TRAIN_PHASES])
+{
+	memcpy(out, c->phase_s, sizeof c->phase_s);
+}
+
 double train_step(train_step_ctx *c, sae *s, const float *x, int B, double lr)
 {
 	int d = c->d, m = c->m;
+	double t[TRAIN_PHASES + 1];
 	c->s = s;
 	c->B = B;
+	t[0] = clock_s();
 	memcpy(c->xt, x, (size_t)B * d * sizeof(float));
-	par_run(c->nt, sec_prep, c);
-	/* pre [B,m] = xc [B,d] . W_enc^T [d,m]; b_lat is added inside TopK */
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, m, d, 1.0f, c->xc, d, s->W_enc,
-	            d, 0.0f, c->pre, m);
-	par_run(c->nt, sec_rows, c);
+	if (c->own_gemm) {
+		t[1] = clock_s();
+		par_run(c->nt, sec_forward, c);
+		t[2] = t[3] = clock_s();
+	} else {
+		par_run(c->nt, sec_prep, c);
+		t[1] = clock_s();
+		/* pre [B,m] = xc [B,d] . W_enc^T [d,m]; b_lat is added inside TopK */
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, m, d, 1.0f, c->xc, d,
+		            s->W_enc, d, 0.0f, c->pre, m);
+		t[2] = clock_s();
+		par_run(c->nt, sec_rows, c);
+		t[3] = clock_s();
+	}
 	par_run(c->nt, sec_dbpre, c);
 	bucket(c);
+	t[4] = clock_s();
 	c->t++;
 	double bc1 = 1.0 - pow(c->beta1, (double)c->t), bc2 = 1.0 - pow(c->beta2, (double)c->t);
 	c->hp = (adam_hp){ (float)c->beta1, (float)c->beta2, (float)(1 - c->beta1),
 	                   (float)(1 - c->beta2), (float)(lr / bc1), (float)(1.0 / sqrt(bc2)),
 	                   (float)c->eps };
 	par_run(c->nt, sec_latents, c);
-	for (int t = 0; t < c->nt; t++) {
-		const float *acc = c->scratch + (size_t)t * 3 * d + 2 * d;
-		if (chunk_lo(m, t, c->nt) == chunk_lo(m, t + 1, c->nt))
+	for (int th = 0; th < c->nt; th++) {
+		const float *acc = c->scratch + (size_t)th * 3 * d + 2 * d;
+		if (chunk_lo(m, th, c->nt) == chunk_lo(m, th + 1, c->nt))
 			continue; /* a thread with no latents left its buffer unset */
 		for (int i = 0; i < d; i++)
 			c->db_pre[i] -= acc[i];
 	}
 	size_t bo = 2 * (size_t)m * d + m;
 	k_adam(d, s->b_pre, c->adam_m + bo, c->adam_v + bo, c->db_pre, &c->hp);
+	t[5] = clock_s();
+	for (int i = 0; i < TRAIN_PHASES; i++)
+		c->phase_s[i] += t[i + 1] - t[i];
 	double loss = 0, aux = 0;
 	long l0 = 0, np = 0;
 	for (int r = 0; r < B; r++) {

@@ -114,6 +114,10 @@ int train_state_save(const train_state *st, const sae *s, const train_opts *o,
 int train_state_load(train_state **out, sae **s, train_opts *o, const char *path,
                      sf_err *e);
 
+/* With threads > 1 the step context runs the encoder GEMM on its own
+ * threads (each a share of the rows, fused with that share's TopK and
+ * backward) and sets OpenBLAS to one thread while it exists;
+ * train_step_free restores the previous count. */
 /* One optimizer step on a batch x [B,d] (rows as given; normalised
  * inside when s->normalize): forward, backward, Adam at learning rate lr.
  * Returns the batch's NMSE (without the aux term). For tests and benches:
@@ -126,6 +130,11 @@ double train_step(train_step_ctx *c, sae *s, const float *x, int B, double lr);
 /* AuxK's dead-latent mask [m] for the next steps (the trainer sets it from
  * firing history; tests set it directly). */
 void train_step_set_dead(train_step_ctx *c, const uint8_t *dead);
+/* Seconds spent so far in each phase of the steps: input prep, encoder
+ * GEMM, TopK + decode + backward per row, bucketing, latent gradients +
+ * Adam. For benchmarks. */
+enum { TRAIN_PHASES = 5 };
+void train_step_phases(const train_step_ctx *c, double out[TRAIN_PHASES]);
 /* Figures of the last step: mean L0, fraction of kept values <= 0, aux term. */
 void train_step_figures(const train_step_ctx *c, double *l0, double *nonpos, double *aux);
 
