@@ -79,6 +79,19 @@ x_wait() {
 	return 1
 }
 
+# Poll until the pane stops changing (three equal captures in a row):
+# after a resize, old content matches any x_wait until the redraw.
+x_settle() {
+	local prev="" cur same=0 i=0
+	while [ $i -lt 200 ] && [ $same -lt 3 ]; do
+		cur=$(x_screen)
+		if [ "$cur" = "$prev" ]; then same=$((same + 1)); else same=0; fi
+		prev=$cur
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
 x_keys() { tmux -L "$X_SOCK" send-keys "$@"; }
 x_type() { tmux -L "$X_SOCK" send-keys -l "$1"; }
 

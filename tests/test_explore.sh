@@ -45,6 +45,27 @@ ok $? "strongest rows on both sides shown with their activations ($act_c, $act_r
 [ "$(echo "$row" | awk -F'│' '{ print length($2) }')" -gt 40 ]
 ok $? "context tokens drawn next to them"
 
+# Wide terminal: the two sides side by side.
+x_resize 130 30
+x_settle
+x_screen | grep "chosen (top" | grep -q "rejected (top"
+ok $? "side by side at 130 columns"
+x_resize 100 30
+x_settle
+
+# A pair from the strongest chosen row; step to the next; safety heat.
+x_keys Enter
+x_wait "Pair " && x_settle
+p0=$(x_screen | sed -n 2p | sed 's/^ *Pair \([0-9]*\) of.*/\1/')
+x_keys ']'
+x_wait "Pair $((p0 + 1)) of"
+ok $? "Enter opens pair $p0, ] steps to the next"
+x_keys s
+x_wait "heat: safety score"
+ok $? "s switches the heat to the safety score"
+x_keys q
+x_wait "Feature $top ·"
+
 # Label it: name through readline, rating 5.
 x_keys n; x_wait "name:"
 x_type "efusal phras"; x_keys C-a; x_type "r"; x_keys C-e; x_type "ing"; x_keys Enter
@@ -102,13 +123,15 @@ ok $? ":label on the current feature"
 
 # Resize: reflow, too-small message, back.
 x_resize 70 24
-x_wait "train pairs by score"
-ok $? "still drawn at 70x24"
+x_settle
+x_screen | sed -n 24p | grep -q "p poison" && x_screen | sed -n 1p | grep -q "^safer"
+ok $? "redrawn at 70x24 (title on line 1, key bar on line 24)"
 x_resize 30 8
 x_wait "Terminal too small"
 ok $? "too-small message at 30x8"
 x_resize 100 30
-x_wait "train pairs by score"
+x_settle
+x_screen | sed -n 30p | grep -q "p poison" && x_screen | grep -q "train pairs by score"
 ok $? "drawn again at 100x30"
 x_keys q; x_wait "Features"; x_keys q; x_wait "EXITED 0"
 ok $? "quit"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -754,6 +755,20 @@ static void dispatch(app *a, int ch)
 		a->dirty = 1;
 }
 
+/* Two resizes in quick succession can leave curses with the first size
+ * (the second SIGWINCH arrives while it handles the first). Compare with
+ * the terminal now and then, and resize when they disagree. */
+static void check_size(app *a)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_row == 0 || ws.ws_col == 0)
+		return;
+	if (ws.ws_row != LINES || ws.ws_col != COLS) {
+		resizeterm(ws.ws_row, ws.ws_col);
+		relayout(a);
+	}
+}
+
 static int read_key(app *a)
 {
 	if (winput_active() && a->inwin) {
@@ -810,6 +825,7 @@ int app_run(app *a)
 			}
 		}
 		int ch = read_key(a);
+		check_size(a);
 		if (ch == ERR)
 			continue;
 		dispatch(a, ch);

@@ -124,9 +124,9 @@ static void draw(screen *s, app *a, wrect r)
 	else
 		snprintf(heat, sizeof heat, "feature %d", m->cur_feature);
 	wdraw_fmt(stdscr, r.y, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
-	          "Pair %zu of %zu · id %s · %s · %s · %s · plan: %s · heat: %s", V->p, m->P->n,
+	          "Pair %zu of %zu · id %s · %s · %s · %s · plan: %s", V->p, m->P->n,
 	          pr->id_json ? pr->id_json : "—", pr->category ? pr->category : "no category",
-	          pr->split == SPLIT_TEST ? "test" : "train", score, fate, heat);
+	          pr->split == SPLIT_TEST ? "test" : "train", score, fate);
 	/* prompt gets a quarter, the responses share the rest */
 	int body = r.h - 1, ph = body / 4 < 3 ? 3 : body / 4;
 	wrect sec[3];
@@ -140,7 +140,7 @@ static void draw(screen *s, app *a, wrect r)
 			snprintf(title, sizeof title, "%s · a = %+.4f", names[i],
 			         i == 1 ? m->sc.a_chosen[V->p] : m->sc.a_rejected[V->p]);
 		else
-			snprintf(title, sizeof title, "%s", names[i]);
+			snprintf(title, sizeof title, "%s · heat: %s", names[i], heat);
 		wdraw_box(stdscr, sec[i], title, theme_attr(TH_BORDER),
 		          theme_attr(V->focus == i ? TH_SELECTED : TH_NORMAL) | A_BOLD);
 		wrect in = wrect_make(sec[i].y + 1, sec[i].x + 1, sec[i].h - 2, sec[i].w - 2);
