@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "engine/safetensors.h"
 #include "engine/sae.h"
 #include "engine/train.h"
@@ -109,9 +111,14 @@ int main(int argc, char **argv)
 			sum += best;
 		}
 		double frac = (double)hit / na;
-		diag("sample data: %s (generator parameters in truth.json)", data);
-		diag("SAE d %d m %d k %d, lr %g, batch %d, epochs %d, rows %s", s->d, s->m, s->k, o.lr,
-		     o.batch, o.epochs ? o.epochs : -1, o.rows == TRAIN_ROWS_ALL ? "all" : o.rows == TRAIN_ROWS_AUTO ? "auto (all)" : "sentence");
+		snprintf(p2, sizeof p2, "%s/truth.json", data);
+		json_t *truth = json_load_file(p2, 0, NULL);
+		char *params = truth ? json_dumps(json_object_get(truth, "params"), JSON_COMPACT) : NULL;
+		diag("sample data %s, generator parameters: %s", data, params ? params : "?");
+		free(params);
+		json_decref(truth);
+		diag("SAE d %d m %d k %d; training options: %s", s->d, s->m, s->k,
+		     s->train_json ? s->train_json : "?");
 		diag("recovered %d of %d planted atoms (%.1f%%) at cosine >= 0.9; mean best cosine "
 		     "%.3f; NMSE %.4f, L0 %.1f, dead %.1f%%", hit, na, 100 * frac, sum / na, fin.nmse,
 		     fin.l0, 100 * fin.dead_frac);
