@@ -29,7 +29,12 @@ static int run(xmodel *m)
 	m->a = a;
 	xm_bind(m);
 	sf_err e;
-	int analysis = xm_load_analysis(m, &e) == 0;
+	/* Before the screen starts, progress (the index is built on the
+	 * first open) goes to stderr as for the other commands. */
+	cli_progress pr;
+	sf_progress p = cli_progress_begin(&pr, "opening the workspace");
+	int analysis = xm_load_analysis(m, &p, &e) == 0;
+	cli_progress_end(&pr);
 	if (!analysis) {
 		/* Without latents the explorer opens on Train; any other
 		 * failure is an error of the workspace. */

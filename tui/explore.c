@@ -12,13 +12,13 @@
 
 static xmodel *g_m; /* for the command callback, which has no context */
 
-int xm_load_analysis(xmodel *m, sf_err *e)
+int xm_load_analysis(xmodel *m, const sf_progress *p, sf_err *e)
 {
 	if (latents_open(&m->l, m->w, e))
 		return -1;
-	if (index_open(&m->ix, m->w, m->l, NULL, NULL, e))
+	if (index_open(&m->ix, m->w, m->l, p, NULL, e))
 		return -1;
-	if (stats_compute_ws(&m->st, m->l, m->s, m->rows_mode, NULL, e))
+	if (stats_compute_ws(&m->st, m->l, m->s, m->rows_mode, p, e))
 		return -1;
 	m->have_stats = 1;
 	if (labels_load(&m->L, m->w, m->l->m, e))

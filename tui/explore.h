@@ -56,8 +56,9 @@ typedef struct xmodel {
 } xmodel;
 
 /* Open the analysis state of a workspace that has latents (stats, index,
- * labels, current plan). Fails with e set. */
-int xm_load_analysis(xmodel *m, sf_err *e);
+ * labels, current plan). Fails with e set. p reports building the index
+ * (first open) and the statistics; may be NULL. */
+int xm_load_analysis(xmodel *m, const sf_progress *p, sf_err *e);
 void xm_free_analysis(xmodel *m);
 void xm_update_title(xmodel *m);
 

@@ -101,7 +101,7 @@ static void train_done(app *a, void *ctx, int rc, const sf_err *e)
 		         j->final.elapsed_s);
 		sf_err le;
 		xm_free_analysis(m);
-		if (xm_load_analysis(m, &le)) {
+		if (xm_load_analysis(m, NULL, &le)) {
 			app_msg(a, MSG_ERROR, "%s", le.msg);
 		} else {
 			features_reload(m);
