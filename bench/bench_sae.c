@@ -93,6 +93,7 @@ int main(int argc, char **argv)
 	openblas_set_num_threads(T0);
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, m, d, 1.0f, xw, d, s->W_enc, d,
 	            0.0f, pre, m);
+	openblas_set_num_threads(1);
 	sae_encode(en, xw, B, idx, val);
 	openblas_set_num_threads(T1);
 	/* The three are interleaved, step by step, and each figure is the
@@ -104,10 +105,11 @@ int main(int argc, char **argv)
 		double t0 = now_s();
 		loss = train_step(c, s, xi, B, o.lr);
 		double t1 = now_s();
-		openblas_set_num_threads(T0); /* sgemm and encode at full width */
+		openblas_set_num_threads(T0); /* sgemm at full width */
 		t1 = now_s();
 		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, m, d, 1.0f, xi, d, s->W_enc,
 		            d, 0.0f, pre, m);
+		openblas_set_num_threads(1); /* the encoder runs its own threads */
 		double t2 = now_s();
 		sae_encode(en, xi, B, idx, val);
 		double t3 = now_s();

@@ -247,6 +247,7 @@ struct sae_encoder {
 	const sae *s;
 	size_t max_rows;
 	int nt;
+	int blas_before; /* OpenBLAS thread count to restore, 0 if untouched */
 	float *xc;  /* [max_rows, d] */
 	float *pre; /* [max_rows, m] */
 	/* per-call bindings for the parallel sections */
@@ -268,6 +269,11 @@ int sae_encoder_new(sae_encoder **out, const sae *s, size_t max_rows, sf_err *e)
 	en->s = s;
 	en->max_rows = max_rows;
 	en->nt = sae_threads();
+	if (en->nt > 1) {
+		/* our threads run the GEMM, each on its rows (see sae_encode) */
+		en->blas_before = en->nt;
+		openblas_set_num_threads(1);
+	}
 	en->xc = malloc(nx);
 	en->pre = malloc(np);
 	if (!en->xc || !en->pre) {
@@ -282,6 +288,8 @@ void sae_encoder_free(sae_encoder *en)
 {
 	if (!en)
 		return;
+	if (en->blas_before)
+		openblas_set_num_threads(en->blas_before);
 	free(en->xc);
 	free(en->pre);
 	free(en);
@@ -323,18 +331,29 @@ static void enc_select(void *arg, int t, int nt)
 	}
 }
 
-void sae_encode(sae_encoder *en, const float *x, size_t B, uint32_t *idx, float *val)
+/* One thread's share of the rows, start to end: normalise, its own
+ * single-threaded GEMM while the rows are hot, selection. One pool of
+ * threads, none spinning while another works. */
+static void enc_rows(void *arg, int t, int nt)
 {
+	sae_encoder *en = arg;
 	const sae *s = en->s;
 	int d = s->d, m = s->m;
+	size_t r0 = lo_of(en->B, t, nt), r1 = lo_of(en->B, t + 1, nt);
+	enc_prep(en, t, nt);
+	/* pre [rows,m] = xc [rows,d] . W_enc^T [d,m]; b_lat is added in the selection */
+	if (r1 > r0)
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(r1 - r0), m, d, 1.0f,
+		            en->xc + r0 * d, d, s->W_enc, d, 0.0f, en->pre + r0 * m, m);
+	enc_select(en, t, nt);
+}
+
+void sae_encode(sae_encoder *en, const float *x, size_t B, uint32_t *idx, float *val)
+{
 	int nt = B >= 64 ? en->nt : 1;
 	en->B = B, en->idx = idx, en->val = val;
-	memcpy(en->xc, x, B * d * sizeof(float));
-	sae_parallel(nt, enc_prep, en);
-	/* pre [B,m] = xc [B,d] . W_enc^T [d,m]; b_lat is added in the selection */
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)B, m, d, 1.0f, en->xc, d,
-	            s->W_enc, d, 0.0f, en->pre, m);
-	sae_parallel(nt, enc_select, en);
+	memcpy(en->xc, x, B * en->s->d * sizeof(float));
+	sae_parallel(nt, enc_rows, en);
 }
 
 /* ---- loading ------------------------------------------------------ */

@@ -87,7 +87,9 @@ int sae_threads(void); /* OpenBLAS's thread count, at least 1 */
 /* Standardise rows in place: x <- (x - mean) / (std + 1e-6), std with n-1. */
 void sae_standardize(float *x, size_t B, int d);
 
-/* Inference encoder with its own scratch buffers (allocated once).
+/* Inference encoder with its own scratch buffers (allocated once). With
+ * several threads it runs the GEMM on its own threads, each on a share of
+ * the rows, and sets OpenBLAS to one thread until sae_encoder_free.
  * Rows are sorted by value, largest first, in the output. */
 typedef struct sae_encoder sae_encoder;
 int sae_encoder_new(sae_encoder **out, const sae *s, size_t max_rows, sf_err *e);
