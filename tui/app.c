@@ -48,6 +48,10 @@ struct app {
 	char dialog_msg[256];
 	void (*dialog_yes)(app *, void *);
 	void *dialog_ctx;
+	int (*gkey_fn)(app *, int, void *);
+	void *gkey_ctx;
+	const wkey *gkeys;
+	int n_gkeys;
 	const wkey *cmd_help;
 	int n_cmd_help;
 	app_command_fn cmd_fn;
@@ -475,10 +479,21 @@ static const wkey global_keys[] = {
 
 struct help {
 	const screen_ops *of;
+	const wkey *gkeys;
+	int ngkeys;
 	const wkey *cmds;
 	int ncmds;
 	size_t top;
 };
+
+void app_set_global_keys(app *a, int (*fn)(app *, int key, void *), void *ctx,
+                         const wkey *keys, int n)
+{
+	a->gkey_fn = fn;
+	a->gkey_ctx = ctx;
+	a->gkeys = keys;
+	a->n_gkeys = n;
+}
 
 void app_set_command_help(app *a, const wkey *cmds, int n)
 {
@@ -495,14 +510,29 @@ static void help_draw(screen *s, app *a, wrect r)
 	wrect in = wrect_make(r.y + 1, r.x + 2, r.h - 2, r.w - 4);
 	char head[128];
 	snprintf(head, sizeof head, "Keys of the %s screen", h->of ? h->of->name : "?");
-	struct { const char *title; const wkey *k; int n; int kw; } sec[3] = {
+	struct { const char *title; const wkey *k; int n; int kw; } sec[4] = {
 		{ head, h->of ? h->of->keys : NULL, h->of ? h->of->nkeys : 0, 14 },
 		{ "Everywhere", global_keys, (int)(sizeof global_keys / sizeof global_keys[0]), 14 },
+		{ "", h->gkeys, h->ngkeys, 14 },
 		{ "Commands (type : first; Tab completes)", h->cmds, h->ncmds, 26 },
 	};
 	size_t line = 0;
 	int y = in.y;
-	for (int si = 0; si < 3; si++) {
+	for (int si = 0; si < 4; si++) {
+		if (si == 2) { /* more global keys: no heading, no gap */
+			for (int i = 0; i < sec[si].n; i++, line++) {
+				if (line < h->top || y >= in.y + in.h)
+					continue;
+				wdraw_str(stdscr, y, in.x + 2, 14, sec[si].k[i].key, theme_attr(TH_KEY));
+				wdraw_str(stdscr, y, in.x + 17, in.w - 17, sec[si].k[i].desc,
+				          theme_attr(TH_NORMAL));
+				y++;
+			}
+			if (line >= h->top && y < in.y + in.h)
+				y++;
+			line++;
+			continue;
+		}
 		for (int i = -1; i < sec[si].n; i++, line++) {
 			if (line < h->top || y >= in.y + in.h)
 				continue;
@@ -516,6 +546,8 @@ static void help_draw(screen *s, app *a, wrect r)
 			          theme_attr(TH_NORMAL));
 			y++;
 		}
+		if (si == 1)
+			continue; /* its gap follows the extra keys */
 		if (line >= h->top && y < in.y + in.h)
 			y++;
 		line++;
@@ -560,6 +592,8 @@ void app_help(app *a)
 	}
 	h->of = top ? top->ops : NULL;
 	h->cmds = a->cmd_help;
+	h->gkeys = a->gkeys;
+	h->ngkeys = a->n_gkeys;
 	h->ncmds = a->n_cmd_help;
 	s->ops = &help_ops;
 	s->data = h;
@@ -748,7 +782,9 @@ static void dispatch(app *a, int ch)
 	int f = top ? top->ops->key(top, a, ch) : WF_IGNORED;
 	if (f & WF_QUIT)
 		app_pop(a);
-	else if (!(f & WF_HANDLED))
+	else if (!(f & WF_HANDLED) && a->gkey_fn)
+		f |= a->gkey_fn(a, ch, a->gkey_ctx);
+	if (!(f & (WF_HANDLED | WF_QUIT)))
 		f |= global_key(a, ch);
 	/* Any handled key may change what is shown. */
 	if (f & (WF_HANDLED | WF_REDRAW))

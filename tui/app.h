@@ -98,6 +98,11 @@ double app_job_frac(app *a, char *phase, size_t n);
 /* Called on the main thread a few times a second while a job runs. */
 void app_set_tick(app *a, void (*tick)(app *, void *), void *ctx);
 
+/* Program-wide keys tried after the screen's and before the frame's own
+ * (q, ?, :, x): returns WF_* flags. */
+void app_set_global_keys(app *a, int (*fn)(app *, int key, void *), void *ctx,
+                         const wkey *keys, int n);
+
 /* Lines the help screen adds under "Commands". */
 void app_set_command_help(app *a, const wkey *cmds, int n);
 

@@ -60,6 +60,7 @@ static int run(xmodel *m)
 	}
 	app_set_commands(a, xm_command, xm_word, m);
 	app_set_command_help(a, xm_command_help, xm_command_help_n);
+	app_set_global_keys(a, xm_global_key, m, xm_global_keys, xm_global_keys_n);
 	xm_update_title(m);
 	app_push(a, m->features);
 	if (!analysis) {

@@ -479,6 +479,25 @@ const wkey xm_command_help[] = {
 };
 const int xm_command_help_n = (int)(sizeof xm_command_help / sizeof xm_command_help[0]);
 
+const wkey xm_global_keys[] = {
+	{ "F", "Features screen" },
+	{ "e", "Edits screen" },
+	{ "t", "Train screen" },
+};
+const int xm_global_keys_n = 3;
+
+int xm_global_key(app *a, int key, void *ctx)
+{
+	xmodel *m = ctx;
+	(void)a;
+	switch (key) {
+	case 'F': xm_show(m, m->features); return WF_HANDLED;
+	case 'e': xm_show(m, m->edits); return WF_HANDLED;
+	case 't': xm_show(m, m->train); return WF_HANDLED;
+	}
+	return WF_IGNORED;
+}
+
 const char *xm_word(void *ctx, size_t i)
 {
 	(void)ctx;

@@ -104,6 +104,11 @@ int features_search(xmodel *m, const char *text); /* as `/`: -1 when no match */
 /* Step the current feature by delta in the Features screen's order. */
 int features_step(xmodel *m, int delta);
 
+/* Keys that work on every screen (unless the screen uses them). */
+extern const wkey xm_global_keys[];
+extern const int xm_global_keys_n;
+int xm_global_key(app *a, int key, void *ctx);
+
 /* The `:` commands, for help. */
 extern const wkey xm_command_help[];
 extern const int xm_command_help_n;

@@ -290,8 +290,6 @@ static int key(screen *s, app *a, int k)
 			xm_label(m, m->cur_feature, NULL, k - '0', NULL);
 		return WF_HANDLED;
 	case 'u': xm_undo(m); return WF_HANDLED;
-	case 'e': xm_show(m, m->edits); return WF_HANDLED;
-	case 't': xm_show(m, m->train); return WF_HANDLED;
 	}
 	return WF_IGNORED;
 }

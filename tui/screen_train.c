@@ -170,8 +170,11 @@ static void draw(screen *s, app *a, wrect r)
 	static const char *const names[4] = { "loss", "NMSE", "L0", "dead" };
 	const double *series[4] = { T->loss, T->nmse, T->l0, T->dead };
 	for (int i = 0; i < 4 && y < r.y + r.h - 2; i++, y++) {
-		double last = T->n ? series[i][T->n - 1] : NAN;
-		wdraw_fmt(stdscr, y, 3, 18, theme_attr(TH_NORMAL), "%-5s %9.4g", names[i], last);
+		if (T->n)
+			wdraw_fmt(stdscr, y, 3, 18, theme_attr(TH_NORMAL), "%-5s %9.4g", names[i],
+			          series[i][T->n - 1]);
+		else
+			wdraw_fmt(stdscr, y, 3, 18, theme_attr(TH_NORMAL), "%-5s %9s", names[i], "—");
 		wspark_draw(stdscr, y, 22, r.w - 24, series[i], T->n, theme_attr(TH_BAR));
 	}
 	if (T->have_last) {
