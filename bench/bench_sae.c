@@ -134,8 +134,9 @@ int main(int argc, char **argv)
 	for (int i = 0; i < TRAIN_PHASES; i++)
 		tot += ph[i];
 	fprintf(stderr, "phases (share of step time): prep %.1f%%, gemm %.1f%%, rows %.1f%%, "
-	        "bucket %.1f%%, latents+adam %.1f%%\n", 100 * ph[0] / tot, 100 * ph[1] / tot,
-	        100 * ph[2] / tot, 100 * ph[3] / tot, 100 * ph[4] / tot);
+	        "bucket %.1f%%, latents+adam %.1f%% (%.1f ms/step)\n", 100 * ph[0] / tot,
+	        100 * ph[1] / tot, 100 * ph[2] / tot, 100 * ph[3] / tot, 100 * ph[4] / tot,
+	        1e3 * ph[4] / (steps + 1));
 	if (argc == 8) {
 		FILE *f = fopen(argv[7], "wb");
 		size_t md = (size_t)m * d;
