@@ -23,7 +23,6 @@
 #include <cblas.h>
 #include <errno.h>
 #include <jansson.h>
-#include <malloc.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -219,10 +218,9 @@ int train_step_new(train_step_ctx **out, const sae *s, const train_opts *o, int 
                    sf_err *e)
 {
 	*out = NULL;
-	/* glibc hands blocks above the mmap threshold back to the kernel on
-	 * free; keep big buffers in the heap so nothing is re-faulted */
-	mallopt(M_MMAP_THRESHOLD, 1 << 30);
-	mallopt(M_TRIM_THRESHOLD, 1 << 30);
+	/* Every buffer is allocated here, once per run, and reused by every
+	 * step: nothing is freed and re-faulted between steps (glibc returns
+	 * large blocks to the kernel on free). */
 	train_step_ctx *c = calloc(1, sizeof *c);
 	if (!c)
 		return sf_fail(e, "out of memory");
