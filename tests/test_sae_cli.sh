@@ -57,6 +57,10 @@ fp2=$(grep '"fingerprint"' "$WS/sae/cfg.json")
 ok $? "same seed, same SAE"
 "$SAFER" train "$WS" --continue --epochs 1 --batch 16 >/dev/null 2>&1
 ok $? "continue from the stored SAE (sentence rows)"
+"$SAFER" train "$WS" --latents 32 --k 4 --epochs 2 --batch 16 --auxk --k-aux 8 --relu \
+	--normalize none >/dev/null 2>&1 && grep -q '"relu": true' "$WS/sae/cfg.json" &&
+	grep -q '"auxk": 1' "$WS/sae/cfg.json"
+ok $? "train with AuxK, ReLU, no normalisation (recorded in cfg.json)"
 "$SAFER" train "$WS" --latents 8 --k 9 2>"$TMPD/err0"
 [ $? -eq 2 ] && grep -q "exceeds --latents 8" "$TMPD/err0"
 ok $? "k > latents is a usage error"
