@@ -1,7 +1,9 @@
 /* Feature labels: msgpack in the workspace, JSON export/import.
  *
- * labels.msgpack: {"format": "safer-labels/1", "m": M, "labels": [
+ * labels.msgpack: {"format": "safer-labels/1", "m": M, "sae": FP, "labels": [
  *   {"feature": F, "name": S, "safety": 0-5, "note": S, "updated": T}, ...]}
+ * "sae" (16 hex digits, the SAE's fingerprint) is absent in files written
+ * before labels were tied to an SAE, and when the SAE is unknown.
  * Every change rewrites the whole file through atomic_write; the in-memory
  * set only changes once the file is safely written. */
 #include "engine/labels.h"
@@ -136,11 +138,15 @@ int labels_save(const sf_labels *L, sf_err *e)
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer pk;
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-	msgpack_pack_map(&pk, 3);
+	msgpack_pack_map(&pk, L->sae[0] ? 4 : 3);
 	mpk_pack_cstr(&pk, "format");
 	mpk_pack_cstr(&pk, LABELS_FORMAT);
 	mpk_pack_cstr(&pk, "m");
 	msgpack_pack_int64(&pk, L->m);
+	if (L->sae[0]) {
+		mpk_pack_cstr(&pk, "sae");
+		mpk_pack_cstr(&pk, L->sae);
+	}
 	mpk_pack_cstr(&pk, "labels");
 	msgpack_pack_array(&pk, L->n);
 	for (size_t i = 0; i < L->n; i++) {
@@ -196,6 +202,56 @@ static int load_entry(sf_labels *L, const msgpack_object *o, size_t i, const cha
 	return 0;
 }
 
+int labels_fp_ok(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+			return 0;
+	return n == 16;
+}
+
+/* The optional "sae" field of a labels document into sae ("" absent). */
+static int read_sae(const msgpack_object *root, char sae[17], const char *path, sf_err *e)
+{
+	const msgpack_object *o = mpk_map_get(root, "sae");
+	sae[0] = 0;
+	if (!o)
+		return 0;
+	if (o->type != MSGPACK_OBJECT_STR || o->via.str.size != 16)
+		return sf_fail(e, "%s: \"sae\" is not an SAE fingerprint", path);
+	memcpy(sae, o->via.str.ptr, 16);
+	sae[16] = 0;
+	if (!labels_fp_ok(sae))
+		return sf_fail(e, "%s: \"sae\" is not an SAE fingerprint", path);
+	return 0;
+}
+
+int labels_peek(const char *path, char sae[17], int64_t *m, int *exists, sf_err *e)
+{
+	sae[0] = 0;
+	*m = -1;
+	*exists = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	fclose(f);
+	*exists = 1;
+	mpk_doc doc;
+	if (mpk_read_file(&doc, path, LABELS_MAX_FILE, e))
+		return -1;
+	const msgpack_object *root = &doc.u.data;
+	int rc = 0;
+	if (!mpk_str_eq(mpk_map_get(root, "format"), LABELS_FORMAT))
+		rc = sf_fail(e, "%s: not a labels file (format %s expected)", path, LABELS_FORMAT);
+	else if (read_sae(root, sae, path, e))
+		rc = -1;
+	else if (mpk_get_i64(mpk_map_get(root, "m"), m))
+		*m = -1;
+	mpk_doc_free(&doc);
+	return rc;
+}
+
 /* Load path into an empty L (m set). A missing file is an empty set. */
 static int labels_load_path(sf_labels *L, const char *path, sf_err *e)
 {
@@ -211,6 +267,8 @@ static int labels_load_path(sf_labels *L, const char *path, sf_err *e)
 	if (!mpk_str_eq(mpk_map_get(root, "format"), LABELS_FORMAT) || !arr ||
 	    arr->type != MSGPACK_OBJECT_ARRAY) {
 		rc = sf_fail(e, "%s: not a labels file (format %s expected)", path, LABELS_FORMAT);
+	} else if (read_sae(root, L->sae, path, e)) {
+		rc = -1;
 	} else if (arr->via.array.size &&
 	           !(L->v = calloc(arr->via.array.size, sizeof *L->v))) {
 		rc = sf_fail(e, "%s: out of memory", path);

@@ -18,3 +18,6 @@ bench_bench_analysis_SOURCES = bench/bench_analysis.c
 bench_bench_analysis_LDADD = $(ENGINE_LIBS)
 BENCHES += bench/analysis.sh
 EXTRA_DIST += bench/analysis.sh
+TESTS += tests/test_analysis_labels_sae.sh
+dist_check_SCRIPTS += tests/test_analysis_labels_sae.sh
+EXTRA_DIST += tests/labels_sae_fixture.py

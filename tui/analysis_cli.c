@@ -135,6 +135,8 @@ int actx_labels(actx *a, sf_err *e)
 	if (labels_load(&a->L, a->w, m, e))
 		return -1;
 	a->have_labels = 1;
+	if (a->L.notice[0])
+		fprintf(stderr, "safer: note: %s\n", a->L.notice);
 	return 0;
 }
 

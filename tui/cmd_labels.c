@@ -47,7 +47,7 @@ int cmd_labels(int argc, char **argv)
 		return cli_usage_error("labels", "--export and --import exclude each other");
 	actx a;
 	sf_err e;
-	if (actx_open(&a, o.ws, imp ? 0 : WS_READONLY, &e) || actx_labels(&a, &e)) {
+	if (actx_open(&a, o.ws, 0, &e) || actx_labels(&a, &e)) {
 		actx_close(&a);
 		return cli_fail("%s", e.msg);
 	}

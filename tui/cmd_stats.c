@@ -52,7 +52,7 @@ int cmd_stats(int argc, char **argv)
 		return cli_usage_error("stats", "missing workspace");
 	actx a;
 	sf_err e;
-	if (actx_open(&a, o.ws, WS_READONLY, &e) || actx_stats(&a, &o, &e) || actx_labels(&a, &e)) {
+	if (actx_open(&a, o.ws, 0, &e) || actx_stats(&a, &o, &e) || actx_labels(&a, &e)) {
 		actx_close(&a);
 		return cli_fail("%s", e.msg);
 	}

@@ -24,6 +24,8 @@ int xm_load_analysis(xmodel *m, const sf_progress *p, sf_err *e)
 	if (labels_load(&m->L, m->w, m->l->m, e))
 		return -1;
 	m->have_labels = 1;
+	if (m->L.notice[0])
+		app_msg(m->a, MSG_INFO, "%s", m->L.notice);
 	m->actions = calloc(m->P->n ? m->P->n : 1, 1);
 	if (!m->actions)
 		return sf_fail(e, "out of memory");
