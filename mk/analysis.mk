@@ -21,3 +21,5 @@ EXTRA_DIST += bench/analysis.sh
 TESTS += tests/test_analysis_labels_sae.sh
 dist_check_SCRIPTS += tests/test_analysis_labels_sae.sh
 EXTRA_DIST += tests/labels_sae_fixture.py
+TESTS += tests/test_analysis_plan_marks.sh
+dist_check_SCRIPTS += tests/test_analysis_plan_marks.sh
