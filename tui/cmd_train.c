@@ -49,6 +49,7 @@ const char cmd_train_usage[] =
 
 typedef struct cb_ctx {
 	sf_progress p;
+	const cli_progress *prog;
 	char line[160];
 } cb_ctx;
 
@@ -58,9 +59,13 @@ static int on_report(void *ctx, const train_report *r)
 	if (r->phase && !strcmp(r->phase, "encoding")) {
 		return sf_progress_report(&c->p, r->frac, "encoding rows");
 	}
-	snprintf(c->line, sizeof c->line,
-	         "step %ld/%ld  NMSE %.4f  L0 %.1f  dead %.1f%%  %.0f rows/s", r->step, r->steps,
-	         r->nmse, r->l0, 100 * r->dead_frac, r->rows_per_s);
+	if (c->prog->tty) /* the bar shows the fraction; keep within its 40 columns */
+		snprintf(c->line, sizeof c->line, "NMSE %.4f L0 %.1f dead %.1f%% %.0f/s", r->nmse,
+		         r->l0, 100 * r->dead_frac, r->rows_per_s);
+	else
+		snprintf(c->line, sizeof c->line,
+		         "step %ld/%ld  NMSE %.4f  L0 %.1f  dead %.1f%%  %.0f rows/s", r->step,
+		         r->steps, r->nmse, r->l0, 100 * r->dead_frac, r->rows_per_s);
 	return sf_progress_report(&c->p, r->frac, c->line);
 }
 
@@ -178,6 +183,7 @@ int cmd_train(int argc, char **argv)
 	cli_progress prog;
 	cb_ctx c;
 	c.p = cli_progress_begin(&prog, "train");
+	c.prog = &prog;
 	train_report fin = { 0 };
 	int rc = train_ws(w, &o, cont, resume, on_report, &c, &fin, &e);
 	cli_progress_end(&prog);
