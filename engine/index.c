@@ -129,22 +129,77 @@ static void sort_u64(uint64_t *a, size_t n)
 	qsort_u64(a, n, depth);
 }
 
+/* Stable LSD radix sort of a list on the high 32 bits of its keys (the
+ * activation). The scatter leaves every list in ascending row order, so
+ * a stable sort on the activation alone gives the order of the whole key
+ * (activation descending, row ascending). Byte passes where every key
+ * agrees are skipped: activations of one feature often share their top
+ * bytes. tmp holds n keys. */
+static void radix_hi32(uint64_t *a, uint64_t *tmp, size_t n)
+{
+	if (n < 64) {
+		isort(a, n);
+		return;
+	}
+	size_t cnt[4][256];
+	memset(cnt, 0, sizeof cnt);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = a[i];
+		cnt[0][(x >> 32) & 255]++;
+		cnt[1][(x >> 40) & 255]++;
+		cnt[2][(x >> 48) & 255]++;
+		cnt[3][x >> 56]++;
+	}
+	uint64_t *src = a, *dst = tmp;
+	for (int p = 0; p < 4; p++) {
+		int sh = 32 + 8 * p;
+		if (cnt[p][(src[0] >> sh) & 255] == n)
+			continue; /* one bucket: the pass would not move anything */
+		size_t at = 0;
+		for (int b = 0; b < 256; b++) {
+			size_t c = cnt[p][b];
+			cnt[p][b] = at;
+			at += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[p][(src[i] >> sh) & 255]++] = src[i];
+		uint64_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof *a);
+}
+
 typedef struct sort_job {
 	const uint64_t *off;
 	sf_ientry *ent;
 	size_t b0, b1; /* lists [b0, b1) */
+	int nomem;
 } sort_job;
 
 /* Thread t of nt sorts the lists whose entries start in its share. */
 static void sort_lists(void *ctx, int t, int nt)
 {
-	const sort_job *j = ctx;
+	sort_job *j = ctx;
 	uint64_t lo = j->off[j->b0], span = j->off[j->b1] - lo;
 	uint64_t from = lo + span * (uint64_t)t / (uint64_t)nt;
 	uint64_t to = lo + span * (uint64_t)(t + 1) / (uint64_t)nt;
+	size_t most = 0;
 	for (size_t b = j->b0; b < j->b1; b++)
-		if (j->off[b] >= from && j->off[b] < to)
-			sort_u64(j->ent + j->off[b], (size_t)(j->off[b + 1] - j->off[b]));
+		if (j->off[b] >= from && j->off[b] < to && j->off[b + 1] - j->off[b] > most)
+			most = (size_t)(j->off[b + 1] - j->off[b]);
+	uint64_t *tmp = most >= 64 ? malloc(most * sizeof *tmp) : NULL;
+	for (size_t b = j->b0; b < j->b1; b++) {
+		if (!(j->off[b] >= from && j->off[b] < to))
+			continue;
+		size_t n = (size_t)(j->off[b + 1] - j->off[b]);
+		if (tmp || n < 64)
+			radix_hi32(j->ent + j->off[b], tmp, n);
+		else
+			sort_u64(j->ent + j->off[b], n); /* no scratch memory: in place */
+	}
+	free(tmp);
 }
 
 static sf_index *index_alloc(void)
@@ -175,6 +230,91 @@ void index_close(sf_index *ix)
 	free(ix);
 }
 
+typedef struct scatter_job {
+	const uint32_t *idx;
+	const float *val;
+	const uint8_t *side;
+	size_t n_rows;
+	int k, m;
+	uint64_t *pos;      /* [nt, L]: counts, then write positions */
+	sf_ientry *ent;
+	const sf_progress *p;
+	volatile int cancelled;
+	size_t bad_row[2];  /* first row with a bad side or feature, per thread */
+} scatter_job;
+
+static void row_span(const scatter_job *j, int t, int nt, size_t *r0, size_t *r1)
+{
+	*r0 = j->n_rows * (size_t)t / (size_t)nt;
+	*r1 = j->n_rows * (size_t)(t + 1) / (size_t)nt;
+}
+
+/* count: pos[t][b] = entries of list b among thread t's rows */
+static void count_rows(void *ctx, int t, int nt)
+{
+	scatter_job *j = ctx;
+	size_t r0, r1, L = (size_t)j->m * SIDE_COUNT;
+	uint64_t *cnt = j->pos + (size_t)t * L;
+	row_span(j, t, nt, &r0, &r1);
+	for (size_t r = r0; r < r1; r++) {
+		if (j->side[r] >= SIDE_COUNT) {
+			j->bad_row[t] = r;
+			return;
+		}
+		const uint32_t *ir = j->idx + r * (size_t)j->k;
+		const float *vr = j->val + r * (size_t)j->k;
+		for (int i = 0; i < j->k; i++) {
+			if (!(vr[i] > 0) || isinf(vr[i]))
+				continue;
+			if (ir[i] >= (uint32_t)j->m) {
+				j->bad_row[t] = r;
+				return;
+			}
+			cnt[(size_t)ir[i] * SIDE_COUNT + j->side[r]]++;
+		}
+	}
+}
+
+static void scatter_rows(void *ctx, int t, int nt)
+{
+	scatter_job *j = ctx;
+	size_t r0, r1, L = (size_t)j->m * SIDE_COUNT;
+	uint64_t *pos = j->pos + (size_t)t * L;
+	row_span(j, t, nt, &r0, &r1);
+	for (size_t r = r0; r < r1; r++) {
+		if ((r - r0) % (1 << 18) == 0) {
+			/* progress and cancel from the caller's thread only */
+			if (t == 0 && sf_progress_report(j->p, 0.5 * (double)(r - r0) / (double)(r1 - r0 + 1),
+			                                  "indexing latents"))
+				j->cancelled = 1;
+			if (j->cancelled)
+				return;
+		}
+		const uint32_t *ir = j->idx + r * (size_t)j->k;
+		const float *vr = j->val + r * (size_t)j->k;
+		for (int i = 0; i < j->k; i++) {
+			if (!(vr[i] > 0) || isinf(vr[i]))
+				continue;
+			size_t b = (size_t)ir[i] * SIDE_COUNT + j->side[r];
+			j->ent[pos[b]++] = ientry_pack(vr[i], (uint32_t)r);
+		}
+	}
+}
+
+/* The error for the first bad row (as a serial pass would name it). */
+static int bad_row(const uint32_t *idx, const float *val, const uint8_t *side, size_t r, int k,
+                   int m, sf_err *e)
+{
+	if (side[r] >= SIDE_COUNT)
+		return sf_fail(e, "index: row %zu has side %u", r, side[r]);
+	for (int i = 0; i < k; i++) {
+		size_t q = r * (size_t)k + (size_t)i;
+		if (val[q] > 0 && !isinf(val[q]) && idx[q] >= (uint32_t)m)
+			return sf_fail(e, "latents: row %zu has feature %u >= m = %d", r, idx[q], m);
+	}
+	return sf_fail(e, "index: row %zu is bad", r);
+}
+
 int index_build(sf_index **out, const uint32_t *idx, const float *val,
                 const uint8_t *side, size_t n_rows, int k, int m,
                 const sf_progress *p, sf_err *e)
@@ -193,51 +333,48 @@ int index_build(sf_index **out, const uint32_t *idx, const float *val,
 	ix->n_rows = n_rows;
 	ix->k = k;
 	ix->m = m;
-	/* count: off[b+1] = entries of list b */
-	for (size_t r = 0; r < n_rows; r++) {
-		if (side[r] >= SIDE_COUNT) {
-			index_close(ix);
-			return sf_fail(e, "index: row %zu has side %u", r, side[r]);
-		}
-		for (int i = 0; i < k; i++) {
-			size_t q = r * (size_t)k + (size_t)i;
-			if (!(val[q] > 0) || isinf(val[q]))
-				continue;
-			if (idx[q] >= (uint32_t)m) {
-				index_close(ix);
-				return sf_fail(e, "latents: row %zu has feature %u >= m = %d", r, idx[q], m);
-			}
-			pv->off[(size_t)idx[q] * SIDE_COUNT + side[r] + 1]++;
+	/* count and scatter on nt threads, each over a contiguous run of rows;
+	 * thread t's entries go after those of threads < t in every list, so
+	 * each list stays in ascending row order */
+	int nt = sae_threads() > 1 ? 2 : 1;
+	uint64_t *pos = calloc((size_t)nt * L, sizeof(uint64_t));
+	if (!pos) {
+		index_close(ix);
+		return sf_fail(e, "index: out of memory");
+	}
+	scatter_job sj = { idx, val, side, n_rows, k, m, pos, NULL, p, 0, { SIZE_MAX, SIZE_MAX } };
+	sae_parallel(nt, count_rows, &sj);
+	size_t bad = sj.bad_row[0] < sj.bad_row[1] ? sj.bad_row[0] : sj.bad_row[1];
+	if (bad != SIZE_MAX) {
+		free(pos);
+		index_close(ix);
+		return bad_row(idx, val, side, bad, k, m, e);
+	}
+	/* off[b] = entries before list b; pos[t][b] = where thread t starts */
+	uint64_t at = 0;
+	for (size_t b = 0; b < L; b++) {
+		pv->off[b] = at;
+		for (int t = 0; t < nt; t++) {
+			uint64_t c = pos[(size_t)t * L + b];
+			pos[(size_t)t * L + b] = at;
+			at += c;
 		}
 	}
-	for (size_t b = 0; b < L; b++)
-		pv->off[b + 1] += pv->off[b];
-	uint64_t E = pv->off[L];
-	uint64_t *pos = malloc(L * sizeof(uint64_t));
+	pv->off[L] = at;
+	uint64_t E = at;
 	pv->ent = malloc((E ? E : 1) * sizeof(sf_ientry));
-	if (!pos || !pv->ent) {
+	if (!pv->ent) {
 		free(pos);
 		index_close(ix);
 		return sf_fail(e, "index: out of memory for %llu entries", (unsigned long long)E);
 	}
-	memcpy(pos, pv->off, L * sizeof(uint64_t));
-	/* scatter in row order */
-	for (size_t r = 0; r < n_rows; r++) {
-		if (r % (1 << 18) == 0 &&
-		    sf_progress_report(p, 0.5 * (double)r / (double)n_rows, "indexing latents")) {
-			free(pos);
-			index_close(ix);
-			return sf_fail(e, "cancelled");
-		}
-		for (int i = 0; i < k; i++) {
-			size_t q = r * (size_t)k + (size_t)i;
-			if (!(val[q] > 0) || isinf(val[q]))
-				continue;
-			size_t b = (size_t)idx[q] * SIDE_COUNT + side[r];
-			pv->ent[pos[b]++] = ientry_pack(val[q], (uint32_t)r);
-		}
-	}
+	sj.ent = pv->ent;
+	sae_parallel(nt, scatter_rows, &sj);
 	free(pos);
+	if (sj.cancelled) {
+		index_close(ix);
+		return sf_fail(e, "cancelled");
+	}
 	/* sort each list: by activation descending, then row; the lists are
 	 * independent, so threads take contiguous runs of them in slices */
 	for (size_t b0 = 0; b0 < L; b0 += 4096) {
@@ -245,7 +382,7 @@ int index_build(sf_index **out, const uint32_t *idx, const float *val,
 			index_close(ix);
 			return sf_fail(e, "cancelled");
 		}
-		sort_job job = { pv->off, pv->ent, b0, b0 + 4096 < L ? b0 + 4096 : L };
+		sort_job job = { pv->off, pv->ent, b0, b0 + 4096 < L ? b0 + 4096 : L, 0 };
 		sae_parallel(sae_threads(), sort_lists, &job);
 	}
 	ix->n_entries = E;
