@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -27,6 +28,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 			        __LINE__, what);                                      \
 			abort();                                                      \
 		}                                                                     \
+	} while (0)
+
+/* An engine error message: present and one line. Shown when it is not. */
+#define FUZZ_CHECK_MSG(msg)                                                           \
+	do {                                                                          \
+		const char *m_ = (msg);                                               \
+		if (!m_[0] || strchr(m_, '\n')) {                                    \
+			fprintf(stderr, "message: \"");                              \
+			for (const char *q_ = m_; *q_; q_++)                          \
+				fprintf(stderr, *q_ == '\n' ? "\\n" : "%c", *q_);   \
+			fprintf(stderr, "\"\n");                                      \
+		}                                                                     \
+		FUZZ_CHECK(m_[0] && !strchr(m_, '\n'), "one-line error message");   \
 	} while (0)
 
 /* A memfd holding data; its path goes into path (>= 32 bytes). Returns the
