@@ -14,7 +14,12 @@ const char cmd_labels_usage[] =
 	"\"note\": \"...\", \"updated\": \"2026-11-27T21:00:00Z\"}] (safety null when unrated).\n"
 	"--import reads the same JSON and merges it: each entry replaces that\n"
 	"feature's label. The file is checked whole first; on any error nothing\n"
-	"changes.\n";
+	"changes.\n"
+	"\n"
+	"Labels belong to the workspace's SAE. After `safer train` or `safer load-sae`\n"
+	"brings another SAE, the next command that reads labels keeps the old ones\n"
+	"in WS/labels-<old SAE fingerprint>.msgpack, starts an empty set (or the\n"
+	"archived set of the new SAE, when it was used before) and says so once.\n";
 
 int cmd_labels(int argc, char **argv)
 {
