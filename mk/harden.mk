@@ -63,6 +63,12 @@ EXTRA_DIST += tests/fuzz/corpus tests/fuzz/regress tests/fuzz/make_seeds.py test
 	tests/test_fuzz_regress.sh tests/test_fuzz_open.sh
 
 # `make check-valgrind`: the CLI tests with every safer under memcheck.
+# The tests that train on the 3000-pair sample (test_explore.sh,
+# test_sample_*.sh) take hours under memcheck and are left out by default;
+# VALGRIND_TESTS= (empty) runs every CLI test.
+VALGRIND_TESTS = tests/test_formats_cli.sh tests/test_broken_inputs.sh \
+	tests/test_analysis_cli.sh tests/test_terminal_safety.sh tests/test_limits.sh \
+	tests/test_kill_labels.sh tests/test_lock.sh tests/test_explore_hostile.sh
 .PHONY: check-valgrind
 check-valgrind: all $(check_PROGRAMS)
 	srcdir='$(srcdir)' top_builddir='$(top_builddir)' PYTHON3='$(PYTHON3)' \
