@@ -28,6 +28,10 @@ int main(void)
 	check("\xed\xa0\x80", 3, 0, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", "surrogate rejected");
 	check("\xe2\x82", 2, 0, "\xef\xbf\xbd\xef\xbf\xbd", "truncated sequence rejected");
 	check("a\0b", 3, 0, "a^@b", "NUL visible");
+	check("\x1b[1m\xc3\xa9\n\xe2\x80\xae", 10, TEXTSAFE_UTF8_ONLY, "\x1b[1m\xc3\xa9\n\xe2\x80\xae",
+	      "UTF-8 only: valid code points kept, controls included");
+	check("a\0\xff\xc0\xaf", 5, TEXTSAFE_UTF8_ONLY | TEXTSAFE_KEEP_NL,
+	      "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", "UTF-8 only: NUL and bad bytes to U+FFFD");
 
 	/* Exhaustive: no output byte is a C0 control or DEL, for every byte
 	 * and every 2-byte sequence. */

@@ -127,34 +127,11 @@ static void tout_put(tout *t, json_t *v)
 		json_decref(v);
 }
 
-/* Valid UTF-8 copy of s (invalid bytes become U+FFFD), for JSON. */
-static char *utf8_clean(const char *s, size_t n)
-{
-	char *out = malloc(n * 3 + 1);
-	if (!out)
-		return NULL;
-	size_t o = 0, i = 0;
-	while (i < n) {
-		long cp;
-		int used = textsafe_decode((const unsigned char *)s + i, n - i, &cp);
-		if (cp < 0 || cp == 0) {
-			memcpy(out + o, "\xEF\xBF\xBD", 3);
-			o += 3;
-		} else {
-			memcpy(out + o, s + i, (size_t)used);
-			o += (size_t)used;
-		}
-		i += (size_t)used;
-	}
-	out[o] = '\0';
-	return out;
-}
-
 void tout_strn(tout *t, const char *s, size_t n)
 {
 	tout_sep(t);
 	if (t->fmt == FMT_JSON) {
-		char *c = utf8_clean(s, n);
+		char *c = textsafe_dup(s, n, TEXTSAFE_UTF8_ONLY);
 		tout_put(t, c ? json_string(c) : json_null());
 		free(c);
 	} else {

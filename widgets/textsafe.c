@@ -71,9 +71,12 @@ char *textsafe_dup(const char *src, size_t len, int flags)
 	while (i < len) {
 		long cp;
 		int used = textsafe_decode(s + i, len - i, &cp);
-		if (cp < 0) {
+		if (cp < 0 || (cp == 0 && (flags & TEXTSAFE_UTF8_ONLY))) {
 			memcpy(out + o, "\xEF\xBF\xBD", 3);
 			o += 3;
+		} else if (flags & TEXTSAFE_UTF8_ONLY) {
+			memcpy(out + o, s + i, (size_t)used);
+			o += (size_t)used;
 		} else if (cp == '\n' && (flags & TEXTSAFE_KEEP_NL)) {
 			out[o++] = '\n';
 		} else if (cp == '\t' && (flags & TEXTSAFE_KEEP_TAB)) {

@@ -17,6 +17,10 @@
 enum {
 	TEXTSAFE_KEEP_NL = 1,  /* keep '\n' as is (else "^J") */
 	TEXTSAFE_KEEP_TAB = 2, /* keep '\t' as is (else "^I") */
+	/* Only repair the encoding: invalid UTF-8 and NUL become U+FFFD, every
+	 * valid code point, controls included, is kept (for JSON, which
+	 * escapes controls itself). Overrides the other flags. */
+	TEXTSAFE_UTF8_ONLY = 4,
 };
 
 /* Safe form of src[0..len) in a new NUL-terminated string (malloc'd), or
