@@ -151,20 +151,6 @@ bad:
 	return -1;
 }
 
-int latents_current(struct ws *w, sf_err *e)
-{
-	lat_map mp;
-	lat_header h;
-	const char *why;
-	if (map_checked(w, &mp, &h, &why, e))
-		return -1;
-	if (mp.base)
-		munmap(mp.base, mp.len);
-	if (why)
-		return stale_msg(e, ws_dir(w), why), 0;
-	return 1;
-}
-
 int lat_current_flags(struct ws *w, uint32_t *flags, sf_err *e)
 {
 	lat_map mp;
@@ -178,6 +164,12 @@ int lat_current_flags(struct ws *w, uint32_t *flags, sf_err *e)
 		return stale_msg(e, ws_dir(w), why), 0;
 	*flags = h.flags;
 	return 1;
+}
+
+int latents_current(struct ws *w, sf_err *e)
+{
+	uint32_t flags;
+	return lat_current_flags(w, &flags, e);
 }
 
 int latents_open(latents **out, struct ws *w, sf_err *e)

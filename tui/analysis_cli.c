@@ -38,22 +38,31 @@ int parse_double(const char *s, double *out)
 	return 0;
 }
 
+int opt_arg(int argc, char **argv, int *i, const char *name, const char **val)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+	if (strncmp(a, name, n))
+		return 0;
+	if (a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
+	if (a[n] || *i + 1 >= argc)
+		return a[n] ? 0 : -1;
+	*val = argv[++*i];
+	return 1;
+}
+
 const char *aopt_value(const char *cmd, const char *name, int argc, char **argv, int *i, int *bad)
 {
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-	if (strncmp(a, name, n))
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n])
-		return NULL;
-	if (*i + 1 >= argc) {
+	const char *v = NULL;
+	int r = opt_arg(argc, argv, i, name, &v);
+	if (r < 0) {
 		cli_usage_error(cmd, "%s needs a value", name);
 		*bad = 1;
-		return NULL;
 	}
-	return argv[++*i];
+	return r > 0 ? v : NULL;
 }
 
 int aopt_shared(const char *cmd, aopts *o, int argc, char **argv, int *i)

@@ -1,4 +1,4 @@
-/* What the analysis subcommands share: option parsing, opening the
+/* What the subcommands share: option parsing; for the analysis ones, opening the
  * workspace with its latents, and the chain stats -> labels -> safety sets
  * -> scores that several of them need. */
 #ifndef TUI_ANALYSIS_CLI_H
@@ -25,7 +25,11 @@ typedef struct aopts {
 int aopt_shared(const char *cmd, aopts *o, int argc, char **argv, int *i);
 void aopts_default(aopts *o);
 
-/* The value of an option given as "--name V" or "--name=V"; NULL when
+/* Option "--name V" or "--name=V" at argv[*i]: 1 with *val set (and *i
+ * past V), 0 when argv[*i] is not that option, -1 when V is missing. */
+int opt_arg(int argc, char **argv, int *i, const char *name, const char **val);
+/* The same, for commands that report a missing value as a usage error:
+ * the value of an option given as "--name V" or "--name=V"; NULL when
  * argv[*i] is not that option. On a missing value prints a usage error
  * and sets *bad. */
 const char *aopt_value(const char *cmd, const char *name, int argc, char **argv, int *i, int *bad);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "engine/workspace.h"
+#include "tui/analysis_cli.h"
 #include "tui/cli.h"
 #include "tui/commands.h"
 
@@ -20,30 +21,13 @@ const char cmd_init_usage[] =
 	"  --pairs P    preference pairs, JSONL (doc/formats.md)\n"
 	"  --acts A     activations, safetensors (doc/formats.md)\n";
 
-/* "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i. */
-static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	if (strncmp(a, name, n))
-		return 0;
-	if (a[n] == '=') {
-		*val = a + n + 1;
-		return 1;
-	}
-	if (a[n] || *i + 1 >= argc)
-		return a[n] ? 0 : -1;
-	*val = argv[++*i];
-	return 1;
-}
-
 int cmd_init(int argc, char **argv)
 {
 	const char *dir = NULL, *pairs_path = NULL, *acts_path = NULL;
 	for (int i = 1; i < argc; i++) {
 		int r;
-		if ((r = opt_value(argc, argv, &i, "--pairs", &pairs_path)) ||
-		    (r = opt_value(argc, argv, &i, "--acts", &acts_path))) {
+		if ((r = opt_arg(argc, argv, &i, "--pairs", &pairs_path)) ||
+		    (r = opt_arg(argc, argv, &i, "--acts", &acts_path))) {
 			if (r < 0)
 				return cli_usage_error("init", "%s needs a value", argv[i]);
 			continue;

@@ -6,6 +6,7 @@
 
 #include "engine/train.h"
 #include "engine/workspace.h"
+#include "tui/analysis_cli.h"
 #include "tui/cli.h"
 #include "tui/commands.h"
 
@@ -69,22 +70,6 @@ static int on_report(void *ctx, const train_report *r)
 	return sf_progress_report(&c->p, r->frac, c->line);
 }
 
-static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	if (strncmp(a, name, n))
-		return 0;
-	if (a[n] == '=') {
-		*val = a + n + 1;
-		return 1;
-	}
-	if (a[n] || *i + 1 >= argc)
-		return a[n] ? 0 : -1;
-	*val = argv[++*i];
-	return 1;
-}
-
 static int parse_num(const char *s, double lo, double hi, double *out)
 {
 	char *end;
@@ -114,7 +99,7 @@ int cmd_train(int argc, char **argv)
 		             { "--threads", 1, 64 }, { "--k-aux", 1, 1 << 20 } };
 		int hit = -1;
 		for (size_t q = 0; q < sizeof nums / sizeof nums[0] && hit < 0; q++)
-			if ((r = opt_value(argc, argv, &i, nums[q].name, &v)))
+			if ((r = opt_arg(argc, argv, &i, nums[q].name, &v)))
 				hit = (int)q;
 		if (hit >= 0) {
 			if (r < 0 || parse_num(v, nums[hit].lo, nums[hit].hi, &x))
@@ -132,7 +117,7 @@ int cmd_train(int argc, char **argv)
 			}
 			continue;
 		}
-		if ((r = opt_value(argc, argv, &i, "--rows", &v))) {
+		if ((r = opt_arg(argc, argv, &i, "--rows", &v))) {
 			if (r > 0 && !strcmp(v, "all"))
 				o.rows = TRAIN_ROWS_ALL;
 			else if (r > 0 && !strcmp(v, "sentence"))
@@ -141,7 +126,7 @@ int cmd_train(int argc, char **argv)
 				return cli_usage_error("train", "--rows takes all or sentence");
 			continue;
 		}
-		if ((r = opt_value(argc, argv, &i, "--normalize", &v))) {
+		if ((r = opt_arg(argc, argv, &i, "--normalize", &v))) {
 			if (r > 0 && !strcmp(v, "none"))
 				o.normalize = SAE_NORM_NONE;
 			else if (r > 0 && !strcmp(v, "standardize"))
