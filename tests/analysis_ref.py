@@ -211,3 +211,138 @@ for name, flip in (("none", []), ("plan", flip_plan)):
     accs.append(float(np.mean(np.where(mm > 0, 1, np.where(mm == 0, 0.5, 0)))))
     out(f"bt.{name}.acc", accs, "%.17g")
 out("bt.l2", [l2], "%.17g")
+
+# ---- judge input drop rules (section 5), on a second store ---------------
+# Its own generator so the sections above stay as they are. Features are
+# built to sit on each side of the rules, the numbers below come from
+# judge2() alone (asserts only check that the construction hit its cases):
+#   0: exactly 32 lower-cased texts (kept), some texts well over 10 contexts
+#   1: 33 texts, the 33rd only at the weakest activation (dropped)
+#   2: exactly 5 contexts (kept)          3: exactly 4 contexts (dropped)
+#   4: 80 raw texts that lower-case to 20 (kept: texts count lower-cased)
+#   5: "\u00c4" and "\u00e4" (lower-casing is ASCII only), prompt rows and
+#      non-positive values that must not count
+rng2 = np.random.default_rng(20260102)
+P2, k2, m2 = 30, 4, 10               # features 6..9 only fill slots (<= 0)
+WORDS = [f"tok{i:02d}" for i in range(40)]
+
+
+def variants(w):
+    return [w, w.capitalize(), w.upper(), w[0] + w[1].upper() + w[2:]]
+
+
+SPECIAL = ["\u00c4", "\u00e4", " Hi", " hi"]
+POOL = [v for w in WORDS for v in variants(w)] + SPECIAL
+
+pair2, side2, flags2, tok2 = [], [], [], []
+for p in range(P2):
+    for s in (0, 1, 2):
+        for q in range(int(rng2.integers(1, 3)) if s == 0 else int(rng2.integers(4, 10))):
+            pair2.append(p)
+            side2.append(s)
+            flags2.append(int(s > 0 and rng2.random() < 0.5))
+            tok2.append(POOL[int(rng2.integers(len(POOL)))])
+N2 = len(pair2)
+# tokens are set per row below where a feature needs a particular text
+ent = [dict() for _ in range(N2)]    # row -> {feature: value}
+resp = [r for r in range(N2) if side2[r] > 0]
+
+
+def free_rows(exclude=None):
+    """Rows no feature fires on yet (their token text is still free), or
+    with exclude, any row with a slot left that is not in exclude."""
+    if exclude is None:
+        return [r for r in resp if not ent[r]]
+    return [r for r in resp if len(ent[r]) < k2 - 1 and r not in exclude]
+
+
+def fire(f, texts_rows, extra_texts, n_extra):
+    """f fires on one fresh row per (text) in texts_rows (token set to it),
+    then on n_extra more rows whose token is set from extra_texts."""
+    rows = []
+    cand = free_rows()
+    picks = rng2.choice(cand, size=len(texts_rows) + n_extra, replace=False)
+    for r, t in zip(picks[: len(texts_rows)], texts_rows):
+        tok2[r] = t
+        rows.append(int(r))
+    for r in picks[len(texts_rows):]:
+        tok2[r] = extra_texts[int(rng2.integers(len(extra_texts)))]
+        rows.append(int(r))
+    for r in rows:
+        ent[r][f] = float(np.float32(rng2.uniform(0.5, 6.0)))
+    return rows
+
+
+def lower_ascii(t):
+    return bytes(b + 32 if 65 <= b <= 90 else b for b in t.encode()).decode()
+
+
+# 0: 32 texts (each in some case), words 0-2 frequent
+fire(0, [variants(w)[i % 4] for i, w in enumerate(WORDS[:32])],
+     [v for w in WORDS[:3] for v in variants(w)], 40)
+# 1: 33 texts; the row of the 33rd gets the weakest value
+r1 = fire(1, [variants(w)[(i + 1) % 4] for i, w in enumerate(WORDS[:33])], WORDS[:32], 10)
+ent[r1[32]][1] = float(np.float32(0.25))
+# 2 and 3: 5 and 4 contexts
+fire(2, ["\u00c4", "tok05", "TOK05", "tok06", " Hi"], [], 0)
+fire(3, ["tok07", "Tok07", "tok08", "tok09"], [], 0)
+# 4: every case of words 20-39 -> 80 raw texts, 20 lower-cased
+fire(4, [v for w in WORDS[20:40] for v in variants(w)], [], 0)
+# 5: a few positive rows, non-positive values elsewhere, prompt rows
+r5 = fire(5, ["\u00c4", "\u00e4", "\u00c4", " hi", " Hi", "tok10"], [], 0)
+for r in rng2.choice(free_rows(r5), size=6, replace=False):
+    ent[int(r)][5] = float(np.float32(-rng2.uniform(0.1, 3.0))) if r % 2 else 0.0
+prompt_rows = [r for r in range(N2) if side2[r] == 0]
+for r in prompt_rows[:4]:
+    ent[r][5] = float(np.float32(rng2.uniform(0.5, 6.0)))
+
+idx2 = np.zeros((N2, k2), np.int64)
+val2 = np.zeros((N2, k2), np.float32)
+for r in range(N2):
+    items = sorted(ent[r].items(), key=lambda fv: -fv[1])
+    fill = [j for j in range(6, m2) if j not in ent[r]]
+    items += [(fill[i], float(np.float32(-rng2.uniform(0, 1)))) for i in range(k2 - len(items))]
+    items.sort(key=lambda fv: -fv[1])
+    idx2[r] = [j for j, _ in items]
+    val2[r] = [v for _, v in items]
+
+
+def judge2(f, use):
+    """The section 5 rules as written, over all in-use rows where f's value
+    is positive: groups by lower-cased (ASCII) text, strongest first."""
+    firing = sorted((-float(val2[r][j]), r) for r in range(N2) if use[r]
+                    for j in range(k2) if idx2[r][j] == f and val2[r][j] > 0)
+    assert len({v for v, _ in firing}) == len(firing), "ties would leave the order open"
+    groups = {}
+    for _, r in firing:
+        groups.setdefault(lower_ascii(tok2[r]), []).append(r)
+    kept = [(t, rows[:10]) for t, rows in groups.items()]
+    nctx = sum(len(rows) for _, rows in kept)
+    most = max((len(rows) for rows in groups.values()), default=0)
+    return len(groups), nctx, int(len(groups) > 32 or nctx <= 4), kept, most
+
+
+tb = [t.encode() for t in tok2]
+out("j2.shape", [N2, k2, m2, P2], "%d")
+out("j2.idx", idx2.ravel(), "%d")
+out("j2.val", val2.ravel())
+out("j2.pair", pair2, "%d")
+out("j2.side", side2, "%d")
+out("j2.flags", flags2, "%d")
+out("j2.tokoff", np.cumsum([0] + [len(b) for b in tb]), "%d")
+out("j2.tokbytes", b"".join(tb), "%d")
+want_all = {0: (32, 0), 1: (33, 1), 2: (None, 0), 3: (None, 1), 4: (20, 0), 5: (None, 0)}
+for mode, name in ((0, "sentence"), (1, "all")):
+    use = np.array([side2[r] > 0 and (mode == 1 or flags2[r] & 1) for r in range(N2)])
+    for f in range(6):
+        nt, nctx, dropped, kept, most = judge2(f, use)
+        if mode == 1:  # the construction hit its case
+            assert want_all[f][0] in (None, nt) and want_all[f][1] == dropped, (f, nt, dropped)
+            assert f != 2 or nctx == 5
+            assert f != 3 or nctx == 4
+            assert f != 0 or most > 10
+        out(f"j2.{name}.judge.{f}", [nt, nctx, dropped, len(kept)], "%d")
+        out(f"j2.{name}.judge.{f}.sizes", [len(rows) for _, rows in kept], "%d")
+        out(f"j2.{name}.judge.{f}.rows", [r for _, rows in kept for r in rows], "%d")
+        out(f"j2.{name}.judge.{f}.toklen", [len(t.encode()) for t, _ in kept], "%d")
+        out(f"j2.{name}.judge.{f}.tokbytes", b"".join(t.encode() for t, _ in kept), "%d")

@@ -1,6 +1,7 @@
 /* The analysis engine against tests/analysis_ref.py (numpy): stats, the
- * index and top rows, judge input, safety sets, pair scores, plans,
- * pooling and the reward head. The fixture is tests/data/analysis_golden.txt. */
+ * index and top rows, judge input (with its drop rules, on a second
+ * store built for them), safety sets, pair scores, plans, pooling and the
+ * reward head. The fixture is tests/data/analysis_golden.txt. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -102,6 +103,38 @@ static uint8_t *sidev, *flagv;
 
 static const char *const TOKENS[] = { "The", "the", " A", "a", "Hi", "hi", "X" };
 
+typedef struct store_in {
+	size_t n, n_pairs;
+	int d;
+	const float *acts;
+	const int32_t *pair, *pos;
+	const uint8_t *side, *flags;
+	const int64_t *tok_off; /* [n + 1] */
+	const char *tok_bytes;
+} store_in;
+
+static store *write_store(const char *path, const store_in *in)
+{
+	size_t n = in->n, nb = (size_t)in->tok_off[n];
+	st_tensor_in t[] = {
+		{ "acts", ST_F32, 2, { (int64_t)n, in->d }, in->acts },
+		{ "pair", ST_I32, 1, { (int64_t)n }, in->pair },
+		{ "side", ST_U8, 1, { (int64_t)n }, in->side },
+		{ "pos", ST_I32, 1, { (int64_t)n }, in->pos },
+		{ "flags", ST_U8, 1, { (int64_t)n }, in->flags },
+		{ "tok_off", ST_I64, 1, { (int64_t)n + 1 }, in->tok_off },
+		{ "tok_bytes", ST_U8, 1, { (int64_t)nb }, in->tok_bytes },
+	};
+	const char *meta[] = { "format", "safer-acts/1", NULL };
+	sf_err e;
+	store *s = NULL;
+	if (st_write(path, t, 7, meta, &e) || store_open(&s, path, in->n_pairs, &e)) {
+		printf("Bail out! %s\n", e.msg);
+		exit(1);
+	}
+	return s;
+}
+
 static store *make_store(const char *path)
 {
 	int64_t *off = malloc((N + 1) * sizeof *off);
@@ -114,22 +147,8 @@ static store *make_store(const char *path)
 		nb += strlen(t);
 	}
 	off[N] = (int64_t)nb;
-	st_tensor_in t[] = {
-		{ "acts", ST_F32, 2, { (int64_t)N, D }, acts },
-		{ "pair", ST_I32, 1, { (int64_t)N }, pairv },
-		{ "side", ST_U8, 1, { (int64_t)N }, sidev },
-		{ "pos", ST_I32, 1, { (int64_t)N }, posv },
-		{ "flags", ST_U8, 1, { (int64_t)N }, flagv },
-		{ "tok_off", ST_I64, 1, { (int64_t)N + 1 }, off },
-		{ "tok_bytes", ST_U8, 1, { (int64_t)nb }, bytes },
-	};
-	const char *meta[] = { "format", "safer-acts/1", NULL };
-	sf_err e;
-	store *s = NULL;
-	if (st_write(path, t, 7, meta, &e) || store_open(&s, path, P, &e)) {
-		printf("Bail out! %s\n", e.msg);
-		exit(1);
-	}
+	store_in in = { N, P, D, acts, pairv, posv, sidev, flagv, off, bytes };
+	store *s = write_store(path, &in);
 	free(off);
 	free(bytes);
 	return s;
@@ -274,6 +293,102 @@ static void check_mode(int mode, const sf_index *ix, const store *s, const pairs
 	stats_free(&st);
 }
 
+/* ---- judge input drop rules, on the second store (j2.*) -------------- */
+
+/* One group of the engine's answer against the reference's: size, rows
+ * strongest first, and the lower-cased text. */
+static int same_group(const sf_judge_group *g, const sec *sz, const sec *rw, const sec *tl,
+                      const sec *tb, size_t gi, size_t *at, size_t *bt)
+{
+	size_t len = (size_t)tl->v[gi];
+	if (g->n != (size_t)sz->v[gi] || strlen(g->token) != len)
+		return 0;
+	for (size_t c = 0; c < g->n; c++)
+		if (g->ctx[c].row != (size_t)rw->v[(*at)++])
+			return 0;
+	for (size_t b = 0; b < len; b++)
+		if ((unsigned char)g->token[b] != (unsigned)tb->v[(*bt)++])
+			return 0;
+	return 1;
+}
+
+static void check_judge_one(const sf_index *ix, const store *s, int mode, int f)
+{
+	const char *mn = rows_mode_name(mode);
+	const sec *h = get("j2.%s.judge.%d", mn, f), *sz = get("j2.%s.judge.%d.sizes", mn, f);
+	const sec *rw = get("j2.%s.judge.%d.rows", mn, f), *tl = get("j2.%s.judge.%d.toklen", mn, f);
+	const sec *tb = get("j2.%s.judge.%d.tokbytes", mn, f);
+	size_t texts = (size_t)h->v[0], ctxs = (size_t)h->v[1], groups = (size_t)h->v[3];
+	int dropped = (int)h->v[2];
+	sf_judge_input j;
+	sf_err e;
+	if (!ok(top_judge_input(&j, ix, s, f, mode, &e) == 0, "%s: judge input of j2 feature %d", mn, f))
+		return;
+	if (texts > JUDGE_MAX_TOKENS) {
+		/* the engine stops at the 33rd text: it knows "more than 32" only */
+		ok(j.dropped && j.n_texts > JUDGE_MAX_TOKENS && j.n_groups == 0 && j.why &&
+		   strstr(j.why, "32"), "%s: j2 feature %d dropped, more than 32 texts (numpy: %zu)",
+		   mn, f, texts);
+	} else {
+		int good = j.n_texts == texts && j.n_contexts == ctxs && j.dropped == dropped &&
+		           j.n_groups == groups;
+		size_t at = 0, bt = 0;
+		for (size_t g = 0; good && g < j.n_groups; g++)
+			good = same_group(&j.groups[g], sz, rw, tl, tb, g, &at, &bt);
+		if (!good)
+			diag("engine: %zu texts %zu contexts dropped %d; numpy: %zu %zu %d", j.n_texts,
+			     j.n_contexts, j.dropped, texts, ctxs, dropped);
+		ok(good, "%s: j2 feature %d: %zu texts, %zu contexts, %s; groups, order, texts match",
+		   mn, f, texts, ctxs, dropped ? "dropped (4 or fewer contexts)" : "kept");
+		if (dropped)
+			ok(j.why && strstr(j.why, "4 or fewer"), "%s: j2 feature %d says why", mn, f);
+	}
+	top_judge_free(&j);
+}
+
+static void check_judge_rules(const char *dir)
+{
+	const sec *sh = get("j2.shape");
+	size_t n = (size_t)sh->v[0], np = (size_t)sh->v[3];
+	int k = (int)sh->v[1], m = (int)sh->v[2];
+	uint32_t *ix_ = malloc(n * k * sizeof *ix_);
+	float *vl = malloc(n * k * sizeof *vl), *ac = calloc(n, sizeof *ac);
+	int32_t *pr = malloc(n * sizeof *pr), *ps = malloc(n * sizeof *ps);
+	uint8_t *sd = malloc(n), *fl = malloc(n);
+	int64_t *off = malloc((n + 1) * sizeof *off);
+	const sec *tb = get("j2.tokbytes");
+	char *bytes = malloc(tb->n + 1);
+	for (size_t i = 0; i < n * k; i++) {
+		ix_[i] = (uint32_t)get("j2.idx")->v[i];
+		vl[i] = (float)get("j2.val")->v[i];
+	}
+	for (size_t r = 0; r < n; r++) {
+		pr[r] = (int32_t)get("j2.pair")->v[r];
+		sd[r] = (uint8_t)get("j2.side")->v[r];
+		fl[r] = (uint8_t)get("j2.flags")->v[r];
+		ps[r] = r && pr[r] == pr[r - 1] && sd[r] == sd[r - 1] ? ps[r - 1] + 1 : 0;
+	}
+	for (size_t r = 0; r <= n; r++)
+		off[r] = (int64_t)get("j2.tokoff")->v[r];
+	for (size_t b = 0; b < tb->n; b++)
+		bytes[b] = (char)(unsigned char)tb->v[b];
+	char path[4200];
+	snprintf(path, sizeof path, "%s/judge.safetensors", dir);
+	store_in in = { n, np, 1, ac, pr, ps, sd, fl, off, bytes };
+	store *s = write_store(path, &in);
+	sf_index *ix;
+	sf_err e;
+	if (ok(index_build(&ix, ix_, vl, sd, n, k, m, NULL, &e) == 0, "j2: index built")) {
+		for (int mode = 0; mode < 2; mode++)
+			for (int f = 0; f < 6; f++)
+				check_judge_one(ix, s, mode, f);
+		index_close(ix);
+	}
+	store_close(s);
+	unlink(path);
+	free(ix_), free(vl), free(ac), free(pr), free(ps), free(sd), free(fl), free(off), free(bytes);
+}
+
 static void check_bt(const store *s, const pairs *pp)
 {
 	sf_err e;
@@ -373,6 +488,7 @@ int main(void)
 	for (int mode = 0; mode < 2; mode++)
 		check_mode(mode, ix2 ? ix2 : ix, s, &pp);
 	check_bt(s, &pp);
+	check_judge_rules(tmpl);
 	index_close(ix);
 	index_close(ix2);
 	store_close(s);
