@@ -245,8 +245,8 @@ typedef struct scatter_job {
 
 static void row_span(const scatter_job *j, int t, int nt, size_t *r0, size_t *r1)
 {
-	*r0 = j->n_rows * (size_t)t / (size_t)nt;
-	*r1 = j->n_rows * (size_t)(t + 1) / (size_t)nt;
+	*r0 = sae_share(j->n_rows, t, nt);
+	*r1 = sae_share(j->n_rows, t + 1, nt);
 }
 
 /* count: pos[t][b] = entries of list b among thread t's rows */

@@ -295,18 +295,13 @@ void sae_encoder_free(sae_encoder *en)
 	free(en);
 }
 
-static inline size_t lo_of(size_t n, int t, int nt)
-{
-	return n * (size_t)t / (size_t)nt;
-}
-
 /* xc = normalise(x) - b_pre, rows split across threads */
 static void enc_prep(void *arg, int t, int nt)
 {
 	sae_encoder *en = arg;
 	const sae *s = en->s;
 	int d = s->d;
-	size_t r0 = lo_of(en->B, t, nt), r1 = lo_of(en->B, t + 1, nt);
+	size_t r0 = sae_share(en->B, t, nt), r1 = sae_share(en->B, t + 1, nt);
 	float *xc = en->xc + r0 * d;
 	if (s->normalize == SAE_NORM_STANDARDIZE)
 		sae_standardize(xc, r1 - r0, d);
@@ -320,7 +315,7 @@ static void enc_select(void *arg, int t, int nt)
 	sae_encoder *en = arg;
 	const sae *s = en->s;
 	int m = s->m, k = s->k;
-	size_t r0 = lo_of(en->B, t, nt), r1 = lo_of(en->B, t + 1, nt);
+	size_t r0 = sae_share(en->B, t, nt), r1 = sae_share(en->B, t + 1, nt);
 	for (size_t r = r0; r < r1; r++) {
 		uint32_t *ri = en->idx + r * k;
 		float *rv = en->val + r * k;
@@ -337,15 +332,18 @@ static void enc_select(void *arg, int t, int nt)
 static void enc_rows(void *arg, int t, int nt)
 {
 	sae_encoder *en = arg;
-	const sae *s = en->s;
-	int d = s->d, m = s->m;
-	size_t r0 = lo_of(en->B, t, nt), r1 = lo_of(en->B, t + 1, nt);
+	size_t r0 = sae_share(en->B, t, nt), r1 = sae_share(en->B, t + 1, nt);
 	enc_prep(en, t, nt);
-	/* pre [rows,m] = xc [rows,d] . W_enc^T [d,m]; b_lat is added in the selection */
+	sae_pre_rows(en->s, en->xc, en->pre, r0, r1);
+	enc_select(en, t, nt);
+}
+
+void sae_pre_rows(const sae *s, const float *xc, float *pre, size_t r0, size_t r1)
+{
+	int d = s->d, m = s->m;
 	if (r1 > r0)
 		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(r1 - r0), m, d, 1.0f,
-		            en->xc + r0 * d, d, s->W_enc, d, 0.0f, en->pre + r0 * m, m);
-	enc_select(en, t, nt);
+		            xc + r0 * d, d, s->W_enc, d, 0.0f, pre + r0 * m, m);
 }
 
 void sae_encode(sae_encoder *en, const float *x, size_t B, uint32_t *idx, float *val)

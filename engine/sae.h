@@ -83,6 +83,16 @@ int sae_ws_fingerprint(struct ws *w, char out[17], sf_err *e);
  * threads sleep rather than spin, so they do not fight OpenBLAS's. */
 void sae_parallel(int nt, void (*fn)(void *ctx, int t, int nt), void *ctx);
 int sae_threads(void); /* OpenBLAS's thread count, at least 1 */
+/* Thread t's share of n items out of nt: [sae_share(n,t,nt), sae_share(n,t+1,nt)). */
+static inline size_t sae_share(size_t n, int t, int nt)
+{
+	return n * (size_t)t / (size_t)nt;
+}
+
+/* Encoder pre-activations of rows [r0, r1), one GEMM on the calling
+ * thread's BLAS: pre [rows,m] = xc [rows,d] . W_enc^T [d,m], xc and pre
+ * indexed from row 0. b_lat is not added (the TopK selection adds it). */
+void sae_pre_rows(const sae *s, const float *xc, float *pre, size_t r0, size_t r1);
 
 /* Standardise rows in place: x <- (x - mean) / (std + 1e-6), std with n-1. */
 void sae_standardize(float *x, size_t B, int d);

@@ -144,11 +144,6 @@ HOT static void k_adam(int n, float *restrict p, float *restrict mo, float *rest
 
 #define par_run sae_parallel
 
-static inline size_t chunk_lo(size_t n, int t, int nt)
-{
-	return n * (size_t)t / (size_t)nt;
-}
-
 /* ---- the step ----------------------------------------------------- */
 
 typedef struct entry {
@@ -282,7 +277,7 @@ static void sec_rows(void *arg, int t, int nt)
 	train_step_ctx *c = arg;
 	const sae *s = c->s;
 	int d = c->d, m = c->m, k = c->k, ka = c->ka, B = c->B;
-	size_t r0 = chunk_lo(B, t, nt), r1 = chunk_lo(B, t + 1, nt);
+	size_t r0 = sae_share(B, t, nt), r1 = sae_share(B, t + 1, nt);
 	for (size_t r = r0; r < r1; r++) {
 		const float *xt = c->xt + r * d;
 		float *xh = c->tmp + r * d, *g = c->g + r * d;
@@ -363,7 +358,7 @@ static void sec_dbpre(void *arg, int t, int nt)
 {
 	train_step_ctx *c = arg;
 	int d = c->d;
-	size_t c0 = chunk_lo(d, t, nt), c1 = chunk_lo(d, t + 1, nt);
+	size_t c0 = sae_share(d, t, nt), c1 = sae_share(d, t + 1, nt);
 	for (size_t j = c0; j < c1; j++)
 		c->db_pre[j] = 0;
 	for (int r = 0; r < c->B; r++) {
@@ -415,7 +410,7 @@ static void sec_latents(void *arg, int t, int nt)
 	int d = c->d, m = c->m;
 	size_t md = (size_t)m * d;
 	float *gdec = c->scratch + (size_t)t * 3 * d, *genc = gdec + d, *acc = genc + d;
-	size_t j0 = chunk_lo(m, t, nt), j1 = chunk_lo(m, t + 1, nt);
+	size_t j0 = sae_share(m, t, nt), j1 = sae_share(m, t + 1, nt);
 	float *mW_enc = c->adam_m, *vW_enc = c->adam_v;
 	float *mW_dec = c->adam_m + md, *vW_dec = c->adam_v + md;
 	float *mb = c->adam_m + 2 * md, *vb = c->adam_v + 2 * md;
@@ -458,7 +453,7 @@ static void sec_prep(void *arg, int t, int nt)
 	train_step_ctx *c = arg;
 	const sae *s = c->s;
 	int d = c->d;
-	size_t r0 = chunk_lo(c->B, t, nt), r1 = chunk_lo(c->B, t + 1, nt);
+	size_t r0 = sae_share(c->B, t, nt), r1 = sae_share(c->B, t + 1, nt);
 	if (c->normalize == SAE_NORM_STANDARDIZE)
 		sae_standardize(c->xt + r0 * d, r1 - r0, d);
 	for (size_t r = r0; r < r1; r++) {
@@ -505,13 +500,9 @@ static double clock_s(void)
 static void sec_forward(void *arg, int t, int nt)
 {
 	train_step_ctx *c = arg;
-	const sae *s = c->s;
-	int d = c->d, m = c->m;
-	size_t r0 = chunk_lo(c->B, t, nt), r1 = chunk_lo(c->B, t + 1, nt);
+	size_t r0 = sae_share(c->B, t, nt), r1 = sae_share(c->B, t + 1, nt);
 	sec_prep(c, t, nt);
-	if (r1 > r0)
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(r1 - r0), m, d, 1.0f,
-		            c->xc + r0 * d, d, s->W_enc, d, 0.0f, c->pre + r0 * m, m);
+	sae_pre_rows(c->s, c->xc, c->pre, r0, r1);
 	sec_rows(c, t, nt);
 }
 
@@ -535,9 +526,7 @@ double train_step(train_step_ctx *c, sae *s, const float *x, int B, double lr)
 	} else {
 		par_run(c->nt, sec_prep, c);
 		t[1] = clock_s();
-		/* pre [B,m] = xc [B,d] . W_enc^T [d,m]; b_lat is added inside TopK */
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, m, d, 1.0f, c->xc, d,
-		            s->W_enc, d, 0.0f, c->pre, m);
+		sae_pre_rows(s, c->xc, c->pre, 0, (size_t)B); /* BLAS's own threads */
 		t[2] = clock_s();
 		par_run(c->nt, sec_rows, c);
 		t[3] = clock_s();
@@ -553,7 +542,7 @@ double train_step(train_step_ctx *c, sae *s, const float *x, int B, double lr)
 	par_run(c->nt, sec_latents, c);
 	for (int th = 0; th < c->nt; th++) {
 		const float *acc = c->scratch + (size_t)th * 3 * d + 2 * d;
-		if (chunk_lo(m, th, c->nt) == chunk_lo(m, th + 1, c->nt))
+		if (sae_share(m, th, c->nt) == sae_share(m, th + 1, c->nt))
 			continue; /* a thread with no latents left its buffer unset */
 		for (int i = 0; i < d; i++)
 			c->db_pre[i] -= acc[i];
