@@ -14,6 +14,7 @@ EXTRA_DIST += tests/test_broken_inputs.sh tests/broken
 check_PROGRAMS += tests/test_store
 TESTS += tests/test_store
 tests_test_store_LDADD = $(ENGINE_LIBS)
+EXTRA_DIST += tests/broken_src.h
 check_PROGRAMS += tests/test_workspace
 TESTS += tests/test_workspace
 tests_test_workspace_LDADD = $(ENGINE_LIBS)

@@ -11,19 +11,10 @@
 #include "engine/pairs.h"
 #include "engine/safetensors.h"
 #include "engine/store.h"
+#include "tests/broken_src.h"
 #include "tests/tap.h"
 
 static char dir[512];
-
-static const char *src(const char *name)
-{
-	static char buf[4][1024];
-	static int k;
-	k = (k + 1) % 4;
-	const char *s = getenv("srcdir");
-	snprintf(buf[k], sizeof buf[k], "%s/tests/broken/%s", s ? s : ".", name);
-	return buf[k];
-}
 
 static void test_pairs(void)
 {

@@ -11,19 +11,10 @@
 #include "engine/fingerprint.h"
 #include "engine/mpk.h"
 #include "engine/workspace.h"
+#include "tests/broken_src.h"
 #include "tests/tap.h"
 
 static char tmp[] = "/tmp/safer-ws-XXXXXX";
-
-static const char *src(const char *name)
-{
-	static char buf[4][1024];
-	static int k;
-	k = (k + 1) % 4;
-	const char *s = getenv("srcdir");
-	snprintf(buf[k], sizeof buf[k], "%s/tests/broken/%s", s ? s : ".", name);
-	return buf[k];
-}
 
 static const char *tpath(const char *name)
 {
