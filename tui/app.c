@@ -131,6 +131,20 @@ app *app_new(void)
 	return a;
 }
 
+screen *screen_new(const screen_ops *ops, size_t data_size)
+{
+	screen *s = calloc(1, sizeof *s);
+	void *d = calloc(1, data_size);
+	if (!s || !d) {
+		free(s);
+		free(d);
+		return NULL;
+	}
+	s->ops = ops;
+	s->data = d;
+	return s;
+}
+
 void app_free(app *a)
 {
 	if (!a)

@@ -45,6 +45,10 @@ struct screen {
 	wrect body; /* where it was last drawn (for clicks) */
 };
 
+/* A screen with ops and a zeroed data block of data_size bytes in
+ * s->data; NULL (nothing allocated) when out of memory. */
+screen *screen_new(const screen_ops *ops, size_t data_size);
+
 enum { APP_MAX_SCREENS = 8 };
 enum { MSG_INFO = 0, MSG_ERROR = 1 };
 

@@ -321,25 +321,19 @@ static const screen_ops ops = { "Edits", draw, key, click, NULL, enter, destroy,
 
 screen *edits_screen(xmodel *m)
 {
-	screen *s = calloc(1, sizeof *s);
-	struct edits *E = calloc(1, sizeof *E);
-	if (!s || !E)
-		goto fail;
+	screen *s = screen_new(&ops, sizeof(struct edits));
+	if (!s)
+		return NULL;
+	struct edits *E = s->data;
 	E->m = m;
 	E->view = calloc(m->P->n ? m->P->n : 1, sizeof *E->view);
-	if (!E->view)
-		goto fail;
+	if (!E->view) {
+		edits_screen_free(s);
+		return NULL;
+	}
 	wtable_init(&E->t, cols, NCOLS, cell, E);
 	E->t.title = "train pairs by score";
-	s->ops = &ops;
-	s->data = E;
 	return s;
-fail:
-	if (E)
-		free(E->view);
-	free(E);
-	free(s);
-	return NULL;
 }
 
 void edits_screen_free(screen *s)

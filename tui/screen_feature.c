@@ -275,17 +275,12 @@ static const screen_ops ops = { "Feature", draw, key, click, NULL, enter, destro
 
 screen *feature_screen(xmodel *m)
 {
-	screen *s = calloc(1, sizeof *s);
-	struct feature *F = calloc(1, sizeof *F);
-	if (!s || !F) {
-		free(s);
-		free(F);
+	screen *s = screen_new(&ops, sizeof(struct feature));
+	if (!s)
 		return NULL;
-	}
+	struct feature *F = s->data;
 	F->m = m;
 	F->f = -1;
-	s->ops = &ops;
-	s->data = F;
 	return s;
 }
 

@@ -341,26 +341,20 @@ static const screen_ops ops = { "Features", draw, key, click, NULL, enter, destr
 
 screen *features_screen(xmodel *m)
 {
-	screen *s = calloc(1, sizeof *s);
-	struct features *F = calloc(1, sizeof *F);
-	if (!s || !F)
-		goto fail;
+	screen *s = screen_new(&ops, sizeof(struct features));
+	if (!s)
+		return NULL;
+	struct features *F = s->data;
 	F->m = m;
 	F->view = calloc(m->have_stats && m->st.m > 0 ? (size_t)m->st.m : 1, sizeof *F->view);
-	if (!F->view)
-		goto fail;
+	if (!F->view) {
+		features_screen_free(s);
+		return NULL;
+	}
 	wtable_init(&F->t, cols, NCOLS, cell, F);
 	wtable_sort_by(&F->t, C_SAL, 1);
-	s->ops = &ops;
-	s->data = F;
 	rebuild(F);
 	return s;
-fail:
-	if (F)
-		free(F->view);
-	free(F);
-	free(s);
-	return NULL;
 }
 
 void features_refresh(xmodel *m)

@@ -223,17 +223,12 @@ static const screen_ops ops = { "Pair", draw, key, NULL, NULL, enter, destroy, k
 
 screen *pair_screen(xmodel *m)
 {
-	screen *s = calloc(1, sizeof *s);
-	struct pair_view *V = calloc(1, sizeof *V);
-	if (!s || !V) {
-		free(s);
-		free(V);
+	screen *s = screen_new(&ops, sizeof(struct pair_view));
+	if (!s)
 		return NULL;
-	}
+	struct pair_view *V = s->data;
 	V->m = m;
 	V->p = (size_t)-1;
-	s->ops = &ops;
-	s->data = V;
 	return s;
 }
 

@@ -270,18 +270,13 @@ static const screen_ops ops = { "Train", draw, key, NULL, command, NULL, destroy
 
 screen *train_screen(xmodel *m)
 {
-	screen *s = calloc(1, sizeof *s);
-	struct train_view *T = calloc(1, sizeof *T);
-	if (!s || !T) {
-		free(s);
-		free(T);
+	screen *s = screen_new(&ops, sizeof(struct train_view));
+	if (!s)
 		return NULL;
-	}
+	struct train_view *T = s->data;
 	T->m = m;
 	pthread_mutex_init(&T->mu, NULL);
 	train_opts_default(&T->o);
-	s->ops = &ops;
-	s->data = T;
 	return s;
 }
 
