@@ -10,7 +10,7 @@
 # a one-line message - never trusted.
 . "$srcdir/tests/lib.sh"
 driver=${top_builddir:-.}/tests/kill_labels_driver
-M=512
+M=4096
 "$PYTHON3" "$srcdir/tests/harden_fixture.py" "$TMPD/data" || exit 1
 ws=$TMPD/ws
 "$SAFER" init "$ws" --pairs "$TMPD/data/pairs.jsonl" --acts "$TMPD/data/acts.safetensors" \
