@@ -28,9 +28,16 @@ int index_open(sf_index **out, struct ws *w, const latents *l,
 	if (ws_file(w, "index.bin", path, sizeof path, e))
 		return -1;
 	int stale = 0;
+	sf_err de = { { 0 } };
 	if (index_load_file(out, path, l->n_rows, l->k, l->m, ws_fingerprint(w),
-	                    l->sae_fingerprint, &stale, e))
-		return -1;
+	                    l->sae_fingerprint, &stale, &de)) {
+		/* Damaged: never trusted. Rebuilt when the rebuild can replace
+		 * it on disk; read-only, say why instead of hiding the damage. */
+		if (ws_readonly(w))
+			return sf_fail(e, "%s (not rebuilt: workspace is read-only, %s)", de.msg,
+			               ws_readonly_reason(w));
+		stale = 1;
+	}
 	if (!stale)
 		return 0;
 	sf_index *ix;

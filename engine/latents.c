@@ -13,6 +13,7 @@
 #include "engine/latents_file.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -172,14 +173,18 @@ int latents_current(struct ws *w, sf_err *e)
 	return lat_current_flags(w, &flags, e);
 }
 
-int latents_open(latents **out, struct ws *w, sf_err *e)
+/* *damaged = 1 when the file exists but failed its checks. */
+static int open_checked(latents **out, struct ws *w, int *damaged, sf_err *e)
 {
 	*out = NULL;
+	*damaged = 0;
 	lat_map mp;
 	lat_header h;
 	const char *why;
-	if (map_checked(w, &mp, &h, &why, e))
+	if (map_checked(w, &mp, &h, &why, e)) {
+		*damaged = 1;
 		return -1;
+	}
 	if (why) {
 		if (mp.base)
 			munmap(mp.base, mp.len);
@@ -202,6 +207,64 @@ int latents_open(latents **out, struct ws *w, sf_err *e)
 	memcpy(l->sae_fingerprint, h.sae_fp, 17);
 	l->priv_ = keep;
 	*out = l;
+	return 0;
+}
+
+int latents_open(latents **out, struct ws *w, sf_err *e)
+{
+	int damaged;
+	return open_checked(out, w, &damaged, e);
+}
+
+/* Whether the damaged file's header still says prompt rows were encoded:
+ * the rebuild keeps that choice when it can tell. */
+static int damaged_had_prompt(struct ws *w)
+{
+	char path[4096];
+	unsigned char h[LAT_HEADER];
+	struct stat st;
+	lat_header lh;
+	if (ws_file(w, "latents.bin", path, sizeof path, NULL))
+		return 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	int ok = !fstat(fd, &st) && pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h &&
+	         !lat_header_parse(h, (size_t)st.st_size, &lh, path, NULL);
+	close(fd);
+	return ok && (lh.flags & LAT_PROMPT);
+}
+
+int latents_open_repair(latents **out, struct ws *w, const sf_progress *p, char *note,
+                        size_t note_len, sf_err *e)
+{
+	if (note_len)
+		note[0] = 0;
+	int damaged;
+	sf_err de = { { 0 } };
+	if (open_checked(out, w, &damaged, &de) == 0)
+		return 0;
+	if (!damaged)
+		return sf_fail(e, "%s", de.msg);
+	if (ws_readonly(w))
+		return sf_fail(e, "%s (not rebuilt: workspace is read-only, %s)", de.msg,
+		               ws_readonly_reason(w));
+	struct sae *s;
+	sf_err se;
+	if (sae_load_ws(&s, w, &se))
+		return sf_fail(e, "%s (not rebuilt: no usable SAE)", de.msg);
+	int rc = latents_build(w, s, damaged_had_prompt(w), 1, p, NULL, e);
+	sae_free(s);
+	/* The index was derived from the damaged file, under the same keys:
+	 * drop it so that it is rebuilt from the new latents. */
+	char ipath[4096];
+	if (!rc && !ws_file(w, "index.bin", ipath, sizeof ipath, NULL))
+		unlink(ipath);
+	if (rc || latents_open(out, w, e))
+		return -1;
+	if (note_len)
+		snprintf(note, note_len, "%s/latents.bin was damaged and has been rebuilt",
+		         ws_dir(w));
 	return 0;
 }
 

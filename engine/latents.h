@@ -30,6 +30,14 @@ struct ws;
  * run `safer encode` (or train) when missing or stale. */
 int latents_open(latents **out, struct ws *w, sf_err *e);
 void latents_close(latents *l);
+/* latents_open, except that a damaged cache (header, checksum, size,
+ * indices) is not trusted but rebuilt with the workspace's SAE, reporting
+ * through p, when the workspace is writable. note (note_len > 0) gets one
+ * line saying it was rebuilt, or "" when it was not. Read-only, or with no
+ * SAE to rebuild from, a damaged cache is refused with one line saying
+ * why. Missing or stale caches are refused as by latents_open. */
+int latents_open_repair(latents **out, struct ws *w, const sf_progress *p, char *note,
+                        size_t note_len, sf_err *e);
 
 struct sae;
 /* Encode every chosen and rejected row (and the prompt rows when

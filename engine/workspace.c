@@ -357,6 +357,39 @@ void ws_close(ws *w)
 	free(w);
 }
 
+/* "NAME.tmp-XXXXXX": the shape of atomic.c's temp files (mkostemp suffix). */
+static int is_atomic_temp(const char *name)
+{
+	const char *t = strstr(name, ".tmp-");
+	while (t && strstr(t + 1, ".tmp-"))
+		t = strstr(t + 1, ".tmp-");
+	if (!t || t == name || strlen(t + 5) != 6)
+		return 0;
+	for (const char *c = t + 5; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+			return 0;
+	return 1;
+}
+
+/* Temp files left by a save that was killed before its rename. Only called
+ * with the writer lock held, so no live save can own one of them. Best
+ * effort: a file that will not go away is harmless. */
+static void sweep_temps(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!is_atomic_temp(de->d_name))
+			continue;
+		char path[PATH_MAX];
+		if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) < (int)sizeof path)
+			unlink(path);
+	}
+	closedir(d);
+}
+
 int ws_open(ws **out, const char *dir, int flags, sf_err *e)
 {
 	*out = NULL;
@@ -384,6 +417,12 @@ int ws_open(ws **out, const char *dir, int flags, sf_err *e)
 		if (r < 0)
 			goto fail;
 		w->ro = r == 1;
+		if (!w->ro) {
+			char sub[PATH_MAX];
+			sweep_temps(w->dir);
+			if (!ws_file(w, "sae", sub, sizeof sub, NULL))
+				sweep_temps(sub);
+		}
 	}
 	if (check_unchanged(&want, &now, e) || pairs_load(&w->p, want.pairs_path, e) ||
 	    store_open(&w->s, want.acts_path, w->p.n, e))

@@ -66,26 +66,42 @@ ok $? "safer labels reads the workspace after the kills"
 [ -s "$TMPD/err" ] && diag "$(cat "$TMPD/err")"
 [ "$(($(wc -l <"$TMPD/labels.tsv") - 1))" -ge "$completed" ]
 ok $? "safer labels lists at least the $completed completed labels"
+# Killed saves leave NAME.tmp-XXXXXX behind; the next writable open (it
+# holds the writer lock, so no live save owns them) must sweep them away.
+ntemp=$(find "$ws" -name '*.tmp-??????' | wc -l)
+diag "$ntemp temp files from killed saves before a writable open"
+: >"$ws/labels.msgpack.tmp-Zz09aB"
+[ -d "$ws/sae" ] && : >"$ws/sae/sae.safetensors.tmp-q1W2e3"
+: >"$ws/notes.tmp-keep"
+"$SAFER" stats "$ws" --format tsv >/dev/null 2>"$TMPD/err"
+ok $? "a writable open after the kills succeeds"
+find "$ws" -name '*.tmp-??????' >"$TMPD/temps"
+[ ! -s "$TMPD/temps" ]
+ok $? "no temp files remain after a writable open: $(tr '\n' ' ' <"$TMPD/temps")"
+[ -f "$ws/notes.tmp-keep" ]
+ok $? "files that only resemble temp names are kept"
+rm -f "$ws/notes.tmp-keep"
 ls "$ws" | grep -v -E '^(manifest\.msgpack|labels\.msgpack|lock|sae|latents\.bin|index\.bin)$' \
 	>"$TMPD/extra"
-[ ! -s "$TMPD/extra" ] || diag "left behind: $(tr '\n' ' ' <"$TMPD/extra")"
-ok 0 "workspace listing checked for leftovers (informational)"
+[ ! -s "$TMPD/extra" ]
+ok $? "nothing else left behind: $(tr '\n' ' ' <"$TMPD/extra")"
+: >"$ws/labels.msgpack.tmp-Ro0000"
+# another process holds the writer lock: this open is read-only
+flock "$ws/lock" "$SAFER" stats "$ws" --format tsv >/dev/null 2>&1
+[ -f "$ws/labels.msgpack.tmp-Ro0000" ]
+ok $? "a read-only open leaves temp files alone"
+rm -f "$ws/labels.msgpack.tmp-Ro0000"
 
 # ---- damaged caches --------------------------------------------------------
 "$SAFER" stats "$ws" --format tsv >"$TMPD/stats.good" 2>/dev/null
 ok $? "stats on intact caches"
 "$SAFER" top "$ws" 1 --format tsv >"$TMPD/top.good" 2>/dev/null
-# judge CMD_NAME OUT GOOD RC: either the same result as with intact caches,
-# or exit 1 with one line naming the cache.
+# judge WHAT OUT GOOD RC: a damaged cache is rebuilt, never trusted nor
+# refused, when the workspace is writable: same results as intact caches.
 judge() {
 	local what=$1 out=$2 good=$3 rc=$4
-	if [ "$rc" -eq 0 ]; then
-		cmp -s "$out" "$good"
-		ok $? "$what: rebuilt or unaffected, results unchanged"
-	else
-		[ "$rc" -eq 1 ] && grep -q "$cache" "$TMPD/err"
-		ok $? "$what: refused (exit $rc): $(grep -v '%' "$TMPD/err" | head -1)"
-	fi
+	[ "$rc" -eq 0 ] && cmp -s "$out" "$good"
+	ok $? "$what: rebuilt, results unchanged (exit $rc) $(grep -v '%' "$TMPD/err" | head -1)"
 }
 
 flip() {
@@ -120,6 +136,17 @@ for cache in latents.bin index.bin; do
 		"$SAFER" top "$ws" 1 --format tsv >"$TMPD/top.out" 2>"$TMPD/err"
 		judge "$cache damaged at $off of $size, top" "$TMPD/top.out" "$TMPD/top.good" $?
 	done
+	# Read-only (another process holds the lock): refused, one line naming
+	# the cache and saying why it was not rebuilt.
+	cp "$TMPD/$cache.orig" "$ws/$cache"
+	flip "$ws/$cache" $((size / 2))
+	flock "$ws/lock" "$SAFER" top "$ws" 1 --format tsv >/dev/null 2>"$TMPD/err"
+	rc=$?
+	[ $rc -eq 1 ] && grep -q "$cache.*read-only" "$TMPD/err" && [ "$(wc -l <"$TMPD/err")" -eq 1 ]
+	ok $? "$cache damaged, read-only: refused (exit $rc): $(head -1 "$TMPD/err")"
+	cmp -s "$ws/$cache" "$TMPD/$cache.orig"
+	[ $? -ne 0 ]
+	ok $? "$cache damaged, read-only: the damaged file was left as it was"
 	cp "$TMPD/$cache.orig" "$ws/$cache"
 done
 done_testing

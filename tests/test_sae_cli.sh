@@ -35,10 +35,21 @@ expect_fail 1 "latents .*run \`safer encode" "stale latents refused by consumers
 ok $? "encode writes latents.bin"
 "$SAFER" encode "$WS" | grep -q "up to date"
 ok $? "encode again: cache is current"
-"$SAFER" stats "$WS" >/dev/null
+"$SAFER" stats "$WS" >"$TMPD/stats.good"
 ok $? "stats reads the latents"
+# A damaged cache is not trusted: a writable open rebuilds it with the SAE.
 printf 'x' | dd of="$WS/latents.bin" bs=1 seek=200 conv=notrunc 2>/dev/null
-expect_fail 1 "damaged|checksum" "damaged latents refused" -- "$SAFER" stats "$WS"
+"$SAFER" stats "$WS" >"$TMPD/stats.out" 2>"$TMPD/err"
+ok $? "damaged latents: stats succeeds"
+cmp -s "$TMPD/stats.out" "$TMPD/stats.good"
+ok $? "damaged latents: rebuilt, stats unchanged"
+[ "$(grep -c 'latents.bin was damaged and has been rebuilt' "$TMPD/err")" -eq 1 ]
+ok $? "damaged latents: the rebuild is announced once"
+"$SAFER" encode "$WS" | grep -q "up to date"
+ok $? "the rebuilt latents are current"
+printf 'x' | dd of="$WS/latents.bin" bs=1 seek=200 conv=notrunc 2>/dev/null
+expect_fail 1 "damaged|checksum" "damaged latents refused when read-only" -- \
+	flock "$WS/lock" "$SAFER" stats "$WS"
 "$SAFER" encode "$WS" --force | grep -q "encoded"
 ok $? "encode --force rebuilds"
 

@@ -109,7 +109,16 @@ int actx_open(actx *a, const char *dir, int flags, sf_err *e)
 
 int actx_latents(actx *a, sf_err *e)
 {
-	return a->l ? 0 : latents_open(&a->l, a->w, e);
+	if (a->l)
+		return 0;
+	char note[600];
+	cli_progress pr;
+	sf_progress p = cli_progress_begin(&pr, "rebuilding damaged latents");
+	int rc = latents_open_repair(&a->l, a->w, &p, note, sizeof note, e);
+	cli_progress_end(&pr);
+	if (note[0])
+		fprintf(stderr, "safer: note: %s\n", note);
+	return rc;
 }
 
 int actx_stats(actx *a, const aopts *o, sf_err *e)
@@ -132,7 +141,9 @@ int actx_labels(actx *a, sf_err *e)
 		return 0;
 	int m;
 	sf_err le;
-	if (actx_latents(a, &le) == 0) {
+	/* Only the width is needed here: a damaged cache is not worth
+	 * rebuilding for it, the SAE says the same. */
+	if (a->l || latents_open(&a->l, a->w, &le) == 0) {
 		m = a->l->m;
 	} else {
 		sae *s;

@@ -14,8 +14,11 @@ static xmodel *g_m; /* for the command callback, which has no context */
 
 int xm_load_analysis(xmodel *m, const sf_progress *p, sf_err *e)
 {
-	if (latents_open(&m->l, m->w, e))
+	char note[600];
+	if (latents_open_repair(&m->l, m->w, p, note, sizeof note, e))
 		return -1;
+	if (note[0])
+		app_msg(m->a, MSG_INFO, "%s", note);
 	if (index_open(&m->ix, m->w, m->l, p, NULL, e))
 		return -1;
 	if (stats_compute_ws(&m->st, m->l, m->s, m->rows_mode, p, e))
