@@ -2,7 +2,9 @@
  *
  * Every engine function that can fail returns 0 on success and -1 on
  * failure, after filling an sf_err with one line naming the file and the
- * problem ("pairs.jsonl:17: missing field \"chosen\""). Nothing in the
+ * problem ("pairs.jsonl:17: missing field \"chosen\""). Control characters
+ * in a message (a newline in a quoted path) are shown as ^J and the like, so
+ * a message is always one line. Nothing in the
  * engine prints or exits; the caller decides what to show. */
 #ifndef ENGINE_ERR_H
 #define ENGINE_ERR_H

@@ -206,8 +206,13 @@ int plan_write_stream(const sf_plan *pl, const pairs *P, FILE *f, sf_err *e)
 			fprintf(f, "%.17g", x->score);
 		else
 			fputs("null", f);
-		fprintf(f, ", \"strategy\": \"%s\", \"ratio\": %.17g, \"fingerprint\": \"%s\", \"s_plus\": ",
-		        plan_strategy_name(x->strategy), pl->ratio, pl->fingerprint);
+		fprintf(f, ", \"strategy\": \"%s\", \"ratio\": %.17g", plan_strategy_name(x->strategy),
+		        pl->ratio);
+		/* An unknown fingerprint (a hand-written list) is left out, not
+		 * written empty: the reader takes a missing key as unknown. */
+		if (pl->fingerprint[0])
+			fprintf(f, ", \"fingerprint\": \"%s\"", pl->fingerprint);
+		fputs(", \"s_plus\": ", f);
 		put_ints(f, pl->plus, pl->n_plus);
 		fputs(", \"s_minus\": ", f);
 		put_ints(f, pl->minus, pl->n_minus);
@@ -264,10 +269,48 @@ static int id_matches(json_t *id, const pair_rec *pr)
 	return same;
 }
 
-/* One line into the plan; the first line sets the plan's header fields. */
-static int read_line(sf_plan *pl, const pairs *P, json_t *o, size_t ln, unsigned char *seen,
+/* 16 lowercase or uppercase hex digits, as ws_fingerprint writes them. */
+static int is_fingerprint(json_t *jf)
+{
+	if (!json_is_string(jf) || json_string_length(jf) != 16)
+		return 0;
+	const char *s = json_string_value(jf);
+	for (int i = 0; i < 16; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+		      (s[i] >= 'A' && s[i] <= 'F')))
+			return 0;
+	return 1;
+}
+
+enum { KNOWN_RATIO = 1, KNOWN_FALLBACK = 2, KNOWN_PLUS = 4, KNOWN_MINUS = 8 };
+
+typedef struct read_state {
+	unsigned char *seen; /* [P->n] pair already edited */
+	int known;           /* KNOWN_*: header fields some line has given */
+} read_state;
+
+/* A feature-set field of one line against the plan's: the first line that
+ * has it hands its array over (*v becomes NULL); 0 when it differs. */
+static int set_field(json_t *o, const char *key, int bit, int **v, int n, int **pv, int *pn,
+                     read_state *st)
+{
+	if (!json_object_get(o, key))
+		return 1;
+	if (st->known & bit)
+		return n == *pn && (!n || !memcmp(*v, *pv, (size_t)n * sizeof(int)));
+	free(*pv);
+	*pv = *v;
+	*pn = n;
+	*v = NULL;
+	st->known |= bit;
+	return 1;
+}
+
+/* One line into the plan. */
+static int read_line(sf_plan *pl, const pairs *P, json_t *o, size_t ln, read_state *st,
                      const char *path, sf_err *e)
 {
+	unsigned char *seen = st->seen;
 	if (!json_is_object(o))
 		return sf_fail(e, "%s:%zu: not a JSON object", path, ln);
 	json_t *ji = json_object_get(o, "index"), *ja = json_object_get(o, "action");
@@ -302,7 +345,7 @@ static int read_line(sf_plan *pl, const pairs *P, json_t *o, size_t ln, unsigned
 	double ratio = 0;
 	if (jr && (!json_is_number(jr) || (ratio = json_number_value(jr)) < 0 || ratio > 1))
 		return sf_fail(e, "%s:%zu: \"ratio\" must be a number in [0, 1]", path, ln);
-	if (jf && (!json_is_string(jf) || strlen(json_string_value(jf)) != 16))
+	if (jf && !is_fingerprint(jf))
 		return sf_fail(e, "%s:%zu: \"fingerprint\" must be 16 hex digits", path, ln);
 	if (jb && !json_is_boolean(jb))
 		return sf_fail(e, "%s:%zu: \"fallback\" must be true or false", path, ln);
@@ -313,28 +356,30 @@ static int read_line(sf_plan *pl, const pairs *P, json_t *o, size_t ln, unsigned
 		free(minus);
 		return sf_fail(e, "%s:%zu: \"s_plus\"/\"s_minus\" must be arrays of feature ids", path, ln);
 	}
-	if (pl->n == 0) {
+	if (pl->n == 0)
 		pl->strategy = strategy;
-		pl->ratio = ratio;
+	else if (strategy != pl->strategy)
+		pl->strategy = PLAN_MANUAL; /* a mix of strategies is a hand-edited plan */
+	/* Header fields: a line that leaves one out agrees with any value;
+	 * the first line that gives it sets it, and later ones must agree. */
+	int same = 1;
+	if (fp[0] && pl->fingerprint[0])
+		same &= strcmp(pl->fingerprint, fp) == 0;
+	else if (fp[0])
 		snprintf(pl->fingerprint, sizeof pl->fingerprint, "%s", fp);
-		pl->fallback = jb ? json_is_true(jb) : 0;
-		pl->plus = plus;
-		pl->minus = minus;
-		pl->n_plus = np;
-		pl->n_minus = nm;
-	} else {
-		int same = strcmp(pl->fingerprint, fp) == 0 && ratio == pl->ratio && np == pl->n_plus &&
-		           nm == pl->n_minus &&
-		           (!np || !memcmp(plus, pl->plus, (size_t)np * sizeof(int))) &&
-		           (!nm || !memcmp(minus, pl->minus, (size_t)nm * sizeof(int)));
-		free(plus);
-		free(minus);
-		if (!same)
-			return sf_fail(e, "%s:%zu: fingerprint, ratio or feature sets differ from line 1",
-			               path, ln);
-		if (strategy != pl->strategy)
-			pl->strategy = PLAN_MANUAL; /* a mix of strategies is a hand-edited plan */
-	}
+	if (jr && (st->known & KNOWN_RATIO))
+		same &= ratio == pl->ratio;
+	else if (jr)
+		pl->ratio = ratio, st->known |= KNOWN_RATIO;
+	if (jb && !(st->known & KNOWN_FALLBACK))
+		pl->fallback = json_is_true(jb), st->known |= KNOWN_FALLBACK;
+	same &= set_field(o, "s_plus", KNOWN_PLUS, &plus, np, &pl->plus, &pl->n_plus, st);
+	same &= set_field(o, "s_minus", KNOWN_MINUS, &minus, nm, &pl->minus, &pl->n_minus, st);
+	free(plus);
+	free(minus);
+	if (!same)
+		return sf_fail(e, "%s:%zu: fingerprint, ratio or feature sets differ from an earlier line",
+		               path, ln);
 	double score = js && json_is_number(js) ? json_number_value(js) : NAN;
 	sf_edit *nv = realloc(pl->v, (pl->n + 1) * sizeof *nv);
 	if (!nv)
@@ -342,6 +387,26 @@ static int read_line(sf_plan *pl, const pairs *P, json_t *o, size_t ln, unsigned
 	pl->v = nv;
 	pl->v[pl->n++] = (sf_edit){ (size_t)idx, action, score, strategy };
 	return 0;
+}
+
+/* Read one line of at most PLAN_MAX_LINE bytes into buf (which holds
+ * PLAN_MAX_LINE + 1), without its newline. Returns 1 for a line, 0 at end
+ * of file, -1 on a read error and -2 when the line is longer: the cap is
+ * checked while reading, so a huge line never fills memory. */
+static int get_line(FILE *f, char *buf, size_t *len)
+{
+	size_t n = 0;
+	int c;
+	while ((c = getc(f)) != EOF && c != '\n') {
+		if (n == PLAN_MAX_LINE)
+			return -2;
+		buf[n++] = (char)c;
+	}
+	buf[n] = 0;
+	*len = n;
+	if (c == EOF && ferror(f))
+		return -1;
+	return c == EOF && n == 0 ? 0 : 1;
 }
 
 int plan_read(sf_plan *out, const pairs *P, const char *path, const char *fingerprint,
@@ -352,42 +417,45 @@ int plan_read(sf_plan *out, const pairs *P, const char *path, const char *finger
 	if (!f)
 		return sf_fail_errno(e, "%s", path);
 	unsigned char *seen = calloc(P->n ? P->n : 1, 1);
-	char *line = NULL;
-	size_t cap = 0, ln = 0;
-	ssize_t len;
-	int rc = 0;
-	if (!seen)
+	read_state st = { seen, 0 };
+	char *line = malloc(PLAN_MAX_LINE + 1);
+	size_t len, ln = 0;
+	int rc = 0, got;
+	if (!seen || !line)
 		rc = sf_fail(e, "%s: out of memory", path);
-	while (!rc && (len = getline(&line, &cap, f)) >= 0) {
+	while (!rc && (got = get_line(f, line, &len)) != 0) {
 		ln++;
-		if ((size_t)len > PLAN_MAX_LINE) {
+		if (got == -1) {
+			rc = sf_fail_errno(e, "%s:%zu: read error", path, ln);
+			break;
+		}
+		if (got == -2) {
 			rc = sf_fail(e, "%s:%zu: line longer than %zu bytes", path, ln, PLAN_MAX_LINE);
 			break;
 		}
 		size_t i = 0;
-		while (i < (size_t)len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' ||
-		                           line[i] == '\n'))
+		while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
 			i++;
-		if (i == (size_t)len)
+		if (i == len)
 			continue;
 		json_error_t je;
-		json_t *o = json_loadb(line, (size_t)len, 0, &je);
+		json_t *o = json_loadb(line, len, 0, &je);
 		if (!o) {
 			rc = sf_fail(e, "%s:%zu: not JSON: %s", path, ln, je.text);
 			break;
 		}
-		rc = read_line(out, P, o, ln, seen, path, e);
+		rc = read_line(out, P, o, ln, &st, path, e);
 		json_decref(o);
 	}
-	if (!rc && ferror(f))
-		rc = sf_fail_errno(e, "%s: read error", path);
 	free(line);
 	free(seen);
 	fclose(f);
-	if (!rc && fingerprint && out->n && strcmp(out->fingerprint, fingerprint))
+	/* A list with no fingerprint (written by hand) is taken on its index
+	 * and id checks; one with a fingerprint must match the data's. */
+	if (!rc && fingerprint && out->fingerprint[0] && strcmp(out->fingerprint, fingerprint))
 		rc = sf_fail(e, "%s: made for other data (fingerprint %s, this workspace has %s)",
-		             path, out->fingerprint[0] ? out->fingerprint : "none", fingerprint);
-	if (!rc && fingerprint && !out->n)
+		             path, out->fingerprint, fingerprint);
+	if (!rc && fingerprint && !out->fingerprint[0])
 		snprintf(out->fingerprint, sizeof out->fingerprint, "%s", fingerprint);
 	if (rc)
 		plan_free(out);

@@ -11,7 +11,10 @@
  *   {"index": 17, "id": ..., "action": "flip", "score": 0.93,
  *    "strategy": "poison", "ratio": 0.05, "fingerprint": "0123abcd...",
  *    "s_plus": [..], "s_minus": [..], "fallback": false}
- * Reading refuses a file whose fingerprint differs from the workspace's. */
+ * Reading refuses a file whose fingerprint differs from the workspace's.
+ * Only index and action are required: a hand-written list without a
+ * fingerprint is accepted on its index and id checks, and is written
+ * back without a "fingerprint" key while the fingerprint is unknown. */
 #ifndef ENGINE_PLAN_H
 #define ENGINE_PLAN_H
 
@@ -69,8 +72,9 @@ int plan_write(const sf_plan *pl, const pairs *P, const char *path, sf_err *e);
 int plan_write_stream(const sf_plan *pl, const pairs *P, FILE *f, sf_err *e);
 /* Read and validate: every line an object with the fields above, index a
  * train pair of P, id equal to that pair's id, one edit per pair, the same
- * strategy/ratio/fingerprint on every line, fingerprint equal to the given
- * one (NULL: not checked). Bounded: at most P->n lines. */
+ * ratio, feature sets and fingerprint on every line that gives them (a
+ * line may leave any of them out), the fingerprint equal to the given one (NULL: not checked; a list with none takes
+ * the given one). Bounded: lines of at most 1 MB, each pair once. */
 int plan_read(sf_plan *out, const pairs *P, const char *path, const char *fingerprint,
               sf_err *e);
 

@@ -159,6 +159,16 @@ expect_fail 1 "other.jsonl: made for other data" "eval: plan for other data" -- 
 expect_fail 1 "other.jsonl: made for other data" "export: plan for other data" -- "$SAFER" export ws --plan other.jsonl --out x.jsonl
 [ ! -e x.jsonl ]
 ok $? "a refused export writes nothing"
+# A hand-written edit list (index and action only, no fingerprint) is
+# taken on its index checks, and gives the same edited data.
+sed 's/^{"index": \([0-9]*\),.*$/{"index": \1, "action": "flip"}/' poison.jsonl >hand.jsonl
+"$SAFER" export ws --plan hand.jsonl --out hand_ed.jsonl 2>/dev/null && cmp -s hand_ed.jsonl edited.jsonl
+ok $? "export: a hand-written list without fingerprint is accepted"
+head -1 poison.jsonl >mixed.jsonl && sed -n 2p hand.jsonl >>mixed.jsonl
+"$SAFER" export ws --plan mixed.jsonl --out mixed_ed.jsonl 2>/dev/null
+ok $? "export: lines without a fingerprint agree with one that has it"
+head -1 other.jsonl >mixed2.jsonl && sed -n 2p hand.jsonl >>mixed2.jsonl
+expect_fail 1 "mixed2.jsonl: made for other data" "export: a wrong fingerprint on one line is refused" -- "$SAFER" export ws --plan mixed2.jsonl --out x.jsonl
 sed 's/"index": \([0-9]*\)/"index": "\1"/' poison.jsonl >badidx.jsonl
 expect_fail 1 "badidx.jsonl:1: \"index\" must be an integer" "eval: index of the wrong type" -- "$SAFER" eval ws --plan badidx.jsonl
 head -1 poison.jsonl | sed 's/"index": [0-9]*/"index": 4/' >testpair.jsonl
