@@ -193,15 +193,43 @@ static void put_ints(FILE *f, const int *v, int n)
 	fputc(']', f);
 }
 
+/* A pair's id as JSON; ascii: only printable ASCII (\uXXXX escapes for
+ * the rest, DEL included), for a terminal. */
+static void put_id(FILE *f, const char *id, int ascii)
+{
+	if (!id) {
+		fputs("null", f);
+		return;
+	}
+	json_t *v = ascii ? json_loads(id, JSON_DECODE_ANY, NULL) : NULL;
+	char *s = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	json_decref(v);
+	if (ascii && !s) {
+		fputs("null", f); /* not JSON: cannot happen for ids pairs_load kept */
+		return;
+	}
+	for (const char *p = s ? s : id; *p; p++)
+		if (ascii && *p == 0x7f)
+			fputs("\\u007f", f);
+		else
+			fputc(*p, f);
+	free(s);
+}
+
 int plan_write_stream(const sf_plan *pl, const pairs *P, FILE *f, sf_err *e)
+{
+	return plan_write_stream_ascii(pl, P, f, 0, e);
+}
+
+int plan_write_stream_ascii(const sf_plan *pl, const pairs *P, FILE *f, int ascii, sf_err *e)
 {
 	for (size_t i = 0; i < pl->n; i++) {
 		const sf_edit *x = &pl->v[i];
 		if (x->index >= P->n)
 			return sf_fail(e, "plan: no pair %zu", x->index);
-		const char *id = P->v[x->index].id_json;
-		fprintf(f, "{\"index\": %zu, \"id\": %s, \"action\": \"%s\", \"score\": ", x->index,
-		        id ? id : "null", plan_action_name(x->action));
+		fprintf(f, "{\"index\": %zu, \"id\": ", x->index);
+		put_id(f, P->v[x->index].id_json, ascii);
+		fprintf(f, ", \"action\": \"%s\", \"score\": ", plan_action_name(x->action));
 		if (isfinite(x->score))
 			fprintf(f, "%.17g", x->score);
 		else

@@ -70,6 +70,9 @@ size_t plan_count(const sf_plan *pl, int action);
 /* Edit-list JSONL, written atomically. */
 int plan_write(const sf_plan *pl, const pairs *P, const char *path, sf_err *e);
 int plan_write_stream(const sf_plan *pl, const pairs *P, FILE *f, sf_err *e);
+/* Same; ascii != 0 writes ids in printable ASCII only (non-ASCII and DEL
+ * as \uXXXX escapes), the same JSON values, for output to a terminal. */
+int plan_write_stream_ascii(const sf_plan *pl, const pairs *P, FILE *f, int ascii, sf_err *e);
 /* Read and validate: every line an object with the fields above, index a
  * train pair of P, id equal to that pair's id, one edit per pair, the same
  * ratio, feature sets and fingerprint on every line that gives them (a

@@ -48,8 +48,9 @@ tests_kill_labels_driver_LDADD = $(ENGINE_LIBS)
 TESTS += tests/test_kill_labels.sh
 EXTRA_DIST += tests/test_kill_labels.sh tests/harden_fixture.py
 
-# Nothing from a dataset drives the terminal (CLI paths, on a pty).
-TESTS += tests/test_terminal_safety.sh
+# Nothing from a dataset drives the terminal (CLI paths, on a pty); edit
+# lists on a terminal and with a huge line.
+TESTS += tests/test_terminal_safety.sh tests/test_harden_open.sh
 EXTRA_DIST += tests/test_terminal_safety.sh tests/test_harden_open.sh \
 	tests/term_check.py
 

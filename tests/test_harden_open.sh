@@ -1,11 +1,9 @@
 #!/bin/sh
-# Hardening checks that still fail, kept out of `make check` until fixed
-# (run: make check TESTS=tests/test_harden_open.sh); once one passes, move
-# it into the test named with it.
+# Edit lists at the edges: printed on a terminal, and a huge line.
 #
-# 1. (test_terminal_safety.sh) safer plan WS --poison R without --out writes the edit list as JSONL to
-# stdout; on a terminal, ids and other dataset strings go out as raw UTF-8,
-# so bidi overrides (U+202E) and other format controls reach the screen.
+# 1. safer plan WS --poison R without --out writes the edit list as JSONL
+# to stdout; on a terminal, ids must go out as ASCII escapes, so bidi
+# overrides (U+202E), DEL and other controls never reach the screen.
 . "$srcdir/tests/lib.sh"
 "$PYTHON3" "$srcdir/tests/harden_fixture.py" "$TMPD/data" --hostile || exit 1
 ws=$TMPD/ws
@@ -17,11 +15,10 @@ script -qec "'$SAFER' plan '$ws' --poison 0.3" /dev/null </dev/null >"$TMPD/tty.
 ok $? "safer plan (JSONL on the terminal): nothing raw on the terminal"
 cat "$TMPD/check.out"
 
-# 2. (test_limits.sh) An edit list whose first line is 2 GB long (a sparse
-# file of zeros): reading it must fail with a message. getline() grows its
-# buffer to the whole line before the length cap is checked, and when that
-# allocation fails (here: ulimit -v) its -1 reads as end of file, so the
-# plan is taken as empty and the command succeeds on wrong input.
+# 2. An edit list whose first line is 2 GB long (a sparse file of zeros):
+# reading it must fail with a message, within a 1 GB address-space limit -
+# the line cap is checked while reading, and no failed read is taken for
+# the end of the file (which would read the plan as empty and succeed).
 truncate -s 2G "$TMPD/huge.jsonl"
 (ulimit -v 1000000 && exec "$SAFER" export "$ws" --plan "$TMPD/huge.jsonl" \
 	--out "$TMPD/edited.jsonl") >/dev/null 2>"$TMPD/err"

@@ -202,7 +202,7 @@ static int run(pargs *g)
 	int rc = EXIT_OK;
 	char cur[4096];
 	if (g->out ? plan_write(&pl, ws_pairs(a.w), g->out, &e)
-	           : plan_write_stream(&pl, ws_pairs(a.w), stdout, &e))
+	           : plan_write_stream_ascii(&pl, ws_pairs(a.w), stdout, isatty(STDOUT_FILENO), &e))
 		rc = cli_fail("%s", e.msg);
 	else if (!ws_readonly(a.w) && (ws_file(a.w, "plan.jsonl", cur, sizeof cur, &e) ||
 	                               plan_write(&pl, ws_pairs(a.w), cur, &e)))
