@@ -19,11 +19,18 @@ int sae_ws_fingerprint(struct ws *w, char out[17], sf_err *e)
 	char path[4096];
 	if (ws_file(w, "sae/cfg.json", path, sizeof path, e))
 		return -1;
-	json_error_t je;
-	json_t *cfg = json_load_file(path, 0, &je);
-	if (!cfg)
+	struct stat sb;
+	if (stat(path, &sb))
 		return sf_fail(e, "%s: no SAE yet; run `safer train %s` or `safer load-sae %s PATH`",
 		               ws_dir(w), ws_dir(w), ws_dir(w));
+	char *txt = sae_read_small(path, e);
+	if (!txt)
+		return -1;
+	json_error_t je;
+	json_t *cfg = json_loads(txt, 0, &je);
+	free(txt);
+	if (!cfg)
+		return sf_fail(e, "%s:%d: not valid JSON: %s", path, je.line, je.text);
 	json_t *fp = json_object_get(cfg, "fingerprint");
 	int rc = 0;
 	if (!json_is_string(fp) || strlen(json_string_value(fp)) != 16)

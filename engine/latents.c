@@ -91,7 +91,8 @@ static int stale_msg(sf_err *e, const char *dir, const char *why)
 	return sf_fail(e, "%s: latents %s; run `safer encode %s`", dir, why, dir);
 }
 
-/* Map and check the file; *why names staleness (0 = current). */
+/* Map and check the file; *why names staleness (0 = current). -1: the
+ * file is damaged; -2: the workspace's SAE config is unreadable. */
 static int map_checked(struct ws *w, lat_map *mp, lat_header *h, const char **why,
                        sf_err *e)
 {
@@ -126,6 +127,14 @@ static int map_checked(struct ws *w, lat_map *mp, lat_header *h, const char **wh
 		return 0;
 	}
 	if (sae_ws_fingerprint(w, sfp, e)) {
+		char cfg[4096];
+		struct stat cs;
+		if (!ws_file(w, "sae/cfg.json", cfg, sizeof cfg, NULL) && stat(cfg, &cs) == 0) {
+			/* the SAE's config is bad, not the cache: say so (e) */
+			munmap(mp->base, mp->len);
+			mp->base = NULL;
+			return -2;
+		}
 		*why = "have no SAE to match (train or load one)";
 		return 0;
 	}
@@ -181,8 +190,9 @@ static int open_checked(latents **out, struct ws *w, int *damaged, sf_err *e)
 	lat_map mp;
 	lat_header h;
 	const char *why;
-	if (map_checked(w, &mp, &h, &why, e)) {
-		*damaged = 1;
+	int rc = map_checked(w, &mp, &h, &why, e);
+	if (rc) {
+		*damaged = rc == -1;
 		return -1;
 	}
 	if (why) {

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine/atomic.h"
 #include "engine/half.h"
@@ -23,6 +25,22 @@
 #define SAE_MAX_CFG ((size_t)1 << 20)
 
 /* ---- model ------------------------------------------------------- */
+
+int sae_mem_check(size_t bytes, const char *what, sf_err *e)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGE_SIZE);
+	size_t phys;
+	if (pages <= 0 || psz <= 0 || sf_mul_size((size_t)pages, (size_t)psz, &phys))
+		return 0; /* unknown: leave it to malloc */
+	if (bytes <= phys)
+		return 0;
+	const double gib = 1024.0 * 1024 * 1024;
+	if (bytes == SIZE_MAX)
+		return sf_fail(e, "%s needs more than %zu bytes; the machine has %zu bytes "
+		               "(%.1f GiB) of memory", what, bytes, phys, phys / gib);
+	return sf_fail(e, "%s needs %zu bytes (%.1f GiB); the machine has %zu bytes (%.1f GiB) "
+	               "of memory", what, bytes, bytes / gib, phys, phys / gib);
+}
 
 int sae_new(sae **out, int d, int m, int k, sf_err *e)
 {
@@ -35,6 +53,10 @@ int sae_new(sae **out, int d, int m, int k, sf_err *e)
 	if (sf_mul_size((size_t)m, (size_t)d, &md) || sf_mul_size(md, 2, &n) ||
 	    sf_add_size(n, (size_t)m + (size_t)d, &n) || sf_mul_size(n, sizeof(float), &n))
 		return sf_fail(e, "SAE shape %d x %d is too large", m, d);
+	char what[80];
+	snprintf(what, sizeof what, "an SAE of %d x %d", m, d);
+	if (sae_mem_check(n, what, e))
+		return -1;
 	sae *s = calloc(1, sizeof *s);
 	float *blk = malloc(n);
 	if (!s || !blk) {
@@ -404,7 +426,7 @@ static int check_shape(const st_tensor *t, int ndim, int64_t a, int64_t b, const
 	return sf_fail(e, "%s: tensor %s has shape [%s], expected %s", path, t->name, got, want);
 }
 
-static char *read_small_file(const char *path, sf_err *e)
+char *sae_read_small(const char *path, sf_err *e)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -677,7 +699,7 @@ int sae_load(sae **out, const char *path, int norm_override, int k_override, sf_
 		k = (int)v;
 	}
 	if (cpath[0]) {
-		char *txt = read_small_file(cpath, e);
+		char *txt = sae_read_small(cpath, e);
 		if (!txt)
 			goto fail;
 		json_error_t je;

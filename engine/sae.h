@@ -46,6 +46,15 @@ typedef struct sae {
 int sae_new(sae **out, int d, int m, int k, sf_err *e);
 void sae_free(sae *s);
 
+/* 0 when bytes (SIZE_MAX: the count overflowed) fit in physical memory,
+ * else -1 with one line naming what, the bytes needed and those there are.
+ * Refusing up front beats relying on malloc: overcommit lets a huge
+ * allocation succeed and the run die later. */
+int sae_mem_check(size_t bytes, const char *what, sf_err *e);
+/* The text of a small file (cfg.json), at most 1 MB, NUL-terminated,
+ * malloc'd; NULL with one line naming the file otherwise. */
+char *sae_read_small(const char *path, sf_err *e);
+
 /* Check k <= m, every weight finite. */
 int sae_validate(const sae *s, const char *what, sf_err *e);
 

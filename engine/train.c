@@ -209,6 +209,48 @@ static size_t n_params(const sae *s)
 	return 2 * (size_t)s->m * s->d + s->m + s->d;
 }
 
+/* t += a * b, sticking at SIZE_MAX on overflow. */
+static void mem_add(size_t *t, size_t a, size_t b)
+{
+	size_t ab;
+	if (*t == SIZE_MAX || sf_mul_size(a, b, &ab) || sf_add_size(*t, ab, t))
+		*t = SIZE_MAX;
+}
+
+/* Bytes a run of an m x d SAE on n rows holds at once: the parameters four
+ * times (weights, Adam m and v, and one more for the gradient state and a
+ * checkpoint's copy), the step buffers of train_step_new at batch B and the
+ * row bookkeeping of train_run and train_ws. Mirrors the allocations. */
+static size_t train_mem_needed(int d, int m, int k, const train_opts *o, size_t n)
+{
+	size_t B = (size_t)(o->batch > 0 ? o->batch : 1), P = 0, t = 0;
+	size_t ka = o->auxk ? (size_t)(o->k_aux > 0 ? (o->k_aux < m ? o->k_aux : m) : 1) : 0;
+	size_t nt = (size_t)(o->threads > 0 ? o->threads : 1);
+	mem_add(&P, 2 * (size_t)m, (size_t)d);
+	mem_add(&P, 1, (size_t)m + (size_t)d);
+	mem_add(&t, P, 4 * sizeof(float));
+	size_t bd = 0;
+	if (sf_mul_size(B, (size_t)d, &bd))
+		t = SIZE_MAX;
+	mem_add(&t, bd, 6 * sizeof(float)); /* xt xc g tmp ga + train_run's x */
+	mem_add(&t, B, (size_t)m * sizeof(float)); /* pre */
+	mem_add(&t, B, ((size_t)k + ka) * (3 * sizeof(float) + sizeof(entry)));
+	mem_add(&t, B, sizeof(float) + 2 * sizeof(double) + 2 * sizeof(int));
+	mem_add(&t, (size_t)m, sizeof(uint32_t) + 1 + sizeof(int64_t) + 1);
+	mem_add(&t, nt, 3 * (size_t)d * sizeof(float));
+	mem_add(&t, (size_t)d, sizeof(float));
+	mem_add(&t, n, 2 * sizeof(size_t)); /* perm, the row selection */
+	return t;
+}
+
+static int train_mem_check(int d, int m, int k, const train_opts *o, size_t n, sf_err *e)
+{
+	char what[120];
+	snprintf(what, sizeof what, "training an SAE of %d x %d (k %d, batch %d)", m, d, k,
+	         o->batch);
+	return sae_mem_check(train_mem_needed(d, m, k, o, n), what, e);
+}
+
 int train_step_new(train_step_ctx **out, const sae *s, const train_opts *o, int batch,
                    sf_err *e)
 {
@@ -706,7 +748,7 @@ int train_run(sae *s, const train_source *src, const train_opts *o, train_report
 	size_t steps_per_epoch = (src->n + Bmax - 1) / Bmax;
 	long steps = (long)(steps_per_epoch * o->epochs);
 	train_step_ctx *c = NULL;
-	if (train_step_new(&c, s, o, Bmax, e))
+	if (train_mem_check(d, m, s->k, o, src->n, e) || train_step_new(&c, s, o, Bmax, e))
 		return -1;
 	float *x = malloc((size_t)Bmax * d * sizeof(float));
 	size_t *perm = malloc(src->n * sizeof(size_t));
@@ -1129,7 +1171,7 @@ int train_ws(struct ws *w, const train_opts *oin, int continue_sae, int resume,
 				sf_fail(e, "k %d exceeds the %d latents", o.k, o.m);
 				goto out;
 			}
-			if (sae_new(&s, d, o.m, o.k, e))
+			if (train_mem_check(d, o.m, o.k, &o, n, e) || sae_new(&s, d, o.m, o.k, e))
 				goto out;
 			sae_init(s, o.seed);
 			s->normalize = o.normalize;

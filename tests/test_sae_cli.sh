@@ -98,4 +98,26 @@ wait $pid
 s2=$(sed -n 's/.*cancelled at step \([0-9]*\).*/\1/p' "$TMPD/err2")
 [ -n "$s1" ] && [ -n "$s2" ] && [ "$s2" -gt "$s1" ]
 ok $? "--resume continues from step $s1 (stopped again at $s2)"
+# Memory: a run that cannot fit in physical memory is refused up front, in
+# one line naming the bytes needed and those there are, before allocating.
+cp "$WS/sae/cfg.json" "$TMPD/cfg.keep"
+start=$(date +%s)
+expect_fail 1 "needs [0-9]+ bytes .*the machine has [0-9]+ bytes" \
+	"absurd --latents refused for lack of memory" -- \
+	"$SAFER" train "$WS" --latents 16777216 --batch 65536 --epochs 1 --no-encode
+[ $(($(date +%s) - start)) -le 5 ]
+ok $? "the memory refusal comes at once"
+cmp -s "$WS/sae/cfg.json" "$TMPD/cfg.keep"
+ok $? "the refused run left the SAE as it was"
+
+# cfg.json is read with a size cap: a huge one is refused naming the file.
+"$PY" -c "
+import json, sys
+c = json.load(open(sys.argv[1]))
+open(sys.argv[1], 'w').write(json.dumps(c)[:-1] + ' ' * (1 << 20) + '}')" "$WS/sae/cfg.json"
+expect_fail 1 "cfg.json: larger than" "oversized cfg.json refused (stats)" -- "$SAFER" stats "$WS"
+expect_fail 1 "cfg.json: larger than" "oversized cfg.json refused (encode)" -- "$SAFER" encode "$WS"
+cp "$TMPD/cfg.keep" "$WS/sae/cfg.json"
+"$SAFER" encode "$WS" >/dev/null
+ok $? "with its cfg.json restored the workspace works again"
 done_testing
