@@ -8,8 +8,10 @@
  * set only changes once the file is safely written. */
 #include "engine/labels.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <msgpack.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,6 +21,7 @@
 
 #define LABELS_FORMAT "safer-labels/1"
 #define LABELS_MAX_FILE ((size_t)256 << 20)
+#define LABELS_MAX_JSON ((size_t)64 << 20) /* an imported labels JSON file */
 
 void labels_init(sf_labels *out, int m)
 {
@@ -457,14 +460,68 @@ static int by_feature(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Reading the JSON through a callback stops at LABELS_MAX_JSON bytes, so
+ * a huge file (or an endless pipe) fails early instead of filling memory. */
+typedef struct capped_src {
+	FILE *f;
+	size_t got;
+	int over, err;
+} capped_src;
+
+static size_t capped_read(void *buf, size_t n, void *arg)
+{
+	capped_src *c = arg;
+	if (c->got >= LABELS_MAX_JSON) {
+		/* one more byte tells a file of exactly the cap from a longer one */
+		if (getc(c->f) != EOF)
+			c->over = 1;
+		if (c->over)
+			return (size_t)-1;
+	}
+	size_t want = LABELS_MAX_JSON - c->got < n ? LABELS_MAX_JSON - c->got : n;
+	size_t r = want ? fread(buf, 1, want, c->f) : 0;
+	c->got += r;
+	if (r < want && ferror(c->f)) {
+		c->err = 1;
+		return (size_t)-1;
+	}
+	return r;
+}
+
+static int load_json_capped(const char *path, json_t **out, sf_err *e)
+{
+	capped_src c = { fopen(path, "rb"), 0, 0, 0 };
+	if (!c.f)
+		return sf_fail_errno(e, "%s", path);
+	json_error_t je;
+	*out = json_load_callback(capped_read, &c, JSON_REJECT_DUPLICATES, &je);
+	int err = c.err ? errno : 0;
+	fclose(c.f);
+	/* jansson reads a failed callback as end of input, so a cut-off file
+	 * may still parse: the flags decide */
+	if (c.over || c.err) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	if (*out)
+		return 0;
+	if (c.over)
+		return sf_fail(e, "%s: larger than %zu MB; a labels file is far smaller", path,
+		               LABELS_MAX_JSON >> 20);
+	if (c.err) {
+		errno = err;
+		return sf_fail_errno(e, "%s: read error", path);
+	}
+	return sf_fail(e, "%s:%d: not valid JSON: %s", path, je.line, je.text);
+}
+
 int labels_import_json(sf_labels *L, const char *path, size_t *n_imported, sf_err *e)
 {
 	if (refuse_readonly(L, e))
 		return -1;
-	json_error_t je;
-	json_t *a = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	if (!a)
-		return sf_fail(e, "%s:%d: not valid JSON: %s", path, je.line, je.text);
+	json_t *a = NULL;
+	if (load_json_capped(path, &a, e))
+		return -1;
 	if (!json_is_array(a)) {
 		json_decref(a);
 		return sf_fail(e, "%s: expected a JSON array of labels", path);

@@ -96,6 +96,11 @@ printf '{"feature": 1}' >bad4.json
 expect_fail 1 "bad4.json: expected a JSON array" "import: not an array" -- "$SAFER" labels ws --import bad4.json
 printf '[{"feature": 2, "safety": 9}]' >bad5.json
 expect_fail 1 "bad5.json: entry 0: safety 9 is outside 1-5" "import: rating out of range" -- "$SAFER" labels ws --import bad5.json
+# Labels JSON is capped at 64 MiB: valid JSON padded with spaces to just
+# over the cap is refused before it is parsed.
+{ cat lab.json; head -c $((64 * 1048576 - $(wc -c <lab.json) + 1)) /dev/zero | tr '\0' ' '; } >huge.json
+expect_fail 1 "huge.json: larger than 64 MB" "import: a labels file over 64 MB" -- "$SAFER" labels ws --import huge.json
+rm -f huge.json
 cmp -s before.msgpack ws/labels.msgpack
 ok $? "failed imports leave labels.msgpack as it was"
 rm ws/labels.msgpack
