@@ -174,6 +174,15 @@ head -1 poison.jsonl >mixed.jsonl && sed -n 2p hand.jsonl >>mixed.jsonl
 ok $? "export: lines without a fingerprint agree with one that has it"
 head -1 other.jsonl >mixed2.jsonl && sed -n 2p hand.jsonl >>mixed2.jsonl
 expect_fail 1 "mixed2.jsonl: made for other data" "export: a wrong fingerprint on one line is refused" -- "$SAFER" export ws --plan mixed2.jsonl --out x.jsonl
+# Messages are one line: a newline in a path or in the file shows as ^J.
+nl=$(printf 'no\nsuch.jsonl')
+"$SAFER" export ws --plan "$nl" --out x.jsonl 2>err.txt
+[ $? -eq 1 ] && [ "$(wc -l <err.txt)" -eq 1 ] && grep -q 'no^Jsuch.jsonl' err.txt
+ok $? "a newline in a path is shown as ^J, on one line"
+{ head -1 hand.jsonl; printf '{"ratio\\u0\n'; } >twoline.jsonl
+"$SAFER" export ws --plan twoline.jsonl --out x.jsonl 2>err.txt
+[ $? -eq 1 ] && [ "$(wc -l <err.txt)" -eq 1 ] && grep -q 'twoline.jsonl:2: not JSON' err.txt
+ok $? "broken JSON on line 2: one line naming it"
 sed 's/"index": \([0-9]*\)/"index": "\1"/' poison.jsonl >badidx.jsonl
 expect_fail 1 "badidx.jsonl:1: \"index\" must be an integer" "eval: index of the wrong type" -- "$SAFER" eval ws --plan badidx.jsonl
 head -1 poison.jsonl | sed 's/"index": [0-9]*/"index": 4/' >testpair.jsonl
