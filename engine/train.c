@@ -1022,8 +1022,19 @@ int train_state_load(train_state **out, sae **sp, train_opts *o, const char *pat
 		sf_fail(e, "%s: checkpoint tensors missing or of the wrong type", path);
 		goto fail;
 	}
+	if (we->shape[0] <= 0 || we->shape[1] <= 0 || we->shape[0] > (1 << 24) ||
+	    we->shape[1] > (1 << 20)) {
+		sf_fail(e, "%s: checkpoint encoder has an implausible shape", path);
+		goto fail;
+	}
 	int m = (int)we->shape[0], d = (int)we->shape[1];
-	if (sae_new(&s, d, m, (int)(k > 0 ? k : 1), e))
+	/* weights, Adam m and v, last_fired: all held at once below */
+	size_t need = 0;
+	char what[4200];
+	mem_add(&need, 2 * (size_t)m * d + (size_t)m + (size_t)d, 3 * sizeof(float));
+	mem_add(&need, (size_t)m, sizeof(int64_t));
+	snprintf(what, sizeof what, "%s: resuming an SAE of %d x %d", path, m, d);
+	if (sae_mem_check(need, what, e) || sae_new(&s, d, m, (int)(k > 0 ? k : 1), e))
 		goto fail;
 	size_t md = (size_t)m * d, P = n_params(s);
 	if (be->nelem != (size_t)m || wd->nelem != md || bd->nelem != (size_t)d ||
