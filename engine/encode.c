@@ -57,10 +57,9 @@ int sae_load_ws(sae **out, struct ws *w, sf_err *e)
 		return -1;
 	int d = store_dim(ws_store(w));
 	if (s->d != d) {
-		sf_fail(e, "%s: SAE width d %d differs from the workspace's activations d %d%s%s", dir,
-		        s->d, d, s->hook ? " (SAE hook " : "", s->hook ? s->hook : "");
-		if (s->hook)
-			strncat(e->msg, ")", sizeof e->msg - strlen(e->msg) - 1);
+		sf_fail(e, "%s: SAE width d %d differs from the workspace's activations d %d%s%s%s",
+		        dir, s->d, d, s->hook ? " (SAE hook " : "", s->hook ? s->hook : "",
+		        s->hook ? ")" : "");
 		sae_free(s);
 		return -1;
 	}

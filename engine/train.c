@@ -1203,9 +1203,9 @@ int train_ws(struct ws *w, const train_opts *oin, int continue_sae, int resume,
 			rc = sf_fail(e, "cancelled; checkpoint not saved: %s", e2.msg);
 		} else {
 			char msg[sizeof e->msg];
-			snprintf(msg, sizeof msg, "%s; checkpoint saved, continue with `safer train %s "
-			         "--resume`", e->msg, ws_dir(w));
-			snprintf(e->msg, sizeof e->msg, "%s", msg);
+			snprintf(msg, sizeof msg, "%s", e->msg);
+			sf_fail(e, "%s; checkpoint saved, continue with `safer train %s --resume`", msg,
+			        ws_dir(w));
 		}
 		train_state_free(out_state);
 		goto out;
