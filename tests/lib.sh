@@ -43,3 +43,18 @@ done_testing() {
 	echo "1..$tap_n"
 	[ "$tap_failed" -eq 0 ]
 }
+
+# run_capped KB CMD...: run CMD with its memory capped, so that an attempt to
+# allocate what a hostile file claims fails visibly: under `ulimit -v KB`, or,
+# in an ASan build (whose shadow memory is a huge reservation that ulimit -v
+# refuses), with the allocator capped at 1 GB per call instead.
+run_capped() {
+	local kb=$1
+	shift
+	if ldd "$SAFER" 2>/dev/null | grep -q libasan; then
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}allocator_may_return_null=1:max_allocation_size_mb=1024" \
+			"$@"
+	else
+		(ulimit -v "$kb" && exec "$@")
+	fi
+}

@@ -20,8 +20,8 @@ cat "$TMPD/check.out"
 # the line cap is checked while reading, and no failed read is taken for
 # the end of the file (which would read the plan as empty and succeed).
 truncate -s 2G "$TMPD/huge.jsonl"
-(ulimit -v 1000000 && exec "$SAFER" export "$ws" --plan "$TMPD/huge.jsonl" \
-	--out "$TMPD/edited.jsonl") >/dev/null 2>"$TMPD/err"
+run_capped 1000000 "$SAFER" export "$ws" --plan "$TMPD/huge.jsonl" \
+	--out "$TMPD/edited.jsonl" >/dev/null 2>"$TMPD/err"
 rc=$?
 [ $rc -eq 1 ] && grep -q "huge.jsonl" "$TMPD/err" && [ ! -e "$TMPD/edited.jsonl" ]
 ok $? "export with a 2 GB edit-list line: refused, nothing written (exit $rc)"

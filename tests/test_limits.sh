@@ -8,21 +8,12 @@
 gen=$srcdir/tests/limits_fixture.py
 LIMIT=1000000
 
-# An ASan build cannot run under ulimit -v (its shadow memory is a huge
-# reservation); there the allocator itself is capped at 1 GB per call.
-asan=0
-ldd "$SAFER" 2>/dev/null | grep -q libasan && asan=1
-
-# limited KB EXPECTED_CODE PATTERN NAME -- CMD...: under ulimit -v KB.
+# limited KB EXPECTED_CODE PATTERN NAME -- CMD...: with memory capped at KB
+# (run_capped in tests/lib.sh).
 limited() {
 	local kb=$1 code=$2 pat=$3 name=$4
 	shift 5
-	if [ $asan -eq 1 ]; then
-		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}allocator_may_return_null=1:max_allocation_size_mb=1024" \
-			"$@" >"$TMPD/out" 2>"$TMPD/err"
-	else
-		(ulimit -v "$kb" && exec "$@") >"$TMPD/out" 2>"$TMPD/err"
-	fi
+	run_capped "$kb" "$@" >"$TMPD/out" 2>"$TMPD/err"
 	local rc=$?
 	if [ $rc -eq "$code" ] && grep -Eq -- "$pat" "$TMPD/err"; then
 		ok 0 "$name"
