@@ -130,8 +130,7 @@ x_resize 30 8
 x_wait "Terminal too small"
 ok $? "too-small message at 30x8"
 x_resize 100 30
-x_settle
-x_screen | sed -n 30p | grep -q "p poison" && x_screen | grep -q "train pairs by score"
+x_wait "train pairs by score" && x_settle && x_screen | sed -n 30p | grep -q "p poison"
 ok $? "drawn again at 100x30"
 x_keys q; x_wait "Features"; x_keys q; x_wait "EXITED 0"
 ok $? "quit"
