@@ -74,16 +74,25 @@ static int pread_all(int fd, void *buf, size_t n, off_t at)
 	return 0;
 }
 
+/* Open path read-only and stat it; the one way both fingerprints start. */
+static int open_stat(const char *path, int *fd, struct stat *sb, sf_err *e)
+{
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0 || fstat(*fd, sb) != 0) {
+		if (*fd >= 0)
+			close(*fd);
+		return sf_fail_errno(e, "%s: cannot open", path);
+	}
+	return 0;
+}
+
 /* Fingerprint of a whole file (the pairs). */
 static int fp_whole(const char *path, uint64_t *size, uint64_t *fp, sf_err *e)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
 	struct stat sb;
-	if (fd < 0 || fstat(fd, &sb) != 0) {
-		if (fd >= 0)
-			close(fd);
-		return sf_fail_errno(e, "%s: cannot open", path);
-	}
+	if (open_stat(path, &fd, &sb, e))
+		return -1;
 	enum { CH = 1 << 20 };
 	unsigned char *buf = malloc(CH);
 	uint64_t h = fp_u64(0, (uint64_t)sb.st_size);
@@ -105,13 +114,10 @@ static int fp_whole(const char *path, uint64_t *size, uint64_t *fp, sf_err *e)
 /* Fingerprint of an activation file: size, header, FP_BLOCKS sample blocks. */
 static int fp_sampled(const char *path, uint64_t *size, uint64_t *fp, sf_err *e)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
 	struct stat sb;
-	if (fd < 0 || fstat(fd, &sb) != 0) {
-		if (fd >= 0)
-			close(fd);
-		return sf_fail_errno(e, "%s: cannot open", path);
-	}
+	if (open_stat(path, &fd, &sb, e))
+		return -1;
 	uint64_t fsize = (uint64_t)sb.st_size, h = fp_u64(0x5afe, fsize);
 	unsigned char len8[8];
 	uint64_t head = fsize < 8 ? fsize : 8;
