@@ -10,13 +10,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/bteval.h"
-#include "engine/index.h"
-#include "engine/plan.h"
-#include "engine/safety.h"
-#include "engine/scores.h"
-#include "engine/stats.h"
-#include "engine/top.h"
+#include "engine/analysis/bteval.h"
+#include "engine/analysis/index.h"
+#include "engine/analysis/plan.h"
+#include "engine/analysis/safety.h"
+#include "engine/analysis/scores.h"
+#include "engine/analysis/stats.h"
+#include "engine/analysis/top.h"
 
 static double now(void)
 {

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/sae.h"
-#include "engine/train.h"
+#include "engine/sae/sae.h"
+#include "engine/sae/train.h"
 
 static double now_s(void)
 {

@@ -24,8 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/labels.h"
-#include "engine/workspace.h"
+#include "engine/analysis/labels.h"
+#include "engine/ws/workspace.h"
 
 static int fail(const char *what, const char *msg)
 {

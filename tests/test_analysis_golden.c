@@ -8,15 +8,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/bteval.h"
-#include "engine/index.h"
-#include "engine/plan.h"
-#include "engine/safetensors.h"
-#include "engine/safety.h"
-#include "engine/scores.h"
-#include "engine/stats.h"
-#include "engine/store.h"
-#include "engine/top.h"
+#include "engine/analysis/bteval.h"
+#include "engine/analysis/index.h"
+#include "engine/analysis/plan.h"
+#include "engine/formats/safetensors.h"
+#include "engine/analysis/safety.h"
+#include "engine/analysis/scores.h"
+#include "engine/analysis/stats.h"
+#include "engine/formats/store.h"
+#include "engine/analysis/top.h"
 #include "tests/tap.h"
 
 /* ---- fixture: "name count" then count numbers ------------------------ */

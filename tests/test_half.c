@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "engine/half.h"
+#include "engine/formats/half.h"
 #include "tests/tap.h"
 
 static uint32_t f2u(float f)

@@ -15,7 +15,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "engine/mpk.h"
+#include "engine/formats/mpk.h"
 #include "tests/tap.h"
 
 #if defined(__SANITIZE_ADDRESS__)

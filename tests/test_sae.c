@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/safetensors.h"
-#include "engine/sae.h"
-#include "engine/train.h"
+#include "engine/formats/safetensors.h"
+#include "engine/sae/sae.h"
+#include "engine/sae/train.h"
 #include "tests/tap.h"
 
 static st_file *ref;

@@ -16,10 +16,10 @@
 
 #include <jansson.h>
 
-#include "engine/safetensors.h"
-#include "engine/sae.h"
-#include "engine/train.h"
-#include "engine/workspace.h"
+#include "engine/formats/safetensors.h"
+#include "engine/sae/sae.h"
+#include "engine/sae/train.h"
+#include "engine/ws/workspace.h"
 #include "tests/tap.h"
 
 static int on_report(void *ctx, const train_report *r)

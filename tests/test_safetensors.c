@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/half.h"
-#include "engine/safetensors.h"
+#include "engine/formats/half.h"
+#include "engine/formats/safetensors.h"
 #include "tests/tap.h"
 
 static char dir[] = "/tmp/safer-st-XXXXXX";

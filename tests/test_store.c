@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/pairs.h"
-#include "engine/safetensors.h"
-#include "engine/store.h"
+#include "engine/formats/pairs.h"
+#include "engine/formats/safetensors.h"
+#include "engine/formats/store.h"
 #include "tests/broken_src.h"
 #include "tests/tap.h"
 

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "tests/tap.h"
-#include "widgets/textsafe.h"
+#include "engine/base/textsafe.h"
 
 static int check(const char *in, size_t n, int flags, const char *want, const char *name)
 {

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/topk.h"
+#include "engine/sae/topk.h"
 #include "tests/tap.h"
 
 typedef struct iv {

@@ -8,9 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/fingerprint.h"
-#include "engine/mpk.h"
-#include "engine/workspace.h"
+#include "engine/base/fingerprint.h"
+#include "engine/formats/mpk.h"
+#include "engine/ws/workspace.h"
 #include "tests/broken_src.h"
 #include "tests/tap.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "widgets/textsafe.h"
+#include "engine/base/textsafe.h"
 
 int wdraw_utf8(void)
 {

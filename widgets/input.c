@@ -8,7 +8,7 @@
 #include <readline/readline.h>
 
 #include "widgets/draw.h"
-#include "widgets/textsafe.h"
+#include "engine/base/textsafe.h"
 #include "widgets/theme.h"
 #include "widgets/widget.h"
 

@@ -5,7 +5,7 @@
 #include <wchar.h>
 
 #include "widgets/draw.h"
-#include "widgets/textsafe.h"
+#include "engine/base/textsafe.h"
 #include "widgets/theme.h"
 
 /* Layout walks cells: one call per code point of the safe text with its

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "engine/safetensors.h"
-#include "engine/workspace.h"
+#include "engine/formats/safetensors.h"
+#include "engine/ws/workspace.h"
 #include "tests/fuzz/fuzz.h"
 
 #define PLACEHOLDER "/tmp/fzws.@@@@@@"

@@ -5,7 +5,7 @@
  * proportion to its size (libFuzzer's -malloc_limit_mb catches the rest). */
 #include <string.h>
 
-#include "engine/mpk.h"
+#include "engine/formats/mpk.h"
 #include "tests/fuzz/fuzz.h"
 
 static const uint8_t *in_lo, *in_hi;

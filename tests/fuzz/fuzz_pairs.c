@@ -5,9 +5,9 @@
  * gives one line of message. */
 #include <string.h>
 
-#include "engine/pairs.h"
+#include "engine/formats/pairs.h"
 #include "tests/fuzz/fuzz.h"
-#include "widgets/textsafe.h"
+#include "engine/base/textsafe.h"
 
 static void check_text(const char *s, size_t n)
 {

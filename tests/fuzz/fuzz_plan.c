@@ -4,7 +4,7 @@
  * (plan_write_stream) and read again it is the same plan. */
 #include <string.h>
 
-#include "engine/plan.h"
+#include "engine/analysis/plan.h"
 #include "tests/fuzz/fuzz.h"
 
 static const char pairs_jsonl[] =

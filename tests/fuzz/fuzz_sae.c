@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "engine/sae.h"
+#include "engine/sae/sae.h"
 #include "tests/fuzz/fuzz.h"
 
 static char dir[256], cfg_path[300], st_path[300];

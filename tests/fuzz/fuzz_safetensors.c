@@ -7,7 +7,7 @@
 #include <jansson.h>
 #include <string.h>
 
-#include "engine/safetensors.h"
+#include "engine/formats/safetensors.h"
 #include "tests/fuzz/fuzz.h"
 
 /* Where the input says tensor `name` starts, relative to the data block;

@@ -7,7 +7,7 @@
  * one-line error. */
 #include <string.h>
 
-#include "engine/store.h"
+#include "engine/formats/store.h"
 #include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

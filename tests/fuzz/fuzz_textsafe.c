@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "tests/fuzz/fuzz.h"
-#include "widgets/textsafe.h"
+#include "engine/base/textsafe.h"
 
 static void check_output(const char *out, int flags)
 {

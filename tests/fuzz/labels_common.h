@@ -4,9 +4,9 @@
 
 #include <string.h>
 
-#include "engine/labels.h"
+#include "engine/analysis/labels.h"
 #include "tests/fuzz/fuzz.h"
-#include "widgets/textsafe.h"
+#include "engine/base/textsafe.h"
 
 static void check_text(const char *s)
 {

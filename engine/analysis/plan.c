@@ -1,0 +1,558 @@
+/* Edit plans (§7): make, mark, read/write the edit list, export. */
+#include "engine/analysis/plan.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/base/atomic.h"
+
+#define PLAN_MAX_LINE ((size_t)1 << 20)
+
+const char *plan_strategy_name(int s)
+{
+	switch (s) {
+	case PLAN_POISON: return "poison";
+	case PLAN_DENOISE: return "denoise";
+	case PLAN_MANUAL: return "manual";
+	default: return "none";
+	}
+}
+
+const char *plan_action_name(int a)
+{
+	return a == EDIT_FLIP ? "flip" : a == EDIT_DROP ? "drop" : "keep";
+}
+
+static int strategy_parse(const char *s)
+{
+	if (!strcmp(s, "poison"))
+		return PLAN_POISON;
+	if (!strcmp(s, "denoise"))
+		return PLAN_DENOISE;
+	if (!strcmp(s, "manual"))
+		return PLAN_MANUAL;
+	return -1;
+}
+
+void plan_init(sf_plan *out, const char *fingerprint)
+{
+	memset(out, 0, sizeof *out);
+	out->strategy = PLAN_MANUAL;
+	if (fingerprint)
+		snprintf(out->fingerprint, sizeof out->fingerprint, "%s", fingerprint);
+}
+
+void plan_free(sf_plan *pl)
+{
+	if (!pl)
+		return;
+	free(pl->plus);
+	free(pl->minus);
+	free(pl->v);
+	memset(pl, 0, sizeof *pl);
+}
+
+static int copy_sets(sf_plan *pl, const int *plus, int np, const int *minus, int nm,
+                     sf_err *e)
+{
+	pl->plus = malloc((size_t)(np > 0 ? np : 1) * sizeof(int));
+	pl->minus = malloc((size_t)(nm > 0 ? nm : 1) * sizeof(int));
+	if (!pl->plus || !pl->minus)
+		return sf_fail(e, "plan: out of memory");
+	if (np)
+		memcpy(pl->plus, plus, (size_t)np * sizeof(int));
+	if (nm)
+		memcpy(pl->minus, minus, (size_t)nm * sizeof(int));
+	pl->n_plus = np;
+	pl->n_minus = nm;
+	return 0;
+}
+
+static const double *cmp_score;
+static int cmp_sign; /* +1: highest first, -1: lowest first */
+
+static int by_score(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	double x = cmp_score[i], y = cmp_score[j];
+	if (x != y)
+		return (x > y ? -1 : 1) * cmp_sign;
+	return (i > j) - (i < j);
+}
+
+/* floor(p*N), forgiving the last bit of binary rounding (0.29 * 100). */
+static size_t plan_size(double ratio, size_t n)
+{
+	return (size_t)floor(ratio * (double)n + 1e-9);
+}
+
+int plan_make(sf_plan *out, const pairs *P, const sf_scores *sc, const sf_safety *S,
+              int strategy, double ratio, const char *fingerprint, sf_err *e)
+{
+	plan_init(out, fingerprint);
+	if (strategy != PLAN_POISON && strategy != PLAN_DENOISE)
+		return sf_fail(e, "plan: strategy must be poison or denoise");
+	if (!(ratio > 0 && ratio <= 1))
+		return sf_fail(e, "plan: ratio %g is outside (0, 1]", ratio);
+	if (sc->n_pairs != P->n)
+		return sf_fail(e, "plan: %zu scores for %zu pairs", sc->n_pairs, P->n);
+	size_t *tr = malloc((P->n ? P->n : 1) * sizeof(size_t)), n = 0;
+	if (!tr)
+		return sf_fail(e, "plan: out of memory");
+	for (size_t i = 0; i < P->n; i++)
+		if (P->v[i].split == SPLIT_TRAIN)
+			tr[n++] = i;
+	cmp_score = sc->score;
+	cmp_sign = strategy == PLAN_POISON ? 1 : -1;
+	qsort(tr, n, sizeof *tr, by_score);
+	size_t want = plan_size(ratio, n);
+	out->strategy = strategy;
+	out->ratio = ratio;
+	out->fallback = S ? S->fallback : 0;
+	out->v = malloc((want ? want : 1) * sizeof(sf_edit));
+	if (!out->v || (S && copy_sets(out, S->plus, S->n_plus, S->minus, S->n_minus, e))) {
+		free(tr);
+		plan_free(out);
+		return sf_fail(e, "plan: out of memory");
+	}
+	for (size_t i = 0; i < want; i++) {
+		out->v[i].index = tr[i];
+		out->v[i].action = strategy == PLAN_POISON ? EDIT_FLIP : EDIT_DROP;
+		out->v[i].score = sc->score[tr[i]];
+		out->v[i].strategy = strategy;
+	}
+	out->n = want;
+	free(tr);
+	return 0;
+}
+
+int plan_action(const sf_plan *pl, size_t index)
+{
+	for (size_t i = 0; i < pl->n; i++)
+		if (pl->v[i].index == index)
+			return pl->v[i].action;
+	return 0;
+}
+
+void plan_actions(const sf_plan *pl, size_t n_pairs, unsigned char *actions)
+{
+	memset(actions, 0, n_pairs);
+	for (size_t i = 0; i < pl->n; i++)
+		if (pl->v[i].index < n_pairs)
+			actions[pl->v[i].index] = (unsigned char)pl->v[i].action;
+}
+
+size_t plan_count(const sf_plan *pl, int action)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < pl->n; i++)
+		c += pl->v[i].action == action;
+	return c;
+}
+
+int plan_mark(sf_plan *pl, const pairs *P, size_t index, int action, double score,
+              sf_err *e)
+{
+	if (index >= P->n)
+		return sf_fail(e, "plan: no pair %zu (the data has %zu)", index, P->n);
+	if (P->v[index].split != SPLIT_TRAIN)
+		return sf_fail(e, "plan: pair %zu is a test pair; test pairs are never edited", index);
+	if (action != 0 && action != EDIT_FLIP && action != EDIT_DROP)
+		return sf_fail(e, "plan: unknown action %d", action);
+	size_t i = 0;
+	while (i < pl->n && pl->v[i].index != index)
+		i++;
+	if (action == 0) {
+		if (i < pl->n) {
+			memmove(pl->v + i, pl->v + i + 1, (pl->n - i - 1) * sizeof *pl->v);
+			pl->n--;
+		}
+	} else if (i < pl->n) {
+		pl->v[i].action = action;
+		pl->v[i].strategy = PLAN_MANUAL;
+	} else {
+		sf_edit *nv = realloc(pl->v, (pl->n + 1) * sizeof *nv);
+		if (!nv)
+			return sf_fail(e, "plan: out of memory");
+		pl->v = nv;
+		pl->v[pl->n++] = (sf_edit){ index, action, score, PLAN_MANUAL };
+	}
+	pl->strategy = PLAN_MANUAL;
+	return 0;
+}
+
+/* ---- the edit list ------------------------------------------------ */
+
+static void put_ints(FILE *f, const int *v, int n)
+{
+	fputc('[', f);
+	for (int i = 0; i < n; i++)
+		fprintf(f, i ? ", %d" : "%d", v[i]);
+	fputc(']', f);
+}
+
+/* A pair's id as JSON; ascii: only printable ASCII (\uXXXX escapes for
+ * the rest, DEL included), for a terminal. */
+static void put_id(FILE *f, const char *id, int ascii)
+{
+	if (!id) {
+		fputs("null", f);
+		return;
+	}
+	json_t *v = ascii ? json_loads(id, JSON_DECODE_ANY, NULL) : NULL;
+	char *s = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	json_decref(v);
+	if (ascii && !s) {
+		fputs("null", f); /* not JSON: cannot happen for ids pairs_load kept */
+		return;
+	}
+	for (const char *p = s ? s : id; *p; p++)
+		if (ascii && *p == 0x7f)
+			fputs("\\u007f", f);
+		else
+			fputc(*p, f);
+	free(s);
+}
+
+int plan_write_stream(const sf_plan *pl, const pairs *P, FILE *f, sf_err *e)
+{
+	return plan_write_stream_ascii(pl, P, f, 0, e);
+}
+
+int plan_write_stream_ascii(const sf_plan *pl, const pairs *P, FILE *f, int ascii, sf_err *e)
+{
+	for (size_t i = 0; i < pl->n; i++) {
+		const sf_edit *x = &pl->v[i];
+		if (x->index >= P->n)
+			return sf_fail(e, "plan: no pair %zu", x->index);
+		fprintf(f, "{\"index\": %zu, \"id\": ", x->index);
+		put_id(f, P->v[x->index].id_json, ascii);
+		fprintf(f, ", \"action\": \"%s\", \"score\": ", plan_action_name(x->action));
+		if (isfinite(x->score))
+			fprintf(f, "%.17g", x->score);
+		else
+			fputs("null", f);
+		fprintf(f, ", \"strategy\": \"%s\", \"ratio\": %.17g", plan_strategy_name(x->strategy),
+		        pl->ratio);
+		/* An unknown fingerprint (a hand-written list) is left out, not
+		 * written empty: the reader takes a missing key as unknown. */
+		if (pl->fingerprint[0])
+			fprintf(f, ", \"fingerprint\": \"%s\"", pl->fingerprint);
+		fputs(", \"s_plus\": ", f);
+		put_ints(f, pl->plus, pl->n_plus);
+		fputs(", \"s_minus\": ", f);
+		put_ints(f, pl->minus, pl->n_minus);
+		fprintf(f, ", \"fallback\": %s}\n", pl->fallback ? "true" : "false");
+	}
+	if (ferror(f))
+		return sf_fail(e, "plan: write error");
+	return 0;
+}
+
+int plan_write(const sf_plan *pl, const pairs *P, const char *path, sf_err *e)
+{
+	atomic_file af;
+	if (atomic_open(&af, path, e))
+		return -1;
+	if (plan_write_stream(pl, P, af.f, e)) {
+		atomic_abort(&af);
+		return sf_prefix(e, "%s", path);
+	}
+	return atomic_commit(&af, e);
+}
+
+/* An int array field; -1 with a message when it is not one. */
+static int get_ints(json_t *o, const char *key, int **v, int *n, int m_cap)
+{
+	json_t *a = json_object_get(o, key);
+	if (!a)
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > (size_t)m_cap)
+		return -1;
+	*n = (int)json_array_size(a);
+	*v = malloc((size_t)(*n ? *n : 1) * sizeof(int));
+	if (!*v)
+		return -1;
+	for (int i = 0; i < *n; i++) {
+		json_t *x = json_array_get(a, (size_t)i);
+		if (!json_is_integer(x) || json_integer_value(x) < 0 ||
+		    json_integer_value(x) > INT32_MAX)
+			return -1;
+		(*v)[i] = (int)json_integer_value(x);
+	}
+	return 0;
+}
+
+static int id_matches(json_t *id, const pair_rec *pr)
+{
+	if (!id || json_is_null(id))
+		return 1; /* no id to check */
+	if (!pr->id_json)
+		return 0;
+	json_t *want = json_loads(pr->id_json, JSON_DECODE_ANY, NULL);
+	int same = want && json_equal(id, want);
+	json_decref(want);
+	return same;
+}
+
+/* 16 lowercase or uppercase hex digits, as ws_fingerprint writes them. */
+static int is_fingerprint(json_t *jf)
+{
+	if (!json_is_string(jf) || json_string_length(jf) != 16)
+		return 0;
+	const char *s = json_string_value(jf);
+	for (int i = 0; i < 16; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+		      (s[i] >= 'A' && s[i] <= 'F')))
+			return 0;
+	return 1;
+}
+
+enum { KNOWN_RATIO = 1, KNOWN_FALLBACK = 2, KNOWN_PLUS = 4, KNOWN_MINUS = 8 };
+
+typedef struct read_state {
+	unsigned char *seen; /* [P->n] pair already edited */
+	int known;           /* KNOWN_*: header fields some line has given */
+} read_state;
+
+/* A feature-set field of one line against the plan's: the first line that
+ * has it hands its array over (*v becomes NULL); 0 when it differs. */
+static int set_field(json_t *o, const char *key, int bit, int **v, int n, int **pv, int *pn,
+                     read_state *st)
+{
+	if (!json_object_get(o, key))
+		return 1;
+	if (st->known & bit)
+		return n == *pn && (!n || !memcmp(*v, *pv, (size_t)n * sizeof(int)));
+	free(*pv);
+	*pv = *v;
+	*pn = n;
+	*v = NULL;
+	st->known |= bit;
+	return 1;
+}
+
+/* One line into the plan. */
+static int read_line(sf_plan *pl, const pairs *P, json_t *o, size_t ln, read_state *st,
+                     const char *path, sf_err *e)
+{
+	unsigned char *seen = st->seen;
+	if (!json_is_object(o))
+		return sf_fail(e, "%s:%zu: not a JSON object", path, ln);
+	json_t *ji = json_object_get(o, "index"), *ja = json_object_get(o, "action");
+	json_t *js = json_object_get(o, "score"), *jst = json_object_get(o, "strategy");
+	json_t *jr = json_object_get(o, "ratio"), *jf = json_object_get(o, "fingerprint");
+	json_t *jb = json_object_get(o, "fallback");
+	if (!json_is_integer(ji))
+		return sf_fail(e, "%s:%zu: \"index\" must be an integer", path, ln);
+	json_int_t idx = json_integer_value(ji);
+	if (idx < 0 || (size_t)idx >= P->n)
+		return sf_fail(e, "%s:%zu: no pair %lld (the data has %zu)", path, ln,
+		               (long long)idx, P->n);
+	const pair_rec *pr = &P->v[idx];
+	if (pr->split != SPLIT_TRAIN)
+		return sf_fail(e, "%s:%zu: pair %lld is a test pair; test pairs are never edited",
+		               path, ln, (long long)idx);
+	if (!id_matches(json_object_get(o, "id"), pr))
+		return sf_fail(e, "%s:%zu: id does not match pair %lld's id (a plan for other data?)",
+		               path, ln, (long long)idx);
+	if (seen[idx])
+		return sf_fail(e, "%s:%zu: pair %lld is edited twice", path, ln, (long long)idx);
+	seen[idx] = 1;
+	const char *an = json_is_string(ja) ? json_string_value(ja) : "";
+	int action = !strcmp(an, "flip") ? EDIT_FLIP : !strcmp(an, "drop") ? EDIT_DROP : 0;
+	if (!action)
+		return sf_fail(e, "%s:%zu: \"action\" must be \"flip\" or \"drop\"", path, ln);
+	if (js && !json_is_number(js) && !json_is_null(js))
+		return sf_fail(e, "%s:%zu: \"score\" must be a number", path, ln);
+	int strategy = PLAN_MANUAL;
+	if (jst && (!json_is_string(jst) || (strategy = strategy_parse(json_string_value(jst))) < 0))
+		return sf_fail(e, "%s:%zu: \"strategy\" must be poison, denoise or manual", path, ln);
+	double ratio = 0;
+	if (jr && (!json_is_number(jr) || (ratio = json_number_value(jr)) < 0 || ratio > 1))
+		return sf_fail(e, "%s:%zu: \"ratio\" must be a number in [0, 1]", path, ln);
+	if (jf && !is_fingerprint(jf))
+		return sf_fail(e, "%s:%zu: \"fingerprint\" must be 16 hex digits", path, ln);
+	if (jb && !json_is_boolean(jb))
+		return sf_fail(e, "%s:%zu: \"fallback\" must be true or false", path, ln);
+	const char *fp = jf ? json_string_value(jf) : "";
+	int *plus = NULL, *minus = NULL, np = 0, nm = 0;
+	if (get_ints(o, "s_plus", &plus, &np, 1 << 20) || get_ints(o, "s_minus", &minus, &nm, 1 << 20)) {
+		free(plus);
+		free(minus);
+		return sf_fail(e, "%s:%zu: \"s_plus\"/\"s_minus\" must be arrays of feature ids", path, ln);
+	}
+	if (pl->n == 0)
+		pl->strategy = strategy;
+	else if (strategy != pl->strategy)
+		pl->strategy = PLAN_MANUAL; /* a mix of strategies is a hand-edited plan */
+	/* Header fields: a line that leaves one out agrees with any value;
+	 * the first line that gives it sets it, and later ones must agree. */
+	int same = 1;
+	if (fp[0] && pl->fingerprint[0])
+		same &= strcmp(pl->fingerprint, fp) == 0;
+	else if (fp[0])
+		snprintf(pl->fingerprint, sizeof pl->fingerprint, "%s", fp);
+	if (jr && (st->known & KNOWN_RATIO))
+		same &= ratio == pl->ratio;
+	else if (jr)
+		pl->ratio = ratio, st->known |= KNOWN_RATIO;
+	if (jb && !(st->known & KNOWN_FALLBACK))
+		pl->fallback = json_is_true(jb), st->known |= KNOWN_FALLBACK;
+	same &= set_field(o, "s_plus", KNOWN_PLUS, &plus, np, &pl->plus, &pl->n_plus, st);
+	same &= set_field(o, "s_minus", KNOWN_MINUS, &minus, nm, &pl->minus, &pl->n_minus, st);
+	free(plus);
+	free(minus);
+	if (!same)
+		return sf_fail(e, "%s:%zu: fingerprint, ratio or feature sets differ from an earlier line",
+		               path, ln);
+	double score = js && json_is_number(js) ? json_number_value(js) : NAN;
+	sf_edit *nv = realloc(pl->v, (pl->n + 1) * sizeof *nv);
+	if (!nv)
+		return sf_fail(e, "%s: out of memory", path);
+	pl->v = nv;
+	pl->v[pl->n++] = (sf_edit){ (size_t)idx, action, score, strategy };
+	return 0;
+}
+
+/* Read one line of at most PLAN_MAX_LINE bytes into buf (which holds
+ * PLAN_MAX_LINE + 1), without its newline. Returns 1 for a line, 0 at end
+ * of file, -1 on a read error and -2 when the line is longer: the cap is
+ * checked while reading, so a huge line never fills memory. */
+static int get_line(FILE *f, char *buf, size_t *len)
+{
+	size_t n = 0;
+	int c;
+	while ((c = getc(f)) != EOF && c != '\n') {
+		if (n == PLAN_MAX_LINE)
+			return -2;
+		buf[n++] = (char)c;
+	}
+	buf[n] = 0;
+	*len = n;
+	if (c == EOF && ferror(f))
+		return -1;
+	return c == EOF && n == 0 ? 0 : 1;
+}
+
+int plan_read(sf_plan *out, const pairs *P, const char *path, const char *fingerprint,
+              sf_err *e)
+{
+	plan_init(out, NULL);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return sf_fail_errno(e, "%s", path);
+	unsigned char *seen = calloc(P->n ? P->n : 1, 1);
+	read_state st = { seen, 0 };
+	char *line = malloc(PLAN_MAX_LINE + 1);
+	size_t len, ln = 0;
+	int rc = 0, got;
+	if (!seen || !line)
+		rc = sf_fail(e, "%s: out of memory", path);
+	while (!rc && (got = get_line(f, line, &len)) != 0) {
+		ln++;
+		if (got == -1) {
+			rc = sf_fail_errno(e, "%s:%zu: read error", path, ln);
+			break;
+		}
+		if (got == -2) {
+			rc = sf_fail(e, "%s:%zu: line longer than %zu bytes", path, ln, PLAN_MAX_LINE);
+			break;
+		}
+		size_t i = 0;
+		while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+			i++;
+		if (i == len)
+			continue;
+		json_error_t je;
+		json_t *o = json_loadb(line, len, 0, &je);
+		if (!o) {
+			rc = sf_fail(e, "%s:%zu: not JSON: %s", path, ln, je.text);
+			break;
+		}
+		rc = read_line(out, P, o, ln, &st, path, e);
+		json_decref(o);
+	}
+	free(line);
+	free(seen);
+	fclose(f);
+	/* A list with no fingerprint (written by hand) is taken on its index
+	 * and id checks; one with a fingerprint must match the data's. */
+	if (!rc && fingerprint && out->fingerprint[0] && strcmp(out->fingerprint, fingerprint))
+		rc = sf_fail(e, "%s: made for other data (fingerprint %s, this workspace has %s)",
+		             path, out->fingerprint, fingerprint);
+	if (!rc && fingerprint && !out->fingerprint[0])
+		snprintf(out->fingerprint, sizeof out->fingerprint, "%s", fingerprint);
+	if (rc)
+		plan_free(out);
+	return rc;
+}
+
+/* ---- the edited dataset ------------------------------------------- */
+
+/* Swap the preference of one record: chosen <-> rejected, or PKU's
+ * safer_response_id 0 <-> 1. */
+static int flip_record(json_t *o)
+{
+	json_t *c = json_object_get(o, "chosen"), *r = json_object_get(o, "rejected");
+	if (c && r) {
+		json_incref(c);
+		json_incref(r);
+		int bad = json_object_set_new(o, "chosen", r) || json_object_set_new(o, "rejected", c);
+		return bad ? -1 : 0;
+	}
+	json_t *s = json_object_get(o, "safer_response_id");
+	if (json_is_integer(s) && (json_integer_value(s) == 0 || json_integer_value(s) == 1))
+		return json_object_set_new(o, "safer_response_id",
+		                           json_integer(1 - json_integer_value(s)));
+	if (json_is_string(s) && (!strcmp(json_string_value(s), "0") || !strcmp(json_string_value(s), "1")))
+		return json_object_set_new(o, "safer_response_id",
+		                           json_string(json_string_value(s)[0] == '0' ? "1" : "0"));
+	return -1;
+}
+
+int plan_export(const sf_plan *pl, const pairs *P, const char *path, sf_err *e)
+{
+	unsigned char *act = calloc(P->n ? P->n : 1, 1);
+	if (!act)
+		return sf_fail(e, "%s: out of memory", path);
+	plan_actions(pl, P->n, act);
+	atomic_file af;
+	if (atomic_open(&af, path, e)) {
+		free(act);
+		return -1;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < P->n && !rc; i++) {
+		if (act[i] == EDIT_DROP && P->v[i].split == SPLIT_TRAIN)
+			continue;
+		json_t *o = P->v[i].record;
+		json_t *copy = NULL;
+		if (act[i] == EDIT_FLIP && P->v[i].split == SPLIT_TRAIN) {
+			copy = json_deep_copy(o);
+			if (!copy || flip_record(copy)) {
+				json_decref(copy);
+				rc = sf_fail(e, "%s: cannot flip pair %zu", path, i);
+				break;
+			}
+			o = copy;
+		}
+		char *s = json_dumps(o, JSON_COMPACT);
+		json_decref(copy);
+		if (!s) {
+			rc = sf_fail(e, "%s: cannot encode pair %zu", path, i);
+			break;
+		}
+		if (fputs(s, af.f) < 0 || fputc('\n', af.f) < 0)
+			rc = sf_fail_errno(e, "%s: write error", path);
+		free(s);
+	}
+	free(act);
+	if (rc) {
+		atomic_abort(&af);
+		return -1;
+	}
+	return atomic_commit(&af, e);
+}

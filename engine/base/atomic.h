@@ -1,0 +1,31 @@
+/* Crash-safe file replacement: write to a temporary file in the same
+ * directory, fsync it, rename it over the target, fsync the directory.
+ * A reader sees either the old file or the new one, never a mix. */
+#ifndef ENGINE_BASE_ATOMIC_H
+#define ENGINE_BASE_ATOMIC_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "engine/base/err.h"
+
+/* Write len bytes to path atomically. */
+int atomic_write(const char *path, const void *data, size_t len, sf_err *e);
+
+/* Streamed variant for large outputs: atomic_open gives a FILE* on a
+ * temporary file; atomic_commit flushes, fsyncs and renames it over the
+ * target; atomic_abort removes it and leaves the target untouched. */
+typedef struct atomic_file {
+	FILE *f;
+	char *tmp_path;
+	char *path;
+} atomic_file;
+
+int atomic_open(atomic_file *af, const char *path, sf_err *e);
+int atomic_commit(atomic_file *af, sf_err *e);
+void atomic_abort(atomic_file *af);
+
+/* fsync the directory that holds path (after a rename or unlink). */
+int fsync_parent_dir(const char *path, sf_err *e);
+
+#endif

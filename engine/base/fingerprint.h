@@ -1,0 +1,23 @@
+/* A small, fast 64-bit hash for fingerprints of data (inputs of a
+ * workspace, the data an SAE or a cache was computed from). Not
+ * cryptographic: it detects changed or swapped files, not tampering.
+ *
+ *   uint64_t h = fp_bytes(buf, len, 0);
+ *   h = fp_bytes(more, n, h);          // chain: the previous hash is the seed
+ *   h = fp_u64(h, some_count);         // mix in a number
+ *   char hex[FP_HEX_LEN]; fp_hex(h, hex);  // "0123456789abcdef" */
+#ifndef ENGINE_BASE_FINGERPRINT_H
+#define ENGINE_BASE_FINGERPRINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FP_HEX_LEN 17 /* 16 hex digits and the NUL */
+
+uint64_t fp_bytes(const void *data, size_t len, uint64_t seed);
+uint64_t fp_u64(uint64_t seed, uint64_t v);
+void fp_hex(uint64_t h, char out[FP_HEX_LEN]);
+/* Parse 16 hex digits; -1 if s is not exactly that. */
+int fp_parse_hex(const char *s, uint64_t *out);
+
+#endif

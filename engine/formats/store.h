@@ -1,0 +1,58 @@
+/* The activation store: one safetensors file of token rows (see
+ * doc/formats.md), opened through mmap and validated once.
+ *
+ * Shapes: N rows, d model width. Rows are sorted by (pair, side, pos), so
+ * the rows of one response are contiguous. Index arrays are exposed as
+ * plain arrays (copied out of the mapping only when the file leaves them
+ * unaligned); activations are converted to f32 on the way out. */
+#ifndef ENGINE_FORMATS_STORE_H
+#define ENGINE_FORMATS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/base/err.h"
+#include "engine/base/progress.h"
+
+enum { SIDE_PROMPT = 0, SIDE_CHOSEN = 1, SIDE_REJECTED = 2, SIDE_COUNT = 3 };
+enum { ROW_SENT_END = 1 }; /* flags bit 0 */
+
+typedef struct store store;
+
+/* Open and validate. n_pairs is the number of pairs the rows must refer
+ * to (every pair index < n_pairs). Fails with "FILE: problem". */
+int store_open(store **out, const char *path, size_t n_pairs, sf_err *e);
+void store_close(store *s);
+
+size_t store_nrows(const store *s);
+int store_dim(const store *s);
+const char *store_dtype_name(const store *s); /* "F32", "F16", "BF16" */
+const char *store_path(const store *s);
+
+const int32_t *store_pair(const store *s);  /* [N] */
+const uint8_t *store_side(const store *s);  /* [N] */
+const int32_t *store_pos(const store *s);   /* [N] */
+const uint8_t *store_flags(const store *s); /* [N] */
+
+/* Rows [first, first+count) as f32 into out [count, d]. Fails naming the
+ * row when a value is NaN or infinite. */
+int store_rows_f32(const store *s, size_t first, size_t count, float *out, sf_err *e);
+/* The listed rows, in that order, into out [count, d]. */
+int store_gather_f32(const store *s, const size_t *rows, size_t count, float *out,
+                     sf_err *e);
+
+/* Token text of row r: bytes (not NUL-terminated, may be invalid UTF-8). */
+const char *store_token(const store *s, size_t r, size_t *len);
+
+/* Rows of (pair, side): [*begin, *end); empty when the response has none. */
+void store_response_rows(const store *s, size_t pair, int side, size_t *begin, size_t *end);
+
+/* A string from the file's __metadata__, or NULL. */
+const char *store_meta(const store *s, const char *key);
+
+/* Read every activation once (with pread, so resident memory stays small)
+ * and fail naming the first row that holds NaN or inf. Used at init;
+ * cancellable through prog. */
+int store_check_finite(const store *s, const sf_progress *prog, sf_err *e);
+
+#endif

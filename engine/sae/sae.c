@@ -1,0 +1,828 @@
+/* TopK SAE: model, inference encoder, the three file layouts.
+ *
+ * Shapes: B rows, d model width, m latents, k kept latents per row.
+ * W_enc [m,d], b_lat [m], W_dec [m,d] (row j = decoder column j), b_pre [d]. */
+#include "engine/sae/sae.h"
+
+#include <cblas.h>
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/base/atomic.h"
+#include "engine/formats/half.h"
+#include "engine/formats/safetensors.h"
+#include "engine/sae/topk.h"
+
+#define SAE_MAX_CFG ((size_t)1 << 20)
+
+/* ---- model ------------------------------------------------------- */
+
+int sae_mem_check(size_t bytes, const char *what, sf_err *e)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGE_SIZE);
+	size_t phys;
+	if (pages <= 0 || psz <= 0 || sf_mul_size((size_t)pages, (size_t)psz, &phys))
+		return 0; /* unknown: leave it to malloc */
+	if (bytes <= phys)
+		return 0;
+	const double gib = 1024.0 * 1024 * 1024;
+	if (bytes == SIZE_MAX)
+		return sf_fail(e, "%s needs more than %zu bytes; the machine has %zu bytes "
+		               "(%.1f GiB) of memory", what, bytes, phys, phys / gib);
+	return sf_fail(e, "%s needs %zu bytes (%.1f GiB); the machine has %zu bytes (%.1f GiB) "
+	               "of memory", what, bytes, bytes / gib, phys, phys / gib);
+}
+
+int sae_new(sae **out, int d, int m, int k, sf_err *e)
+{
+	*out = NULL;
+	if (d <= 0 || m <= 0 || k <= 0)
+		return sf_fail(e, "SAE shape d %d, m %d, k %d is not positive", d, m, k);
+	if (k > m)
+		return sf_fail(e, "SAE k %d exceeds its %d latents", k, m);
+	size_t md, n;
+	if (sf_mul_size((size_t)m, (size_t)d, &md) || sf_mul_size(md, 2, &n) ||
+	    sf_add_size(n, (size_t)m + (size_t)d, &n) || sf_mul_size(n, sizeof(float), &n))
+		return sf_fail(e, "SAE shape %d x %d is too large", m, d);
+	char what[80];
+	snprintf(what, sizeof what, "an SAE of %d x %d", m, d);
+	if (sae_mem_check(n, what, e))
+		return -1;
+	sae *s = calloc(1, sizeof *s);
+	float *blk = malloc(n);
+	if (!s || !blk) {
+		free(s);
+		free(blk);
+		return sf_fail(e, "out of memory for an SAE of %d x %d", m, d);
+	}
+	s->d = d, s->m = m, s->k = k;
+	s->relu = 0;
+	s->normalize = SAE_NORM_STANDARDIZE;
+	s->block_ = blk;
+	s->W_enc = blk;
+	s->W_dec = blk + md;
+	s->b_lat = blk + 2 * md;
+	s->b_pre = s->b_lat + m;
+	s->nmse = s->l0 = s->dead_frac = NAN;
+	memset(blk, 0, n);
+	*out = s;
+	return 0;
+}
+
+void sae_free(sae *s)
+{
+	if (!s)
+		return;
+	free(s->block_);
+	free(s->train_json);
+	free(s->source);
+	free(s->hook);
+	free(s);
+}
+
+static int all_finite(const float *v, size_t n, size_t *bad)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(v[i])) {
+			*bad = i;
+			return 0;
+		}
+	return 1;
+}
+
+int sae_validate(const sae *s, const char *what, sf_err *e)
+{
+	size_t md = (size_t)s->m * s->d, bad;
+	if (s->k > s->m)
+		return sf_fail(e, "%s: k %d exceeds the %d latents", what, s->k, s->m);
+	if (!all_finite(s->W_enc, md, &bad))
+		return sf_fail(e, "%s: encoder weight [%zu, %zu] is not finite", what,
+		               bad / s->d, bad % s->d);
+	if (!all_finite(s->W_dec, md, &bad))
+		return sf_fail(e, "%s: decoder weight of latent %zu, entry %zu is not finite",
+		               what, bad / s->d, bad % s->d);
+	if (!all_finite(s->b_lat, s->m, &bad))
+		return sf_fail(e, "%s: latent bias [%zu] is not finite", what, bad);
+	if (!all_finite(s->b_pre, s->d, &bad))
+		return sf_fail(e, "%s: pre-encoder bias [%zu] is not finite", what, bad);
+	return 0;
+}
+
+static uint64_t splitmix64(uint64_t *st)
+{
+	uint64_t z = (*st += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void sae_init(sae *s, uint64_t seed)
+{
+	uint64_t st = seed ^ 0x5afe5aeULL;
+	float bound = 1.0f / sqrtf((float)s->d);
+	size_t md = (size_t)s->m * s->d;
+	for (size_t i = 0; i < md; i++) {
+		double u = (splitmix64(&st) >> 11) * (1.0 / 9007199254740992.0);
+		s->W_enc[i] = (float)((2.0 * u - 1.0) * bound);
+	}
+	memcpy(s->W_dec, s->W_enc, md * sizeof(float));
+	memset(s->b_lat, 0, s->m * sizeof(float));
+	memset(s->b_pre, 0, s->d * sizeof(float));
+	sae_normalize_decoder(s);
+}
+
+void sae_normalize_decoder(sae *s)
+{
+	for (int j = 0; j < s->m; j++) {
+		float *w = s->W_dec + (size_t)j * s->d;
+		double ss = 0;
+		for (int i = 0; i < s->d; i++)
+			ss += (double)w[i] * w[i];
+		if (ss <= 0)
+			continue;
+		float inv = (float)(1.0 / sqrt(ss));
+		for (int i = 0; i < s->d; i++)
+			w[i] *= inv;
+	}
+}
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	/* 8 bytes at a time to keep it quick on large weights */
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, b + i, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 29;
+	}
+	for (; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+void sae_fingerprint(const sae *s, char out[17])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	int hdr[5] = { s->d, s->m, s->k, s->normalize, s->relu };
+	size_t md = (size_t)s->m * s->d;
+	h = fnv1a(h, hdr, sizeof hdr);
+	h = fnv1a(h, s->W_enc, md * sizeof(float));
+	h = fnv1a(h, s->W_dec, md * sizeof(float));
+	h = fnv1a(h, s->b_lat, s->m * sizeof(float));
+	h = fnv1a(h, s->b_pre, s->d * sizeof(float));
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+void sae_standardize(float *x, size_t B, int d)
+{
+	for (size_t r = 0; r < B; r++) {
+		float *v = x + r * d;
+		double mu = 0, ss = 0;
+		for (int i = 0; i < d; i++)
+			mu += v[i];
+		mu /= d;
+		for (int i = 0; i < d; i++)
+			ss += (v[i] - mu) * (v[i] - mu);
+		double sd = d > 1 ? sqrt(ss / (d - 1)) : 0.0;
+		float inv = (float)(1.0 / (sd + SAE_STD_EPS)), fmu = (float)mu;
+		for (int i = 0; i < d; i++)
+			v[i] = (v[i] - fmu) * inv;
+	}
+}
+
+void sae_decode_row(const sae *s, const uint32_t *idx, const float *val, int k, float *out)
+{
+	int d = s->d;
+	memcpy(out, s->b_pre, d * sizeof(float));
+	for (int i = 0; i < k; i++) {
+		const float *w = s->W_dec + (size_t)idx[i] * d;
+		float a = val[i];
+		if (a == 0.0f)
+			continue;
+		for (int c = 0; c < d; c++)
+			out[c] += a * w[c];
+	}
+}
+
+/* ---- threads ------------------------------------------------------ */
+
+typedef struct par_arg {
+	void (*fn)(void *, int, int);
+	void *ctx;
+	int t, nt;
+} par_arg;
+
+static void *par_main(void *a)
+{
+	par_arg *p = a;
+	p->fn(p->ctx, p->t, p->nt);
+	return NULL;
+}
+
+/* Threads are created per section (tens of microseconds, against
+ * sections of milliseconds) and sleep in join: nothing spins while
+ * OpenBLAS's workers run the GEMM. */
+void sae_parallel(int nt, void (*fn)(void *ctx, int t, int nt), void *ctx)
+{
+	if (nt <= 1) {
+		fn(ctx, 0, 1);
+		return;
+	}
+	if (nt > 64)
+		nt = 64;
+	pthread_t th[64];
+	par_arg args[64];
+	int started = 0;
+	for (int t = 1; t < nt; t++) {
+		args[t] = (par_arg){ fn, ctx, t, nt };
+		if (pthread_create(&th[t], NULL, par_main, &args[t]))
+			break;
+		started = t;
+	}
+	for (int t = started + 1; t < nt; t++) /* could not start them all */
+		fn(ctx, t, nt);
+	fn(ctx, 0, nt);
+	for (int t = 1; t <= started; t++)
+		pthread_join(th[t], NULL);
+}
+
+int sae_threads(void)
+{
+	int n = openblas_get_num_threads();
+	return n < 1 ? 1 : n;
+}
+
+/* ---- inference encoder ------------------------------------------- */
+
+struct sae_encoder {
+	const sae *s;
+	size_t max_rows;
+	int nt;
+	int blas_before; /* OpenBLAS thread count to restore, 0 if untouched */
+	float *xc;  /* [max_rows, d] */
+	float *pre; /* [max_rows, m] */
+	/* per-call bindings for the parallel sections */
+	size_t B;
+	uint32_t *idx;
+	float *val;
+};
+
+int sae_encoder_new(sae_encoder **out, const sae *s, size_t max_rows, sf_err *e)
+{
+	*out = NULL;
+	sae_encoder *en = calloc(1, sizeof *en);
+	size_t nx, np;
+	if (!en || sf_mul_size(max_rows, (size_t)s->d * sizeof(float), &nx) ||
+	    sf_mul_size(max_rows, (size_t)s->m * sizeof(float), &np)) {
+		free(en);
+		return sf_fail(e, "encoder buffers too large");
+	}
+	en->s = s;
+	en->max_rows = max_rows;
+	en->nt = sae_threads();
+	if (en->nt > 1) {
+		/* our threads run the GEMM, each on its rows (see sae_encode) */
+		en->blas_before = en->nt;
+		openblas_set_num_threads(1);
+	}
+	en->xc = malloc(nx);
+	en->pre = malloc(np);
+	if (!en->xc || !en->pre) {
+		sae_encoder_free(en);
+		return sf_fail(e, "out of memory for encoder buffers (%zu rows)", max_rows);
+	}
+	*out = en;
+	return 0;
+}
+
+void sae_encoder_free(sae_encoder *en)
+{
+	if (!en)
+		return;
+	if (en->blas_before)
+		openblas_set_num_threads(en->blas_before);
+	free(en->xc);
+	free(en->pre);
+	free(en);
+}
+
+/* xc = normalise(x) - b_pre, rows split across threads */
+static void enc_prep(void *arg, int t, int nt)
+{
+	sae_encoder *en = arg;
+	const sae *s = en->s;
+	int d = s->d;
+	size_t r0 = sae_share(en->B, t, nt), r1 = sae_share(en->B, t + 1, nt);
+	float *xc = en->xc + r0 * d;
+	if (s->normalize == SAE_NORM_STANDARDIZE)
+		sae_standardize(xc, r1 - r0, d);
+	for (size_t r = r0; r < r1; r++, xc += d)
+		for (int c = 0; c < d; c++)
+			xc[c] -= s->b_pre[c];
+}
+
+static void enc_select(void *arg, int t, int nt)
+{
+	sae_encoder *en = arg;
+	const sae *s = en->s;
+	int m = s->m, k = s->k;
+	size_t r0 = sae_share(en->B, t, nt), r1 = sae_share(en->B, t + 1, nt);
+	for (size_t r = r0; r < r1; r++) {
+		uint32_t *ri = en->idx + r * k;
+		float *rv = en->val + r * k;
+		topk_select(en->pre + r * m, s->b_lat, NULL, m, k, ri, rv);
+		if (s->relu)
+			for (int i = 0; i < k; i++)
+				rv[i] = rv[i] > 0 ? rv[i] : 0.0f;
+	}
+}
+
+/* One thread's share of the rows, start to end: normalise, its own
+ * single-threaded GEMM while the rows are hot, selection. One pool of
+ * threads, none spinning while another works. */
+static void enc_rows(void *arg, int t, int nt)
+{
+	sae_encoder *en = arg;
+	size_t r0 = sae_share(en->B, t, nt), r1 = sae_share(en->B, t + 1, nt);
+	enc_prep(en, t, nt);
+	sae_pre_rows(en->s, en->xc, en->pre, r0, r1);
+	enc_select(en, t, nt);
+}
+
+void sae_pre_rows(const sae *s, const float *xc, float *pre, size_t r0, size_t r1)
+{
+	int d = s->d, m = s->m;
+	if (r1 > r0)
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(r1 - r0), m, d, 1.0f,
+		            xc + r0 * d, d, s->W_enc, d, 0.0f, pre + r0 * m, m);
+}
+
+void sae_encode(sae_encoder *en, const float *x, size_t B, uint32_t *idx, float *val)
+{
+	int nt = B >= 64 ? en->nt : 1;
+	en->B = B, en->idx = idx, en->val = val;
+	memcpy(en->xc, x, B * en->s->d * sizeof(float));
+	sae_parallel(nt, enc_rows, en);
+}
+
+/* ---- loading ------------------------------------------------------ */
+
+/* Copy a 1-D or 2-D F32/F16/BF16 tensor into dst as f32, transposing a
+ * [rows, cols] tensor into [cols, rows] when transpose is set. */
+static int tensor_to_f32(const st_tensor *t, float *dst, int transpose, const char *path,
+                         sf_err *e)
+{
+	size_t n = t->nelem;
+	float *tmp = dst;
+	if (t->dtype != ST_F32 && t->dtype != ST_F16 && t->dtype != ST_BF16)
+		return sf_fail(e, "%s: tensor %s has dtype %s (F32, F16 or BF16 expected)", path,
+		               t->name, st_dtype_name(t->dtype));
+	if (transpose && !(tmp = malloc(n * sizeof(float))))
+		return sf_fail(e, "%s: out of memory reading %s", path, t->name);
+	if (t->dtype == ST_F32)
+		memcpy(tmp, t->data, n * sizeof(float));
+	else if (t->dtype == ST_F16)
+		half_to_f32_n(t->data, tmp, n);
+	else
+		bf16_to_f32_n(t->data, tmp, n);
+	if (transpose) {
+		size_t R = (size_t)t->shape[0], C = (size_t)t->shape[1];
+		for (size_t r = 0; r < R; r++)
+			for (size_t c = 0; c < C; c++)
+				dst[c * R + r] = tmp[r * C + c];
+		free(tmp);
+	}
+	return 0;
+}
+
+static const char *layout_name(int layout)
+{
+	return layout == SAE_LAYOUT_SAELENS ? "SAELens" :
+	       layout == SAE_LAYOUT_SAFER   ? "SAFER reference" : "sparsify";
+}
+
+static int check_shape(const st_tensor *t, int ndim, int64_t a, int64_t b, const char *path,
+                       const char *want, sf_err *e)
+{
+	int okk = t->ndim == ndim && t->shape[0] == a && (ndim < 2 || t->shape[1] == b);
+	if (okk)
+		return 0;
+	char got[96] = "";
+	size_t o = 0;
+	for (int i = 0; i < t->ndim && o < sizeof got - 24; i++)
+		o += snprintf(got + o, sizeof got - o, "%s%lld", i ? ", " : "",
+		              (long long)t->shape[i]);
+	return sf_fail(e, "%s: tensor %s has shape [%s], expected %s", path, t->name, got, want);
+}
+
+char *sae_read_small(const char *path, sf_err *e)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return sf_fail_errno(e, "%s", path), NULL;
+	char *buf = malloc(SAE_MAX_CFG + 1);
+	size_t n = buf ? fread(buf, 1, SAE_MAX_CFG + 1, f) : 0;
+	fclose(f);
+	if (!buf)
+		return sf_fail(e, "%s: out of memory", path), NULL;
+	if (n > SAE_MAX_CFG) {
+		free(buf);
+		return sf_fail(e, "%s: larger than %zu bytes", path, SAE_MAX_CFG), NULL;
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int file_exists(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Resolve PATH into the weights file and the cfg.json next to it (cfg
+ * may be absent: cfg_path[0] = 0). */
+static int resolve_paths(const char *path, char *wpath, char *cfg_path, size_t n, sf_err *e)
+{
+	cfg_path[0] = 0;
+	if (is_dir(path)) {
+		snprintf(wpath, n, "%s/sae.safetensors", path);
+		if (!file_exists(wpath)) {
+			DIR *dd = opendir(path);
+			int found = 0;
+			struct dirent *de;
+			if (!dd)
+				return sf_fail_errno(e, "%s", path);
+			while ((de = readdir(dd))) {
+				size_t L = strlen(de->d_name);
+				if (L > 12 && !strcmp(de->d_name + L - 12, ".safetensors")) {
+					found++;
+					snprintf(wpath, n, "%s/%s", path, de->d_name);
+				}
+			}
+			closedir(dd);
+			if (found != 1)
+				return sf_fail(e, "%s: %s", path,
+				               found ? "holds several .safetensors files (name one)"
+				                     : "holds no .safetensors file");
+		}
+		snprintf(cfg_path, n, "%s/cfg.json", path);
+	} else {
+		snprintf(wpath, n, "%s", path);
+		const char *sl = strrchr(path, '/');
+		if (sl)
+			snprintf(cfg_path, n, "%.*s/cfg.json", (int)(sl - path), path);
+		else
+			snprintf(cfg_path, n, "cfg.json");
+	}
+	if (!file_exists(cfg_path))
+		cfg_path[0] = 0;
+	return 0;
+}
+
+/* An integer cfg field, -1 when absent or null. */
+static long long cfg_int(json_t *cfg, const char *key, const char *cpath, int *bad, sf_err *e)
+{
+	json_t *v = cfg ? json_object_get(cfg, key) : NULL;
+	if (!v || json_is_null(v))
+		return -1;
+	if (!json_is_integer(v) || json_integer_value(v) < 0) {
+		*bad = 1;
+		sf_fail(e, "%s: \"%s\" is not a non-negative integer", cpath, key);
+		return -1;
+	}
+	return json_integer_value(v);
+}
+
+static int parse_norm(const char *s, int *out)
+{
+	if (!s || !strcmp(s, "none"))
+		*out = SAE_NORM_NONE;
+	else if (!strcmp(s, "standardize") || !strcmp(s, "layer_norm"))
+		*out = SAE_NORM_STANDARDIZE;
+	else
+		return -1;
+	return 0;
+}
+
+/* Apply cfg.json (sparsify, SAELens or ours) to s, cross-checking it
+ * against the tensors. */
+static int apply_cfg(sae *s, json_t *cfg, const char *cpath, int *k_out, char *fp_out,
+                     sf_err *e)
+{
+	json_t *ours = json_object_get(cfg, "fingerprint");
+	if (json_is_string(ours) && strlen(json_string_value(ours)) == 16)
+		memcpy(fp_out, json_string_value(ours), 17);
+	int bad = 0;
+	long long k = cfg_int(cfg, "k", cpath, &bad, e);
+	json_t *fk = json_object_get(cfg, "activation_fn_kwargs");
+	if (k < 0 && !bad && json_is_object(fk))
+		k = cfg_int(fk, "k", cpath, &bad, e);
+	long long d_in = bad ? -1 : cfg_int(cfg, "d_in", cpath, &bad, e);
+	long long nl = bad ? -1 : cfg_int(cfg, "num_latents", cpath, &bad, e);
+	long long dsae = bad ? -1 : cfg_int(cfg, "d_sae", cpath, &bad, e);
+	if (bad)
+		return -1;
+	if (d_in >= 0 && d_in != s->d)
+		return sf_fail(e, "%s: d_in %lld contradicts the tensors' d %d", cpath, d_in, s->d);
+	if (nl > 0 && nl != s->m)
+		return sf_fail(e, "%s: num_latents %lld contradicts the tensors' %d latents", cpath,
+		               nl, s->m);
+	if (dsae >= 0 && dsae != s->m)
+		return sf_fail(e, "%s: d_sae %lld contradicts the tensors' %d latents", cpath, dsae,
+		               s->m);
+	if (k == 0)
+		return sf_fail(e, "%s: k is 0", cpath);
+	*k_out = (int)k;
+	json_t *arch = json_object_get(cfg, "architecture");
+	if (json_is_string(arch) && strcmp(json_string_value(arch), "topk"))
+		return sf_fail(e, "%s: architecture \"%s\" is not a TopK SAE", cpath,
+		               json_string_value(arch));
+	json_t *nv = json_object_get(cfg, "normalize");
+	if (!nv)
+		nv = json_object_get(cfg, "normalize_activations");
+	if (nv && !json_is_null(nv)) {
+		int nm;
+		if (!json_is_string(nv) || parse_norm(json_string_value(nv), &nm))
+			return sf_fail(e, "%s: normalisation %s%s%s is not supported (none, standardize, "
+			               "layer_norm)", cpath, json_is_string(nv) ? "\"" : "",
+			               json_is_string(nv) ? json_string_value(nv) : "(not a string)",
+			               json_is_string(nv) ? "\"" : "");
+		s->normalize = nm;
+	}
+	json_t *rv = json_object_get(cfg, "relu");
+	if (rv) {
+		if (!json_is_boolean(rv))
+			return sf_fail(e, "%s: \"relu\" is not a boolean", cpath);
+		s->relu = json_is_true(rv);
+	}
+	json_t *fp = json_object_get(cfg, "data_fingerprint");
+	if (json_is_string(fp))
+		snprintf(s->data_fingerprint, sizeof s->data_fingerprint, "%s",
+		         json_string_value(fp));
+	const char *fig[] = { "nmse", "l0", "dead_frac" };
+	double *dst[] = { &s->nmse, &s->l0, &s->dead_frac };
+	for (int i = 0; i < 3; i++) {
+		json_t *v = json_object_get(cfg, fig[i]);
+		if (json_is_number(v))
+			*dst[i] = json_number_value(v);
+	}
+	json_t *tr = json_object_get(cfg, "train");
+	if (json_is_object(tr))
+		s->train_json = json_dumps(tr, JSON_COMPACT | JSON_SORT_KEYS);
+	json_t *src = json_object_get(cfg, "source");
+	if (json_is_string(src))
+		s->source = strdup(json_string_value(src));
+	const char *hk[] = { "hook", "hook_name", "hookpoint", "hook_point" };
+	for (int i = 0; i < 4 && !s->hook; i++) {
+		json_t *v = json_object_get(cfg, hk[i]);
+		if (json_is_string(v))
+			s->hook = strdup(json_string_value(v));
+	}
+	json_t *hl = json_object_get(cfg, "hook_layer");
+	if (!s->hook && json_is_integer(hl)) {
+		char b[32];
+		snprintf(b, sizeof b, "layer %lld", (long long)json_integer_value(hl));
+		s->hook = strdup(b);
+	}
+	return 0;
+}
+
+typedef struct layout_names {
+	const char *enc, *benc, *dec, *bdec;
+} layout_names;
+
+static const layout_names LAYOUTS[3] = {
+	[SAE_LAYOUT_SPARSIFY] = { "encoder.weight", "encoder.bias", "W_dec", "b_dec" },
+	[SAE_LAYOUT_SAELENS] = { "W_enc", "b_enc", "W_dec", "b_dec" },
+	[SAE_LAYOUT_SAFER] = { "encoder.weight", "latent_bias", "decoder.weight", "pre_bias" },
+};
+
+static int detect_layout(const st_file *f, const char *path, sf_err *e)
+{
+	for (int l = SAE_LAYOUT_SAFER; l >= 0; l--) {
+		const layout_names *n = &LAYOUTS[l];
+		if (st_find(f, n->enc) && st_find(f, n->benc) && st_find(f, n->dec) &&
+		    st_find(f, n->bdec))
+			return l;
+	}
+	return sf_fail(e, "%s: not a TopK SAE in a known layout (sparsify: encoder.weight, "
+	               "encoder.bias, W_dec, b_dec; SAELens: W_enc, b_enc, W_dec, b_dec; SAFER: "
+	               "encoder.weight, latent_bias, decoder.weight, pre_bias)", path);
+}
+
+static int load_tensors(sae **out, const st_file *f, int layout, const char *path, sf_err *e)
+{
+	const layout_names *n = &LAYOUTS[layout];
+	const st_tensor *te = st_find(f, n->enc), *tb = st_find(f, n->benc),
+	                *td = st_find(f, n->dec), *tp = st_find(f, n->bdec);
+	if (te->ndim != 2)
+		return sf_fail(e, "%s: tensor %s is not 2-D", path, te->name);
+	int64_t m = layout == SAE_LAYOUT_SAELENS ? te->shape[1] : te->shape[0];
+	int64_t d = layout == SAE_LAYOUT_SAELENS ? te->shape[0] : te->shape[1];
+	if (m <= 0 || d <= 0 || m > (1 << 24) || d > (1 << 20))
+		return sf_fail(e, "%s: tensor %s has an implausible shape", path, te->name);
+	char want[64];
+	snprintf(want, sizeof want, "[%lld] (m)", (long long)m);
+	if (check_shape(tb, 1, m, 0, path, want, e))
+		return -1;
+	snprintf(want, sizeof want, "[%lld] (d)", (long long)d);
+	if (check_shape(tp, 1, d, 0, path, want, e))
+		return -1;
+	int dec_t = layout == SAE_LAYOUT_SAFER; /* decoder.weight is [d,m] */
+	snprintf(want, sizeof want, "[%lld, %lld]", (long long)(dec_t ? d : m),
+	         (long long)(dec_t ? m : d));
+	if (check_shape(td, 2, dec_t ? d : m, dec_t ? m : d, path, want, e))
+		return -1;
+	sae *s;
+	if (sae_new(&s, (int)d, (int)m, 1, e))
+		return sf_prefix(e, "%s", path);
+	s->layout = layout;
+	s->relu = layout != SAE_LAYOUT_SAFER;
+	s->normalize = layout == SAE_LAYOUT_SAFER ? SAE_NORM_STANDARDIZE : SAE_NORM_NONE;
+	if (tensor_to_f32(te, s->W_enc, layout == SAE_LAYOUT_SAELENS, path, e) ||
+	    tensor_to_f32(tb, s->b_lat, 0, path, e) || tensor_to_f32(td, s->W_dec, dec_t, path, e) ||
+	    tensor_to_f32(tp, s->b_pre, 0, path, e)) {
+		sae_free(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+int sae_load(sae **out, const char *path, int norm_override, int k_override, sf_err *e)
+{
+	*out = NULL;
+	char wpath[4096], cpath[4096];
+	if (resolve_paths(path, wpath, cpath, sizeof wpath, e))
+		return -1;
+	st_file *f;
+	if (st_open(&f, wpath, e))
+		return -1;
+	sae *s = NULL;
+	int layout = detect_layout(f, wpath, e);
+	if (layout < 0 || load_tensors(&s, f, layout, wpath, e))
+		goto fail;
+	const char *mh = st_meta(f, "hook");
+	if (!mh)
+		mh = st_meta(f, "hook_name");
+	if (!mh)
+		mh = st_meta(f, "layer");
+	if (mh)
+		s->hook = strdup(mh);
+	int k = -1;
+	char cfg_fp[17] = "";
+	const char *mk = st_meta(f, "k");
+	if (mk) {
+		char *end;
+		long v = strtol(mk, &end, 10);
+		if (*end || v <= 0) {
+			sf_fail(e, "%s: metadata k \"%s\" is not a positive integer", wpath, mk);
+			goto fail;
+		}
+		k = (int)v;
+	}
+	if (cpath[0]) {
+		char *txt = sae_read_small(cpath, e);
+		if (!txt)
+			goto fail;
+		json_error_t je;
+		json_t *cfg = json_loads(txt, 0, &je);
+		free(txt);
+		if (!cfg || !json_is_object(cfg)) {
+			if (cfg)
+				json_decref(cfg);
+			sf_fail(e, "%s:%d: %s", cpath, je.line, cfg ? "not a JSON object" : je.text);
+			goto fail;
+		}
+		int ck = -1, rc = apply_cfg(s, cfg, cpath, &ck, cfg_fp, e);
+		json_decref(cfg);
+		if (rc)
+			goto fail;
+		if (ck > 0 && k > 0 && ck != k) {
+			sf_fail(e, "%s: k %d contradicts the weights file's metadata k %d", cpath, ck, k);
+			goto fail;
+		}
+		if (ck > 0)
+			k = ck;
+	}
+	if (k_override > 0)
+		k = k_override;
+	if (k <= 0) {
+		sf_fail(e, "%s: k is unknown (no cfg.json with k next to it; give --k)", wpath);
+		goto fail;
+	}
+	if (k > s->m) {
+		sf_fail(e, "%s: k %d exceeds the %d latents", cpath[0] ? cpath : wpath, k, s->m);
+		goto fail;
+	}
+	s->k = k;
+	if (norm_override >= 0)
+		s->normalize = norm_override;
+	if (sae_validate(s, wpath, e))
+		goto fail;
+	if (cfg_fp[0] && norm_override < 0 && k_override <= 0) {
+		/* our own cfg.json names the weights it was written with */
+		char fp[17];
+		sae_fingerprint(s, fp);
+		if (strcmp(fp, cfg_fp)) {
+			sf_fail(e, "%s: weights do not match the fingerprint in %s (damaged or "
+			        "replaced)", wpath, cpath);
+			goto fail;
+		}
+	}
+	st_close(f);
+	*out = s;
+	return 0;
+fail:
+	sae_free(s);
+	st_close(f);
+	return -1;
+}
+
+/* ---- saving ------------------------------------------------------- */
+
+static int mkdir_p1(const char *dir, sf_err *e)
+{
+	if (mkdir(dir, 0777) && errno != EEXIST)
+		return sf_fail_errno(e, "%s", dir);
+	return 0;
+}
+
+static void set_num(json_t *o, const char *key, double v)
+{
+	json_object_set_new(o, key, isfinite(v) ? json_real(v) : json_null());
+}
+
+int sae_save(const sae *s, const char *dir, sf_err *e)
+{
+	char path[4096];
+	if (mkdir_p1(dir, e))
+		return -1;
+	char fp[17], kbuf[16];
+	sae_fingerprint(s, fp);
+	snprintf(kbuf, sizeof kbuf, "%d", s->k);
+	st_tensor_in t[4] = {
+		{ "encoder.weight", ST_F32, 2, { s->m, s->d }, s->W_enc },
+		{ "encoder.bias", ST_F32, 1, { s->m }, s->b_lat },
+		{ "W_dec", ST_F32, 2, { s->m, s->d }, s->W_dec },
+		{ "b_dec", ST_F32, 1, { s->d }, s->b_pre },
+	};
+	const char *meta[] = { "format", "safer-sae/1", "k", kbuf, "fingerprint", fp,
+	                       s->hook ? "hook" : NULL, s->hook, NULL };
+	snprintf(path, sizeof path, "%s/sae.safetensors", dir);
+	if (st_write(path, t, 4, meta, e))
+		return -1;
+
+	json_t *c = json_object();
+	json_object_set_new(c, "format", json_string("safer-sae/1"));
+	json_object_set_new(c, "layout", json_string("sparsify"));
+	json_object_set_new(c, "k", json_integer(s->k));
+	json_object_set_new(c, "num_latents", json_integer(s->m));
+	json_object_set_new(c, "d_in", json_integer(s->d));
+	json_object_set_new(c, "normalize", json_string(s->normalize ? "standardize" : "none"));
+	json_object_set_new(c, "relu", json_boolean(s->relu));
+	json_object_set_new(c, "fingerprint", json_string(fp));
+	json_object_set_new(c, "data_fingerprint", json_string(s->data_fingerprint));
+	set_num(c, "nmse", s->nmse);
+	set_num(c, "l0", s->l0);
+	set_num(c, "dead_frac", s->dead_frac);
+	if (s->hook)
+		json_object_set_new(c, "hook", json_string(s->hook));
+	if (s->source)
+		json_object_set_new(c, "source", json_string(s->source));
+	if (s->train_json) {
+		json_t *tr = json_loads(s->train_json, 0, NULL);
+		if (tr)
+			json_object_set_new(c, "train", tr);
+	}
+	char *txt = json_dumps(c, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(c);
+	if (!txt)
+		return sf_fail(e, "%s: cannot format cfg.json", dir);
+	snprintf(path, sizeof path, "%s/cfg.json", dir);
+	int rc = atomic_write(path, txt, strlen(txt), e);
+	free(txt);
+	return rc;
+}
+
+const char *sae_layout_name(int layout)
+{
+	return layout_name(layout);
+}

@@ -1,0 +1,123 @@
+/* TopK sparse autoencoder (safer-method.md §2-3).
+ *
+ * Shapes: B rows in a batch, d model width, m latents, k active latents.
+ *
+ *   x~  = standardize(x) or x                  [B,d]   (per-row option)
+ *   pre = W_enc (x~ - b_pre) + b_lat           [B,m]   one dense GEMM
+ *   z   = TopK(pre)  (relu: max(z, 0) after)   [B,k]   (index, value) pairs
+ *   x^  = W_dec z + b_pre                      [B,d]   k columns per row
+ *
+ * Storage follows the sparsify layout: W_enc [m,d] (row j encodes latent
+ * j), W_dec [m,d] (row j is decoder column j, the feature direction).
+ * ReLU-then-TopK (sparsify) and TopK-then-ReLU (SAELens) give the same
+ * values, so both are `relu = 1`; the SAFER reference keeps raw values
+ * (`relu = 0`). */
+#ifndef ENGINE_SAE_SAE_H
+#define ENGINE_SAE_SAE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/base/err.h"
+
+enum { SAE_NORM_NONE = 0, SAE_NORM_STANDARDIZE = 1 };
+enum { SAE_LAYOUT_SPARSIFY = 0, SAE_LAYOUT_SAELENS = 1, SAE_LAYOUT_SAFER = 2 };
+
+#define SAE_STD_EPS 1e-6f
+
+typedef struct sae {
+	int d, m, k;
+	int normalize; /* SAE_NORM_* */
+	int relu;      /* 1: clamp kept values at 0 */
+	int layout;    /* where it was read from (SAE_LAYOUT_*) */
+	float *W_enc;  /* [m,d] */
+	float *b_lat;  /* [m]   */
+	float *W_dec;  /* [m,d] */
+	float *b_pre;  /* [d]   */
+	/* cfg.json extras; figures are NaN when unknown */
+	char data_fingerprint[17]; /* training data, "" when unknown */
+	double nmse, l0, dead_frac;
+	char *train_json; /* hyperparameters as JSON object text, or NULL */
+	char *source;     /* where it was imported from, or NULL */
+	char *hook;       /* hook / layer from the file's metadata, or NULL */
+	void *block_;     /* the one allocation holding the four tensors */
+} sae;
+
+int sae_new(sae **out, int d, int m, int k, sf_err *e);
+void sae_free(sae *s);
+
+/* 0 when bytes (SIZE_MAX: the count overflowed) fit in physical memory,
+ * else -1 with one line naming what, the bytes needed and those there are.
+ * Refusing up front beats relying on malloc: overcommit lets a huge
+ * allocation succeed and the run die later. */
+int sae_mem_check(size_t bytes, const char *what, sf_err *e);
+/* The text of a small file (cfg.json), at most 1 MB, NUL-terminated,
+ * malloc'd; NULL with one line naming the file otherwise. */
+char *sae_read_small(const char *path, sf_err *e);
+
+/* Check k <= m, every weight finite. */
+int sae_validate(const sae *s, const char *what, sf_err *e);
+
+/* SAFER/sparsify initialisation: W_enc ~ U(-1/sqrt(d), 1/sqrt(d)) from
+ * seed, b_lat = 0, W_dec = W_enc (rows) with unit-norm rows, b_pre = 0. */
+void sae_init(sae *s, uint64_t seed);
+/* Rescale every decoder column (row of W_dec) to unit L2 norm. */
+void sae_normalize_decoder(sae *s);
+
+/* 16 hex digits naming weights, k, normalize and relu. */
+void sae_fingerprint(const sae *s, char out[17]);
+
+/* Read a .safetensors file, or a directory holding one (sae.safetensors
+ * or the only *.safetensors) plus an optional cfg.json, in any of the
+ * three layouts, F32/F16/BF16. norm_override: -1 to take the cfg's (or
+ * the layout's default), else SAE_NORM_*. k_override: 0 to take the cfg's.
+ * Refuses shapes that disagree, k > m, NaN/inf, cfg contradicting the
+ * tensors, naming the file. */
+int sae_load(sae **out, const char *path, int norm_override, int k_override, sf_err *e);
+
+const char *sae_layout_name(int layout); /* "sparsify", "SAELens", "SAFER reference" */
+
+/* Write dir/sae.safetensors (sparsify layout, F32) and dir/cfg.json,
+ * atomically each; creates dir. */
+int sae_save(const sae *s, const char *dir, sf_err *e);
+
+struct ws;
+/* The workspace's SAE (WS/sae), checked against the workspace: its width
+ * must be the store's d. Fails saying to train or load one when absent. */
+int sae_load_ws(sae **out, struct ws *w, sf_err *e);
+/* Its fingerprint from WS/sae/cfg.json, without loading the weights. */
+int sae_ws_fingerprint(struct ws *w, char out[17], sf_err *e);
+
+/* Run fn(ctx, t, nt) for t < nt on nt threads (the caller's included);
+ * threads sleep rather than spin, so they do not fight OpenBLAS's. */
+void sae_parallel(int nt, void (*fn)(void *ctx, int t, int nt), void *ctx);
+int sae_threads(void); /* OpenBLAS's thread count, at least 1 */
+/* Thread t's share of n items out of nt: [sae_share(n,t,nt), sae_share(n,t+1,nt)). */
+static inline size_t sae_share(size_t n, int t, int nt)
+{
+	return n * (size_t)t / (size_t)nt;
+}
+
+/* Encoder pre-activations of rows [r0, r1), one GEMM on the calling
+ * thread's BLAS: pre [rows,m] = xc [rows,d] . W_enc^T [d,m], xc and pre
+ * indexed from row 0. b_lat is not added (the TopK selection adds it). */
+void sae_pre_rows(const sae *s, const float *xc, float *pre, size_t r0, size_t r1);
+
+/* Standardise rows in place: x <- (x - mean) / (std + 1e-6), std with n-1. */
+void sae_standardize(float *x, size_t B, int d);
+
+/* Inference encoder with its own scratch buffers (allocated once). With
+ * several threads it runs the GEMM on its own threads, each on a share of
+ * the rows, and sets OpenBLAS to one thread until sae_encoder_free.
+ * Rows are sorted by value, largest first, in the output. */
+typedef struct sae_encoder sae_encoder;
+int sae_encoder_new(sae_encoder **out, const sae *s, size_t max_rows, sf_err *e);
+void sae_encoder_free(sae_encoder *en);
+/* x [B,d] (read only; normalised internally when s->normalize), idx/val [B,k].
+ * B <= max_rows. */
+void sae_encode(sae_encoder *en, const float *x, size_t B, uint32_t *idx, float *val);
+
+/* Decode one row's code: out [d] = b_pre + sum val_i W_dec[idx_i]. */
+void sae_decode_row(const sae *s, const uint32_t *idx, const float *val, int k, float *out);
+
+#endif

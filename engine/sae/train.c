@@ -1,0 +1,1234 @@
+/* TopK SAE trainer (safer-method.md §3).
+ *
+ * Shapes: B rows in the batch, d model width, m latents, k kept per row,
+ * ka AuxK latents per row, P = 2md + m + d parameters.
+ *
+ * One step:
+ *   forward   x~ [B,d]; xc = x~ - b_pre; pre = xc W_enc^T [B,m] (sgemm);
+ *             z = TopK(pre + b_lat) [B,k]; x^ = b_pre + W_dec z (k columns)
+ *   loss      mean_r ||x^_r - x~_r||^2 / ||x~_r||^2
+ *   backward  g_r = dL/dx^_r [B,d]; dz_ri = W_dec[idx_ri] . g_r; the only
+ *             non-zero rows of dW_dec, dW_enc and db_lat are the latents in
+ *             the batch's codes, so the (row, slot) entries are bucketed by
+ *             latent and each latent's gradient row is summed in a small
+ *             per-thread buffer and fed straight into Adam: no [m,d] gradient
+ *             array exists, and Adam reads and writes each parameter once.
+ *   db_pre    = sum_r (g_r - W_enc^T dpre_r)  (b_pre feeds both ends)
+ *
+ * Every parallel section splits fixed ranges (rows, latents, columns) and
+ * reduces in a fixed order, so results depend on the seed and on the
+ * thread count only through OpenBLAS's sgemm. */
+#include "engine/sae/train.h"
+
+#include <cblas.h>
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/base/hot.h"
+#include "engine/ws/latents.h"
+#include "engine/formats/safetensors.h"
+#include "engine/sae/topk.h"
+#include "engine/ws/workspace.h"
+
+
+void train_opts_default(train_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->normalize = SAE_NORM_STANDARDIZE;
+	o->relu = 0;
+	o->lr = 1e-2;
+	o->beta1 = 0.9, o->beta2 = 0.999, o->eps = 1e-8;
+	o->batch = 256;
+	o->seed = 1;
+	o->warmup_frac = 0.05;
+	o->decay_frac = 0.20;
+	o->renorm_every = 10;
+	o->aux_coef = 1.0 / 32;
+	o->bpre_sample = 4096;
+	o->rows = TRAIN_ROWS_AUTO;
+	o->sides = TRAIN_SIDE_CHOSEN | TRAIN_SIDE_REJECTED;
+	o->encode_after = 1;
+}
+
+void train_opts_resolve(train_opts *o, int d, size_t n_rows)
+{
+	if (o->m <= 0)
+		o->m = d >= 2048 ? 16384 : 8 * d; /* SAFER: 16384 at d 2048 */
+	if (o->k <= 0)
+		o->k = d >= 2048 ? 64 : 32; /* SAFER: 64 */
+	if (o->k > o->m)
+		o->k = o->m;
+	if (o->batch <= 0)
+		o->batch = 256;
+	if (o->epochs <= 0) {
+		/* one epoch (SAFER) when there are millions of rows; otherwise
+		 * about 2000 steps in whole passes, at most 8 */
+		size_t steps1 = (n_rows + o->batch - 1) / o->batch;
+		int ep = steps1 ? (int)((2000 + steps1 / 2) / steps1) : 1;
+		o->epochs = ep < 1 ? 1 : ep > 8 ? 8 : ep;
+	}
+	if (!o->dead_rows) {
+		size_t dr = n_rows < 1000000 ? n_rows : 1000000;
+		o->dead_rows = dr < (size_t)o->batch * 10 ? (size_t)o->batch * 10 : dr;
+	}
+	if (o->k_aux <= 0)
+		o->k_aux = d / 2 < o->m ? d / 2 : o->m;
+	if (o->k_aux < 1)
+		o->k_aux = 1;
+	if (o->report_every <= 0) {
+		size_t steps = (size_t)o->epochs * ((n_rows + o->batch - 1) / o->batch);
+		o->report_every = steps > 100 ? (int)(steps / 100) : 1;
+	}
+	if (o->threads <= 0)
+		o->threads = sae_threads();
+}
+
+/* ---- small kernels ------------------------------------------------ */
+
+HOT static void k_axpy(int n, float a, const float *restrict x, float *restrict y)
+{
+	for (int i = 0; i < n; i++)
+		y[i] += a * x[i];
+}
+
+HOT static float k_dot(int n, const float *restrict x, const float *restrict y)
+{
+	/* 8 partial sums so the compiler may vectorise the reduction */
+	float acc[8] = { 0 };
+	int i = 0;
+	for (; i + 8 <= n; i += 8)
+		for (int l = 0; l < 8; l++)
+			acc[l] += x[i + l] * y[i + l];
+	float s = 0;
+	for (; i < n; i++)
+		s += x[i] * y[i];
+	for (int l = 0; l < 8; l++)
+		s += acc[l];
+	return s;
+}
+
+typedef struct adam_hp {
+	float b1, b2, omb1, omb2, step_size, inv_sqrt_bc2, eps;
+} adam_hp;
+
+/* One Adam update of n parameters; g NULL means a zero gradient. */
+HOT static void k_adam(int n, float *restrict p, float *restrict mo, float *restrict vo,
+                       const float *restrict g, const adam_hp *h)
+{
+	float b1 = h->b1, b2 = h->b2, omb1 = h->omb1, omb2 = h->omb2;
+	float ss = h->step_size, ib = h->inv_sqrt_bc2, eps = h->eps;
+	if (g) {
+		for (int i = 0; i < n; i++) {
+			float gi = g[i];
+			float mi = b1 * mo[i] + omb1 * gi;
+			float vi = b2 * vo[i] + omb2 * gi * gi;
+			mo[i] = mi, vo[i] = vi;
+			p[i] -= ss * mi / (sqrtf(vi) * ib + eps);
+		}
+	} else {
+		for (int i = 0; i < n; i++) {
+			float mi = b1 * mo[i], vi = b2 * vo[i];
+			mo[i] = mi, vo[i] = vi;
+			p[i] -= ss * mi / (sqrtf(vi) * ib + eps);
+		}
+	}
+}
+
+#define par_run sae_parallel
+
+/* ---- the step ----------------------------------------------------- */
+
+typedef struct entry {
+	uint32_t r;   /* row in the batch */
+	uint32_t aux; /* 1: AuxK entry (gradient comes from ga) */
+	float a;      /* activation (decoder gradient coefficient) */
+	float dpre;   /* dL/dpre (encoder gradient coefficient) */
+} entry;
+
+struct train_step_ctx {
+	int d, m, k, ka, maxB, nt;
+	int relu, normalize, auxk;
+	double aux_coef;
+	float *xt, *xc, *pre, *g, *tmp, *ga; /* [B,d] except pre [B,m] */
+	float *rn;                           /* [B] 1/||x~||^2 */
+	uint32_t *idx, *aidx;                /* [B,k], [B,ka] */
+	float *val, *dz, *aval, *adz;
+	double *row_loss, *row_aux;          /* [B] */
+	int *row_l0, *row_nonpos;
+	uint32_t *off;                       /* [m+1] bucket offsets */
+	entry *ent;                          /* [B(k+ka)] */
+	float *scratch;                      /* [nt, 2d] */
+	float *adam_m, *adam_v;              /* [P] each, mirror the sae block */
+	long t;                              /* Adam steps taken */
+	double beta1, beta2, eps;
+	uint8_t *dead;                       /* [m] AuxK mask */
+	int n_dead;
+	/* figures of the last step */
+	double last_l0, last_nonpos, last_aux;
+	/* per-step bindings for the parallel sections */
+	sae *s;
+	int B;
+	adam_hp hp;
+	float *db_pre;                       /* [d] */
+	double phase_s[TRAIN_PHASES];        /* time spent per phase, summed */
+	int own_gemm;                        /* our threads run the GEMM (OpenBLAS at 1) */
+	int blas_threads_before;             /* restored on free */
+};
+
+static void *xalloc(size_t n)
+{
+	/* calloc touches nothing until used; buffers live for the whole run */
+	return calloc(1, n ? n : 1);
+}
+
+void train_step_free(train_step_ctx *c)
+{
+	if (!c)
+		return;
+	if (c->own_gemm)
+		openblas_set_num_threads(c->blas_threads_before);
+	void *bufs[] = { c->xt, c->xc, c->pre, c->g, c->tmp, c->ga, c->rn, c->idx, c->aidx,
+	                 c->val, c->dz, c->aval, c->adz, c->row_loss, c->row_aux, c->row_l0,
+	                 c->row_nonpos, c->off, c->ent, c->scratch, c->adam_m, c->adam_v,
+	                 c->dead, c->db_pre };
+	for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
+		free(bufs[i]);
+	free(c);
+}
+
+static size_t n_params(const sae *s)
+{
+	return 2 * (size_t)s->m * s->d + s->m + s->d;
+}
+
+/* t += a * b, sticking at SIZE_MAX on overflow. */
+static void mem_add(size_t *t, size_t a, size_t b)
+{
+	size_t ab;
+	if (*t == SIZE_MAX || sf_mul_size(a, b, &ab) || sf_add_size(*t, ab, t))
+		*t = SIZE_MAX;
+}
+
+/* Bytes a run of an m x d SAE on n rows holds at once: the parameters four
+ * times (weights, Adam m and v, and one more for the gradient state and a
+ * checkpoint's copy), the step buffers of train_step_new at batch B and the
+ * row bookkeeping of train_run and train_ws. Mirrors the allocations. */
+static size_t train_mem_needed(int d, int m, int k, const train_opts *o, size_t n)
+{
+	size_t B = (size_t)(o->batch > 0 ? o->batch : 1), P = 0, t = 0;
+	size_t ka = o->auxk ? (size_t)(o->k_aux > 0 ? (o->k_aux < m ? o->k_aux : m) : 1) : 0;
+	size_t nt = (size_t)(o->threads > 0 ? o->threads : 1);
+	mem_add(&P, 2 * (size_t)m, (size_t)d);
+	mem_add(&P, 1, (size_t)m + (size_t)d);
+	mem_add(&t, P, 4 * sizeof(float));
+	size_t bd = 0;
+	if (sf_mul_size(B, (size_t)d, &bd))
+		t = SIZE_MAX;
+	mem_add(&t, bd, 6 * sizeof(float)); /* xt xc g tmp ga + train_run's x */
+	mem_add(&t, B, (size_t)m * sizeof(float)); /* pre */
+	mem_add(&t, B, ((size_t)k + ka) * (3 * sizeof(float) + sizeof(entry)));
+	mem_add(&t, B, sizeof(float) + 2 * sizeof(double) + 2 * sizeof(int));
+	mem_add(&t, (size_t)m, sizeof(uint32_t) + 1 + sizeof(int64_t) + 1);
+	mem_add(&t, nt, 3 * (size_t)d * sizeof(float));
+	mem_add(&t, (size_t)d, sizeof(float));
+	mem_add(&t, n, 2 * sizeof(size_t)); /* perm, the row selection */
+	return t;
+}
+
+static int train_mem_check(int d, int m, int k, const train_opts *o, size_t n, sf_err *e)
+{
+	char what[120];
+	snprintf(what, sizeof what, "training an SAE of %d x %d (k %d, batch %d)", m, d, k,
+	         o->batch);
+	return sae_mem_check(train_mem_needed(d, m, k, o, n), what, e);
+}
+
+int train_step_new(train_step_ctx **out, const sae *s, const train_opts *o, int batch,
+                   sf_err *e)
+{
+	*out = NULL;
+	/* Every buffer is allocated here, once per run, and reused by every
+	 * step: nothing is freed and re-faulted between steps (glibc returns
+	 * large blocks to the kernel on free). */
+	train_step_ctx *c = calloc(1, sizeof *c);
+	if (!c)
+		return sf_fail(e, "out of memory");
+	int d = s->d, m = s->m, k = s->k;
+	size_t B = (size_t)batch, P = n_params(s);
+	c->d = d, c->m = m, c->k = k, c->maxB = batch;
+	c->nt = o->threads > 0 ? o->threads : 1;
+	if (c->nt > 1) {
+		/* see sec_forward; restored by train_step_free */
+		c->own_gemm = 1;
+		c->blas_threads_before = openblas_get_num_threads();
+		openblas_set_num_threads(1);
+	}
+	c->relu = s->relu, c->normalize = s->normalize;
+	c->auxk = o->auxk;
+	c->ka = o->auxk ? (o->k_aux > 0 ? (o->k_aux < m ? o->k_aux : m) : 1) : 0;
+	c->aux_coef = o->aux_coef;
+	c->beta1 = o->beta1, c->beta2 = o->beta2, c->eps = o->eps;
+	size_t bd = B * d * sizeof(float);
+	c->xt = xalloc(bd), c->xc = xalloc(bd), c->g = xalloc(bd), c->tmp = xalloc(bd);
+	c->ga = o->auxk ? xalloc(bd) : NULL;
+	c->pre = xalloc(B * m * sizeof(float));
+	c->rn = xalloc(B * sizeof(float));
+	c->idx = xalloc(B * k * sizeof(uint32_t));
+	c->val = xalloc(B * k * sizeof(float));
+	c->dz = xalloc(B * k * sizeof(float));
+	if (c->ka) {
+		c->aidx = xalloc(B * c->ka * sizeof(uint32_t));
+		c->aval = xalloc(B * c->ka * sizeof(float));
+		c->adz = xalloc(B * c->ka * sizeof(float));
+	}
+	c->row_loss = xalloc(B * sizeof(double));
+	c->row_aux = xalloc(B * sizeof(double));
+	c->row_l0 = xalloc(B * sizeof(int));
+	c->row_nonpos = xalloc(B * sizeof(int));
+	c->off = xalloc(((size_t)m + 1) * sizeof(uint32_t));
+	c->ent = xalloc(B * (k + c->ka) * sizeof(entry));
+	c->scratch = xalloc((size_t)c->nt * 3 * d * sizeof(float));
+	c->adam_m = xalloc(P * sizeof(float));
+	c->adam_v = xalloc(P * sizeof(float));
+	c->dead = xalloc(m);
+	c->db_pre = xalloc(d * sizeof(float));
+	if (!c->xt || !c->xc || !c->g || !c->tmp || (o->auxk && !c->ga) || !c->pre || !c->rn ||
+	    !c->idx || !c->val || !c->dz || (c->ka && (!c->aidx || !c->aval || !c->adz)) ||
+	    !c->row_loss || !c->row_aux || !c->row_l0 || !c->row_nonpos || !c->off || !c->ent ||
+	    !c->scratch || !c->adam_m || !c->adam_v || !c->dead || !c->db_pre) {
+		train_step_free(c);
+		return sf_fail(e, "out of memory for training buffers (batch %d, %d x %d)", batch,
+		               m, d);
+	}
+	*out = c;
+	return 0;
+}
+
+/* forward for rows [r0, r1): TopK, decode, loss, g, dz, AuxK, and each
+ * row's contribution to db_pre (in tmp) */
+static void sec_rows(void *arg, int t, int nt)
+{
+	train_step_ctx *c = arg;
+	const sae *s = c->s;
+	int d = c->d, m = c->m, k = c->k, ka = c->ka, B = c->B;
+	size_t r0 = sae_share(B, t, nt), r1 = sae_share(B, t + 1, nt);
+	for (size_t r = r0; r < r1; r++) {
+		const float *xt = c->xt + r * d;
+		float *xh = c->tmp + r * d, *g = c->g + r * d;
+		uint32_t *ri = c->idx + r * k;
+		float *rv = c->val + r * k, *rdz = c->dz + r * k;
+		topk_select_unsorted(c->pre + r * m, s->b_lat, m, k, ri, rv);
+		int l0 = 0, np = 0;
+		for (int i = 0; i < k; i++) {
+			if (rv[i] <= 0) {
+				np++;
+				if (c->relu)
+					rv[i] = 0;
+			} else {
+				l0++;
+			}
+		}
+		c->row_l0[r] = l0, c->row_nonpos[r] = np;
+		/* x^ = b_pre + sum_i val_i W_dec[idx_i] */
+		memcpy(xh, s->b_pre, d * sizeof(float));
+		for (int i = 0; i < k; i++)
+			if (rv[i] != 0)
+				k_axpy(d, rv[i], s->W_dec + (size_t)ri[i] * d, xh);
+		/* e = x^ - x~; g = 2 e / (B ||x~||^2) */
+		double se = 0;
+		for (int i = 0; i < d; i++) {
+			float ei = xh[i] - xt[i];
+			g[i] = ei;
+			se += (double)ei * ei;
+		}
+		c->row_loss[r] = se * c->rn[r];
+		float gs = (float)(2.0 * c->rn[r] / B);
+		for (int i = 0; i < d; i++)
+			g[i] *= gs;
+		for (int i = 0; i < k; i++) {
+			int live = !c->relu || rv[i] > 0;
+			rdz[i] = live ? k_dot(d, s->W_dec + (size_t)ri[i] * d, g) : 0.0f;
+		}
+		c->row_aux[r] = 0;
+		if (ka && c->n_dead > 0) {
+			/* AuxK: the top ka dead latents reconstruct the residual
+			 * x~ - x^ (a constant target); the term is scaled by
+			 * min(#dead / ka, 1) as sparsify does */
+			int kk = ka < c->n_dead ? ka : c->n_dead;
+			double scale = (double)c->n_dead / ka < 1.0 ? (double)c->n_dead / ka : 1.0;
+			uint32_t *ai = c->aidx + r * ka;
+			float *av = c->aval + r * ka, *adz = c->adz + r * ka, *ga = c->ga + r * d;
+			int got = topk_select(c->pre + r * m, s->b_lat, c->dead, m, kk, ai, av);
+			for (int i = got; i < ka; i++)
+				ai[i] = 0, av[i] = 0;
+			if (c->relu)
+				for (int i = 0; i < got; i++)
+					av[i] = av[i] > 0 ? av[i] : 0;
+			/* diff = e^ - (x~ - x^) = e^ + e ; e = x^ - x~ is g / gs */
+			float inv_gs = 1.0f / gs;
+			for (int i = 0; i < d; i++)
+				ga[i] = g[i] * inv_gs;
+			for (int i = 0; i < got; i++)
+				if (av[i] != 0)
+					k_axpy(d, av[i], s->W_dec + (size_t)ai[i] * d, ga);
+			double sa = 0;
+			for (int i = 0; i < d; i++)
+				sa += (double)ga[i] * ga[i];
+			c->row_aux[r] = scale * sa * c->rn[r];
+			float as = (float)(2.0 * c->aux_coef * scale * c->rn[r] / B);
+			for (int i = 0; i < d; i++)
+				ga[i] *= as;
+			for (int i = 0; i < ka; i++) {
+				int live = i < got && (!c->relu || av[i] > 0);
+				adz[i] = live ? k_dot(d, s->W_dec + (size_t)ai[i] * d, ga) : 0.0f;
+			}
+		}
+	}
+}
+
+/* db_pre's decoder half: the sum of g over rows, columns split across
+ * threads (the encoder half, -W_enc^T db_lat, is summed in sec_latents) */
+static void sec_dbpre(void *arg, int t, int nt)
+{
+	train_step_ctx *c = arg;
+	int d = c->d;
+	size_t c0 = sae_share(d, t, nt), c1 = sae_share(d, t + 1, nt);
+	for (size_t j = c0; j < c1; j++)
+		c->db_pre[j] = 0;
+	for (int r = 0; r < c->B; r++) {
+		const float *v = c->g + (size_t)r * d;
+		for (size_t j = c0; j < c1; j++)
+			c->db_pre[j] += v[j];
+	}
+}
+
+/* bucket the (row, slot) entries by latent, in row order */
+static void bucket(train_step_ctx *c)
+{
+	int m = c->m, k = c->k, ka = (c->ka && c->n_dead > 0) ? c->ka : 0, B = c->B;
+	uint32_t *off = c->off;
+	memset(off, 0, ((size_t)m + 1) * sizeof(uint32_t));
+	for (int r = 0; r < B; r++) {
+		for (int i = 0; i < k; i++)
+			off[c->idx[(size_t)r * k + i] + 1]++;
+		for (int i = 0; i < ka; i++)
+			if (c->adz[(size_t)r * ka + i] != 0 || c->aval[(size_t)r * ka + i] != 0)
+				off[c->aidx[(size_t)r * ka + i] + 1]++;
+	}
+	for (int j = 0; j < m; j++)
+		off[j + 1] += off[j];
+	/* fill with a moving cursor per latent, then restore the offsets */
+	for (int r = 0; r < B; r++) {
+		for (int i = 0; i < k; i++) {
+			size_t q = (size_t)r * k + i;
+			c->ent[off[c->idx[q]]++] = (entry){ (uint32_t)r, 0, c->val[q], c->dz[q] };
+		}
+		for (int i = 0; i < ka; i++) {
+			size_t q = (size_t)r * ka + i;
+			if (c->adz[q] != 0 || c->aval[q] != 0)
+				c->ent[off[c->aidx[q]]++] =
+					(entry){ (uint32_t)r, 1, c->aval[q], c->adz[q] };
+		}
+	}
+	for (int j = m; j > 0; j--)
+		off[j] = off[j - 1];
+	off[0] = 0;
+}
+
+/* per latent: gradient rows from its entries, then Adam on W_dec[j],
+ * W_enc[j] and b_lat[j] */
+static void sec_latents(void *arg, int t, int nt)
+{
+	train_step_ctx *c = arg;
+	sae *s = c->s;
+	int d = c->d, m = c->m;
+	size_t md = (size_t)m * d;
+	float *gdec = c->scratch + (size_t)t * 3 * d, *genc = gdec + d, *acc = genc + d;
+	size_t j0 = sae_share(m, t, nt), j1 = sae_share(m, t + 1, nt);
+	float *mW_enc = c->adam_m, *vW_enc = c->adam_v;
+	float *mW_dec = c->adam_m + md, *vW_dec = c->adam_v + md;
+	float *mb = c->adam_m + 2 * md, *vb = c->adam_v + 2 * md;
+	for (size_t j = j0; j < j1; j++) {
+		uint32_t e0 = c->off[j], e1 = c->off[j + 1];
+		size_t o = j * d;
+		if (j == j0)
+			memset(acc, 0, d * sizeof(float));
+		if (e0 == e1) {
+			k_adam(d, s->W_dec + o, mW_dec + o, vW_dec + o, NULL, &c->hp);
+			k_adam(d, s->W_enc + o, mW_enc + o, vW_enc + o, NULL, &c->hp);
+			k_adam(1, s->b_lat + j, mb + j, vb + j, NULL, &c->hp);
+			continue;
+		}
+		memset(gdec, 0, d * sizeof(float));
+		memset(genc, 0, d * sizeof(float));
+		float gb = 0;
+		for (uint32_t q = e0; q < e1; q++) {
+			const entry *en = &c->ent[q];
+			const float *gr = (en->aux ? c->ga : c->g) + (size_t)en->r * d;
+			if (en->a != 0)
+				k_axpy(d, en->a, gr, gdec);
+			if (en->dpre != 0)
+				k_axpy(d, en->dpre, c->xc + (size_t)en->r * d, genc);
+			gb += en->dpre;
+		}
+		/* b_pre feeds the encoder too: db_pre -= W_enc^T db_lat, read
+		 * here while the old row is in cache */
+		if (gb != 0)
+			k_axpy(d, gb, s->W_enc + o, acc);
+		k_adam(d, s->W_dec + o, mW_dec + o, vW_dec + o, gdec, &c->hp);
+		k_adam(d, s->W_enc + o, mW_enc + o, vW_enc + o, genc, &c->hp);
+		k_adam(1, s->b_lat + j, mb + j, vb + j, &gb, &c->hp);
+	}
+}
+
+/* x -> x~ (copy, normalise), 1/||x~||^2, xc = x~ - b_pre, for rows of t */
+static void sec_prep(void *arg, int t, int nt)
+{
+	train_step_ctx *c = arg;
+	const sae *s = c->s;
+	int d = c->d;
+	size_t r0 = sae_share(c->B, t, nt), r1 = sae_share(c->B, t + 1, nt);
+	if (c->normalize == SAE_NORM_STANDARDIZE)
+		sae_standardize(c->xt + r0 * d, r1 - r0, d);
+	for (size_t r = r0; r < r1; r++) {
+		const float *xt = c->xt + r * d;
+		float *xc = c->xc + r * d;
+		double ss = 0;
+		for (int i = 0; i < d; i++) {
+			ss += (double)xt[i] * xt[i];
+			xc[i] = xt[i] - s->b_pre[i];
+		}
+		/* an all-zero row would divide by zero: it then counts as
+		 * squared error, unnormalised */
+		c->rn[r] = ss > 0 ? (float)(1.0 / ss) : 1.0f;
+	}
+}
+
+void train_step_set_dead(train_step_ctx *c, const uint8_t *dead)
+{
+	if (!c->ka)
+		return;
+	int nd = 0;
+	for (int j = 0; j < c->m; j++)
+		nd += (c->dead[j] = dead[j] != 0);
+	c->n_dead = nd;
+}
+
+void train_step_figures(const train_step_ctx *c, double *l0, double *nonpos, double *aux)
+{
+	*l0 = c->last_l0, *nonpos = c->last_nonpos, *aux = c->last_aux;
+}
+
+static double clock_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* With several threads, each takes a share of the batch rows through the
+ * whole forward pass: prep, its own single-threaded sgemm, TopK, decode,
+ * backward rows. The rows' pre-activations are still in cache for TopK,
+ * and no second thread pool (OpenBLAS's workers spin for a while after
+ * each call) competes with ours for the cores. */
+static void sec_forward(void *arg, int t, int nt)
+{
+	train_step_ctx *c = arg;
+	size_t r0 = sae_share(c->B, t, nt), r1 = sae_share(c->B, t + 1, nt);
+	sec_prep(c, t, nt);
+	sae_pre_rows(c->s, c->xc, c->pre, r0, r1);
+	sec_rows(c, t, nt);
+}
+
+void train_step_phases(const train_step_ctx *c, double out[TRAIN_PHASES])
+{
+	memcpy(out, c->phase_s, sizeof c->phase_s);
+}
+
+double train_step(train_step_ctx *c, sae *s, const float *x, int B, double lr)
+{
+	int d = c->d, m = c->m;
+	double t[TRAIN_PHASES + 1];
+	c->s = s;
+	c->B = B;
+	t[0] = clock_s();
+	memcpy(c->xt, x, (size_t)B * d * sizeof(float));
+	if (c->own_gemm) {
+		t[1] = clock_s();
+		par_run(c->nt, sec_forward, c);
+		t[2] = t[3] = clock_s();
+	} else {
+		par_run(c->nt, sec_prep, c);
+		t[1] = clock_s();
+		sae_pre_rows(s, c->xc, c->pre, 0, (size_t)B); /* BLAS's own threads */
+		t[2] = clock_s();
+		par_run(c->nt, sec_rows, c);
+		t[3] = clock_s();
+	}
+	par_run(c->nt, sec_dbpre, c);
+	bucket(c);
+	t[4] = clock_s();
+	c->t++;
+	double bc1 = 1.0 - pow(c->beta1, (double)c->t), bc2 = 1.0 - pow(c->beta2, (double)c->t);
+	c->hp = (adam_hp){ (float)c->beta1, (float)c->beta2, (float)(1 - c->beta1),
+	                   (float)(1 - c->beta2), (float)(lr / bc1), (float)(1.0 / sqrt(bc2)),
+	                   (float)c->eps };
+	par_run(c->nt, sec_latents, c);
+	for (int th = 0; th < c->nt; th++) {
+		const float *acc = c->scratch + (size_t)th * 3 * d + 2 * d;
+		if (sae_share(m, th, c->nt) == sae_share(m, th + 1, c->nt))
+			continue; /* a thread with no latents left its buffer unset */
+		for (int i = 0; i < d; i++)
+			c->db_pre[i] -= acc[i];
+	}
+	size_t bo = 2 * (size_t)m * d + m;
+	k_adam(d, s->b_pre, c->adam_m + bo, c->adam_v + bo, c->db_pre, &c->hp);
+	t[5] = clock_s();
+	for (int i = 0; i < TRAIN_PHASES; i++)
+		c->phase_s[i] += t[i + 1] - t[i];
+	double loss = 0, aux = 0;
+	long l0 = 0, np = 0;
+	for (int r = 0; r < B; r++) {
+		loss += c->row_loss[r];
+		aux += c->row_aux[r];
+		l0 += c->row_l0[r];
+		np += c->row_nonpos[r];
+	}
+	c->last_l0 = (double)l0 / B;
+	c->last_nonpos = (double)np / ((double)B * c->k);
+	c->last_aux = aux / B;
+	return loss / B;
+}
+
+/* ---- the loop ------------------------------------------------------ */
+
+struct train_state {
+	long step;          /* optimizer steps done */
+	long t;             /* Adam's step counter */
+	size_t rows_seen;
+	size_t P;
+	int m;
+	float *adam_m, *adam_v; /* [P] */
+	int64_t *last_fired;    /* [m] rows_seen at the latent's last firing */
+};
+
+void train_state_free(train_state *st)
+{
+	if (!st)
+		return;
+	free(st->adam_m);
+	free(st->adam_v);
+	free(st->last_fired);
+	free(st);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static uint64_t rng_next(uint64_t *st)
+{
+	uint64_t z = (*st += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void permute(size_t *perm, size_t n, uint64_t seed, int epoch)
+{
+	uint64_t st = seed * 0x2545f4914f6cdd1dULL + (uint64_t)epoch * 0x9e3779b97f4a7c15ULL + 7;
+	for (size_t i = 0; i < n; i++)
+		perm[i] = i;
+	for (size_t i = n; i > 1; i--) {
+		size_t j = (size_t)(rng_next(&st) % i);
+		size_t tmp = perm[i - 1];
+		perm[i - 1] = perm[j];
+		perm[j] = tmp;
+	}
+}
+
+static double lr_at(const train_opts *o, long step, long steps)
+{
+	long W = (long)ceil(o->warmup_frac * steps), D = (long)ceil(o->decay_frac * steps);
+	if (W > 0 && step < W)
+		return o->lr * (double)(step + 1) / W;
+	if (D > 0 && step >= steps - D)
+		return o->lr * (double)(steps - step) / D;
+	return o->lr;
+}
+
+/* b_pre <- mean of up to bpre_sample (normalised) rows, spread evenly */
+static int init_bpre(sae *s, const train_source *src, const train_opts *o, float *buf,
+                     int bufrows, sf_err *e)
+{
+	size_t want = o->bpre_sample ? o->bpre_sample : 4096;
+	if (want > src->n)
+		want = src->n;
+	if (!want)
+		return 0;
+	double *acc = calloc(s->d, sizeof(double));
+	size_t *rows = malloc(bufrows * sizeof(size_t));
+	if (!acc || !rows) {
+		free(acc);
+		free(rows);
+		return sf_fail(e, "out of memory");
+	}
+	int rc = 0;
+	for (size_t done = 0; done < want && !rc;) {
+		size_t cnt = want - done < (size_t)bufrows ? want - done : (size_t)bufrows;
+		for (size_t i = 0; i < cnt; i++)
+			rows[i] = (size_t)(((done + i) * (double)src->n) / want);
+		rc = src->gather(src->ctx, rows, cnt, buf, e);
+		if (rc)
+			break;
+		if (s->normalize == SAE_NORM_STANDARDIZE)
+			sae_standardize(buf, cnt, s->d);
+		for (size_t r = 0; r < cnt; r++)
+			for (int c = 0; c < s->d; c++)
+				acc[c] += buf[r * s->d + c];
+		done += cnt;
+	}
+	if (!rc)
+		for (int c = 0; c < s->d; c++)
+			s->b_pre[c] = (float)(acc[c] / want);
+	free(acc);
+	free(rows);
+	return rc;
+}
+
+typedef struct window {
+	double loss, l0, nonpos, aux;
+	size_t rows;
+	double t0;
+	size_t rows0;
+} window;
+
+static void fill_report(train_report *rep, const window *w, const int64_t *last_fired, int m,
+                        size_t rows_seen, size_t dead_rows, double t_now, double t_start)
+{
+	double n = w->rows ? (double)w->rows : 1;
+	rep->nmse = w->loss / n;
+	rep->l0 = w->l0 / n;
+	rep->nonpos_frac = w->nonpos / n;
+	rep->aux_loss = w->aux / n;
+	size_t win = rows_seen < dead_rows ? rows_seen : dead_rows;
+	int dead = 0;
+	for (int j = 0; j < m; j++)
+		if ((int64_t)rows_seen - last_fired[j] >= (int64_t)win && win > 0)
+			dead++;
+	rep->dead_frac = (double)dead / m;
+	double dt = t_now - w->t0;
+	rep->rows_per_s = dt > 0 ? (rows_seen - w->rows0) / dt : 0;
+	rep->elapsed_s = t_now - t_start;
+	rep->rows_seen = rows_seen;
+}
+
+int train_run(sae *s, const train_source *src, const train_opts *o, train_report_fn fn,
+              void *ctx, const train_state *resume, train_state **state_out,
+              train_report *final, sf_err *e)
+{
+	if (state_out)
+		*state_out = NULL;
+	if (src->d != s->d)
+		return sf_fail(e, "rows have width %d but the SAE expects %d", src->d, s->d);
+	if (!src->n)
+		return sf_fail(e, "no rows to train on");
+	int d = s->d, m = s->m, Bmax = o->batch;
+	size_t steps_per_epoch = (src->n + Bmax - 1) / Bmax;
+	long steps = (long)(steps_per_epoch * o->epochs);
+	train_step_ctx *c = NULL;
+	if (train_mem_check(d, m, s->k, o, src->n, e) || train_step_new(&c, s, o, Bmax, e))
+		return -1;
+	float *x = malloc((size_t)Bmax * d * sizeof(float));
+	size_t *perm = malloc(src->n * sizeof(size_t));
+	int64_t *last_fired = calloc(m, sizeof(int64_t));
+	uint8_t *dead = calloc(m, 1);
+	int rc = -1;
+	if (!x || !perm || !last_fired || !dead) {
+		sf_fail(e, "out of memory for %zu rows", src->n);
+		goto out;
+	}
+	long step = 0;
+	size_t rows_seen = 0;
+	if (resume) {
+		if (resume->P != n_params(s) || resume->m != m) {
+			sf_fail(e, "checkpoint does not match the SAE's shape");
+			goto out;
+		}
+		memcpy(c->adam_m, resume->adam_m, resume->P * sizeof(float));
+		memcpy(c->adam_v, resume->adam_v, resume->P * sizeof(float));
+		memcpy(last_fired, resume->last_fired, m * sizeof(int64_t));
+		c->t = resume->t;
+		step = resume->step;
+		rows_seen = resume->rows_seen;
+	} else {
+		/* a fresh model gets b_pre from the data; one being continued
+		 * keeps its own */
+		int fresh = 1;
+		for (int i = 0; i < d && fresh; i++)
+			fresh = s->b_pre[i] == 0;
+		if (fresh && init_bpre(s, src, o, x, Bmax, e))
+			goto out;
+		sae_normalize_decoder(s);
+	}
+	double t_start = now_s(), t_last = t_start;
+	window w = { 0 }, fin = { 0 };
+	w.t0 = t_start, w.rows0 = rows_seen;
+	fin.t0 = t_start, fin.rows0 = rows_seen;
+	int cur_epoch = -1, cancelled = 0;
+	train_report rep = { 0 };
+	rep.steps = steps, rep.epochs = o->epochs;
+	while (step < steps) {
+		int epoch = (int)(step / (long)steps_per_epoch);
+		size_t pos = (size_t)(step % (long)steps_per_epoch) * Bmax;
+		if (epoch != cur_epoch) {
+			permute(perm, src->n, o->seed, epoch);
+			cur_epoch = epoch;
+			if (epoch == o->epochs - 1)
+				fin = (window){ 0 }, fin.t0 = now_s(), fin.rows0 = rows_seen;
+		}
+		int B = (int)(src->n - pos < (size_t)Bmax ? src->n - pos : (size_t)Bmax);
+		if (src->gather(src->ctx, perm + pos, B, x, e))
+			goto out;
+		if (c->ka) {
+			for (int j = 0; j < m; j++)
+				dead[j] = (int64_t)rows_seen - last_fired[j] >= (int64_t)o->dead_rows;
+			train_step_set_dead(c, dead);
+		}
+		double lr = lr_at(o, step, steps);
+		double loss = train_step(c, s, x, B, lr);
+		if (!isfinite(loss)) {
+			sf_fail(e, "training diverged at step %ld (loss %g); lower the learning rate",
+			        step, loss);
+			goto out;
+		}
+		for (size_t q = 0; q < (size_t)B * c->k; q++)
+			if (c->val[q] > 0)
+				last_fired[c->idx[q]] = (int64_t)(rows_seen + q / c->k + 1);
+		rows_seen += B;
+		step++;
+		window *ws2[2] = { &w, &fin };
+		for (int i = 0; i < 2; i++) {
+			ws2[i]->loss += loss * B;
+			ws2[i]->l0 += c->last_l0 * B;
+			ws2[i]->nonpos += c->last_nonpos * B;
+			ws2[i]->aux += c->last_aux * B;
+			ws2[i]->rows += B;
+		}
+		if (o->renorm_every > 0 && step % o->renorm_every == 0)
+			sae_normalize_decoder(s);
+		/* report every report_every steps, and at least twice a second so
+		 * that a cancel is seen quickly on long runs */
+		double tnow = now_s();
+		if (step % o->report_every == 0 || step == steps || tnow - t_last >= 0.5) {
+			double t = tnow;
+			t_last = t;
+			rep.step = step, rep.epoch = epoch, rep.lr = lr;
+			rep.phase = "training", rep.frac = (double)step / steps;
+			fill_report(&rep, &w, last_fired, m, rows_seen, o->dead_rows, t, t_start);
+			rep.final = 0;
+			w = (window){ 0 }, w.t0 = t, w.rows0 = rows_seen;
+			if (fn && step < steps && fn(ctx, &rep)) {
+				cancelled = 1;
+				break;
+			}
+		}
+	}
+	if (cancelled) {
+		/* the model stays exactly as after the last step, so that a
+		 * resumed run equals an uninterrupted one */
+		if (state_out) {
+			train_state *st = calloc(1, sizeof *st);
+			size_t P = n_params(s);
+			if (st) {
+				st->adam_m = malloc(P * sizeof(float));
+				st->adam_v = malloc(P * sizeof(float));
+				st->last_fired = malloc(m * sizeof(int64_t));
+			}
+			if (!st || !st->adam_m || !st->adam_v || !st->last_fired) {
+				train_state_free(st);
+				sf_fail(e, "out of memory saving the training state");
+				goto out;
+			}
+			st->step = step, st->t = c->t, st->rows_seen = rows_seen, st->P = P, st->m = m;
+			memcpy(st->adam_m, c->adam_m, P * sizeof(float));
+			memcpy(st->adam_v, c->adam_v, P * sizeof(float));
+			memcpy(st->last_fired, last_fired, m * sizeof(int64_t));
+			*state_out = st;
+		}
+		sf_fail(e, "cancelled at step %ld of %ld", step, steps);
+		rc = 1;
+		goto out;
+	}
+	sae_normalize_decoder(s);
+	/* the final figures: over the last epoch */
+	{
+		double t = now_s();
+		fill_report(&rep, fin.rows ? &fin : &w, last_fired, m, rows_seen, o->dead_rows, t,
+		            t_start);
+		size_t done = rows_seen - (resume ? resume->rows_seen : 0);
+		rep.rows_per_s = t > t_start ? (double)done / (t - t_start) : 0;
+		rep.step = step;
+		rep.final = 1;
+		rep.phase = "training", rep.frac = 1.0;
+		s->nmse = rep.nmse, s->l0 = rep.l0, s->dead_frac = rep.dead_frac;
+		if (fn)
+			fn(ctx, &rep);
+		if (final)
+			*final = rep;
+	}
+	rc = 0;
+out:
+	train_step_free(c);
+	free(x);
+	free(perm);
+	free(last_fired);
+	free(dead);
+	return rc;
+}
+
+/* ---- options as JSON, checkpoints ----------------------------------- */
+
+#define OPT_FIELDS(X)                                                           \
+	X(m, int) X(k, int) X(normalize, int) X(relu, int) X(lr, real)          \
+	X(beta1, real) X(beta2, real) X(eps, real) X(batch, int) X(epochs, int) \
+	X(seed, u64) X(warmup_frac, real) X(decay_frac, real)                   \
+	X(renorm_every, int) X(auxk, int) X(k_aux, int) X(aux_coef, real)       \
+	X(dead_rows, size) X(bpre_sample, size) X(report_every, int)            \
+	X(rows, int) X(sides, int) X(encode_after, int)
+
+char *train_opts_json(const train_opts *o)
+{
+	json_t *j = json_object();
+#define PUT_int(f) json_object_set_new(j, #f, json_integer(o->f));
+#define PUT_u64(f) json_object_set_new(j, #f, json_integer((json_int_t)o->f));
+#define PUT_size(f) json_object_set_new(j, #f, json_integer((json_int_t)o->f));
+#define PUT_real(f) json_object_set_new(j, #f, json_real(o->f));
+#define PUT(f, t) PUT_##t(f)
+	OPT_FIELDS(PUT)
+	char *txt = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	return txt;
+}
+
+int train_opts_from_json(train_opts *o, const char *txt, sf_err *e)
+{
+	json_error_t je;
+	json_t *j = json_loads(txt, 0, &je);
+	if (!j || !json_is_object(j)) {
+		json_decref(j);
+		return sf_fail(e, "training options are not a JSON object");
+	}
+	train_opts_default(o);
+	json_t *v;
+#define GET_int(f) if ((v = json_object_get(j, #f)) && json_is_integer(v)) o->f = (int)json_integer_value(v);
+#define GET_u64(f) if ((v = json_object_get(j, #f)) && json_is_integer(v)) o->f = (uint64_t)json_integer_value(v);
+#define GET_size(f) if ((v = json_object_get(j, #f)) && json_is_integer(v)) o->f = (size_t)json_integer_value(v);
+#define GET_real(f) if ((v = json_object_get(j, #f)) && json_is_number(v)) o->f = json_number_value(v);
+#define GET(f, t) GET_##t(f)
+	OPT_FIELDS(GET)
+	json_decref(j);
+	return 0;
+}
+
+int train_state_save(const train_state *st, const sae *s, const train_opts *o,
+                     const char *path, sf_err *e)
+{
+	size_t md = (size_t)s->m * s->d;
+	char step[32], t[32], rows[32], k[16], nrm[4], relu[4];
+	snprintf(step, sizeof step, "%ld", st->step);
+	snprintf(t, sizeof t, "%ld", st->t);
+	snprintf(rows, sizeof rows, "%zu", st->rows_seen);
+	snprintf(k, sizeof k, "%d", s->k);
+	snprintf(nrm, sizeof nrm, "%d", s->normalize);
+	snprintf(relu, sizeof relu, "%d", s->relu);
+	char *oj = train_opts_json(o);
+	if (!oj)
+		return sf_fail(e, "%s: out of memory", path);
+	st_tensor_in tin[7] = {
+		{ "encoder.weight", ST_F32, 2, { s->m, s->d }, s->W_enc },
+		{ "encoder.bias", ST_F32, 1, { s->m }, s->b_lat },
+		{ "W_dec", ST_F32, 2, { s->m, s->d }, s->W_dec },
+		{ "b_dec", ST_F32, 1, { s->d }, s->b_pre },
+		{ "adam.m", ST_F32, 1, { (int64_t)st->P }, st->adam_m },
+		{ "adam.v", ST_F32, 1, { (int64_t)st->P }, st->adam_v },
+		{ "last_fired", ST_I64, 1, { s->m }, st->last_fired },
+	};
+	(void)md;
+	const char *meta[] = { "format", "safer-ckpt/1", "step", step, "adam_t", t,
+	                       "rows_seen", rows, "k", k, "normalize", nrm, "relu", relu,
+	                       "data_fingerprint", s->data_fingerprint, "opts", oj, NULL };
+	int rc = st_write(path, tin, 7, meta, e);
+	free(oj);
+	return rc;
+}
+
+static int meta_long(const st_file *f, const char *key, long *out, sf_err *e)
+{
+	const char *v = st_meta(f, key);
+	char *end;
+	if (!v)
+		return sf_fail(e, "%s: checkpoint lacks \"%s\"", st_path(f), key);
+	*out = strtol(v, &end, 10);
+	if (*end || *out < 0)
+		return sf_fail(e, "%s: checkpoint \"%s\" is not a count", st_path(f), key);
+	return 0;
+}
+
+int train_state_load(train_state **out, sae **sp, train_opts *o, const char *path,
+                     sf_err *e)
+{
+	*out = NULL;
+	*sp = NULL;
+	st_file *f;
+	if (st_open(&f, path, e))
+		return -1;
+	const char *fmt = st_meta(f, "format");
+	long step, t, rows, k, nrm, relu;
+	train_state *st = NULL;
+	sae *s = NULL;
+	if (!fmt || strcmp(fmt, "safer-ckpt/1")) {
+		sf_fail(e, "%s: not a training checkpoint", path);
+		goto fail;
+	}
+	if (meta_long(f, "step", &step, e) || meta_long(f, "adam_t", &t, e) ||
+	    meta_long(f, "rows_seen", &rows, e) || meta_long(f, "k", &k, e) ||
+	    meta_long(f, "normalize", &nrm, e) || meta_long(f, "relu", &relu, e))
+		goto fail;
+	const char *oj = st_meta(f, "opts");
+	if (!oj || train_opts_from_json(o, oj, e)) {
+		sf_fail(e, "%s: checkpoint options unreadable", path);
+		goto fail;
+	}
+	const st_tensor *we = st_find(f, "encoder.weight"), *be = st_find(f, "encoder.bias"),
+	                *wd = st_find(f, "W_dec"), *bd = st_find(f, "b_dec"),
+	                *am = st_find(f, "adam.m"), *av = st_find(f, "adam.v"),
+	                *lf = st_find(f, "last_fired");
+	if (!we || !be || !wd || !bd || !am || !av || !lf || we->ndim != 2 ||
+	    we->dtype != ST_F32 || be->dtype != ST_F32 || wd->dtype != ST_F32 ||
+	    bd->dtype != ST_F32 || am->dtype != ST_F32 || av->dtype != ST_F32 ||
+	    lf->dtype != ST_I64) {
+		sf_fail(e, "%s: checkpoint tensors missing or of the wrong type", path);
+		goto fail;
+	}
+	if (we->shape[0] <= 0 || we->shape[1] <= 0 || we->shape[0] > (1 << 24) ||
+	    we->shape[1] > (1 << 20)) {
+		sf_fail(e, "%s: checkpoint encoder has an implausible shape", path);
+		goto fail;
+	}
+	int m = (int)we->shape[0], d = (int)we->shape[1];
+	/* weights, Adam m and v, last_fired: all held at once below */
+	size_t need = 0;
+	char what[4200];
+	mem_add(&need, 2 * (size_t)m * d + (size_t)m + (size_t)d, 3 * sizeof(float));
+	mem_add(&need, (size_t)m, sizeof(int64_t));
+	snprintf(what, sizeof what, "%s: resuming an SAE of %d x %d", path, m, d);
+	if (sae_mem_check(need, what, e) || sae_new(&s, d, m, (int)(k > 0 ? k : 1), e))
+		goto fail;
+	size_t md = (size_t)m * d, P = n_params(s);
+	if (be->nelem != (size_t)m || wd->nelem != md || bd->nelem != (size_t)d ||
+	    am->nelem != P || av->nelem != P || lf->nelem != (size_t)m || k > m) {
+		sf_fail(e, "%s: checkpoint tensor shapes disagree", path);
+		goto fail;
+	}
+	memcpy(s->W_enc, we->data, md * 4);
+	memcpy(s->b_lat, be->data, m * 4);
+	memcpy(s->W_dec, wd->data, md * 4);
+	memcpy(s->b_pre, bd->data, d * 4);
+	s->normalize = (int)nrm;
+	s->relu = (int)relu;
+	const char *dfp = st_meta(f, "data_fingerprint");
+	if (dfp)
+		snprintf(s->data_fingerprint, sizeof s->data_fingerprint, "%s", dfp);
+	if (sae_validate(s, path, e))
+		goto fail;
+	st = calloc(1, sizeof *st);
+	if (!st || !(st->adam_m = malloc(P * 4)) || !(st->adam_v = malloc(P * 4)) ||
+	    !(st->last_fired = malloc(m * 8))) {
+		sf_fail(e, "%s: out of memory", path);
+		goto fail;
+	}
+	memcpy(st->adam_m, am->data, P * 4);
+	memcpy(st->adam_v, av->data, P * 4);
+	memcpy(st->last_fired, lf->data, m * 8);
+	st->step = step, st->t = t, st->rows_seen = (size_t)rows, st->P = P, st->m = m;
+	st_close(f);
+	*out = st;
+	*sp = s;
+	return 0;
+fail:
+	train_state_free(st);
+	sae_free(s);
+	st_close(f);
+	return -1;
+}
+
+/* ---- on a workspace --------------------------------------------------- */
+
+typedef struct ws_src {
+	const store *st;
+	const size_t *sel; /* selected store rows */
+} ws_src;
+
+static int ws_gather(void *ctx, const size_t *rows, size_t count, float *out, sf_err *e)
+{
+	ws_src *w = ctx;
+	size_t buf[256];
+	for (size_t done = 0; done < count;) {
+		size_t c = count - done < 256 ? count - done : 256;
+		for (size_t i = 0; i < c; i++)
+			buf[i] = w->sel[rows[done + i]];
+		if (store_gather_f32(w->st, buf, c, out + done * store_dim(w->st), e))
+			return -1;
+		done += c;
+	}
+	return 0;
+}
+
+static size_t select_rows(const store *st, const train_opts *o, size_t *sel)
+{
+	size_t n = store_nrows(st), k = 0;
+	const uint8_t *side = store_side(st), *flags = store_flags(st);
+	for (size_t r = 0; r < n; r++) {
+		int sm = side[r] == SIDE_PROMPT ? TRAIN_SIDE_PROMPT :
+		         side[r] == SIDE_CHOSEN ? TRAIN_SIDE_CHOSEN : TRAIN_SIDE_REJECTED;
+		if (!(o->sides & sm))
+			continue;
+		if (o->rows == TRAIN_ROWS_SENTENCE && !(flags[r] & ROW_SENT_END))
+			continue;
+		sel[k++] = r;
+	}
+	return k;
+}
+
+typedef struct enc_fwd {
+	train_report_fn fn;
+	void *ctx;
+	train_report rep;
+} enc_fwd;
+
+static int enc_progress(void *ctx, double frac, const char *phase)
+{
+	enc_fwd *f = ctx;
+	f->rep.phase = "encoding", f->rep.frac = frac, f->rep.final = 0;
+	(void)phase;
+	return f->fn ? f->fn(f->ctx, &f->rep) : 0;
+}
+
+int train_ws(struct ws *w, const train_opts *oin, int continue_sae, int resume,
+             train_report_fn fn, void *ctx, train_report *final, sf_err *e)
+{
+	const store *st = ws_store(w);
+	char dir[4096], ck[4200];
+	if (ws_readonly(w))
+		return sf_fail(e, "%s: read-only (%s); cannot train", ws_dir(w), ws_readonly_reason(w));
+	if (ws_file(w, "sae", dir, sizeof dir, e))
+		return -1;
+	snprintf(ck, sizeof ck, "%s/checkpoint.safetensors", dir);
+	train_opts o = *oin;
+	sae *s = NULL;
+	train_state *state = NULL;
+	size_t *sel = NULL;
+	int rc = -1;
+	if (resume) {
+		struct stat sb;
+		if (stat(ck, &sb))
+			return sf_fail(e, "%s: no checkpoint to resume (%s)", ws_dir(w), ck);
+		if (train_state_load(&state, &s, &o, ck, e))
+			return -1;
+		if (strcmp(s->data_fingerprint, ws_fingerprint(w))) {
+			sf_fail(e, "%s: checkpoint was made on other data", ck);
+			goto out;
+		}
+		o.threads = oin->threads;
+		o.encode_after = oin->encode_after;
+		if (o.threads <= 0)
+			o.threads = sae_threads();
+	}
+	if (o.rows == TRAIN_ROWS_AUTO)
+		o.rows = continue_sae ? TRAIN_ROWS_SENTENCE : TRAIN_ROWS_ALL;
+	sel = malloc((store_nrows(st) ? store_nrows(st) : 1) * sizeof(size_t));
+	if (!sel) {
+		sf_fail(e, "out of memory");
+		goto out;
+	}
+	size_t n = select_rows(st, &o, sel);
+	if (!n) {
+		sf_fail(e, "%s: no rows to train on (%s rows of the chosen sides)", store_path(st),
+		        o.rows == TRAIN_ROWS_SENTENCE ? "sentence-end" : "any");
+		goto out;
+	}
+	if (!resume) {
+		int d = store_dim(st);
+		if (continue_sae) {
+			if (sae_load_ws(&s, w, e))
+				goto out;
+			o.m = s->m, o.k = s->k, o.normalize = s->normalize, o.relu = s->relu;
+		}
+		train_opts_resolve(&o, d, n);
+		if (!continue_sae) {
+			if (o.k > o.m) {
+				sf_fail(e, "k %d exceeds the %d latents", o.k, o.m);
+				goto out;
+			}
+			if (train_mem_check(d, o.m, o.k, &o, n, e) || sae_new(&s, d, o.m, o.k, e))
+				goto out;
+			sae_init(s, o.seed);
+			s->normalize = o.normalize;
+			s->relu = o.relu;
+		}
+		snprintf(s->data_fingerprint, sizeof s->data_fingerprint, "%s", ws_fingerprint(w));
+	}
+	ws_src src_ctx = { st, sel };
+	train_source src = { n, store_dim(st), ws_gather, &src_ctx };
+	train_state *out_state = NULL;
+	train_report rep;
+	rc = train_run(s, &src, &o, fn, ctx, state, &out_state, &rep, e);
+	if (rc == 1) {
+		sf_err e2;
+		if (mkdir(dir, 0777) && errno != EEXIST) {
+			rc = sf_fail_errno(e, "%s", dir);
+		} else if (train_state_save(out_state, s, &o, ck, &e2)) {
+			rc = sf_fail(e, "cancelled; checkpoint not saved: %s", e2.msg);
+		} else {
+			char msg[sizeof e->msg];
+			snprintf(msg, sizeof msg, "%s", e->msg);
+			sf_fail(e, "%s; checkpoint saved, continue with `safer train %s --resume`", msg,
+			        ws_dir(w));
+		}
+		train_state_free(out_state);
+		goto out;
+	}
+	if (rc)
+		goto out;
+	free(s->train_json);
+	s->train_json = train_opts_json(&o);
+	if ((rc = sae_save(s, dir, e)))
+		goto out;
+	unlink(ck);
+	if (final)
+		*final = rep;
+	if (o.encode_after) {
+		enc_fwd f = { fn, ctx, rep };
+		sf_progress p = { enc_progress, &f };
+		rc = latents_build(w, s, 0, 1, &p, NULL, e);
+		if (rc)
+			sf_prefix(e, "SAE saved, but encoding failed (run `safer encode %s`)", ws_dir(w));
+	}
+out:
+	train_state_free(state);
+	sae_free(s);
+	free(sel);
+	return rc;
+}

@@ -1,0 +1,54 @@
+/* Latents: the SAE's top-k code of every store row, the input of all the
+ * analysis. Row r of the latents is row r of the store. Within a row the k
+ * entries are sorted by value, largest first. Rows that were not encoded
+ * (prompt rows, unless asked) hold value 0 everywhere.
+ *
+ * Cached in the workspace as latents.bin, keyed by the data fingerprint and
+ * the SAE's fingerprint; latents_open refuses a stale or damaged cache. */
+#ifndef ENGINE_WS_LATENTS_H
+#define ENGINE_WS_LATENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/base/err.h"
+#include "engine/base/progress.h"
+
+typedef struct latents {
+	size_t n_rows; /* = store rows */
+	int k;         /* entries per row */
+	int m;         /* SAE width: every idx < m */
+	const uint32_t *idx; /* [n_rows, k] */
+	const float *val;    /* [n_rows, k] */
+	char sae_fingerprint[17];
+	void *priv_; /* owner's bookkeeping (mapping) */
+} latents;
+
+struct ws;
+
+/* Open the workspace's latents cache; fails with a message that says to
+ * run `safer encode` (or train) when missing or stale. */
+int latents_open(latents **out, struct ws *w, sf_err *e);
+void latents_close(latents *l);
+/* latents_open, except that a damaged cache (header, checksum, size,
+ * indices) is not trusted but rebuilt with the workspace's SAE, reporting
+ * through p, when the workspace is writable. note (note_len > 0) gets one
+ * line saying it was rebuilt, or "" when it was not. Read-only, or with no
+ * SAE to rebuild from, a damaged cache is refused with one line saying
+ * why. Missing or stale caches are refused as by latents_open. */
+int latents_open_repair(latents **out, struct ws *w, const sf_progress *p, char *note,
+                        size_t note_len, sf_err *e);
+
+struct sae;
+/* Encode every chosen and rejected row (and the prompt rows when
+ * with_prompt) with s and write WS/latents.bin atomically. Does nothing
+ * (*rebuilt = 0) when the cache already holds this SAE's codes of this
+ * data, unless force. Cancellable through p. */
+int latents_build(struct ws *w, const struct sae *s, int with_prompt, int force,
+                  const sf_progress *p, int *rebuilt, sf_err *e);
+
+/* 1 when latents.bin is current for the workspace's SAE, 0 when missing or
+ * stale (why in e), -1 on a damaged file. */
+int latents_current(struct ws *w, sf_err *e);
+
+#endif

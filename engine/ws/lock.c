@@ -1,0 +1,83 @@
+#include "engine/ws/lock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+struct ws_lock {
+	int fd;
+};
+
+/* The pid written by the holder, or 0 when unreadable (it may be between
+ * taking the lock and writing it). */
+static long holder_pid(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	char *end;
+	long pid = strtol(buf, &end, 10);
+	return pid > 0 && (*end == '\n' || *end == 0) ? pid : 0;
+}
+
+int lock_take(ws_lock **out, const char *path, char *reason, size_t reason_len, sf_err *e)
+{
+	*out = NULL;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd < 0) {
+		if (errno == EACCES || errno == EROFS || errno == EPERM) {
+			snprintf(reason, reason_len, "cannot create the lock file %s: %s", path,
+			         strerror(errno));
+			return 1;
+		}
+		return sf_fail_errno(e, "%s: cannot open lock file", path);
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int err = errno;
+		if (err == EWOULDBLOCK) {
+			long pid = holder_pid(fd);
+			if (pid)
+				snprintf(reason, reason_len, "in use by process %ld", pid);
+			else
+				snprintf(reason, reason_len, "in use by another process");
+			close(fd);
+			return 1;
+		}
+		close(fd);
+		errno = err;
+		return sf_fail_errno(e, "%s: cannot lock", path);
+	}
+	/* Ours now; whatever pid was there belonged to a process that is gone. */
+	char buf[32];
+	int len = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, buf, (size_t)len, 0) != len) {
+		close(fd);
+		return sf_fail_errno(e, "%s: cannot write lock file", path);
+	}
+	ws_lock *l = malloc(sizeof *l);
+	if (!l) {
+		close(fd);
+		return sf_fail(e, "%s: out of memory", path);
+	}
+	l->fd = fd;
+	*out = l;
+	return 0;
+}
+
+void lock_release(ws_lock *l)
+{
+	if (!l)
+		return;
+	/* Empty the file first so nobody reads our pid after we are gone. */
+	if (ftruncate(l->fd, 0) != 0) {
+		/* nothing to do: closing drops the lock regardless */
+	}
+	close(l->fd);
+	free(l);
+}

@@ -1,0 +1,442 @@
+/* Workspaces: see engine/workspace.h.
+ *
+ * manifest.msgpack is a map:
+ *   format       "safer-workspace/1"
+ *   pairs, acts  {path: absolute, size: bytes, fingerprint: 16 hex}
+ *   fingerprint  16 hex naming both inputs together
+ *   n_pairs, n_rows, d, dtype, created (unix seconds)
+ *
+ * The activation fingerprint must be cheap for a file of many gigabytes:
+ * it hashes the size, the whole safetensors header and 64 blocks of 4 KB
+ * spread evenly over the file. The pairs file is hashed whole. */
+#include "engine/ws/workspace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/base/atomic.h"
+#include "engine/base/fingerprint.h"
+#include "engine/ws/lock.h"
+#include "engine/formats/mpk.h"
+#include "engine/formats/safetensors.h"
+
+#define MANIFEST "manifest.msgpack"
+#define MANIFEST_FORMAT "safer-workspace/1"
+#define FP_BLOCKS 64
+#define FP_BLOCK 4096
+
+struct ws {
+	char *dir;
+	pairs p;
+	store *s;
+	char fp[FP_HEX_LEN];
+	int ro;
+	char reason[300];
+	ws_lock *lock;
+};
+
+const char *ws_dir(const ws *w) { return w->dir; }
+const pairs *ws_pairs(const ws *w) { return &w->p; }
+const store *ws_store(const ws *w) { return w->s; }
+const char *ws_fingerprint(const ws *w) { return w->fp; }
+int ws_readonly(const ws *w) { return w->ro; }
+const char *ws_readonly_reason(const ws *w) { return w->ro ? w->reason : NULL; }
+
+int ws_file(const ws *w, const char *name, char *buf, size_t n, sf_err *e)
+{
+	int k = snprintf(buf, n, "%s/%s", w->dir, name);
+	if (k < 0 || (size_t)k >= n)
+		return sf_fail(e, "%s/%s: path too long", w->dir, name);
+	return 0;
+}
+
+/* ---- fingerprints ------------------------------------------------------ */
+
+static int pread_all(int fd, void *buf, size_t n, off_t at)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = pread(fd, (char *)buf + got, n - got, at + (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+/* Open path read-only and stat it; the one way both fingerprints start. */
+static int open_stat(const char *path, int *fd, struct stat *sb, sf_err *e)
+{
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0 || fstat(*fd, sb) != 0) {
+		if (*fd >= 0)
+			close(*fd);
+		return sf_fail_errno(e, "%s: cannot open", path);
+	}
+	return 0;
+}
+
+/* Fingerprint of a whole file (the pairs). */
+static int fp_whole(const char *path, uint64_t *size, uint64_t *fp, sf_err *e)
+{
+	int fd;
+	struct stat sb;
+	if (open_stat(path, &fd, &sb, e))
+		return -1;
+	enum { CH = 1 << 20 };
+	unsigned char *buf = malloc(CH);
+	uint64_t h = fp_u64(0, (uint64_t)sb.st_size);
+	int rc = buf ? 0 : sf_fail(e, "%s: out of memory", path);
+	for (off_t at = 0; !rc && at < sb.st_size; at += CH) {
+		size_t n = (size_t)(sb.st_size - at < CH ? sb.st_size - at : CH);
+		if (pread_all(fd, buf, n, at))
+			rc = sf_fail_errno(e, "%s: read failed", path);
+		else
+			h = fp_bytes(buf, n, h);
+	}
+	free(buf);
+	close(fd);
+	*size = (uint64_t)sb.st_size;
+	*fp = h;
+	return rc;
+}
+
+/* Fingerprint of an activation file: size, header, FP_BLOCKS sample blocks. */
+static int fp_sampled(const char *path, uint64_t *size, uint64_t *fp, sf_err *e)
+{
+	int fd;
+	struct stat sb;
+	if (open_stat(path, &fd, &sb, e))
+		return -1;
+	uint64_t fsize = (uint64_t)sb.st_size, h = fp_u64(0x5afe, fsize);
+	unsigned char len8[8];
+	uint64_t head = fsize < 8 ? fsize : 8;
+	if (fsize >= 8 && pread_all(fd, len8, 8, 0) == 0) {
+		uint64_t hl = 0;
+		for (int i = 7; i >= 0; i--)
+			hl = hl << 8 | len8[i];
+		if (hl <= ST_MAX_HEADER && hl <= fsize - 8)
+			head = 8 + hl;
+	}
+	unsigned char *buf = malloc(head > FP_BLOCK ? head : FP_BLOCK);
+	int rc = buf ? 0 : sf_fail(e, "%s: out of memory", path);
+	if (!rc && pread_all(fd, buf, head, 0))
+		rc = sf_fail_errno(e, "%s: read failed", path);
+	if (!rc)
+		h = fp_bytes(buf, head, h);
+	for (int i = 0; !rc && i < FP_BLOCKS && fsize > head; i++) {
+		uint64_t span = fsize - head, blk = span < FP_BLOCK ? span : FP_BLOCK;
+		uint64_t at = head + (span - blk) * (uint64_t)i / (FP_BLOCKS - 1);
+		if (pread_all(fd, buf, blk, (off_t)at))
+			rc = sf_fail_errno(e, "%s: read failed", path);
+		else
+			h = fp_bytes(buf, blk, fp_u64(h, at));
+	}
+	free(buf);
+	close(fd);
+	*size = fsize;
+	*fp = h;
+	return rc;
+}
+
+typedef struct inputs {
+	char pairs_path[PATH_MAX], acts_path[PATH_MAX];
+	uint64_t pairs_size, acts_size, pairs_fp, acts_fp;
+	char fp[FP_HEX_LEN];
+} inputs;
+
+static int fingerprint_inputs(inputs *in, sf_err *e)
+{
+	if (fp_whole(in->pairs_path, &in->pairs_size, &in->pairs_fp, e) ||
+	    fp_sampled(in->acts_path, &in->acts_size, &in->acts_fp, e))
+		return -1;
+	fp_hex(fp_u64(fp_u64(0, in->pairs_fp), in->acts_fp), in->fp);
+	return 0;
+}
+
+/* ---- manifest ----------------------------------------------------------- */
+
+static void pack_input(msgpack_packer *pk, const char *key, const char *path, uint64_t size,
+                       uint64_t fp)
+{
+	char hex[FP_HEX_LEN];
+	fp_hex(fp, hex);
+	mpk_pack_cstr(pk, key);
+	msgpack_pack_map(pk, 3);
+	mpk_pack_cstr(pk, "path");
+	mpk_pack_cstr(pk, path);
+	mpk_pack_cstr(pk, "size");
+	msgpack_pack_uint64(pk, size);
+	mpk_pack_cstr(pk, "fingerprint");
+	mpk_pack_cstr(pk, hex);
+}
+
+static int write_manifest(const char *file, const inputs *in, const pairs *p, const store *s,
+                          sf_err *e)
+{
+	msgpack_sbuffer sb;
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer pk;
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, 9);
+	mpk_pack_cstr(&pk, "format");
+	mpk_pack_cstr(&pk, MANIFEST_FORMAT);
+	pack_input(&pk, "pairs", in->pairs_path, in->pairs_size, in->pairs_fp);
+	pack_input(&pk, "acts", in->acts_path, in->acts_size, in->acts_fp);
+	mpk_pack_cstr(&pk, "fingerprint");
+	mpk_pack_cstr(&pk, in->fp);
+	mpk_pack_cstr(&pk, "n_pairs");
+	msgpack_pack_uint64(&pk, p->n);
+	mpk_pack_cstr(&pk, "n_rows");
+	msgpack_pack_uint64(&pk, store_nrows(s));
+	mpk_pack_cstr(&pk, "d");
+	msgpack_pack_int(&pk, store_dim(s));
+	mpk_pack_cstr(&pk, "dtype");
+	mpk_pack_cstr(&pk, store_dtype_name(s));
+	mpk_pack_cstr(&pk, "created");
+	msgpack_pack_int64(&pk, (int64_t)time(NULL));
+	int rc = atomic_write(file, sb.data, sb.size, e);
+	msgpack_sbuffer_destroy(&sb);
+	return rc;
+}
+
+static int read_input(const msgpack_object *root, const char *key, char *path, uint64_t *size,
+                      uint64_t *fp, const char *file, sf_err *e)
+{
+	const msgpack_object *o = mpk_map_get(root, key);
+	char *ps = mpk_strdup(mpk_map_get(o, "path"));
+	char *hex = mpk_strdup(mpk_map_get(o, "fingerprint"));
+	int rc = 0;
+	if (!ps || !hex || strlen(ps) >= PATH_MAX || mpk_get_u64(mpk_map_get(o, "size"), size) ||
+	    fp_parse_hex(hex, fp))
+		rc = sf_fail(e, "%s: entry \"%s\" is missing or malformed", file, key);
+	else
+		strcpy(path, ps);
+	free(ps);
+	free(hex);
+	return rc;
+}
+
+static int read_manifest(const char *dir, inputs *in, sf_err *e)
+{
+	char file[PATH_MAX];
+	if (snprintf(file, sizeof file, "%s/%s", dir, MANIFEST) >= (int)sizeof file)
+		return sf_fail(e, "%s: path too long", dir);
+	struct stat sb;
+	if (stat(dir, &sb) != 0)
+		return sf_fail_errno(e, "%s: cannot open workspace", dir);
+	if (!S_ISDIR(sb.st_mode))
+		return sf_fail(e, "%s: not a workspace directory", dir);
+	if (access(file, F_OK) != 0)
+		return sf_fail(e, "%s: not a workspace (no %s; create one with safer init)", dir,
+		               MANIFEST);
+	mpk_doc doc;
+	if (mpk_read_file(&doc, file, (size_t)1 << 20, e))
+		return -1;
+	const msgpack_object *root = &doc.u.data;
+	int rc = 0;
+	if (!mpk_str_eq(mpk_map_get(root, "format"), MANIFEST_FORMAT))
+		rc = sf_fail(e, "%s: not a %s manifest", file, MANIFEST_FORMAT);
+	if (!rc)
+		rc = read_input(root, "pairs", in->pairs_path, &in->pairs_size, &in->pairs_fp, file, e);
+	if (!rc)
+		rc = read_input(root, "acts", in->acts_path, &in->acts_size, &in->acts_fp, file, e);
+	mpk_doc_free(&doc);
+	return rc;
+}
+
+/* ---- init ----------------------------------------------------------------- */
+
+/* 1 if dir exists and holds nothing, 0 if it does not exist, -1 otherwise. */
+static int dir_state(const char *dir, sf_err *e)
+{
+	struct stat sb;
+	if (stat(dir, &sb) != 0)
+		return errno == ENOENT ? 0 : sf_fail_errno(e, "%s: cannot use as workspace", dir);
+	if (!S_ISDIR(sb.st_mode))
+		return sf_fail(e, "%s: exists and is not a directory", dir);
+	DIR *d = opendir(dir);
+	if (!d)
+		return sf_fail_errno(e, "%s: cannot read directory", dir);
+	struct dirent *de;
+	int n = 0, manifest = 0;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		n++;
+		manifest |= !strcmp(de->d_name, MANIFEST);
+	}
+	closedir(d);
+	if (manifest)
+		return sf_fail(e, "%s: already a workspace (remove it or choose another directory)",
+		               dir);
+	if (n)
+		return sf_fail(e, "%s: directory is not empty", dir);
+	return 1;
+}
+
+int ws_init_progress(const char *dir, const char *pairs_path, const char *acts_path,
+                     const sf_progress *prog, sf_err *e)
+{
+	inputs in;
+	memset(&in, 0, sizeof in);
+	if (!realpath(pairs_path, in.pairs_path))
+		return sf_fail_errno(e, "%s: cannot open", pairs_path);
+	if (!realpath(acts_path, in.acts_path))
+		return sf_fail_errno(e, "%s: cannot open", acts_path);
+	int state = dir_state(dir, e);
+	if (state < 0)
+		return -1;
+	pairs p;
+	store *s = NULL;
+	if (pairs_load(&p, in.pairs_path, e))
+		return -1;
+	int rc = store_open(&s, in.acts_path, p.n, e);
+	if (!rc)
+		rc = store_check_finite(s, prog, e);
+	if (!rc)
+		rc = fingerprint_inputs(&in, e);
+	int made = 0;
+	if (!rc && state == 0) {
+		if (mkdir(dir, 0777) != 0)
+			rc = sf_fail_errno(e, "%s: cannot create directory", dir);
+		else
+			made = 1;
+	}
+	char file[PATH_MAX];
+	if (!rc && snprintf(file, sizeof file, "%s/%s", dir, MANIFEST) >= (int)sizeof file)
+		rc = sf_fail(e, "%s: path too long", dir);
+	if (!rc)
+		rc = write_manifest(file, &in, &p, s, e);
+	if (rc && made)
+		rmdir(dir);
+	store_close(s);
+	pairs_free(&p);
+	return rc;
+}
+
+int ws_init(const char *dir, const char *pairs_path, const char *acts_path, sf_err *e)
+{
+	return ws_init_progress(dir, pairs_path, acts_path, NULL, e);
+}
+
+/* ---- open ------------------------------------------------------------------ */
+
+static int check_unchanged(const inputs *want, inputs *now, sf_err *e)
+{
+	strcpy(now->pairs_path, want->pairs_path);
+	strcpy(now->acts_path, want->acts_path);
+	if (fingerprint_inputs(now, e))
+		return -1;
+	const char *path = NULL;
+	uint64_t was = 0, is = 0;
+	if (now->pairs_size != want->pairs_size || now->pairs_fp != want->pairs_fp)
+		path = want->pairs_path, was = want->pairs_size, is = now->pairs_size;
+	else if (now->acts_size != want->acts_size || now->acts_fp != want->acts_fp)
+		path = want->acts_path, was = want->acts_size, is = now->acts_size;
+	if (!path)
+		return 0;
+	if (was != is)
+		return sf_fail(e, "%s: changed since the workspace was made (%llu bytes, was %llu)",
+		               path, (unsigned long long)is, (unsigned long long)was);
+	return sf_fail(e, "%s: changed since the workspace was made (fingerprint differs)", path);
+}
+
+void ws_close(ws *w)
+{
+	if (!w)
+		return;
+	store_close(w->s);
+	pairs_free(&w->p);
+	lock_release(w->lock);
+	free(w->dir);
+	free(w);
+}
+
+/* "NAME.tmp-XXXXXX": the shape of atomic.c's temp files (mkostemp suffix). */
+static int is_atomic_temp(const char *name)
+{
+	const char *t = strstr(name, ".tmp-");
+	while (t && strstr(t + 1, ".tmp-"))
+		t = strstr(t + 1, ".tmp-");
+	if (!t || t == name || strlen(t + 5) != 6)
+		return 0;
+	for (const char *c = t + 5; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+			return 0;
+	return 1;
+}
+
+/* Temp files left by a save that was killed before its rename. Only called
+ * with the writer lock held, so no live save can own one of them. Best
+ * effort: a file that will not go away is harmless. */
+static void sweep_temps(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!is_atomic_temp(de->d_name))
+			continue;
+		char path[PATH_MAX];
+		if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) < (int)sizeof path)
+			unlink(path);
+	}
+	closedir(d);
+}
+
+int ws_open(ws **out, const char *dir, int flags, sf_err *e)
+{
+	*out = NULL;
+	ws *w = calloc(1, sizeof *w);
+	if (!w || !(w->dir = strdup(dir))) {
+		free(w);
+		return sf_fail(e, "%s: out of memory", dir);
+	}
+	size_t l = strlen(w->dir);
+	while (l > 1 && w->dir[l - 1] == '/')
+		w->dir[--l] = 0;
+	inputs want, now;
+	memset(&want, 0, sizeof want);
+	memset(&now, 0, sizeof now);
+	if (read_manifest(w->dir, &want, e))
+		goto fail;
+	if (flags & WS_READONLY) {
+		w->ro = 1;
+		snprintf(w->reason, sizeof w->reason, "opened read-only");
+	} else {
+		char lockfile[PATH_MAX];
+		if (ws_file(w, "lock", lockfile, sizeof lockfile, e))
+			goto fail;
+		int r = lock_take(&w->lock, lockfile, w->reason, sizeof w->reason, e);
+		if (r < 0)
+			goto fail;
+		w->ro = r == 1;
+		if (!w->ro) {
+			char sub[PATH_MAX];
+			sweep_temps(w->dir);
+			if (!ws_file(w, "sae", sub, sizeof sub, NULL))
+				sweep_temps(sub);
+		}
+	}
+	if (check_unchanged(&want, &now, e) || pairs_load(&w->p, want.pairs_path, e) ||
+	    store_open(&w->s, want.acts_path, w->p.n, e))
+		goto fail;
+	memcpy(w->fp, now.fp, sizeof w->fp);
+	*out = w;
+	return 0;
+fail:
+	ws_close(w);
+	return -1;
+}

@@ -1,0 +1,55 @@
+/* A workspace is a directory that ties one pairs file and one activation
+ * file together and holds everything computed from them:
+ *
+ *   manifest.msgpack   inputs (absolute paths, sizes, fingerprint)   [workspace]
+ *   sae/               the SAE: sae.safetensors + cfg.json            [sae]
+ *   latents.bin        top-k (index, value) of every row (cache)      [sae]
+ *   index.bin          per-feature rows by activation (cache)          [analysis]
+ *   labels.msgpack     the user's feature labels                      [analysis]
+ *   plan.jsonl         the current edit plan                          [analysis]
+ *   lock               pid of the writer holding the workspace        [harden]
+ *
+ * Caches record the fingerprint of what they were computed from and are
+ * rebuilt when it differs. User work (labels, plan) is written atomically. */
+#ifndef ENGINE_WS_WORKSPACE_H
+#define ENGINE_WS_WORKSPACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/base/err.h"
+#include "engine/formats/pairs.h"
+#include "engine/base/progress.h"
+#include "engine/formats/store.h"
+
+typedef struct ws ws;
+
+enum { WS_READONLY = 1 };
+
+/* Create dir (or reuse an empty one), validate the inputs against each
+ * other, write the manifest. Fails without leaving a manifest behind. */
+int ws_init(const char *dir, const char *pairs_path, const char *acts_path, sf_err *e);
+/* The same, reporting progress (and honouring cancel) while every row is
+ * checked for NaN and inf. */
+int ws_init_progress(const char *dir, const char *pairs_path, const char *acts_path,
+                     const sf_progress *prog, sf_err *e);
+
+/* Open a workspace: read the manifest, load the pairs, open the store,
+ * check the inputs still match their fingerprint. Unless WS_READONLY is
+ * asked, take the writer lock; when another live process holds it, open
+ * read-only instead (ws_readonly() then says so, with the holder's pid in
+ * ws_readonly_reason()). */
+int ws_open(ws **out, const char *dir, int flags, sf_err *e);
+void ws_close(ws *w);
+
+const char *ws_dir(const ws *w);
+/* dir + "/" + name into buf; -1 (and e) if it does not fit. */
+int ws_file(const ws *w, const char *name, char *buf, size_t n, sf_err *e);
+const pairs *ws_pairs(const ws *w);
+const store *ws_store(const ws *w);
+/* 16 hex digits naming the input data (pairs + activations). */
+const char *ws_fingerprint(const ws *w);
+int ws_readonly(const ws *w);
+const char *ws_readonly_reason(const ws *w);
+
+#endif

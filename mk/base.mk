@@ -1,0 +1,12 @@
+# engine/base: errors, atomic writes, progress, fingerprints, text safety
+engine_libengine_a_SOURCES += \
+	engine/base/atomic.c \
+	engine/base/atomic.h \
+	engine/base/err.c \
+	engine/base/err.h \
+	engine/base/fingerprint.c \
+	engine/base/fingerprint.h \
+	engine/base/hot.h \
+	engine/base/progress.h \
+	engine/base/textsafe.c \
+	engine/base/textsafe.h

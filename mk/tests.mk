@@ -1,0 +1,74 @@
+# tests/: unit, golden, CLI and explorer tests (tests/fuzz has its own fragment)
+check_PROGRAMS += tests/test_half tests/test_safetensors
+TESTS += tests/test_half tests/test_safetensors
+tests_test_half_LDADD = $(ENGINE_LIBS)
+tests_test_safetensors_LDADD = $(ENGINE_LIBS)
+TESTS += tests/test_broken_inputs.sh
+EXTRA_DIST += tests/test_broken_inputs.sh tests/broken
+check_PROGRAMS += tests/test_store
+TESTS += tests/test_store
+tests_test_store_LDADD = $(ENGINE_LIBS)
+EXTRA_DIST += tests/broken_src.h
+check_PROGRAMS += tests/test_workspace
+TESTS += tests/test_workspace
+tests_test_workspace_LDADD = $(ENGINE_LIBS)
+TESTS += tests/test_formats_cli.sh
+EXTRA_DIST += tests/test_formats_cli.sh
+check_PROGRAMS += tests/test_sae tests/test_topk
+TESTS += tests/test_sae tests/test_topk
+tests_test_sae_LDADD = $(ENGINE_LIBS)
+tests_test_topk_LDADD = $(ENGINE_LIBS)
+EXTRA_DIST += tests/sae_ref.py tests/fixtures/sae
+check_PROGRAMS += tests/test_sae_recovery
+TESTS += tests/test_sae_recovery
+tests_test_sae_recovery_LDADD = $(ENGINE_LIBS)
+TESTS += tests/test_sae_cli.sh
+dist_check_SCRIPTS += tests/test_sae_cli.sh
+check_PROGRAMS += tests/test_analysis_golden
+TESTS += tests/test_analysis_golden
+tests_test_analysis_golden_LDADD = $(ENGINE_LIBS)
+EXTRA_DIST += tests/analysis_ref.py tests/data/analysis_golden.txt
+TESTS += tests/test_analysis_cli.sh tests/test_analysis_sample.py
+dist_check_SCRIPTS += tests/test_analysis_cli.sh tests/test_analysis_sample.py
+TESTS += tests/test_analysis_labels_sae.sh
+dist_check_SCRIPTS += tests/test_analysis_labels_sae.sh
+EXTRA_DIST += tests/labels_sae_fixture.py
+TESTS += tests/test_analysis_plan_marks.sh
+dist_check_SCRIPTS += tests/test_analysis_plan_marks.sh
+check_PROGRAMS += tests/test_textsafe tests/test_widgets
+TESTS += tests/test_textsafe tests/test_widgets
+tests_test_textsafe_LDADD = $(ENGINE_LIBS)
+tests_test_widgets_CPPFLAGS = $(AM_CPPFLAGS) $(NCURSES_CFLAGS) $(READLINE_CFLAGS)
+tests_test_widgets_LDADD = $(WIDGET_LIBS) $(ENGINE_LIBS)
+TESTS += tests/test_explore.sh
+dist_check_SCRIPTS += tests/test_explore.sh
+EXTRA_DIST += tests/explore-lib.sh
+CLEANFILES += tests/explore-fixture.lock
+TESTS += tests/test_explore_hostile.sh
+dist_check_SCRIPTS += tests/test_explore_hostile.sh
+TESTS += tests/test_explore_train.sh
+dist_check_SCRIPTS += tests/test_explore_train.sh
+TESTS += tests/test_extract.py
+EXTRA_DIST += tests/test_extract.py
+check_PROGRAMS += tests/test_mpk_bounds
+tests_test_mpk_bounds_LDADD = $(ENGINE_LIBS)
+TESTS += tests/test_mpk_bounds tests/test_limits.sh
+EXTRA_DIST += tests/test_limits.sh tests/limits_fixture.py
+check_PROGRAMS += tests/kill_labels_driver
+tests_kill_labels_driver_LDADD = $(ENGINE_LIBS)
+TESTS += tests/test_kill_labels.sh
+EXTRA_DIST += tests/test_kill_labels.sh tests/harden_fixture.py
+TESTS += tests/test_terminal_safety.sh tests/test_harden_open.sh
+EXTRA_DIST += tests/test_terminal_safety.sh tests/test_harden_open.sh \
+	tests/term_check.py
+TESTS += tests/test_lock.sh
+EXTRA_DIST += tests/test_lock.sh
+VALGRIND_TESTS = tests/test_formats_cli.sh tests/test_broken_inputs.sh \
+	tests/test_analysis_cli.sh tests/test_terminal_safety.sh tests/test_limits.sh \
+	tests/test_kill_labels.sh tests/test_lock.sh tests/test_explore_hostile.sh
+.PHONY: check-valgrind
+check-valgrind: all $(check_PROGRAMS)
+	srcdir='$(srcdir)' top_builddir='$(top_builddir)' PYTHON3='$(PYTHON3)' \
+		$(SHELL) $(srcdir)/scripts/check-valgrind $(VALGRIND_TESTS)
+TESTS += tests/test_sample_gen.sh tests/test_sample_truth.py tests/test_sample_ws.sh
+dist_check_SCRIPTS += tests/test_sample_gen.sh tests/test_sample_truth.py tests/test_sample_ws.sh

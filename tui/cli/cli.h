@@ -1,0 +1,74 @@
+/* What every `safer` subcommand shares: exit codes, error and usage
+ * messages, table output (TSV or JSON), progress on stderr.
+ *
+ * One file per subcommand (tui/cmd_*.c) defines `int cmd_NAME(int argc,
+ * char **argv)` and its usage text; tui/main.c holds the table. */
+#ifndef TUI_CLI_CLI_H
+#define TUI_CLI_CLI_H
+
+#include <stdio.h>
+#include <stddef.h>
+
+#include "engine/base/progress.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+typedef struct cli_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary; /* one line for `safer help` */
+	const char *usage;   /* full text for `safer help CMD` */
+} cli_cmd;
+
+const cli_cmd *cli_find(const char *name);
+
+/* "safer: <msg>" on stderr; returns EXIT_FAIL. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "safer CMD: <msg>" plus a hint to --help on stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Non-zero when argv holds -h or --help (before a "--"). */
+int cli_wants_help(int argc, char **argv);
+/* Print the usage text of cmd to stdout; returns EXIT_OK. */
+int cli_print_help(const char *cmd);
+
+/* Table output. TSV: a header line, then one line per row; text fields
+ * escape backslash, tab, newline and CR as \\ \t \n \r. JSON: an array of
+ * objects. Numbers use %.9g so they round-trip. When the stream is a
+ * terminal, text is passed through textsafe first. */
+enum { FMT_TSV = 0, FMT_JSON = 1 };
+int cli_parse_format(const char *s, int *fmt); /* 0 ok, -1 unknown */
+
+typedef struct tout tout;
+tout *tout_new(FILE *f, int fmt, const char *const *cols, int ncols);
+void tout_str(tout *t, const char *s);             /* NULL -> empty / null */
+void tout_strn(tout *t, const char *s, size_t n);  /* may hold any bytes */
+void tout_int(tout *t, long long v);
+void tout_num(tout *t, double v);
+void tout_null(tout *t);
+/* A JSON value given as JSON text (e.g. a pair's id): emitted as is in
+ * JSON; in TSV a JSON string is unquoted, anything else printed as text. */
+void tout_json(tout *t, const char *json_text);
+void tout_row_end(tout *t);
+/* Close the table and free t. Returns EXIT_OK, or EXIT_FAIL after a
+ * message when the output could not be written. */
+int tout_finish(tout *t);
+
+/* Progress on stderr: a bar on a terminal, plain lines now and then
+ * otherwise. SIGINT sets a flag that the callback reports as "cancel". */
+typedef struct cli_progress {
+	const char *label;
+	int tty;
+	double last_frac;
+	double last_time;
+	double start_time;
+	int drawn;
+} cli_progress;
+
+sf_progress cli_progress_begin(cli_progress *p, const char *label);
+void cli_progress_end(cli_progress *p);
+/* Install the SIGINT handler that makes progress callbacks cancel. */
+void cli_catch_interrupt(void);
+int cli_interrupted(void);
+
+#endif

@@ -1,0 +1,143 @@
+/* safer info WS [--format tsv|json]: one key/value row per fact. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/ws/workspace.h"
+#include "tui/cli/cli.h"
+#include "tui/cli/commands.h"
+
+const char cmd_info_usage[] =
+	"usage: safer info WS [--format tsv|json]\n"
+	"\n"
+	"Describe a workspace as a table with columns `key value`:\n"
+	"  workspace, pairs_file, acts_file, fingerprint\n"
+	"  pairs, pairs.train, pairs.test, and per category\n"
+	"    category.NAME.train, category.NAME.test (NAME \"\" when unset)\n"
+	"  rows, rows.prompt, rows.chosen, rows.rejected, rows.sentence_end\n"
+	"  d, dtype, and from the activation file's metadata: format, model,\n"
+	"    layer, hook, d_model, dataset (empty when absent)\n"
+	"  sae, latents: yes when WS/sae/cfg.json and WS/latents.bin exist\n"
+	"An SAE fits this workspace when its input width is d and it was trained on\n"
+	"the same model, layer and hook.\n";
+
+static void kv_str(tout *t, const char *k, const char *v)
+{
+	tout_str(t, k);
+	tout_str(t, v);
+	tout_row_end(t);
+}
+
+static void kv_int(tout *t, const char *k, long long v)
+{
+	tout_str(t, k);
+	tout_int(t, v);
+	tout_row_end(t);
+}
+
+static void pairs_rows(tout *t, const pairs *p)
+{
+	size_t split[2] = {0, 0};
+	for (size_t i = 0; i < p->n; i++)
+		split[p->v[i].split == SPLIT_TEST]++;
+	kv_int(t, "pairs", (long long)p->n);
+	kv_int(t, "pairs.train", (long long)split[0]);
+	kv_int(t, "pairs.test", (long long)split[1]);
+	const char **names;
+	size_t nc = pairs_categories(p, &names);
+	size_t *cnt = calloc(2 * nc + 1, sizeof *cnt);
+	if (!names || !cnt) {
+		free(names);
+		free(cnt);
+		return;
+	}
+	/* Categories are few; a linear match per pair is fine here. */
+	for (size_t i = 0; i < p->n; i++) {
+		const char *c = p->v[i].category ? p->v[i].category : "";
+		size_t j = 0;
+		while (j < nc && strcmp(names[j], c))
+			j++;
+		if (j < nc)
+			cnt[2 * j + (p->v[i].split == SPLIT_TEST)]++;
+	}
+	for (size_t j = 0; j < nc; j++) {
+		for (int sp = 0; sp < 2; sp++) {
+			size_t len = strlen(names[j]) + 16;
+			char *k = malloc(len);
+			if (!k)
+				break;
+			snprintf(k, len, "category.%s.%s", names[j], sp ? "test" : "train");
+			kv_int(t, k, (long long)cnt[2 * j + sp]);
+			free(k);
+		}
+	}
+	free(names);
+	free(cnt);
+}
+
+static void store_rows(tout *t, const store *s)
+{
+	size_t n = store_nrows(s), side[SIDE_COUNT] = {0}, sent = 0;
+	const uint8_t *sd = store_side(s), *fl = store_flags(s);
+	for (size_t r = 0; r < n; r++) {
+		side[sd[r]]++;
+		sent += fl[r] & ROW_SENT_END;
+	}
+	kv_int(t, "rows", (long long)n);
+	kv_int(t, "rows.prompt", (long long)side[SIDE_PROMPT]);
+	kv_int(t, "rows.chosen", (long long)side[SIDE_CHOSEN]);
+	kv_int(t, "rows.rejected", (long long)side[SIDE_REJECTED]);
+	kv_int(t, "rows.sentence_end", (long long)sent);
+	kv_int(t, "d", store_dim(s));
+	kv_str(t, "dtype", store_dtype_name(s));
+	static const char *meta[] = {"format", "model", "layer", "hook", "d_model", "dataset"};
+	for (size_t i = 0; i < sizeof meta / sizeof *meta; i++)
+		kv_str(t, meta[i], store_meta(s, meta[i]) ? store_meta(s, meta[i]) : "");
+}
+
+static void exists_row(tout *t, const ws *w, const char *key, const char *name)
+{
+	char path[PATH_MAX];
+	int yes = ws_file(w, name, path, sizeof path, NULL) == 0 && access(path, F_OK) == 0;
+	kv_str(t, key, yes ? "yes" : "no");
+}
+
+int cmd_info(int argc, char **argv)
+{
+	const char *dir = NULL;
+	int fmt = FMT_TSV;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
+			const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
+			if (!v || cli_parse_format(v, &fmt))
+				return cli_usage_error("info", "--format takes tsv or json");
+		} else if (a[0] == '-' && a[1]) {
+			return cli_usage_error("info", "unknown option '%s'", a);
+		} else if (dir) {
+			return cli_usage_error("info", "one workspace directory, please");
+		} else {
+			dir = a;
+		}
+	}
+	if (!dir)
+		return cli_usage_error("info", "missing the workspace directory");
+	sf_err e = {{0}};
+	ws *w;
+	if (ws_open(&w, dir, WS_READONLY, &e))
+		return cli_fail("%s", e.msg);
+	static const char *cols[] = {"key", "value"};
+	tout *t = tout_new(stdout, fmt, cols, 2);
+	char abs[PATH_MAX];
+	kv_str(t, "workspace", realpath(ws_dir(w), abs) ? abs : ws_dir(w));
+	kv_str(t, "pairs_file", ws_pairs(w)->path);
+	kv_str(t, "acts_file", store_path(ws_store(w)));
+	kv_str(t, "fingerprint", ws_fingerprint(w));
+	pairs_rows(t, ws_pairs(w));
+	store_rows(t, ws_store(w));
+	exists_row(t, w, "sae", "sae/cfg.json");
+	exists_row(t, w, "latents", "latents.bin");
+	ws_close(w);
+	return tout_finish(t);
+}

@@ -1,0 +1,81 @@
+/* safer labels WS: list, export or import feature labels. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/cli/analysis_cli.h"
+#include "tui/cli/cli.h"
+#include "tui/cli/commands.h"
+
+const char cmd_labels_usage[] =
+	"usage: safer labels WS [--export F.json | --import F.json] [--format tsv|json]\n"
+	"\n"
+	"Without options, list every label: columns feature name safety note updated.\n"
+	"--export writes them as JSON: [{\"feature\": 123, \"name\": \"...\", \"safety\": 5,\n"
+	"\"note\": \"...\", \"updated\": \"2026-11-27T21:00:00Z\"}] (safety null when unrated).\n"
+	"--import reads the same JSON and merges it: each entry replaces that\n"
+	"feature's label. The file is checked whole first; on any error nothing\n"
+	"changes.\n"
+	"\n"
+	"Labels belong to the workspace's SAE. After `safer train` or `safer load-sae`\n"
+	"brings another SAE, the next command that reads labels keeps the old ones\n"
+	"in WS/labels-<old SAE fingerprint>.msgpack, starts an empty set (or the\n"
+	"archived set of the new SAE, when it was used before) and says so once.\n";
+
+int cmd_labels(int argc, char **argv)
+{
+	aopts o;
+	aopts_default(&o);
+	const char *exp = NULL, *imp = NULL;
+	for (int i = 1; i < argc; i++) {
+		int bad = 0;
+		const char *v;
+		if ((v = aopt_value("labels", "--format", argc, argv, &i, &bad))) {
+			if (cli_parse_format(v, &o.fmt))
+				return cli_usage_error("labels", "--format must be tsv or json");
+		} else if (!bad && (v = aopt_value("labels", "--export", argc, argv, &i, &bad))) {
+			exp = v;
+		} else if (!bad && (v = aopt_value("labels", "--import", argc, argv, &i, &bad))) {
+			imp = v;
+		} else if (bad) {
+			return EXIT_USAGE;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cli_usage_error("labels", "unknown option '%s'", argv[i]);
+		} else if (!o.ws) {
+			o.ws = argv[i];
+		} else {
+			return cli_usage_error("labels", "unexpected argument '%s'", argv[i]);
+		}
+	}
+	if (!o.ws)
+		return cli_usage_error("labels", "missing workspace");
+	if (exp && imp)
+		return cli_usage_error("labels", "--export and --import exclude each other");
+	actx a;
+	sf_err e;
+	if (actx_open(&a, o.ws, 0, &e) || actx_labels(&a, &e)) {
+		actx_close(&a);
+		return cli_fail("%s", e.msg);
+	}
+	int rc = EXIT_OK;
+	if (imp) {
+		size_t n = 0;
+		if (ws_readonly(a.w))
+			rc = cli_fail("%s: the workspace is read-only (%s); labels cannot change", o.ws,
+			              ws_readonly_reason(a.w));
+		else if (labels_import_json(&a.L, imp, &n, &e))
+			rc = cli_fail("%s", e.msg);
+		else
+			fprintf(stderr, "safer: imported %zu labels (%zu in the workspace)\n", n, a.L.n);
+	} else if (exp) {
+		if (labels_export_json(&a.L, exp, &e))
+			rc = cli_fail("%s", e.msg);
+	} else {
+		static const char *const cols[] = { "feature", "name", "safety", "note", "updated" };
+		tout *t = tout_new(stdout, o.fmt, cols, 5);
+		for (size_t i = 0; i < a.L.n; i++)
+			label_row(t, &a.L.v[i], a.L.v[i].feature);
+		rc = tout_finish(t);
+	}
+	actx_close(&a);
+	return rc;
+}

@@ -1,0 +1,232 @@
+/* safer plan WS (--poison R | --denoise R | --mark I,... --action A |
+ * --unmark I,...): the edit list (§7). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/analysis/plan.h"
+#include "tui/cli/analysis_cli.h"
+#include "tui/cli/cli.h"
+#include "tui/cli/commands.h"
+
+const char cmd_plan_usage[] =
+	"usage: safer plan WS (--poison R | --denoise R) [--out F.jsonl]\n"
+	"                  [--rows sentence|all] [--candidates N] [--threshold T] [--cap C]\n"
+	"       safer plan WS [--poison R | --denoise R] [--mark I[,I...] --action flip|drop]\n"
+	"                  [--unmark I[,I...]] [--out F.jsonl]\n"
+	"\n"
+	"Plan a dataset edit from the pair scores (see `safer score`), over the\n"
+	"train pairs only (N of them); R is a ratio in (0, 1]:\n"
+	"  --poison R   flip the floor(R*N) highest-scored pairs\n"
+	"  --denoise R  drop the floor(R*N) lowest-scored pairs\n"
+	"Prints the edit list as JSONL (or writes it atomically to --out), one line\n"
+	"per edited pair: {\"index\", \"id\", \"action\", \"score\", \"strategy\",\n"
+	"\"ratio\", \"fingerprint\", \"s_plus\", \"s_minus\", \"fallback\"}. The plan is\n"
+	"also kept as the workspace's current plan (WS/plan.jsonl) unless the\n"
+	"workspace is read-only.\n"
+	"\n"
+	"Manual marks change single pairs (I = pair index, 0-based line number in the\n"
+	"pairs file; train pairs only):\n"
+	"  --mark I,... --action flip|drop   plan that edit for these pairs (replacing\n"
+	"                                    another action planned for them)\n"
+	"  --unmark I,...                    take these pairs out of the plan\n"
+	"Without --poison/--denoise they adjust the current plan (WS/plan.jsonl; an\n"
+	"empty one when there is none); with one, the fresh plan. Either way the\n"
+	"result is a \"manual\" plan, printed like the others and saved as the\n"
+	"current plan; marking needs a writable workspace. A test pair or an index\n"
+	"past the last pair is an error and nothing changes. Marked pairs carry\n"
+	"their score when the scores can be computed, null otherwise.\n";
+
+#define MAX_MARKS 1000000
+
+/* "3,17,42" -> indices (appended to *v). -1 on a bad list. */
+static int parse_indices(const char *s, size_t **v, size_t *n)
+{
+	while (*s) {
+		char *end;
+		errno = 0;
+		if (*s < '0' || *s > '9')
+			return -1;
+		unsigned long long x = strtoull(s, &end, 10);
+		if (errno || end == s || (*end && *end != ',') || *n >= MAX_MARKS)
+			return -1;
+		size_t *nv = realloc(*v, (*n + 1) * sizeof *nv);
+		if (!nv)
+			return -1;
+		*v = nv;
+		(*v)[(*n)++] = (size_t)x;
+		s = *end ? end + 1 : end;
+		if (end[0] == ',' && !end[1])
+			return -1;
+	}
+	return 0;
+}
+
+typedef struct marks {
+	size_t *mark, n_mark, *unmark, n_unmark;
+	int action; /* EDIT_*; 0 = not given */
+} marks;
+
+/* The plan the marks apply to: a fresh one, the current one, or empty. */
+static int base_plan(sf_plan *pl, actx *a, int have, sf_err *e)
+{
+	char cur[4096];
+	if (have)
+		return 0;
+	if (ws_file(a->w, "plan.jsonl", cur, sizeof cur, e))
+		return -1;
+	if (access(cur, F_OK) == 0)
+		return plan_read(pl, ws_pairs(a->w), cur, ws_fingerprint(a->w), e);
+	plan_init(pl, ws_fingerprint(a->w));
+	return 0;
+}
+
+/* Apply the marks; any refused mark fails the whole command. */
+static int apply_marks(sf_plan *pl, actx *a, const aopts *o, const marks *mk, sf_err *e)
+{
+	const pairs *P = ws_pairs(a->w);
+	sf_err se;
+	/* refuse bad indices before the (slower, chattier) scores */
+	for (size_t i = 0; i < mk->n_mark + mk->n_unmark; i++) {
+		size_t x = i < mk->n_mark ? mk->mark[i] : mk->unmark[i - mk->n_mark];
+		if (x >= P->n)
+			return sf_fail(e, "plan: no pair %zu (the data has %zu)", x, P->n);
+		if (P->v[x].split != SPLIT_TRAIN)
+			return sf_fail(e, "plan: pair %zu is a test pair; test pairs are never edited", x);
+	}
+	/* scores for the new edits when they can be had (latents present) */
+	const double *score = actx_scores(a, o, &se) == 0 ? a->sc.score : NULL;
+	for (size_t i = 0; i < mk->n_mark; i++) {
+		size_t x = mk->mark[i];
+		double sc = score && x < P->n ? score[x] : NAN;
+		if (plan_mark(pl, P, x, mk->action, sc, e))
+			return -1;
+	}
+	for (size_t i = 0; i < mk->n_unmark; i++)
+		if (plan_mark(pl, P, mk->unmark[i], 0, NAN, e))
+			return -1;
+	return 0;
+}
+
+static void free_marks(marks *mk)
+{
+	free(mk->mark);
+	free(mk->unmark);
+}
+
+typedef struct pargs {
+	aopts o;
+	const char *out;
+	double ratio;
+	int strategy;
+	marks mk;
+} pargs;
+
+/* EXIT_OK or the exit code of a bad command line (message printed). */
+static int parse_args(pargs *g, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		int r = aopt_shared("plan", &g->o, argc, argv, &i), bad = 0;
+		const char *v;
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		int which = !strncmp(argv[i], "--poison", 8) ? PLAN_POISON
+		            : !strncmp(argv[i], "--denoise", 9) ? PLAN_DENOISE : 0;
+		if (which && ((v = aopt_value("plan", "--poison", argc, argv, &i, &bad)) ||
+		              (!bad && (v = aopt_value("plan", "--denoise", argc, argv, &i, &bad))))) {
+			if (g->strategy)
+				return cli_usage_error("plan", "give one of --poison and --denoise");
+			if (parse_double(v, &g->ratio))
+				return cli_usage_error("plan", "the ratio must be a number, not '%s'", v);
+			if (!(g->ratio > 0 && g->ratio <= 1))
+				return cli_fail("plan ratio %s is outside (0, 1]", v);
+			g->strategy = which;
+		} else if (!bad && (v = aopt_value("plan", "--out", argc, argv, &i, &bad))) {
+			g->out = v;
+		} else if (!bad && (v = aopt_value("plan", "--mark", argc, argv, &i, &bad))) {
+			if (parse_indices(v, &g->mk.mark, &g->mk.n_mark))
+				return cli_usage_error("plan", "--mark takes pair indices like 3,17,42, not '%s'", v);
+		} else if (!bad && (v = aopt_value("plan", "--unmark", argc, argv, &i, &bad))) {
+			if (parse_indices(v, &g->mk.unmark, &g->mk.n_unmark))
+				return cli_usage_error("plan", "--unmark takes pair indices like 3,17,42, not '%s'", v);
+		} else if (!bad && (v = aopt_value("plan", "--action", argc, argv, &i, &bad))) {
+			g->mk.action = !strcmp(v, "flip") ? EDIT_FLIP : !strcmp(v, "drop") ? EDIT_DROP : -1;
+			if (g->mk.action < 0)
+				return cli_usage_error("plan", "--action is flip or drop, not '%s'", v);
+		} else if (bad) {
+			return EXIT_USAGE;
+		} else if ((argv[i][0] == '-' && argv[i][1]) || g->o.ws) {
+			return cli_usage_error("plan", "unexpected argument '%s'", argv[i]);
+		} else {
+			g->o.ws = argv[i];
+		}
+	}
+	if (!g->o.ws)
+		return cli_usage_error("plan", "missing workspace");
+	if (g->mk.n_mark && !g->mk.action)
+		return cli_usage_error("plan", "--mark needs --action flip or --action drop");
+	if (g->mk.action && !g->mk.n_mark)
+		return cli_usage_error("plan", "--action goes with --mark");
+	if (!g->strategy && !g->mk.n_mark && !g->mk.n_unmark)
+		return cli_usage_error("plan", "give --poison R, --denoise R, --mark or --unmark");
+	return EXIT_OK;
+}
+
+/* Make (or adjust) the plan, print it, keep it as the current plan. */
+static int run(pargs *g)
+{
+	actx a;
+	sf_err e;
+	sf_plan pl;
+	int manual = g->mk.n_mark || g->mk.n_unmark, have = 0;
+	if (actx_open(&a, g->o.ws, 0, &e) ||
+	    (manual && ws_readonly(a.w) &&
+	     sf_fail(&e, "%s: read-only (%s); the plan cannot change", ws_dir(a.w), ws_readonly_reason(a.w))) ||
+	    (g->strategy && (actx_scores(&a, &g->o, &e) ||
+	                     plan_make(&pl, ws_pairs(a.w), &a.sc, &a.S, g->strategy, g->ratio,
+	                               ws_fingerprint(a.w), &e)))) {
+		actx_close(&a);
+		return cli_fail("%s", e.msg);
+	}
+	have = g->strategy != 0;
+	if (manual && (base_plan(&pl, &a, have, &e) || (have = 1, apply_marks(&pl, &a, &g->o, &g->mk, &e)))) {
+		if (have)
+			plan_free(&pl);
+		actx_close(&a);
+		return cli_fail("%s", e.msg);
+	}
+	int rc = EXIT_OK;
+	char cur[4096];
+	if (g->out ? plan_write(&pl, ws_pairs(a.w), g->out, &e)
+	           : plan_write_stream_ascii(&pl, ws_pairs(a.w), stdout, isatty(STDOUT_FILENO), &e))
+		rc = cli_fail("%s", e.msg);
+	else if (!ws_readonly(a.w) && (ws_file(a.w, "plan.jsonl", cur, sizeof cur, &e) ||
+	                               plan_write(&pl, ws_pairs(a.w), cur, &e)))
+		rc = cli_fail("%s", e.msg);
+	if (!rc && pl.strategy == PLAN_MANUAL)
+		fprintf(stderr, "safer: manual: %zu of the train pairs (%zu flips, %zu drops)\n", pl.n,
+		        plan_count(&pl, EDIT_FLIP), plan_count(&pl, EDIT_DROP));
+	else if (!rc)
+		fprintf(stderr, "safer: %s %g: %zu of the train pairs (S+ %d, S- %d features)\n",
+		        plan_strategy_name(g->strategy), g->ratio, pl.n, pl.n_plus, pl.n_minus);
+	plan_free(&pl);
+	actx_close(&a);
+	if (!rc && fflush(stdout))
+		rc = cli_fail("cannot write the plan to stdout");
+	return rc;
+}
+
+int cmd_plan(int argc, char **argv)
+{
+	pargs g = { 0 };
+	aopts_default(&g.o);
+	int rc = parse_args(&g, argc, argv);
+	if (rc == EXIT_OK)
+		rc = run(&g);
+	free_marks(&g.mk);
+	return rc;
+}

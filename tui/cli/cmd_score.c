@@ -1,0 +1,73 @@
+/* safer score WS: the safety score of every train pair (safer-method.md §6). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/cli/analysis_cli.h"
+#include "tui/cli/cli.h"
+#include "tui/cli/commands.h"
+
+const char cmd_score_usage[] =
+	"usage: safer score WS [--rows sentence|all] [--candidates N] [--threshold T]\n"
+	"                   [--cap C] [--all] [--format tsv|json]\n"
+	"\n"
+	"Score every train pair (--all: test pairs too) with the safety features:\n"
+	"S+ / S- are the features rated >= T (default 5) among the top N (default\n"
+	"256) by |salience|, at most C (default 32), split by the salience's sign.\n"
+	"With no rated feature the top C by |salience| are used instead; stderr\n"
+	"says so and the `fallback` column is 1. Columns:\n"
+	"  index id category score a_chosen a_rejected split fallback\n"
+	"score = a(chosen) - a(rejected), a(resp) the mean over its rows in use of\n"
+	"(sum of S+ activations - sum of S- activations); high: the features agree\n"
+	"that chosen is the safer response.\n";
+
+int cmd_score(int argc, char **argv)
+{
+	aopts o;
+	aopts_default(&o);
+	int all = 0;
+	for (int i = 1; i < argc; i++) {
+		int r = aopt_shared("score", &o, argc, argv, &i);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		if (!strcmp(argv[i], "--all"))
+			all = 1;
+		else if ((argv[i][0] == '-' && argv[i][1]) || o.ws)
+			return cli_usage_error("score", "unexpected argument '%s'", argv[i]);
+		else
+			o.ws = argv[i];
+	}
+	if (!o.ws)
+		return cli_usage_error("score", "missing workspace");
+	actx a;
+	sf_err e;
+	if (actx_open(&a, o.ws, WS_READONLY, &e) || actx_scores(&a, &o, &e)) {
+		actx_close(&a);
+		return cli_fail("%s", e.msg);
+	}
+	static const char *const cols[] = { "index", "id", "category", "score", "a_chosen",
+		                            "a_rejected", "split", "fallback" };
+	tout *t = tout_new(stdout, o.fmt, cols, 8);
+	const pairs *P = ws_pairs(a.w);
+	for (size_t i = 0; i < P->n; i++) {
+		const pair_rec *pr = &P->v[i];
+		if (pr->split != SPLIT_TRAIN && !all)
+			continue;
+		tout_int(t, (long long)i);
+		if (pr->id_json)
+			tout_json(t, pr->id_json);
+		else
+			tout_null(t);
+		tout_str(t, pr->category ? pr->category : "");
+		tout_num(t, a.sc.score[i]);
+		tout_num(t, a.sc.a_chosen[i]);
+		tout_num(t, a.sc.a_rejected[i]);
+		tout_str(t, pr->split == SPLIT_TRAIN ? "train" : "test");
+		tout_int(t, a.sc.fallback);
+		tout_row_end(t);
+	}
+	int rc = tout_finish(t);
+	actx_close(&a);
+	return rc;
+}

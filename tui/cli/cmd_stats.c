@@ -1,0 +1,92 @@
+/* safer stats WS: per-feature salience and sums (safer-method.md §4). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/cli/analysis_cli.h"
+#include "tui/cli/cli.h"
+#include "tui/cli/commands.h"
+
+const char cmd_stats_usage[] =
+	"usage: safer stats WS [--rows sentence|all] [--format tsv|json] [-n N] [--sort salience|id]\n"
+	"\n"
+	"Per-feature statistics over the rows in use (sentence-end rows by default,\n"
+	"as SAFER; --rows all for every token), one row per feature, by |salience|\n"
+	"(or by id with --sort id; -n keeps the first N). Columns:\n"
+	"  feature salience chosen_sum rejected_sum density max_act\n"
+	"  density_chosen density_rejected rank rows name safety\n"
+	"chosen_sum = C_j, the sum of positive activations over chosen rows;\n"
+	"rejected_sum = R_j likewise; salience s_j = (C_j - R_j) / (C_j + R_j + 2 mu),\n"
+	"mu the mean of all C_j and R_j. density: fraction of rows in use where the\n"
+	"feature fires (both sides; then per side). rank: position by |salience|,\n"
+	"from 0. rows: which rows were used. name, safety: the feature's label.\n";
+
+int cmd_stats(int argc, char **argv)
+{
+	aopts o;
+	aopts_default(&o);
+	long limit = -1;
+	int by_id = 0;
+	for (int i = 1; i < argc; i++) {
+		int r = aopt_shared("stats", &o, argc, argv, &i), bad = 0;
+		const char *v;
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		if ((v = aopt_value("stats", "-n", argc, argv, &i, &bad))) {
+			if (parse_long(v, 0, 1L << 40, &limit))
+				return cli_usage_error("stats", "-n must be a non-negative integer");
+		} else if (!bad && (v = aopt_value("stats", "--sort", argc, argv, &i, &bad))) {
+			if (strcmp(v, "salience") && strcmp(v, "id"))
+				return cli_usage_error("stats", "--sort must be salience or id");
+			by_id = !strcmp(v, "id");
+		} else if (bad) {
+			return EXIT_USAGE;
+		} else if (argv[i][0] == '-' || o.ws) {
+			return cli_usage_error("stats", "unexpected argument '%s'", argv[i]);
+		} else {
+			o.ws = argv[i];
+		}
+	}
+	if (!o.ws)
+		return cli_usage_error("stats", "missing workspace");
+	actx a;
+	sf_err e;
+	if (actx_open(&a, o.ws, 0, &e) || actx_stats(&a, &o, &e) || actx_labels(&a, &e)) {
+		actx_close(&a);
+		return cli_fail("%s", e.msg);
+	}
+	static const char *const cols[] = { "feature", "salience", "chosen_sum", "rejected_sum",
+		                            "density", "max_act", "density_chosen",
+		                            "density_rejected", "rank", "rows", "name", "safety" };
+	tout *t = tout_new(stdout, o.fmt, cols, 12);
+	const sf_stats *st = &a.st;
+	size_t n = (size_t)st->m;
+	if (limit >= 0 && (size_t)limit < n)
+		n = (size_t)limit;
+	double nc = (double)st->rows_chosen, nr = (double)st->rows_rejected;
+	for (size_t i = 0; i < n; i++) {
+		int f = by_id ? (int)i : st->order[i];
+		const sf_label *lb = labels_get(&a.L, f);
+		tout_int(t, f);
+		tout_num(t, st->salience[f]);
+		tout_num(t, st->chosen_sum[f]);
+		tout_num(t, st->rejected_sum[f]);
+		tout_num(t, nc + nr > 0 ? (st->density_chosen[f] * nc + st->density_rejected[f] * nr) / (nc + nr)
+		                        : 0);
+		tout_num(t, st->max_act[f]);
+		tout_num(t, st->density_chosen[f]);
+		tout_num(t, st->density_rejected[f]);
+		tout_int(t, st->rank[f]);
+		tout_str(t, rows_mode_name(st->rows_mode));
+		tout_str(t, lb ? lb->name : "");
+		if (lb && lb->safety)
+			tout_int(t, lb->safety);
+		else
+			tout_null(t);
+		tout_row_end(t);
+	}
+	int rc = tout_finish(t);
+	actx_close(&a);
+	return rc;
+}

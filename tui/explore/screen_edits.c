@@ -1,0 +1,354 @@
+/* Edits: choose a strategy and ratio, see the train pairs by score with
+ * their fate in the plan, include or exclude pairs by hand, see the
+ * projected effect (reward-head accuracy before, after the plan, after a
+ * random edit of the same size), export. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "tui/explore/explore.h"
+#include "widgets/chart.h"
+#include "widgets/draw.h"
+#include "widgets/table.h"
+#include "widgets/theme.h"
+
+enum { C_IDX, C_ID, C_CAT, C_SCORE, C_FATE, C_TEXT, NCOLS };
+
+static const wtable_col cols[NCOLS] = {
+	{ "pair", 7, 1, 0 }, { "id", 10, 0, 0 }, { "category", 10, 0, 0 },
+	{ "score", 9, 1, 0 }, { "fate", 5, 0, 0 }, { "chosen", 10, 0, 1 },
+};
+
+struct edits {
+	xmodel *m;
+	wtable t;
+	size_t *view; /* train pairs by score */
+	size_t nview;
+	int desc;     /* order: highest score first (poison, manual) */
+	char path[1024];
+	int export_dataset;
+};
+
+static const wkey keys[] = {
+	{ "p", "poison" }, { "d", "denoise" }, { "i Space", "include/exclude" },
+	{ "v", "projected effect" }, { "w", "write edit list" }, { "W", "write dataset" },
+	{ "Enter", "open pair" }, { "j/k g/G", "move" }, { "q Esc", "back" }, { "?", "help" },
+};
+
+static void cell(void *ctx, size_t row, int col, char *buf, size_t n, attr_t *attr)
+{
+	struct edits *E = ctx;
+	const xmodel *m = E->m;
+	size_t p = E->view[row];
+	const pair_rec *pr = &m->P->v[p];
+	switch (col) {
+	case C_IDX: snprintf(buf, n, "%zu", p); break;
+	case C_ID: snprintf(buf, n, "%s", pr->id_json ? pr->id_json : "—"); break;
+	case C_CAT: snprintf(buf, n, "%s", pr->category ? pr->category : "—"); break;
+	case C_SCORE:
+		if (m->have_scores)
+			snprintf(buf, n, "%+.4f", m->sc.score[p]);
+		break;
+	case C_FATE:
+		if (m->actions[p]) {
+			snprintf(buf, n, "%s", plan_action_name(m->actions[p]));
+			*attr = theme_attr(TH_NEG) | A_BOLD;
+		}
+		break;
+	case C_TEXT: {
+		size_t l = pr->chosen_len < n - 1 ? pr->chosen_len : n - 1;
+		memcpy(buf, pr->chosen, l);
+		buf[l] = '\0';
+		break;
+	}
+	}
+}
+
+static int by_score(size_t a, size_t b, void *ctx)
+{
+	const double *s = ctx;
+	if (s[a] != s[b])
+		return s[a] < s[b] ? -1 : 1;
+	return 0;
+}
+
+static int by_index(size_t a, size_t b, void *ctx)
+{
+	(void)ctx;
+	return (a > b) - (a < b);
+}
+
+static void rebuild(struct edits *E)
+{
+	xmodel *m = E->m;
+	sf_err e;
+	E->nview = 0;
+	if (!m->have_stats)
+		return;
+	if (xm_scores(m, &e))
+		app_msg(m->a, MSG_ERROR, "%s", e.msg);
+	for (size_t i = 0; i < m->P->n; i++)
+		if (m->P->v[i].split == SPLIT_TRAIN)
+			E->view[E->nview++] = i;
+	E->desc = !(m->have_plan && m->plan.strategy == PLAN_DENOISE);
+	/* Sort by score, ties by index ascending (as plans break them). */
+	wtable_sort_perm(E->view, E->nview, by_index, NULL, 0);
+	if (m->have_scores)
+		wtable_sort_perm(E->view, E->nview, by_score, m->sc.score, E->desc);
+	wtable_set_rows(&E->t, E->nview);
+}
+
+/* Per category, three bars: accuracy with no edit, after the plan, and
+ * after a random edit of the same size (mean over seeds, ± spread). */
+static void draw_effect(struct edits *E, wrect r)
+{
+	xmodel *m = E->m;
+	int y = r.y;
+	if (!m->have_bt) {
+		wdraw_str(stdscr, y, 1, r.w - 2, "projected effect: press v (reward head on held-out "
+		          "test pairs: none / plan / random)", theme_attr(TH_DIM));
+		return;
+	}
+	wdraw_fmt(stdscr, y++, 1, r.w - 2, theme_attr(TH_HEADER),
+	          "reward-head accuracy on held-out test pairs: none / plan / random "
+	          "(%zu flips, %zu drops; random over %d seeds)",
+	          m->bt.n_flip, m->bt.n_drop, m->bt.random_seeds);
+	int bw = (r.w - 14) / 3 - 14;
+	if (bw < 4)
+		bw = 4;
+	for (size_t i = 0; i < m->bt.n && y < r.y + r.h; i++) {
+		const sf_bt_row *none = &m->bt.rows[i];
+		if (strcmp(none->edit, "none"))
+			continue;
+		const sf_bt_row *row[3] = { none, NULL, NULL };
+		for (size_t j = 0; j < m->bt.n; j++) {
+			if (strcmp(m->bt.rows[j].category, none->category))
+				continue;
+			if (!strcmp(m->bt.rows[j].edit, "plan"))
+				row[1] = &m->bt.rows[j];
+			if (!strcmp(m->bt.rows[j].edit, "random"))
+				row[2] = &m->bt.rows[j];
+		}
+		int x = 1;
+		x += wdraw_fmt(stdscr, y, x, 12, theme_attr(TH_NORMAL), "%-10.10s ",
+		               none->category[0] ? none->category : "(none)");
+		static const int elem[3] = { TH_DIM, TH_BAR, TH_BAR_ALT };
+		for (int k = 0; k < 3 && x < r.w; k++) {
+			if (!row[k])
+				continue;
+			whbar_draw(stdscr, y, x, bw, row[k]->accuracy, theme_attr(elem[k]));
+			x += bw;
+			if (k == 2)
+				x += wdraw_fmt(stdscr, y, x, r.w - x, theme_attr(TH_NORMAL), " %.3f±%.3f ",
+				               row[k]->accuracy, row[k]->spread);
+			else
+				x += wdraw_fmt(stdscr, y, x, r.w - x, theme_attr(TH_NORMAL), " %.3f  ",
+				               row[k]->accuracy);
+		}
+		y++;
+	}
+}
+
+static void draw(screen *s, app *a, wrect r)
+{
+	struct edits *E = s->data;
+	xmodel *m = E->m;
+	(void)a;
+	if (!m->have_stats) {
+		wdraw_str(stdscr, r.y + 1, 2, r.w - 4, "No latents yet: train an SAE first (t).",
+		          theme_attr(TH_NORMAL));
+		return;
+	}
+	if (m->have_plan)
+		wdraw_fmt(stdscr, r.y, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
+		          "%s%s%.4g%% · %zu pairs %s · S+ %d / S− %d features%s",
+		          plan_strategy_name(m->plan.strategy), m->plan.ratio > 0 ? " " : "",
+		          m->plan.ratio * 100, m->plan.n,
+		          m->plan.strategy == PLAN_DENOISE ? "dropped" : "flipped", m->plan.n_plus,
+		          m->plan.n_minus, m->plan.fallback ? " (no ratings: top by |s|)" : "");
+	else
+		wdraw_str(stdscr, r.y, 1, r.w - 2, "no plan yet: p poison, d denoise (or :plan poison 5%)",
+		          theme_attr(TH_NORMAL) | A_BOLD);
+	int eff_h = m->have_bt ? 2 + (int)(m->bt.n / 3) : 1;
+	int prev_h = 4;
+	wrect tr = wrect_make(r.y + 1, r.x, r.h - 1 - eff_h - prev_h, r.w);
+	wtable_draw(stdscr, tr, &E->t);
+	/* preview of the selected pair */
+	int y = tr.y + tr.h;
+	if (E->nview) {
+		const pair_rec *pr = &m->P->v[E->view[E->t.sel]];
+		wdraw_str(stdscr, y, 1, 10, "prompt:", theme_attr(TH_DIM));
+		wdraw_text(stdscr, y, 11, r.w - 12, pr->prompt, pr->prompt_len, theme_attr(TH_NORMAL));
+		wdraw_str(stdscr, y + 1, 1, 10, "chosen:", theme_attr(TH_POS));
+		wdraw_text(stdscr, y + 1, 11, r.w - 12, pr->chosen, pr->chosen_len, theme_attr(TH_NORMAL));
+		wdraw_str(stdscr, y + 2, 1, 10, "rejected:", theme_attr(TH_NEG));
+		wdraw_text(stdscr, y + 2, 11, r.w - 12, pr->rejected, pr->rejected_len,
+		           theme_attr(TH_NORMAL));
+	}
+	draw_effect(E, wrect_make(y + prev_h, r.x, eff_h, r.w));
+}
+
+static void on_ratio(void *ctx, const char *line, int strategy)
+{
+	struct edits *E = ctx;
+	double r;
+	if (!line)
+		return;
+	if (xm_parse_ratio(line, &r)) {
+		app_msg(E->m->a, MSG_ERROR, "ratio must be in (0, 1] or a percentage: '%s'", line);
+		return;
+	}
+	xm_plan_job(E->m, strategy, r);
+}
+
+static void on_poison(void *ctx, const char *line) { on_ratio(ctx, line, PLAN_POISON); }
+static void on_denoise(void *ctx, const char *line) { on_ratio(ctx, line, PLAN_DENOISE); }
+
+static void do_export(app *a, void *ctx)
+{
+	struct edits *E = ctx;
+	char cmd[1100];
+	snprintf(cmd, sizeof cmd, "%s \"%s\"", E->export_dataset ? "export-dataset" : "export",
+	         E->path);
+	app_command(a, cmd);
+}
+
+static void on_path(void *ctx, const char *line)
+{
+	struct edits *E = ctx;
+	struct stat sb;
+	if (!line || !*line)
+		return;
+	snprintf(E->path, sizeof E->path, "%s", line);
+	if (stat(E->path, &sb) == 0) {
+		char msg[1200];
+		snprintf(msg, sizeof msg, "%s exists. Replace it?", E->path);
+		app_confirm(E->m->a, "Export", msg, do_export, E);
+	} else {
+		do_export(E->m->a, E);
+	}
+}
+
+static void toggle(struct edits *E)
+{
+	xmodel *m = E->m;
+	sf_err e;
+	if (!E->nview)
+		return;
+	if (app_busy(m->a)) {
+		app_msg(m->a, MSG_ERROR, "a job is running; wait or cancel it (x)");
+		return;
+	}
+	size_t p = E->view[E->t.sel];
+	if (!m->have_plan) {
+		plan_init(&m->plan, ws_fingerprint(m->w));
+		m->have_plan = 1;
+	}
+	int action = m->actions[p] ? 0 : m->plan.strategy == PLAN_DENOISE ? EDIT_DROP : EDIT_FLIP;
+	if (plan_mark(&m->plan, m->P, p, action, m->have_scores ? m->sc.score[p] : NAN, &e)) {
+		app_msg(m->a, MSG_ERROR, "%s", e.msg);
+		return;
+	}
+	xm_plan_changed(m);
+	if (m->have_bt) {
+		bt_result_free(&m->bt);
+		m->have_bt = 0;
+	}
+}
+
+static int key(screen *s, app *a, int k)
+{
+	struct edits *E = s->data;
+	xmodel *m = E->m;
+	int f = wtable_key(&E->t, k);
+	if (f & WF_ACCEPT) {
+		pair_show(m, E->view[E->t.sel]);
+		return WF_HANDLED;
+	}
+	if (f & WF_SORT)
+		return WF_HANDLED; /* the order is the plan's */
+	if (f & WF_HANDLED)
+		return f;
+	switch (k) {
+	case 'p': app_prompt(a, 3, "poison ratio (e.g. 5%): ", NULL, on_poison, NULL, E); return WF_HANDLED;
+	case 'd': app_prompt(a, 3, "denoise ratio (e.g. 2%): ", NULL, on_denoise, NULL, E); return WF_HANDLED;
+	case 'i': case ' ': toggle(E); return WF_HANDLED;
+	case 'v': xm_eval_job(m); return WF_HANDLED;
+	case 'w': case 'W':
+		E->export_dataset = k == 'W';
+		app_prompt(a, 3, k == 'W' ? "write edited dataset to: " : "write edit list to: ",
+		           NULL, on_path, NULL, E);
+		return WF_HANDLED;
+	}
+	return WF_IGNORED;
+}
+
+static int click(screen *s, app *a, wrect body, int y, int x, int dbl)
+{
+	struct edits *E = s->data;
+	xmodel *m = E->m;
+	(void)a;
+	int eff_h = m->have_bt ? 2 + (int)(m->bt.n / 3) : 1;
+	wrect tr = wrect_make(body.y + 1, body.x, body.h - 1 - eff_h - 4, body.w);
+	int f = wtable_click(&E->t, tr, y, x);
+	if ((f & WF_ACCEPT) || (dbl && (f & WF_SELECT)))
+		pair_show(m, E->view[E->t.sel]);
+	return f & ~WF_SORT;
+}
+
+static void enter(screen *s, app *a)
+{
+	struct edits *E = s->data;
+	(void)a;
+	size_t keep = E->nview ? E->view[E->t.sel] : (size_t)-1;
+	rebuild(E);
+	for (size_t i = 0; keep != (size_t)-1 && i < E->nview; i++)
+		if (E->view[i] == keep) {
+			wtable_select(&E->t, i);
+			break;
+		}
+}
+
+static void destroy(screen *s)
+{
+	(void)s;
+}
+
+static const screen_ops ops = { "Edits", draw, key, click, NULL, enter, destroy, keys,
+                                (int)(sizeof keys / sizeof keys[0]) };
+
+screen *edits_screen(xmodel *m)
+{
+	screen *s = screen_new(&ops, sizeof(struct edits));
+	if (!s)
+		return NULL;
+	struct edits *E = s->data;
+	E->m = m;
+	E->view = calloc(m->P->n ? m->P->n : 1, sizeof *E->view);
+	if (!E->view) {
+		edits_screen_free(s);
+		return NULL;
+	}
+	wtable_init(&E->t, cols, NCOLS, cell, E);
+	E->t.title = "train pairs by score";
+	return s;
+}
+
+void edits_screen_free(screen *s)
+{
+	if (!s)
+		return;
+	struct edits *E = s->data;
+	free(E->view);
+	free(E);
+	free(s);
+}
+
+void edits_top(xmodel *m)
+{
+	struct edits *E = m->edits->data;
+	E->nview = 0; /* enter() rebuilds from the top */
+	E->t.sel = E->t.top = 0;
+}

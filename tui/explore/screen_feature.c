@@ -1,0 +1,293 @@
+/* Feature: the rows where one feature fires most, on chosen and on
+ * rejected responses (side by side, stacked when narrow), each a token
+ * window with the feature's heat and the activating token marked; an
+ * activation histogram per side; and the label editor. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/explore/explore.h"
+#include "widgets/chart.h"
+#include "widgets/draw.h"
+#include "widgets/theme.h"
+#include "widgets/tokview.h"
+
+enum { TOP_N = 100, CTX_WINDOW = 24, NBINS = 40, CTX_MAX = 64 };
+
+struct side_view {
+	sf_top_row rows[TOP_N];
+	size_t n, total;
+	size_t sel, top;
+	uint32_t bins[NBINS];
+	size_t zeros;
+};
+
+struct feature {
+	xmodel *m;
+	int f;
+	struct side_view side[2]; /* chosen, rejected */
+	int focus;
+	int page;
+	char err[256];
+};
+
+static const wkey keys[] = {
+	{ "[ ]", "prev/next feature" }, { "Tab h/l", "switch side" }, { "j/k", "move" },
+	{ "Enter", "open pair" }, { "n", "name" }, { "m", "note" }, { "1-5", "rate" },
+	{ "0", "clear rating" }, { "u", "undo" }, { "PgUp/PgDn g/G", "scroll" },
+	{ "q Esc", "back" }, { "?", "help" },
+};
+
+static void load(struct feature *F, int f)
+{
+	xmodel *m = F->m;
+	sf_err e;
+	F->f = f;
+	F->err[0] = '\0';
+	m->cur_feature = f;
+	for (int i = 0; i < 2; i++) {
+		struct side_view *v = &F->side[i];
+		int side = i == 0 ? SIDE_CHOSEN : SIDE_REJECTED;
+		v->sel = v->top = 0;
+		v->n = v->total = 0;
+		if (top_rows(m->ix, m->s, f, side, m->rows_mode, TOP_N, CTX_WINDOW, v->rows, &v->n,
+		             &v->total, &e) ||
+		    stats_histogram(m->ix, store_flags(m->s), &m->st, f, side, NBINS, 0, v->bins,
+		                    &v->zeros, &e))
+			snprintf(F->err, sizeof F->err, "%s", e.msg);
+	}
+}
+
+/* The context of a top row as tokens with heat relative to the feature's
+ * largest activation. */
+static size_t context_tokens(const struct feature *F, const sf_top_row *t, wtok *out)
+{
+	const xmodel *m = F->m;
+	float mx = m->st.max_act[F->f] > 0 ? m->st.max_act[F->f] : 1;
+	size_t n = 0;
+	for (size_t r = t->ctx_begin; r < t->ctx_end && n < CTX_MAX; r++, n++) {
+		size_t len;
+		out[n].s = store_token(m->s, r, &len);
+		out[n].len = len;
+		out[n].heat = xm_act(m, r, F->f) / mx;
+		out[n].mark = r == t->row;
+	}
+	return n;
+}
+
+static void draw_pane(struct feature *F, int i, wrect r)
+{
+	struct side_view *v = &F->side[i];
+	char title[128];
+	snprintf(title, sizeof title, "%s (top %zu of %zu rows)", i == 0 ? "chosen" : "rejected",
+	         v->n, v->total);
+	attr_t border = theme_attr(F->focus == i ? TH_SELECTED : TH_BORDER);
+	wdraw_box(stdscr, r, title, theme_attr(TH_BORDER), border | A_BOLD);
+	wrect in = wrect_make(r.y + 1, r.x + 1, r.h - 2, r.w - 2);
+	if (in.h <= 0 || in.w <= 0)
+		return;
+	/* histogram on the first lines, then the contexts */
+	int hh = in.h >= 12 ? 3 : in.h >= 8 ? 1 : 0;
+	if (hh) {
+		double bins[NBINS];
+		for (int b = 0; b < NBINS; b++)
+			bins[b] = v->bins[b];
+		int hw = in.w - 1 < NBINS * 2 ? in.w - 1 : NBINS * 2;
+		whist_draw(stdscr, wrect_make(in.y, in.x + 1, hh, hw), bins, NBINS,
+		           theme_attr(i == 0 ? TH_POS : TH_NEG));
+		in.y += hh;
+		in.h -= hh;
+	}
+	F->page = in.h;
+	if (v->sel < v->top)
+		v->top = v->sel;
+	if (in.h > 0 && v->sel >= v->top + (size_t)in.h)
+		v->top = v->sel - (size_t)in.h + 1;
+	wtok toks[CTX_MAX];
+	for (int y = 0; y < in.h; y++) {
+		size_t k = v->top + (size_t)y;
+		if (k >= v->n)
+			break;
+		const sf_top_row *t = &v->rows[k];
+		attr_t a = theme_attr(k == v->sel && F->focus == i ? TH_SELECTED : TH_NORMAL);
+		int used = wdraw_fmt(stdscr, in.y + y, in.x, 6, a, "%5.1f ", t->act);
+		size_t n = context_tokens(F, t, toks);
+		wtok_draw_line(stdscr, in.y + y, in.x + used, in.w - used, toks, n);
+	}
+	if (!v->n)
+		wdraw_str(stdscr, in.y, in.x + 1, in.w - 1, "(never fires on this side)",
+		          theme_attr(TH_DIM));
+}
+
+static void draw(screen *s, app *a, wrect r)
+{
+	struct feature *F = s->data;
+	xmodel *m = F->m;
+	int f = F->f;
+	(void)a;
+	if (r.h < 6)
+		return;
+	const sf_label *lb = labels_get(&m->L, f);
+	wdraw_fmt(stdscr, r.y, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
+	          "Feature %d · salience %+.3f (rank %d) · chosen Σ %.1f · rejected Σ %.1f · "
+	          "density %.2f%% / %.2f%% · max %.2f",
+	          f, m->st.salience[f], m->st.rank[f] + 1, m->st.chosen_sum[f],
+	          m->st.rejected_sum[f], m->st.density_chosen[f] * 100,
+	          m->st.density_rejected[f] * 100, m->st.max_act[f]);
+	wrect panes = wrect_make(r.y + 1, r.x, r.h - 3, r.w);
+	wrect p[2];
+	wlayout_panes(panes, 2, 60, p);
+	draw_pane(F, 0, p[0]);
+	draw_pane(F, 1, p[1]);
+	char stars[32];
+	int y = r.y + r.h - 2, x = 1;
+	x += wdraw_str(stdscr, y, x, r.w - x, "label: ", theme_attr(TH_DIM));
+	x += wdraw_str(stdscr, y, x, r.w - x - 1, lb && lb->name[0] ? lb->name : "—",
+	               theme_attr(TH_NORMAL) | A_BOLD);
+	x += wdraw_str(stdscr, y, x, r.w - x, "  rating ", theme_attr(TH_DIM));
+	x += wdraw_str(stdscr, y, x, r.w - x, lb && lb->safety ? xm_stars(lb->safety, stars, sizeof stars) : "unrated",
+	               theme_attr(TH_NORMAL));
+	wdraw_str(stdscr, y + 1, 1, 7, "note: ", theme_attr(TH_DIM));
+	wdraw_str(stdscr, y + 1, 7, r.w - 8, lb && lb->note[0] ? lb->note : "—",
+	          theme_attr(TH_NORMAL));
+	if (F->err[0])
+		wdraw_str(stdscr, r.y + 2, 2, r.w - 4, F->err, theme_attr(TH_ERROR));
+}
+
+static void on_name(void *ctx, const char *line)
+{
+	struct feature *F = ctx;
+	if (line)
+		xm_label(F->m, F->f, line, -1, NULL);
+}
+
+static void on_note(void *ctx, const char *line)
+{
+	struct feature *F = ctx;
+	if (line)
+		xm_label(F->m, F->f, NULL, -1, line);
+}
+
+static void sel_move(struct side_view *v, long d)
+{
+	if (!v->n)
+		return;
+	long s = (long)v->sel + d;
+	if (s < 0)
+		s = 0;
+	if (s >= (long)v->n)
+		s = (long)v->n - 1;
+	v->sel = (size_t)s;
+}
+
+static int key(screen *s, app *a, int k)
+{
+	struct feature *F = s->data;
+	xmodel *m = F->m;
+	struct side_view *v = &F->side[F->focus];
+	const sf_label *lb;
+	long page = F->page > 1 ? F->page - 1 : 1;
+	switch (k) {
+	case '[': case ']': {
+		int nf = features_step(m, k == ']' ? 1 : -1);
+		if (nf >= 0)
+			load(F, nf);
+		return WF_HANDLED;
+	}
+	case '\t': case 'h': case 'l': case KEY_LEFT: case KEY_RIGHT: case KEY_BTAB:
+		F->focus = (k == 'h' || k == KEY_LEFT) ? 0 : (k == 'l' || k == KEY_RIGHT) ? 1 : !F->focus;
+		return WF_HANDLED;
+	case 'j': case KEY_DOWN: sel_move(v, 1); return WF_HANDLED;
+	case 'k': case KEY_UP: sel_move(v, -1); return WF_HANDLED;
+	case KEY_NPAGE: case ' ': sel_move(v, page); return WF_HANDLED;
+	case KEY_PPAGE: sel_move(v, -page); return WF_HANDLED;
+	case 'g': case KEY_HOME: sel_move(v, -(long)TOP_N); return WF_HANDLED;
+	case 'G': case KEY_END: sel_move(v, TOP_N); return WF_HANDLED;
+	case '\n': case '\r': case KEY_ENTER:
+		if (v->n)
+			pair_show(m, (size_t)v->rows[v->sel].pair);
+		return WF_HANDLED;
+	case 'n':
+		lb = labels_get(&m->L, F->f);
+		app_prompt(a, 1, "name: ", lb ? lb->name : "", on_name, NULL, F);
+		return WF_HANDLED;
+	case 'm':
+		lb = labels_get(&m->L, F->f);
+		app_prompt(a, 2, "note: ", lb ? lb->note : "", on_note, NULL, F);
+		return WF_HANDLED;
+	case '0': case '1': case '2': case '3': case '4': case '5':
+		xm_label(m, F->f, NULL, k - '0', NULL);
+		return WF_HANDLED;
+	case 'u':
+		xm_undo(m);
+		return WF_HANDLED;
+	}
+	return WF_IGNORED;
+}
+
+static int click(screen *s, app *a, wrect body, int y, int x, int dbl)
+{
+	struct feature *F = s->data;
+	wrect p[2];
+	(void)a;
+	wlayout_panes(wrect_make(body.y + 1, body.x, body.h - 3, body.w), 2, 60, p);
+	for (int i = 0; i < 2; i++) {
+		if (y < p[i].y || y >= p[i].y + p[i].h || x < p[i].x || x >= p[i].x + p[i].w)
+			continue;
+		F->focus = i;
+		struct side_view *v = &F->side[i];
+		int hh = p[i].h - 2 >= 12 ? 3 : p[i].h - 2 >= 8 ? 1 : 0;
+		long row = (long)v->top + (y - p[i].y - 1 - hh);
+		if (row >= 0 && (size_t)row < v->n) {
+			v->sel = (size_t)row;
+			if (dbl)
+				pair_show(F->m, (size_t)v->rows[row].pair);
+		}
+		return WF_HANDLED | WF_REDRAW;
+	}
+	return WF_IGNORED;
+}
+
+static void enter(screen *s, app *a)
+{
+	struct feature *F = s->data;
+	(void)a;
+	if (F->f != F->m->cur_feature)
+		load(F, F->m->cur_feature);
+}
+
+static void destroy(screen *s)
+{
+	(void)s; /* lives as long as the model */
+}
+
+void feature_screen_free(screen *s)
+{
+	if (!s)
+		return;
+	free(s->data);
+	free(s);
+}
+
+static const screen_ops ops = { "Feature", draw, key, click, NULL, enter, destroy, keys,
+                                (int)(sizeof keys / sizeof keys[0]) };
+
+screen *feature_screen(xmodel *m)
+{
+	screen *s = screen_new(&ops, sizeof(struct feature));
+	if (!s)
+		return NULL;
+	struct feature *F = s->data;
+	F->m = m;
+	F->f = -1;
+	return s;
+}
+
+void feature_show(xmodel *m, int f)
+{
+	struct feature *F = m->feature->data;
+	m->cur_feature = f;
+	load(F, f);
+	xm_show(m, m->feature);
+}

@@ -1,0 +1,439 @@
+/* Features: every feature of the SAE as a table, sortable by any column,
+ * filtered (candidates, labelled, unlabelled, S+, S-), searched with `/`
+ * over label names and ids. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tui/explore/explore.h"
+#include "widgets/draw.h"
+#include "widgets/table.h"
+#include "widgets/theme.h"
+
+enum { C_ID, C_SAL, C_CHOSEN, C_REJ, C_DENS_C, C_DENS_R, C_MAX, C_LABEL, C_RATING, NCOLS };
+enum { F_ALL, F_CANDIDATES, F_LABELLED, F_UNLABELLED, F_SPLUS, F_SMINUS, NFILTERS };
+
+static const char *const col_names[NCOLS] = { "id", "salience", "chosen", "rejected",
+	"density-chosen", "density-rejected", "max", "label", "rating" };
+static const char *const filter_names[NFILTERS] = { "all", "candidates", "labelled",
+	"unlabelled", "s+", "s-" };
+
+static const wtable_col cols[NCOLS] = {
+	{ "id", 6, 1, 0 },       { "salience", 9, 1, 0 }, { "chosen Σ", 11, 1, 0 },
+	{ "rejected Σ", 11, 1, 0 }, { "dens.c", 7, 1, 0 },  { "dens.r", 7, 1, 0 },
+	{ "max", 7, 1, 0 },      { "label", 12, 0, 1 },   { "rating", 6, 0, 0 },
+};
+
+struct features {
+	xmodel *m;
+	wtable t;
+	size_t *view; /* feature ids shown, in order */
+	size_t nview;
+	int filter;
+	char search[256];
+	signed char *in_set; /* [m] +1 S+, -1 S-, for the S+/S- filters */
+};
+
+static const wkey keys[] = {
+	{ "Enter", "open" }, { "/", "search" }, { "n/N", "next/prev match" },
+	{ "s", "sort" }, { "r", "reverse" }, { "f", "filter" }, { "l", "label" },
+	{ "1-5", "rate" }, { "0", "clear rating" }, { "u", "undo label" }, { "e", "edits" },
+	{ "t", "train" }, { "j/k g/G", "move" }, { ":", "command" }, { "?", "help" },
+	{ "q", "quit" },
+};
+
+static void cell(void *ctx, size_t row, int col, char *buf, size_t n, attr_t *attr)
+{
+	struct features *F = ctx;
+	const xmodel *m = F->m;
+	int f = (int)F->view[row];
+	const sf_stats *st = &m->st;
+	const sf_label *lb = m->have_labels ? labels_get(&m->L, f) : NULL;
+	switch (col) {
+	case C_ID: snprintf(buf, n, "%d", f); break;
+	case C_SAL:
+		snprintf(buf, n, "%+.3f", st->salience[f]);
+		*attr = theme_attr(st->salience[f] >= 0 ? TH_POS : TH_NEG);
+		break;
+	case C_CHOSEN: snprintf(buf, n, "%.1f", st->chosen_sum[f]); break;
+	case C_REJ: snprintf(buf, n, "%.1f", st->rejected_sum[f]); break;
+	case C_DENS_C: snprintf(buf, n, "%.2f%%", st->density_chosen[f] * 100); break;
+	case C_DENS_R: snprintf(buf, n, "%.2f%%", st->density_rejected[f] * 100); break;
+	case C_MAX: snprintf(buf, n, "%.2f", st->max_act[f]); break;
+	case C_LABEL:
+		snprintf(buf, n, "%s", lb && lb->name[0] ? lb->name : "—");
+		if (!lb || !lb->name[0])
+			*attr = theme_attr(TH_DIM);
+		break;
+	case C_RATING: xm_stars(lb ? lb->safety : 0, buf, n); break;
+	}
+}
+
+static double key_of(const struct features *F, int col, int f)
+{
+	const sf_stats *st = &F->m->st;
+	const sf_label *lb;
+	switch (col) {
+	case C_ID: return f;
+	case C_SAL: return fabs(st->salience[f]);
+	case C_CHOSEN: return st->chosen_sum[f];
+	case C_REJ: return st->rejected_sum[f];
+	case C_DENS_C: return st->density_chosen[f];
+	case C_DENS_R: return st->density_rejected[f];
+	case C_MAX: return st->max_act[f];
+	case C_RATING:
+		lb = labels_get(&F->m->L, f);
+		return lb ? lb->safety : 0;
+	}
+	return 0;
+}
+
+static int cmp(size_t a, size_t b, void *ctx)
+{
+	struct features *F = ctx;
+	int col = F->t.sort_col;
+	if (col == C_LABEL) {
+		const sf_label *la = labels_get(&F->m->L, (int)a), *lb = labels_get(&F->m->L, (int)b);
+		const char *x = la ? la->name : "", *y = lb ? lb->name : "";
+		/* unlabelled last whatever the direction would say */
+		int c = strcasecmp(x, y);
+		return c ? c : (a > b) - (a < b);
+	}
+	double x = key_of(F, col, (int)a), y = key_of(F, col, (int)b);
+	if (x != y)
+		return x < y ? -1 : 1;
+	/* ties: by rank (|s| order), whatever the direction */
+	int ra = F->m->st.rank[a], rb = F->m->st.rank[b];
+	return F->t.sort_desc ? (ra < rb) - (ra > rb) : (ra > rb) - (ra < rb);
+}
+
+static int passes(const struct features *F, int f)
+{
+	const xmodel *m = F->m;
+	const sf_label *lb;
+	switch (F->filter) {
+	case F_CANDIDATES: return m->st.rank[f] < m->so.candidates;
+	case F_LABELLED:
+		lb = labels_get(&m->L, f);
+		return lb && (lb->name[0] || lb->safety > 0 || lb->note[0]);
+	case F_UNLABELLED:
+		lb = labels_get(&m->L, f);
+		return !(lb && (lb->name[0] || lb->safety > 0 || lb->note[0]));
+	case F_SPLUS: return F->in_set && F->in_set[f] > 0;
+	case F_SMINUS: return F->in_set && F->in_set[f] < 0;
+	}
+	return 1;
+}
+
+static void rebuild(struct features *F)
+{
+	xmodel *m = F->m;
+	int keep = F->nview ? (int)F->view[F->t.sel] : m->cur_feature;
+	F->nview = 0;
+	if (!m->have_stats)
+		return;
+	if (F->filter == F_SPLUS || F->filter == F_SMINUS) {
+		sf_safety S;
+		sf_err e;
+		free(F->in_set);
+		F->in_set = calloc((size_t)m->st.m, 1);
+		if (F->in_set && safety_select(&S, &m->st, &m->L, &m->so, &e) == 0) {
+			for (int i = 0; i < S.n_plus; i++)
+				F->in_set[S.plus[i]] = 1;
+			for (int i = 0; i < S.n_minus; i++)
+				F->in_set[S.minus[i]] = -1;
+			if (S.fallback)
+				app_msg(m->a, MSG_INFO, "note: %s", SAFETY_FALLBACK_NOTE);
+			safety_free(&S);
+		}
+	}
+	/* Start from the |s| order so ties keep it. */
+	for (int i = 0; i < m->st.m; i++) {
+		int f = m->st.order[i];
+		if (passes(F, f))
+			F->view[F->nview++] = (size_t)f;
+	}
+	if (F->t.sort_col >= 0)
+		wtable_sort_perm(F->view, F->nview, cmp, F, F->t.sort_desc);
+	wtable_set_rows(&F->t, F->nview);
+	for (size_t i = 0; i < F->nview; i++)
+		if ((int)F->view[i] == keep) {
+			wtable_select(&F->t, i);
+			break;
+		}
+}
+
+static void title(struct features *F, char *buf, size_t n)
+{
+	char arrow[8] = "";
+	if (F->t.sort_col >= 0)
+		snprintf(arrow, sizeof arrow, "%s", F->t.sort_desc ? "▼" : "▲");
+	snprintf(buf, n, "Features %zu of %d ─ sort: %s%s%s%s ─ filter: %s%s%s", F->nview,
+	         F->m->st.m, F->t.sort_col == C_SAL ? "|" : "",
+	         F->t.sort_col >= 0 ? col_names[F->t.sort_col] : "rank",
+	         F->t.sort_col == C_SAL ? "|" : "", arrow, filter_names[F->filter],
+	         F->search[0] ? " ─ / " : "", F->search);
+}
+
+static void draw(screen *s, app *a, wrect r)
+{
+	struct features *F = s->data;
+	char t[512];
+	(void)a;
+	if (!F->m->have_stats) {
+		wdraw_str(stdscr, r.y + 1, 2, r.w - 4, "No latents yet: press t to train an SAE.",
+		          theme_attr(TH_NORMAL));
+		return;
+	}
+	title(F, t, sizeof t);
+	F->t.title = t;
+	wtable_draw(stdscr, r, &F->t);
+	F->t.title = NULL;
+}
+
+static void select_changed(struct features *F)
+{
+	if (F->nview)
+		F->m->cur_feature = (int)F->view[F->t.sel];
+}
+
+/* Search: label names (substring, any case) and ids (prefix). */
+static int matches(const struct features *F, int f)
+{
+	char id[16];
+	snprintf(id, sizeof id, "%d", f);
+	if (!strncmp(id, F->search, strlen(F->search)))
+		return 1;
+	const sf_label *lb = labels_get(&F->m->L, f);
+	return lb && strcasestr(lb->name, F->search) != NULL;
+}
+
+static int search_step(struct features *F, int dir, int from_current)
+{
+	if (!F->search[0] || !F->nview)
+		return -1;
+	size_t n = F->nview, start = F->t.sel;
+	for (size_t i = from_current ? 0 : 1; i <= n; i++) {
+		size_t j = dir > 0 ? (start + i) % n : (start + n - i % n) % n;
+		if (matches(F, (int)F->view[j])) {
+			wtable_select(&F->t, j);
+			select_changed(F);
+			return 0;
+		}
+	}
+	app_msg(F->m->a, MSG_ERROR, "no match for '%s'", F->search);
+	return -1;
+}
+
+static void on_search(void *ctx, const char *line)
+{
+	struct features *F = ctx;
+	if (!line)
+		return;
+	snprintf(F->search, sizeof F->search, "%s", line);
+	search_step(F, 1, 1);
+	app_redraw(F->m->a);
+}
+
+static void on_label(void *ctx, const char *line)
+{
+	struct features *F = ctx;
+	if (line)
+		xm_label(F->m, F->m->cur_feature, line, -1, NULL);
+}
+
+static int key(screen *s, app *a, int k)
+{
+	struct features *F = s->data;
+	xmodel *m = F->m;
+	if (!m->have_stats) {
+		if (k == 't') {
+			xm_show(m, m->train);
+			return WF_HANDLED;
+		}
+		return WF_IGNORED;
+	}
+	int f = wtable_key(&F->t, k);
+	if (f & WF_SORT) {
+		rebuild(F);
+		return WF_HANDLED | WF_REDRAW;
+	}
+	if (f & WF_ACCEPT) {
+		feature_show(m, (int)F->view[F->t.sel]);
+		return WF_HANDLED;
+	}
+	if (f & WF_HANDLED) {
+		select_changed(F);
+		return f;
+	}
+	const sf_label *lb;
+	switch (k) {
+	case '/':
+		app_prompt(a, 2, "/", NULL, on_search, xm_word, F);
+		return WF_HANDLED;
+	case 'n': search_step(F, 1, 0); return WF_HANDLED;
+	case 'N': search_step(F, -1, 0); return WF_HANDLED;
+	case 'f':
+		F->filter = (F->filter + 1) % NFILTERS;
+		rebuild(F);
+		return WF_HANDLED;
+	case 'l':
+		if (!F->nview)
+			return WF_HANDLED;
+		lb = labels_get(&m->L, m->cur_feature);
+		app_prompt(a, 1, "label name: ", lb ? lb->name : "", on_label, NULL, F);
+		return WF_HANDLED;
+	case '0': case '1': case '2': case '3': case '4': case '5':
+		if (F->nview)
+			xm_label(m, m->cur_feature, NULL, k - '0', NULL);
+		return WF_HANDLED;
+	case 'u': xm_undo(m); return WF_HANDLED;
+	}
+	return WF_IGNORED;
+}
+
+static int click(screen *s, app *a, wrect body, int y, int x, int dbl)
+{
+	struct features *F = s->data;
+	int f = wtable_click(&F->t, body, y, x);
+	if (f & WF_SORT)
+		rebuild(F);
+	if (f & WF_SELECT)
+		select_changed(F);
+	if ((f & WF_ACCEPT) || (dbl && (f & WF_SELECT)))
+		feature_show(F->m, (int)F->view[F->t.sel]);
+	(void)a;
+	return f;
+}
+
+static void enter(screen *s, app *a)
+{
+	struct features *F = s->data;
+	(void)a;
+	/* Come back to the feature last looked at. */
+	for (size_t i = 0; i < F->nview; i++)
+		if ((int)F->view[i] == F->m->cur_feature) {
+			wtable_select(&F->t, i);
+			break;
+		}
+}
+
+static void destroy(screen *s)
+{
+	(void)s; /* lives as long as the model */
+}
+
+void features_screen_free(screen *s)
+{
+	if (!s)
+		return;
+	struct features *F = s->data;
+	free(F->view);
+	free(F->in_set);
+	free(F);
+	free(s);
+}
+
+static const screen_ops ops = { "Features", draw, key, click, NULL, enter, destroy, keys,
+                                (int)(sizeof keys / sizeof keys[0]) };
+
+screen *features_screen(xmodel *m)
+{
+	screen *s = screen_new(&ops, sizeof(struct features));
+	if (!s)
+		return NULL;
+	struct features *F = s->data;
+	F->m = m;
+	F->view = calloc(m->have_stats && m->st.m > 0 ? (size_t)m->st.m : 1, sizeof *F->view);
+	if (!F->view) {
+		features_screen_free(s);
+		return NULL;
+	}
+	wtable_init(&F->t, cols, NCOLS, cell, F);
+	wtable_sort_by(&F->t, C_SAL, 1);
+	rebuild(F);
+	return s;
+}
+
+void features_refresh(xmodel *m)
+{
+	if (!m->features)
+		return;
+	struct features *F = m->features->data;
+	if (F->t.sort_col == C_LABEL || F->t.sort_col == C_RATING || F->filter != F_ALL)
+		rebuild(F);
+}
+
+int features_sort(xmodel *m, const char *col, int desc_given, int desc)
+{
+	struct features *F = m->features->data;
+	for (int c = 0; c < NCOLS; c++) {
+		size_t n = strlen(col);
+		if (n && !strncasecmp(col_names[c], col, n)) {
+			/* numbers read best largest first; text A to Z */
+			int d = desc_given ? desc : (c != C_LABEL && c != C_ID);
+			wtable_sort_by(&F->t, c, d);
+			rebuild(F);
+			return 0;
+		}
+	}
+	app_msg(m->a, MSG_ERROR, "no column '%s' (id salience chosen rejected density-chosen "
+	        "density-rejected max label rating)", col);
+	return -1;
+}
+
+int features_filter(xmodel *m, const char *name)
+{
+	struct features *F = m->features->data;
+	for (int i = 0; i < NFILTERS; i++)
+		if (!strcasecmp(filter_names[i], name) ||
+		    (i == F_LABELLED && !strcasecmp(name, "labeled")) ||
+		    (i == F_UNLABELLED && !strcasecmp(name, "unlabeled"))) {
+			F->filter = i;
+			rebuild(F);
+			return 0;
+		}
+	app_msg(m->a, MSG_ERROR, "no filter '%s' (all candidates labelled unlabelled s+ s-)", name);
+	return -1;
+}
+
+int features_step(xmodel *m, int delta)
+{
+	struct features *F = m->features->data;
+	if (!F->nview)
+		return -1;
+	size_t at = F->t.sel;
+	for (size_t i = 0; i < F->nview; i++)
+		if ((int)F->view[i] == m->cur_feature) {
+			at = i;
+			break;
+		}
+	long nx = (long)at + delta;
+	if (nx < 0 || nx >= (long)F->nview)
+		return -1;
+	wtable_select(&F->t, (size_t)nx);
+	m->cur_feature = (int)F->view[nx];
+	return m->cur_feature;
+}
+
+void features_reload(xmodel *m)
+{
+	struct features *F = m->features->data;
+	size_t *v = calloc(m->have_stats && m->st.m > 0 ? (size_t)m->st.m : 1, sizeof *v);
+	if (!v)
+		return;
+	free(F->view);
+	F->view = v;
+	F->nview = 0;
+	F->t.sel = F->t.top = 0;
+	rebuild(F);
+}
+
+int features_search(xmodel *m, const char *text)
+{
+	struct features *F = m->features->data;
+	snprintf(F->search, sizeof F->search, "%s", text);
+	return search_step(F, 1, 1);
+}

@@ -1,0 +1,250 @@
+/* Pair: one preference pair's prompt, chosen and rejected responses with
+ * heat for the current feature or for the whole safety score, the pair's
+ * score and its fate in the current plan. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/explore/explore.h"
+#include "widgets/draw.h"
+#include "widgets/theme.h"
+#include "widgets/tokview.h"
+
+struct pair_view {
+	xmodel *m;
+	size_t p;
+	int safety_heat; /* 0: current feature, 1: safety score */
+	int focus;       /* 0 prompt, 1 chosen, 2 rejected */
+	int first[3];    /* first wrapped line shown per section */
+	wtok *toks[3];
+	size_t ntoks[3];
+};
+
+static const wkey keys[] = {
+	{ "[ ]", "prev/next pair" }, { "s", "heat: feature / safety" }, { "Tab", "section" },
+	{ "j/k", "scroll" }, { "i", "include/exclude in plan" }, { "q Esc", "back" },
+	{ "?", "help" },
+};
+
+static void free_toks(struct pair_view *V)
+{
+	for (int i = 0; i < 3; i++) {
+		free(V->toks[i]);
+		V->toks[i] = NULL;
+		V->ntoks[i] = 0;
+	}
+}
+
+/* Tokens of one side from the store; the raw text when it has no rows. */
+static void build(struct pair_view *V)
+{
+	xmodel *m = V->m;
+	const pair_rec *pr = &m->P->v[V->p];
+	free_toks(V);
+	float mx = 1;
+	if (V->safety_heat) {
+		mx = 0;
+		for (int sd = 0; sd < 3; sd++) {
+			size_t b, e;
+			store_response_rows(m->s, V->p, sd, &b, &e);
+			for (size_t r = b; r < e; r++)
+				if (fabsf(xm_safety_act(m, r)) > mx)
+					mx = fabsf(xm_safety_act(m, r));
+		}
+	} else if (m->have_stats && m->st.max_act[m->cur_feature] > 0) {
+		mx = m->st.max_act[m->cur_feature];
+	}
+	if (!(mx > 0))
+		mx = 1;
+	for (int sd = 0; sd < 3; sd++) {
+		size_t b, e;
+		store_response_rows(m->s, V->p, sd, &b, &e);
+		const char *t = sd == 0 ? pr->prompt : sd == 1 ? pr->chosen : pr->rejected;
+		size_t l = sd == 0 ? pr->prompt_len : sd == 1 ? pr->chosen_len : pr->rejected_len;
+		size_t n = e > b ? e - b : 1;
+		if (e <= b) /* no rows: the text cut at spaces, for word wrap */
+			for (size_t i = 0; i < l; i++)
+				n += t[i] == ' ';
+		V->toks[sd] = calloc(n, sizeof(wtok));
+		if (!V->toks[sd])
+			continue;
+		if (e <= b) {
+			size_t k = 0, from = 0;
+			for (size_t i = 1; i <= l; i++)
+				if (i == l || t[i] == ' ') {
+					V->toks[sd][k++] = (wtok){ t + from, i - from, 0, 0 };
+					from = i;
+				}
+			V->ntoks[sd] = k;
+			continue;
+		}
+		for (size_t r = b; r < e; r++) {
+			size_t len;
+			wtok *tk = &V->toks[sd][r - b];
+			tk->s = store_token(m->s, r, &len);
+			tk->len = len;
+			float h = V->safety_heat ? fabsf(xm_safety_act(m, r)) : xm_act(m, r, m->cur_feature);
+			tk->heat = h / mx;
+		}
+		V->ntoks[sd] = e - b;
+	}
+}
+
+static void load(struct pair_view *V, size_t p)
+{
+	sf_err e;
+	V->p = p;
+	V->m->cur_pair = p;
+	memset(V->first, 0, sizeof V->first);
+	if (xm_scores(V->m, &e))
+		app_msg(V->m->a, MSG_ERROR, "%s", e.msg);
+	build(V);
+}
+
+static void draw(screen *s, app *a, wrect r)
+{
+	struct pair_view *V = s->data;
+	xmodel *m = V->m;
+	const pair_rec *pr = &m->P->v[V->p];
+	(void)a;
+	char score[64] = "score —", fate[96] = "untouched";
+	if (m->have_scores)
+		snprintf(score, sizeof score, "score %+.4f", m->sc.score[V->p]);
+	if (pr->split == SPLIT_TEST)
+		snprintf(fate, sizeof fate, "test pair: never edited");
+	else if (m->have_plan && m->actions[V->p])
+		snprintf(fate, sizeof fate, "%s (%s plan)", plan_action_name(m->actions[V->p]),
+		         plan_strategy_name(m->plan.strategy));
+	else if (!m->have_plan)
+		snprintf(fate, sizeof fate, "no plan");
+	char heat[64];
+	if (V->safety_heat)
+		snprintf(heat, sizeof heat, "safety score (S+ − S−)");
+	else
+		snprintf(heat, sizeof heat, "feature %d", m->cur_feature);
+	wdraw_fmt(stdscr, r.y, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
+	          "Pair %zu of %zu · id %s · %s · %s · %s · plan: %s", V->p, m->P->n,
+	          pr->id_json ? pr->id_json : "—", pr->category ? pr->category : "no category",
+	          pr->split == SPLIT_TEST ? "test" : "train", score, fate);
+	/* prompt gets a quarter, the responses share the rest */
+	int body = r.h - 1, ph = body / 4 < 3 ? 3 : body / 4;
+	wrect sec[3];
+	sec[0] = wrect_make(r.y + 1, r.x, ph, r.w);
+	wrect rest = wrect_make(r.y + 1 + ph, r.x, body - ph, r.w);
+	wlayout_panes(rest, 2, 60, &sec[1]);
+	static const char *const names[3] = { "prompt", "chosen", "rejected" };
+	for (int i = 0; i < 3; i++) {
+		char title[96];
+		if (i > 0 && m->have_scores)
+			snprintf(title, sizeof title, "%s · a = %+.4f", names[i],
+			         i == 1 ? m->sc.a_chosen[V->p] : m->sc.a_rejected[V->p]);
+		else
+			snprintf(title, sizeof title, "%s · heat: %s", names[i], heat);
+		wdraw_box(stdscr, sec[i], title, theme_attr(TH_BORDER),
+		          theme_attr(V->focus == i ? TH_SELECTED : TH_NORMAL) | A_BOLD);
+		wrect in = wrect_make(sec[i].y + 1, sec[i].x + 1, sec[i].h - 2, sec[i].w - 2);
+		int lines = wtok_lines(V->toks[i], V->ntoks[i], in.w, WTOK_BREAK_NL | WTOK_WORDS);
+		if (V->first[i] > lines - 1)
+			V->first[i] = lines > 0 ? lines - 1 : 0;
+		wtok_draw(stdscr, in, V->toks[i], V->ntoks[i], V->first[i], WTOK_BREAK_NL | WTOK_WORDS);
+	}
+}
+
+static void toggle_plan(xmodel *m, size_t p)
+{
+	sf_err e;
+	if (app_busy(m->a)) {
+		app_msg(m->a, MSG_ERROR, "a job is running; wait or cancel it (x)");
+		return;
+	}
+	if (!m->have_plan) {
+		plan_init(&m->plan, ws_fingerprint(m->w));
+		m->have_plan = 1;
+	}
+	int action = m->actions[p] ? 0
+	             : m->plan.strategy == PLAN_DENOISE ? EDIT_DROP : EDIT_FLIP;
+	double score = m->have_scores ? m->sc.score[p] : NAN;
+	if (plan_mark(&m->plan, m->P, p, action, score, &e)) {
+		app_msg(m->a, MSG_ERROR, "%s", e.msg);
+		return;
+	}
+	xm_plan_changed(m);
+	app_msg(m->a, MSG_INFO, "pair %zu %s the plan", p, action ? "added to" : "removed from");
+}
+
+static int key(screen *s, app *a, int k)
+{
+	struct pair_view *V = s->data;
+	xmodel *m = V->m;
+	(void)a;
+	switch (k) {
+	case '[': case KEY_LEFT:
+		if (V->p > 0)
+			load(V, V->p - 1);
+		return WF_HANDLED;
+	case ']': case KEY_RIGHT:
+		if (V->p + 1 < m->P->n)
+			load(V, V->p + 1);
+		return WF_HANDLED;
+	case 's':
+		V->safety_heat = !V->safety_heat;
+		build(V);
+		return WF_HANDLED;
+	case '\t': V->focus = (V->focus + 1) % 3; return WF_HANDLED;
+	case KEY_BTAB: V->focus = (V->focus + 2) % 3; return WF_HANDLED;
+	case 'j': case KEY_DOWN: V->first[V->focus]++; return WF_HANDLED;
+	case 'k': case KEY_UP: if (V->first[V->focus]) V->first[V->focus]--; return WF_HANDLED;
+	case KEY_NPAGE: case ' ': V->first[V->focus] += 10; return WF_HANDLED;
+	case KEY_PPAGE: V->first[V->focus] = V->first[V->focus] > 10 ? V->first[V->focus] - 10 : 0; return WF_HANDLED;
+	case 'g': V->first[V->focus] = 0; return WF_HANDLED;
+	case 'i': toggle_plan(m, V->p); return WF_HANDLED;
+	}
+	return WF_IGNORED;
+}
+
+static void enter(screen *s, app *a)
+{
+	struct pair_view *V = s->data;
+	(void)a;
+	if (V->p != V->m->cur_pair || !V->toks[1])
+		load(V, V->m->cur_pair);
+	else
+		build(V); /* the current feature may have changed */
+}
+
+static void destroy(screen *s)
+{
+	(void)s;
+}
+
+static const screen_ops ops = { "Pair", draw, key, NULL, NULL, enter, destroy, keys,
+                                (int)(sizeof keys / sizeof keys[0]) };
+
+screen *pair_screen(xmodel *m)
+{
+	screen *s = screen_new(&ops, sizeof(struct pair_view));
+	if (!s)
+		return NULL;
+	struct pair_view *V = s->data;
+	V->m = m;
+	V->p = (size_t)-1;
+	return s;
+}
+
+void pair_show(xmodel *m, size_t p)
+{
+	m->cur_pair = p;
+	struct pair_view *V = m->pair->data;
+	V->p = (size_t)-1;
+	xm_show(m, m->pair); /* enter() loads it */
+}
+
+void pair_screen_free(screen *s)
+{
+	if (!s)
+		return;
+	free_toks(s->data);
+	free(s->data);
+	free(s);
+}
