@@ -67,10 +67,10 @@
 
 #include <jansson.h>
 
-#include "engine/atomic.h"
-#include "engine/err.h"
-#include "engine/half.h"
-#include "engine/safetensors.h"
+#include "engine/base/atomic.h"
+#include "engine/base/err.h"
+#include "engine/formats/half.h"
+#include "engine/formats/safetensors.h"
 #include "sample-data/templates.h"
 
 typedef struct gen_params {
