@@ -9,3 +9,4 @@ engine_libengine_a_SOURCES += \
 	engine/ws/sae_ws.c \
 	engine/ws/workspace.c \
 	engine/ws/workspace.h
+engine_libengine_a_SOURCES += engine/ws/session.c engine/ws/session.h

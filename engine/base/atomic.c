@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 int fsync_parent_dir(const char *path, sf_err *e)
@@ -53,6 +54,10 @@ int atomic_open(atomic_file *af, const char *path, sf_err *e)
 		atomic_abort(af);
 		return -1;
 	}
+	/* Locked while it is being written, so that a sweep of the temp files
+	 * killed saves left (workspace.c) can tell a live one from a dead one:
+	 * the kernel drops the lock when the writer dies. */
+	(void)flock(fd, LOCK_EX | LOCK_NB);
 	/* mkostemp makes the file 0600; user files should follow the umask. */
 	mode_t um = umask(0);
 	umask(um);
@@ -74,11 +79,12 @@ int atomic_commit(atomic_file *af, sf_err *e)
 		rc = sf_fail_errno(e, "%s: write failed", af->path);
 	else if (fsync(fileno(af->f)) != 0)
 		rc = sf_fail_errno(e, "%s: fsync failed", af->path);
+	/* Renamed before it is closed, so it stays locked while it is a temp. */
+	if (rc == 0 && rename(af->tmp_path, af->path) != 0)
+		rc = sf_fail_errno(e, "%s: rename failed", af->path);
 	if (fclose(af->f) != 0 && rc == 0)
 		rc = sf_fail_errno(e, "%s: close failed", af->path);
 	af->f = NULL;
-	if (rc == 0 && rename(af->tmp_path, af->path) != 0)
-		rc = sf_fail_errno(e, "%s: rename failed", af->path);
 	if (rc == 0)
 		rc = fsync_parent_dir(af->path, e);
 	if (rc != 0)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 struct ws_lock {
@@ -26,7 +27,8 @@ static long holder_pid(int fd)
 	return pid > 0 && (*end == '\n' || *end == 0) ? pid : 0;
 }
 
-int lock_take(ws_lock **out, const char *path, char *reason, size_t reason_len, sf_err *e)
+int lock_take(ws_lock **out, const char *path, int wait_ms, char *reason, size_t reason_len,
+              sf_err *e)
 {
 	*out = NULL;
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
@@ -37,6 +39,14 @@ int lock_take(ws_lock **out, const char *path, char *reason, size_t reason_len, 
 			return 1;
 		}
 		return sf_fail_errno(e, "%s: cannot open lock file", path);
+	}
+	/* Writers hold the lock only for the moment a save takes: wait a
+	 * little for one to finish rather than fail at once. */
+	int waited = 0;
+	while (flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK && waited < wait_ms) {
+		struct timespec ts = { 0, 20 * 1000000L };
+		nanosleep(&ts, NULL);
+		waited += 20;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		int err = errno;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,7 +41,8 @@ struct ws {
 	char fp[FP_HEX_LEN];
 	int ro;
 	char reason[300];
-	ws_lock *lock;
+	ws_lock *lock; /* held between ws_write_begin and ws_write_end */
+	int lock_depth;
 };
 
 const char *ws_dir(const ws *w) { return w->dir; }
@@ -377,9 +379,10 @@ static int is_atomic_temp(const char *name)
 	return 1;
 }
 
-/* Temp files left by a save that was killed before its rename. Only called
- * with the writer lock held, so no live save can own one of them. Best
- * effort: a file that will not go away is harmless. */
+/* Temp files left by a save that was killed before its rename. A live
+ * save holds an flock on its temp file (atomic.c), which the kernel drops
+ * when the writer dies, so a temp file we can lock is dead. Best effort: a
+ * file that will not go away is harmless. */
 static void sweep_temps(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -390,10 +393,46 @@ static void sweep_temps(const char *dir)
 		if (!is_atomic_temp(de->d_name))
 			continue;
 		char path[PATH_MAX];
-		if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) < (int)sizeof path)
+		if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= (int)sizeof path)
+			continue;
+		int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		struct stat sb;
+		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && flock(fd, LOCK_EX | LOCK_NB) == 0)
 			unlink(path);
+		close(fd);
 	}
 	closedir(d);
+}
+
+/* How long a writer waits for another one's save to finish. */
+#define WS_LOCK_WAIT_MS 10000
+
+int ws_write_begin(ws *w, sf_err *e)
+{
+	if (w->ro)
+		return sf_fail(e, "%s: read-only (%s)", w->dir, w->reason);
+	if (w->lock_depth++ > 0)
+		return 0;
+	char lockfile[PATH_MAX], reason[300] = "";
+	int r = -1;
+	if (ws_file(w, "lock", lockfile, sizeof lockfile, e) == 0)
+		r = lock_take(&w->lock, lockfile, WS_LOCK_WAIT_MS, reason, sizeof reason, e);
+	if (r == 0)
+		return 0;
+	w->lock_depth = 0;
+	if (r == 1)
+		sf_fail(e, "%s: busy (%s); try again", w->dir, reason);
+	return -1;
+}
+
+void ws_write_end(ws *w)
+{
+	if (w->lock_depth > 0 && --w->lock_depth == 0) {
+		lock_release(w->lock);
+		w->lock = NULL;
+	}
 }
 
 int ws_open(ws **out, const char *dir, int flags, sf_err *e)
@@ -415,20 +454,14 @@ int ws_open(ws **out, const char *dir, int flags, sf_err *e)
 	if (flags & WS_READONLY) {
 		w->ro = 1;
 		snprintf(w->reason, sizeof w->reason, "opened read-only");
+	} else if (access(w->dir, W_OK) != 0) {
+		w->ro = 1;
+		snprintf(w->reason, sizeof w->reason, "the directory is not writable");
 	} else {
-		char lockfile[PATH_MAX];
-		if (ws_file(w, "lock", lockfile, sizeof lockfile, e))
-			goto fail;
-		int r = lock_take(&w->lock, lockfile, w->reason, sizeof w->reason, e);
-		if (r < 0)
-			goto fail;
-		w->ro = r == 1;
-		if (!w->ro) {
-			char sub[PATH_MAX];
-			sweep_temps(w->dir);
-			if (!ws_file(w, "sae", sub, sizeof sub, NULL))
-				sweep_temps(sub);
-		}
+		char sub[PATH_MAX];
+		sweep_temps(w->dir);
+		if (!ws_file(w, "sae", sub, sizeof sub, NULL))
+			sweep_temps(sub);
 	}
 	if (check_unchanged(&want, &now, e) || pairs_load(&w->p, want.pairs_path, e) ||
 	    store_open(&w->s, want.acts_path, w->p.n, e))

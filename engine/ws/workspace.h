@@ -7,7 +7,7 @@
  *   index.bin          per-feature rows by activation (cache)          [analysis]
  *   labels.msgpack     the user's feature labels                      [analysis]
  *   plan.jsonl         the current edit plan                          [analysis]
- *   lock               pid of the writer holding the workspace        [harden]
+ *   lock               pid of the process saving a change right now
  *
  * Caches record the fingerprint of what they were computed from and are
  * rebuilt when it differs. User work (labels, plan) is written atomically. */
@@ -35,10 +35,12 @@ int ws_init_progress(const char *dir, const char *pairs_path, const char *acts_p
                      const sf_progress *prog, sf_err *e);
 
 /* Open a workspace: read the manifest, load the pairs, open the store,
- * check the inputs still match their fingerprint. Unless WS_READONLY is
- * asked, take the writer lock; when another live process holds it, open
- * read-only instead (ws_readonly() then says so, with the holder's pid in
- * ws_readonly_reason()). */
+ * check the inputs still match their fingerprint. No lock is held while
+ * it is open: writers take it for each save (ws_write_begin), so several
+ * processes can have one workspace open. It is read-only (ws_readonly,
+ * with the reason in ws_readonly_reason) when WS_READONLY is asked or the
+ * directory is not writable. A writable open removes the temp files of
+ * saves that were killed. */
 int ws_open(ws **out, const char *dir, int flags, sf_err *e);
 void ws_close(ws *w);
 
@@ -51,5 +53,12 @@ const store *ws_store(const ws *w);
 const char *ws_fingerprint(const ws *w);
 int ws_readonly(const ws *w);
 const char *ws_readonly_reason(const ws *w);
+
+/* Hold the writer lock around a change of the workspace's files (labels,
+ * plan, SAE): waits a few seconds for another process's save to end, then
+ * fails saying who holds it. Refuses a read-only workspace. Nests; every
+ * successful begin is matched by one end. */
+int ws_write_begin(ws *w, sf_err *e);
+void ws_write_end(ws *w);
 
 #endif

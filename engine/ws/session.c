@@ -1,0 +1,748 @@
+/* The engine session: lazy getters over one workspace (see session.h). */
+#include "engine/ws/session.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/analysis/labels.h"
+
+/* What a file was when last read, to notice another process's change. */
+typedef struct file_id {
+	int exists;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+} file_id;
+
+enum { WATCH_LABELS, WATCH_PLAN, WATCH_SAE_CFG, WATCH_SAE_WEIGHTS, WATCH_N };
+static const char *const watch_name[WATCH_N] = { "labels.msgpack", "plan.jsonl",
+	                                         "sae/cfg.json", "sae/sae.safetensors" };
+
+enum { GEN_SAE, GEN_LABELS, GEN_PLAN, GEN_OPTIONS, GEN_N };
+
+struct sf_session {
+	ws *w;
+	sf_progress_fn pfn;
+	void *pctx;
+	void (*nfn)(void *ctx, const char *msg);
+	void *nctx;
+	char **said; /* notices already sent */
+	size_t n_said;
+
+	int rows_mode;
+	sf_safety_opts so;
+
+	sae *sae;
+	latents *l;
+	sf_index *ix;
+	sf_stats st;
+	int have_stats, stats_cached;
+	sf_labels L;
+	int have_labels;
+	sf_safety S;
+	int have_safety;
+	sf_scores sc;
+	int have_scores;
+	sf_plan plan;
+	int plan_loaded, have_plan;
+	unsigned char *actions;
+	sf_pooled pooled;
+	int have_pooled;
+	sf_bt_result bt;
+	sf_bt_opts bt_opts;
+	int have_bt;
+
+	file_id seen[WATCH_N];
+	unsigned long gen[GEN_N];
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static int stats_ws(sf_stats *out, ws *w, const latents *l, int rows_mode, const sf_progress *p,
+                    int *cached, sf_err *e)
+{
+	*cached = 0;
+	return stats_compute_ws(out, l, ws_store(w), rows_mode, p, e);
+}
+
+static int latents_encode(latents **out, ws *w, const sae *m, const sf_progress *p, sf_err *e)
+{
+	int rebuilt;
+	if (ws_readonly(w))
+		return sf_fail(e, "%s: latents are missing and the workspace is read-only (%s)",
+		               ws_dir(w), ws_readonly_reason(w));
+	if (latents_build(w, m, 0, 0, p, &rebuilt, e))
+		return -1;
+	return latents_open(out, w, e);
+}
+
+static void file_id_of(sf_session *s, int which, file_id *out)
+{
+	char path[4096];
+	struct stat sb;
+	memset(out, 0, sizeof *out);
+	if (ws_file(s->w, watch_name[which], path, sizeof path, NULL) || stat(path, &sb))
+		return;
+	out->exists = 1;
+	out->dev = sb.st_dev;
+	out->ino = sb.st_ino;
+	out->size = sb.st_size;
+	out->mtime = sb.st_mtim;
+}
+
+static int file_id_same(const file_id *a, const file_id *b)
+{
+	if (a->exists != b->exists)
+		return 0;
+	return !a->exists || (a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	                      a->mtime.tv_sec == b->mtime.tv_sec &&
+	                      a->mtime.tv_nsec == b->mtime.tv_nsec);
+}
+
+static void remember(sf_session *s, int which) { file_id_of(s, which, &s->seen[which]); }
+
+static void notice(sf_session *s, const char *msg)
+{
+	if (!msg[0])
+		return;
+	for (size_t i = 0; i < s->n_said; i++)
+		if (!strcmp(s->said[i], msg))
+			return;
+	char **v = realloc(s->said, (s->n_said + 1) * sizeof *v);
+	char *c = strdup(msg);
+	if (!v || !c) {
+		free(c);
+		if (v)
+			s->said = v;
+	} else {
+		s->said = v;
+		s->said[s->n_said++] = c;
+	}
+	if (s->nfn)
+		s->nfn(s->nctx, msg);
+}
+
+/* A read-only workspace computes caches in memory: say so, once. */
+static void readonly_notice(sf_session *s)
+{
+	if (!ws_readonly(s->w))
+		return;
+	char msg[512];
+	snprintf(msg, sizeof msg, "%s is read-only (%s): results are computed in memory, not cached",
+	         ws_dir(s->w), ws_readonly_reason(s->w));
+	notice(s, msg);
+}
+
+/* Progress of one step, under the step's name. */
+typedef struct stage {
+	sf_session *s;
+	const char *name;
+} stage;
+
+static int stage_report(void *ctx, double frac, const char *phase)
+{
+	stage *st = ctx;
+	(void)phase;
+	return st->s->pfn ? st->s->pfn(st->s->pctx, frac, st->name) : 0;
+}
+
+#define STAGE(var, sess, nm)              \
+	stage var##_st = { (sess), (nm) }; \
+	sf_progress var = { stage_report, &var##_st }
+
+/* ---- dropping ----------------------------------------------------------- */
+
+static void drop_scores(sf_session *s)
+{
+	if (s->have_scores)
+		scores_free(&s->sc);
+	if (s->have_safety)
+		safety_free(&s->S);
+	s->have_scores = s->have_safety = 0;
+}
+
+static void drop_stats(sf_session *s)
+{
+	drop_scores(s);
+	if (s->have_stats)
+		stats_free(&s->st);
+	s->have_stats = s->stats_cached = 0;
+}
+
+static void drop_labels(sf_session *s)
+{
+	drop_scores(s);
+	if (s->have_labels)
+		labels_free(&s->L);
+	s->have_labels = 0;
+}
+
+static void drop_sae(sf_session *s)
+{
+	drop_stats(s);
+	drop_labels(s);
+	if (s->ix)
+		index_close(s->ix);
+	latents_close(s->l);
+	sae_free(s->sae);
+	s->ix = NULL;
+	s->l = NULL;
+	s->sae = NULL;
+}
+
+static void drop_eval(sf_session *s)
+{
+	if (s->have_bt)
+		bt_result_free(&s->bt);
+	s->have_bt = 0;
+}
+
+static void drop_plan(sf_session *s)
+{
+	drop_eval(s);
+	if (s->have_plan)
+		plan_free(&s->plan);
+	free(s->actions);
+	s->actions = NULL;
+	s->have_plan = s->plan_loaded = 0;
+}
+
+void session_drop(sf_session *s, int what)
+{
+	if (what & SESS_SAE) {
+		drop_sae(s);
+		s->gen[GEN_SAE]++;
+		remember(s, WATCH_SAE_CFG);
+		remember(s, WATCH_SAE_WEIGHTS);
+	}
+	if (what & SESS_LABELS) {
+		drop_labels(s);
+		s->gen[GEN_LABELS]++;
+	}
+	if (what & SESS_PLAN) {
+		drop_plan(s);
+		s->gen[GEN_PLAN]++;
+	}
+	if (what & SESS_OPTIONS) {
+		drop_stats(s);
+		s->gen[GEN_OPTIONS]++;
+	}
+}
+
+/* ---- open / close / options --------------------------------------------- */
+
+int session_open(sf_session **out, const char *dir, int flags, sf_err *e)
+{
+	*out = NULL;
+	sf_session *s = calloc(1, sizeof *s);
+	if (!s)
+		return sf_fail(e, "%s: out of memory", dir);
+	if (ws_open(&s->w, dir, flags, e)) {
+		free(s);
+		return -1;
+	}
+	s->rows_mode = ROWS_SENTENCE;
+	safety_opts_default(&s->so);
+	bt_opts_default(&s->bt_opts);
+	for (int i = 0; i < WATCH_N; i++)
+		remember(s, i);
+	*out = s;
+	return 0;
+}
+
+void session_close(sf_session *s)
+{
+	if (!s)
+		return;
+	drop_sae(s);
+	drop_plan(s);
+	if (s->have_pooled)
+		bt_pool_free(&s->pooled);
+	for (size_t i = 0; i < s->n_said; i++)
+		free(s->said[i]);
+	free(s->said);
+	ws_close(s->w);
+	free(s);
+}
+
+ws *session_ws(sf_session *s) { return s->w; }
+
+void session_set_progress(sf_session *s, sf_progress_fn fn, void *ctx)
+{
+	s->pfn = fn;
+	s->pctx = ctx;
+}
+
+void session_set_notice(sf_session *s, void (*fn)(void *ctx, const char *msg), void *ctx)
+{
+	s->nfn = fn;
+	s->nctx = ctx;
+}
+
+void session_set_rows_mode(sf_session *s, int rows_mode)
+{
+	if (rows_mode != s->rows_mode) {
+		s->rows_mode = rows_mode;
+		session_drop(s, SESS_OPTIONS);
+	}
+}
+
+int session_rows_mode(const sf_session *s) { return s->rows_mode; }
+
+void session_set_safety_opts(sf_session *s, const sf_safety_opts *o)
+{
+	if (memcmp(o, &s->so, sizeof *o)) {
+		s->so = *o;
+		drop_scores(s);
+		s->gen[GEN_OPTIONS]++;
+	}
+}
+
+const sf_safety_opts *session_safety_opts(const sf_session *s) { return &s->so; }
+
+unsigned long session_generation(const sf_session *s, int what)
+{
+	unsigned long g = 0;
+	for (int i = 0; i < GEN_N; i++)
+		if (what & (1 << i))
+			g += s->gen[i];
+	return g;
+}
+
+/* ---- SAE and latents ---------------------------------------------------- */
+
+static int no_sae(sf_session *s, sf_err *e)
+{
+	const char *d = ws_dir(s->w);
+	return sf_fail(e, "%s has no SAE: train one (safer train %s) or load one (safer load-sae %s PATH)",
+	               d, d, d);
+}
+
+int session_has_sae(sf_session *s)
+{
+	file_id a, b;
+	file_id_of(s, WATCH_SAE_CFG, &a);
+	file_id_of(s, WATCH_SAE_WEIGHTS, &b);
+	return a.exists && b.exists;
+}
+
+int session_has_latents(sf_session *s)
+{
+	sf_err e;
+	return s->l != NULL || latents_current(s->w, &e) == 1;
+}
+
+int session_sae(sf_session *s, const sae **out, sf_err *e)
+{
+	if (!s->sae) {
+		if (!session_has_sae(s))
+			return no_sae(s, e);
+		if (sae_load_ws(&s->sae, s->w, e))
+			return -1;
+	}
+	*out = s->sae;
+	return 0;
+}
+
+int session_latents(sf_session *s, const latents **out, sf_err *e)
+{
+	if (s->l) {
+		*out = s->l;
+		return 0;
+	}
+	sf_err ce;
+	int cur = latents_current(s->w, &ce);
+	if (cur != 1 && !session_has_sae(s))
+		return no_sae(s, e);
+	if (cur == -1) {
+		/* damaged: rebuilt when writable, refused (saying why) when not */
+		char note[600] = "";
+		STAGE(p, s, "encoding");
+		if (latents_open_repair(&s->l, s->w, &p, note, sizeof note, e))
+			return -1;
+		notice(s, note);
+	} else if (cur == 1) {
+		if (latents_open(&s->l, s->w, e))
+			return -1;
+	} else {
+		const sae *m;
+		if (session_sae(s, &m, e))
+			return -1;
+		readonly_notice(s);
+		STAGE(p, s, "encoding");
+		if (latents_encode(&s->l, s->w, m, &p, e))
+			return -1;
+	}
+	*out = s->l;
+	return 0;
+}
+
+int session_width(sf_session *s, int *m, sf_err *e)
+{
+	if (s->l) {
+		*m = s->l->m;
+		return 0;
+	}
+	sf_err le;
+	if (session_has_latents(s) && latents_open(&s->l, s->w, &le) == 0) {
+		*m = s->l->m;
+		return 0;
+	}
+	const sae *model;
+	if (session_sae(s, &model, e))
+		return -1;
+	*m = model->m;
+	return 0;
+}
+
+int session_index(sf_session *s, const sf_index **out, sf_err *e)
+{
+	if (!s->ix) {
+		const latents *l;
+		if (session_latents(s, &l, e))
+			return -1;
+		readonly_notice(s);
+		STAGE(p, s, "index");
+		if (index_open(&s->ix, s->w, l, &p, NULL, e))
+			return -1;
+	}
+	*out = s->ix;
+	return 0;
+}
+
+/* ---- analysis chain ----------------------------------------------------- */
+
+int session_stats(sf_session *s, const sf_stats **out, sf_err *e)
+{
+	if (!s->have_stats) {
+		const latents *l;
+		if (session_latents(s, &l, e))
+			return -1;
+		STAGE(p, s, "statistics");
+		if (stats_ws(&s->st, s->w, l, s->rows_mode, &p, &s->stats_cached, e))
+			return -1;
+		if (!s->stats_cached)
+			readonly_notice(s);
+		s->have_stats = 1;
+	}
+	*out = &s->st;
+	return 0;
+}
+
+int session_stats_cached(const sf_session *s) { return s->have_stats && s->stats_cached; }
+
+static int load_labels(sf_session *s, sf_err *e)
+{
+	int m;
+	if (session_width(s, &m, e))
+		return -1;
+	/* Loading may switch label sets when the SAE changed, which writes. */
+	int writing = !ws_readonly(s->w);
+	if (writing && ws_write_begin(s->w, e))
+		return -1;
+	remember(s, WATCH_LABELS);
+	int rc = labels_load(&s->L, s->w, m, e);
+	if (rc == 0)
+		remember(s, WATCH_LABELS);
+	if (writing)
+		ws_write_end(s->w);
+	if (rc)
+		return -1;
+	s->have_labels = 1;
+	notice(s, s->L.notice);
+	return 0;
+}
+
+int session_labels(sf_session *s, const sf_labels **out, sf_err *e)
+{
+	if (!s->have_labels && load_labels(s, e))
+		return -1;
+	*out = &s->L;
+	return 0;
+}
+
+int session_safety(sf_session *s, const sf_safety **out, sf_err *e)
+{
+	if (!s->have_safety) {
+		const sf_stats *st;
+		const sf_labels *L;
+		if (session_stats(s, &st, e) || session_labels(s, &L, e))
+			return -1;
+		if (safety_select(&s->S, st, L, &s->so, e))
+			return -1;
+		s->have_safety = 1;
+		if (s->S.fallback) {
+			char msg[256];
+			snprintf(msg, sizeof msg, "%s (top %d)", SAFETY_FALLBACK_NOTE, s->so.cap);
+			notice(s, msg);
+		}
+	}
+	*out = &s->S;
+	return 0;
+}
+
+int session_scores(sf_session *s, const sf_scores **out, sf_err *e)
+{
+	if (!s->have_scores) {
+		const sf_safety *S;
+		if (session_safety(s, &S, e))
+			return -1;
+		STAGE(p, s, "scores");
+		if (scores_compute_ws(&s->sc, s->l, ws_store(s->w), ws_pairs(s->w)->n, S,
+		                      s->rows_mode, &p, e))
+			return -1;
+		s->have_scores = 1;
+	}
+	*out = &s->sc;
+	return 0;
+}
+
+/* ---- labels ------------------------------------------------------------- */
+
+/* Under the lock: the labels as they are on disk now, so that a change made
+ * by another process since they were read is kept. */
+static int labels_fresh(sf_session *s, sf_err *e)
+{
+	file_id now;
+	file_id_of(s, WATCH_LABELS, &now);
+	if (s->have_labels && file_id_same(&now, &s->seen[WATCH_LABELS]))
+		return 0;
+	if (s->have_labels) {
+		drop_labels(s);
+		s->gen[GEN_LABELS]++;
+	}
+	return load_labels(s, e);
+}
+
+/* One change of the labels: op runs under the lock on fresh labels. */
+static int labels_change(sf_session *s, int (*op)(sf_labels *L, void *ctx, sf_err *e), void *ctx,
+                         sf_err *e)
+{
+	if (ws_write_begin(s->w, e))
+		return -1;
+	int rc = labels_fresh(s, e);
+	if (rc == 0)
+		rc = op(&s->L, ctx, e);
+	if (rc == 0) {
+		remember(s, WATCH_LABELS);
+		drop_scores(s);
+		s->gen[GEN_LABELS]++;
+	}
+	ws_write_end(s->w);
+	return rc;
+}
+
+typedef struct label_args {
+	int feature, safety;
+	const char *name, *note, *path;
+	size_t *n;
+} label_args;
+
+static int op_set(sf_labels *L, void *ctx, sf_err *e)
+{
+	label_args *a = ctx;
+	return labels_set(L, a->feature, a->name, a->safety, a->note, e);
+}
+
+static int op_remove(sf_labels *L, void *ctx, sf_err *e)
+{
+	label_args *a = ctx;
+	return labels_remove(L, a->feature, e);
+}
+
+static int op_import(sf_labels *L, void *ctx, sf_err *e)
+{
+	label_args *a = ctx;
+	return labels_import_json(L, a->path, a->n, e);
+}
+
+int session_label_set(sf_session *s, int feature, const char *name, int safety,
+                      const char *note, sf_err *e)
+{
+	label_args a = { .feature = feature, .safety = safety, .name = name, .note = note };
+	return labels_change(s, op_set, &a, e);
+}
+
+int session_label_remove(sf_session *s, int feature, sf_err *e)
+{
+	label_args a = { .feature = feature };
+	return labels_change(s, op_remove, &a, e);
+}
+
+int session_labels_import(sf_session *s, const char *path, size_t *n, sf_err *e)
+{
+	label_args a = { .path = path, .n = n };
+	return labels_change(s, op_import, &a, e);
+}
+
+/* ---- the current plan --------------------------------------------------- */
+
+static int plan_path(sf_session *s, char *buf, size_t n, sf_err *e)
+{
+	return ws_file(s->w, "plan.jsonl", buf, n, e);
+}
+
+int session_plan(sf_session *s, const sf_plan **out, sf_err *e)
+{
+	if (!s->plan_loaded) {
+		char path[4096];
+		if (plan_path(s, path, sizeof path, e))
+			return -1;
+		remember(s, WATCH_PLAN);
+		if (s->seen[WATCH_PLAN].exists) {
+			if (plan_read(&s->plan, ws_pairs(s->w), path, ws_fingerprint(s->w), e))
+				return sf_prefix(e, "the current plan");
+			s->have_plan = 1;
+		}
+		s->plan_loaded = 1;
+	}
+	*out = s->have_plan ? &s->plan : NULL;
+	return 0;
+}
+
+int session_plan_actions(sf_session *s, const unsigned char **out, sf_err *e)
+{
+	if (!s->actions) {
+		const sf_plan *pl;
+		if (session_plan(s, &pl, e))
+			return -1;
+		size_t n = ws_pairs(s->w)->n;
+		if (!(s->actions = calloc(n ? n : 1, 1)))
+			return sf_fail(e, "out of memory");
+		if (pl)
+			plan_actions(pl, n, s->actions);
+	}
+	*out = s->actions;
+	return 0;
+}
+
+/* Install pl (NULL: none) as the loaded current plan. */
+static void plan_take(sf_session *s, sf_plan *pl)
+{
+	drop_plan(s);
+	if (pl) {
+		s->plan = *pl;
+		s->have_plan = 1;
+	}
+	s->plan_loaded = 1;
+	s->gen[GEN_PLAN]++;
+}
+
+int session_plan_set(sf_session *s, sf_plan *pl, sf_err *e)
+{
+	char path[4096];
+	if (plan_path(s, path, sizeof path, e) || ws_write_begin(s->w, e)) {
+		plan_free(pl);
+		return -1;
+	}
+	int rc = plan_write(pl, ws_pairs(s->w), path, e);
+	if (rc == 0)
+		remember(s, WATCH_PLAN);
+	ws_write_end(s->w);
+	if (rc) {
+		plan_free(pl);
+		return -1;
+	}
+	plan_take(s, pl);
+	return 0;
+}
+
+int session_plan_clear(sf_session *s, sf_err *e)
+{
+	char path[4096];
+	if (plan_path(s, path, sizeof path, e) || ws_write_begin(s->w, e))
+		return -1;
+	int rc = 0;
+	if (unlink(path) != 0 && errno != ENOENT)
+		rc = sf_fail_errno(e, "%s: cannot remove", path);
+	remember(s, WATCH_PLAN);
+	ws_write_end(s->w);
+	if (rc == 0)
+		plan_take(s, NULL);
+	return rc;
+}
+
+/* ---- evaluation --------------------------------------------------------- */
+
+int session_pooled(sf_session *s, const sf_pooled **out, sf_err *e)
+{
+	if (!s->have_pooled) {
+		readonly_notice(s);
+		STAGE(p, s, "pooling");
+		if (bt_pool_ws(&s->pooled, s->w, &p, e))
+			return -1;
+		s->have_pooled = 1;
+	}
+	*out = &s->pooled;
+	return 0;
+}
+
+int session_eval(sf_session *s, const sf_bt_opts *o, const sf_bt_result **out, sf_err *e)
+{
+	sf_bt_opts def;
+	if (!o) {
+		bt_opts_default(&def);
+		o = &def;
+	}
+	if (s->have_bt && memcmp(o, &s->bt_opts, sizeof *o))
+		drop_eval(s);
+	if (!s->have_bt) {
+		const sf_pooled *pp;
+		const sf_plan *pl;
+		if (session_plan(s, &pl, e) || session_pooled(s, &pp, e))
+			return -1;
+		STAGE(p, s, "evaluating");
+		if (bt_eval(&s->bt, pp, ws_pairs(s->w), pl, o, &p, e))
+			return -1;
+		s->bt_opts = *o;
+		s->have_bt = 1;
+	}
+	*out = &s->bt;
+	return 0;
+}
+
+/* ---- a new SAE and other processes' changes ----------------------------- */
+
+int session_sae_install(sf_session *s, const sae *model, sf_err *e)
+{
+	char dir[4096];
+	if (ws_file(s->w, "sae", dir, sizeof dir, e) || ws_write_begin(s->w, e))
+		return -1;
+	int rc = sae_save(model, dir, e);
+	ws_write_end(s->w);
+	session_drop(s, SESS_SAE);
+	return rc;
+}
+
+int session_poll(sf_session *s)
+{
+	int changed = 0;
+	file_id now;
+	file_id_of(s, WATCH_SAE_CFG, &now);
+	int sae_changed = !file_id_same(&now, &s->seen[WATCH_SAE_CFG]);
+	file_id_of(s, WATCH_SAE_WEIGHTS, &now);
+	sae_changed |= !file_id_same(&now, &s->seen[WATCH_SAE_WEIGHTS]);
+	if (sae_changed) {
+		session_drop(s, SESS_SAE);
+		changed |= SESS_SAE;
+	}
+	file_id_of(s, WATCH_LABELS, &now);
+	if (!file_id_same(&now, &s->seen[WATCH_LABELS])) {
+		s->seen[WATCH_LABELS] = now;
+		if (!(changed & SESS_SAE))
+			session_drop(s, SESS_LABELS);
+		changed |= SESS_LABELS;
+	}
+	file_id_of(s, WATCH_PLAN, &now);
+	if (!file_id_same(&now, &s->seen[WATCH_PLAN])) {
+		s->seen[WATCH_PLAN] = now;
+		session_drop(s, SESS_PLAN);
+		changed |= SESS_PLAN;
+	}
+	return changed;
+}
