@@ -72,3 +72,7 @@ check-valgrind: all $(check_PROGRAMS)
 		$(SHELL) $(srcdir)/scripts/check-valgrind $(VALGRIND_TESTS)
 TESTS += tests/test_sample_gen.sh tests/test_sample_truth.py tests/test_sample_ws.sh
 dist_check_SCRIPTS += tests/test_sample_gen.sh tests/test_sample_truth.py tests/test_sample_ws.sh
+check_PROGRAMS += tests/test_session
+tests_test_session_LDADD = $(ENGINE_LIBS)
+TESTS += tests/test_session.sh
+EXTRA_DIST += tests/test_session.sh
