@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "engine/analysis/labels.h"
+#include "engine/ws/labels_ws.h"
 #include "engine/ws/workspace.h"
 
 static int fail(const char *what, const char *msg)

@@ -17,6 +17,7 @@
 #include "engine/analysis/stats.h"
 #include "engine/formats/store.h"
 #include "engine/analysis/top.h"
+#include "engine/ws/index_ws.h"
 #include "tests/tap.h"
 
 /* ---- fixture: "name count" then count numbers ------------------------ */

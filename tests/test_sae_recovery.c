@@ -19,6 +19,7 @@
 #include "engine/formats/safetensors.h"
 #include "engine/sae/sae.h"
 #include "engine/sae/train.h"
+#include "engine/ws/sae_ws.h"
 #include "engine/ws/workspace.h"
 #include "tests/tap.h"
 

@@ -8,7 +8,7 @@
  * test pairs, per category.
  *
  * Shapes: P pairs, d model width. Pooling reads every row once; the pooled
- * vectors are cached in WS/pooled.bin keyed by the data fingerprint. The
+ * vectors are cached in WS/pooled.bin (engine/ws/pooled_ws.h). The
  * head is trained with L-BFGS on the P x d matrix of differences, so each
  * iteration is two sgemv calls. Deterministic for a seed. */
 #ifndef ENGINE_ANALYSIS_BTEVAL_H
@@ -23,8 +23,6 @@
 #include "engine/base/progress.h"
 #include "engine/formats/store.h"
 
-struct ws;
-
 typedef struct sf_pooled {
 	size_t n_pairs;
 	int d;
@@ -36,9 +34,6 @@ typedef struct sf_pooled {
 /* Pool from a store (reads every response row once). */
 int bt_pool(sf_pooled *out, const store *s, size_t n_pairs, const sf_progress *p,
             sf_err *e);
-/* The workspace's pooled vectors: WS/pooled.bin when it matches the
- * fingerprint, else pooled from the store and cached (not when read-only). */
-int bt_pool_ws(sf_pooled *out, struct ws *w, const sf_progress *p, sf_err *e);
 /* From a plain [P, d] difference array (tests, bench); copies it. */
 int bt_pool_from(sf_pooled *out, const float *diff, size_t n_pairs, int d, sf_err *e);
 void bt_pool_free(sf_pooled *pp);

@@ -1,38 +1,24 @@
-/* The latents index: build (count, scatter, sort per list), save, load.
+/* The latents index: build (count, scatter, sort per list), check, wrap.
  *
  * Shapes: N rows, k entries per row, m features, L = m*3 lists (one per
  * feature and side), E positive entries.
  *
- * index.bin layout (little-endian, 8-byte aligned):
- *   [0]   "SFIDX001"
- *   [8]   u64 N        [16] u32 k     [20] u32 m     [24] u64 E
- *   [32]  16 bytes data fingerprint   [48] 16 bytes SAE fingerprint
- *   [64]  u64 off[L+1]
- *   then  u64 ent[E]
- * Loading checks the size, the offsets (monotonic, ending at E) and every
- * entry (row < N, activation positive and finite, lists sorted). */
+ * index_check validates arrays read from elsewhere: the offsets (monotonic,
+ * ending at E) and every entry (row < N, activation positive and finite,
+ * lists sorted). */
 #include "engine/analysis/index.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "engine/base/atomic.h"
 #include "engine/sae/sae.h"
 
-#define IDX_MAGIC "SFIDX001"
-#define IDX_HEADER 64
-
 typedef struct index_priv {
-	void *map;      /* mmap of the file, or NULL */
-	size_t map_len;
-	uint64_t *off;  /* heap copies when built */
+	uint64_t *off;  /* heap arrays when built */
 	sf_ientry *ent;
+	void (*release)(void *ctx); /* else the owner's */
+	void *ctx;
 } index_priv;
 
 static sf_ientry ientry_pack(float act, uint32_t row)
@@ -221,8 +207,8 @@ void index_close(sf_index *ix)
 		return;
 	index_priv *pv = ix->priv_;
 	if (pv) {
-		if (pv->map)
-			munmap(pv->map, pv->map_len);
+		if (pv->release)
+			pv->release(pv->ctx);
 		free(pv->off);
 		free(pv->ent);
 		free(pv);
@@ -393,119 +379,42 @@ int index_build(sf_index **out, const uint32_t *idx, const float *val,
 	return 0;
 }
 
-int index_save(const sf_index *ix, const char *path, sf_err *e)
+int index_check(size_t n_rows, int m, uint64_t n_entries, const uint64_t *off,
+                const sf_ientry *ent, sf_err *e)
 {
-	atomic_file af;
-	if (atomic_open(&af, path, e))
-		return -1;
-	unsigned char h[IDX_HEADER] = { 0 };
-	uint64_t n = ix->n_rows, E = ix->n_entries;
-	uint32_t k = (uint32_t)ix->k, m = (uint32_t)ix->m;
-	memcpy(h, IDX_MAGIC, 8);
-	memcpy(h + 8, &n, 8);
-	memcpy(h + 16, &k, 4);
-	memcpy(h + 20, &m, 4);
-	memcpy(h + 24, &E, 8);
-	memcpy(h + 32, ix->data_fingerprint, 16);
-	memcpy(h + 48, ix->sae_fingerprint, 16);
-	size_t L = (size_t)ix->m * SIDE_COUNT;
-	if (fwrite(h, 1, sizeof h, af.f) != sizeof h ||
-	    fwrite(ix->off, sizeof(uint64_t), L + 1, af.f) != L + 1 ||
-	    fwrite(ix->ent, sizeof(sf_ientry), (size_t)E, af.f) != (size_t)E) {
-		atomic_abort(&af);
-		return sf_fail_errno(e, "%s: cannot write", path);
-	}
-	return atomic_commit(&af, e);
-}
-
-/* Check a loaded index completely: a damaged cache must never send a row
- * number past the store. */
-static int index_check(const sf_index *ix, const char *path, sf_err *e)
-{
-	size_t L = (size_t)ix->m * SIDE_COUNT;
-	if (ix->off[0] != 0 || ix->off[L] != ix->n_entries)
-		return sf_fail(e, "%s: damaged index (offsets)", path);
+	size_t L = (size_t)m * SIDE_COUNT;
+	if (m <= 0 || off[0] != 0 || off[L] != n_entries)
+		return sf_fail(e, "damaged index (offsets)");
 	for (size_t b = 0; b < L; b++) {
-		if (ix->off[b + 1] < ix->off[b])
-			return sf_fail(e, "%s: damaged index (offsets)", path);
-		for (uint64_t i = ix->off[b]; i < ix->off[b + 1]; i++) {
-			sf_ientry x = ix->ent[i];
+		if (off[b + 1] < off[b])
+			return sf_fail(e, "damaged index (offsets)");
+		for (uint64_t i = off[b]; i < off[b + 1]; i++) {
+			sf_ientry x = ent[i];
 			float a = ientry_act(x);
-			if (ientry_row(x) >= ix->n_rows || !(a > 0) || isinf(a) ||
-			    (i > ix->off[b] && ix->ent[i - 1] >= x))
-				return sf_fail(e, "%s: damaged index (entry %llu)", path,
-				               (unsigned long long)i);
+			if (ientry_row(x) >= n_rows || !(a > 0) || isinf(a) ||
+			    (i > off[b] && ent[i - 1] >= x))
+				return sf_fail(e, "damaged index (entry %llu)", (unsigned long long)i);
 		}
 	}
 	return 0;
 }
 
-int index_load_file(sf_index **out, const char *path, size_t n_rows, int k, int m,
-                    const char *data_fp, const char *sae_fp, int *stale, sf_err *e)
+int index_wrap(sf_index **out, size_t n_rows, int k, int m, uint64_t n_entries,
+               const uint64_t *off, const sf_ientry *ent, void (*release)(void *ctx),
+               void *ctx, sf_err *e)
 {
-	*stale = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT) {
-			*stale = 1;
-			return 0;
-		}
-		return sf_fail_errno(e, "%s", path);
-	}
-	struct stat sb;
-	if (fstat(fd, &sb)) {
-		close(fd);
-		return sf_fail_errno(e, "%s", path);
-	}
-	unsigned char h[IDX_HEADER];
-	size_t L = (size_t)m * SIDE_COUNT;
-	if ((size_t)sb.st_size < IDX_HEADER || pread(fd, h, sizeof h, 0) != (ssize_t)sizeof h ||
-	    memcmp(h, IDX_MAGIC, 8)) {
-		close(fd);
-		*stale = 1; /* not ours or an older layout: rebuild it */
-		return 0;
-	}
-	uint64_t fn, E;
-	uint32_t fk, fm;
-	memcpy(&fn, h + 8, 8);
-	memcpy(&fk, h + 16, 4);
-	memcpy(&fm, h + 20, 4);
-	memcpy(&E, h + 24, 8);
-	if (fn != n_rows || fk != (uint32_t)k || fm != (uint32_t)m ||
-	    memcmp(h + 32, data_fp, 16) || memcmp(h + 48, sae_fp, 16)) {
-		close(fd);
-		*stale = 1;
-		return 0;
-	}
-	uint64_t want = IDX_HEADER + (uint64_t)(L + 1) * 8;
-	if (E > (uint64_t)n_rows * (uint64_t)k || want + E * 8 != (uint64_t)sb.st_size) {
-		close(fd);
-		return sf_fail(e, "%s: damaged index (size)", path);
-	}
-	void *map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return sf_fail_errno(e, "%s: mmap", path);
 	sf_index *ix = index_alloc();
-	if (!ix) {
-		munmap(map, (size_t)sb.st_size);
+	if (!ix)
 		return sf_fail(e, "index: out of memory");
-	}
 	index_priv *pv = ix->priv_;
-	pv->map = map;
-	pv->map_len = (size_t)sb.st_size;
 	ix->n_rows = n_rows;
 	ix->k = k;
 	ix->m = m;
-	ix->n_entries = E;
-	ix->off = (const uint64_t *)((const char *)map + IDX_HEADER);
-	ix->ent = (const sf_ientry *)((const char *)map + want);
-	memcpy(ix->data_fingerprint, data_fp, 16);
-	memcpy(ix->sae_fingerprint, sae_fp, 16);
-	if (index_check(ix, path, e)) {
-		index_close(ix);
-		return -1;
-	}
+	ix->n_entries = n_entries;
+	ix->off = off;
+	ix->ent = ent;
+	pv->release = release;
+	pv->ctx = ctx;
 	*out = ix;
 	return 0;
 }

@@ -1,7 +1,6 @@
 /* The latents index: for every feature and side, the rows where it fires,
  * strongest first. Built once from the latents (a counting pass, a scatter,
- * a sort per list) and kept in the workspace as index.bin, keyed by the
- * data and SAE fingerprints; reopened through mmap, rebuilt when stale.
+ * a sort per list). The workspace keeps it as index.bin (engine/ws/index_ws.h).
  *
  * Shapes: N rows, k entries per row, m features, E indexed entries (the
  * positive ones among the N*k). Memory and disk are O(E), never O(N*m).
@@ -17,11 +16,8 @@
 #include <stdint.h>
 
 #include "engine/base/err.h"
-#include "engine/ws/latents.h"
 #include "engine/base/progress.h"
 #include "engine/formats/store.h"
-
-struct ws;
 
 /* One entry packed into 64 bits so that sorting the integers sorts by
  * activation (descending), then row (ascending):
@@ -45,7 +41,7 @@ typedef struct sf_index {
 	const sf_ientry *ent;   /* [E] */
 	char data_fingerprint[17];
 	char sae_fingerprint[17];
-	void *priv_;            /* mapping or heap block */
+	void *priv_;            /* heap arrays, or the owner's release */
 } sf_index;
 
 /* Build from plain arrays (no workspace). idx/val [N, k], side [N].
@@ -54,21 +50,18 @@ int index_build(sf_index **out, const uint32_t *idx, const float *val,
                 const uint8_t *side, size_t n_rows, int k, int m,
                 const sf_progress *p, sf_err *e);
 
-/* The workspace's index: open WS/index.bin when it matches the latents
- * (fingerprints, shape), otherwise build it from l and write it atomically
- * (unless the workspace is read-only: then it is only built in memory).
- * *rebuilt (may be NULL) says whether it was built. */
-int index_open(sf_index **out, struct ws *w, const latents *l,
-               const sf_progress *p, int *rebuilt, sf_err *e);
-
-/* Load an index file made from the given shape and fingerprints (16 hex
- * digits each). A missing file, or one made from other data, sets *stale
- * and returns 0 with *out untouched; a damaged one is an error. */
-int index_load_file(sf_index **out, const char *path, size_t n_rows, int k, int m,
-                    const char *data_fp, const char *sae_fp, int *stale, sf_err *e);
-
-/* Write ix to path atomically (index_open does this itself). */
-int index_save(const sf_index *ix, const char *path, sf_err *e);
+/* Check arrays made elsewhere (a file) as completely as a damaged cache
+ * needs: offsets off [m*SIDE_COUNT + 1] monotonic from 0 to E, and every
+ * entry of ent [E] with row < n_rows, a positive finite activation, lists
+ * sorted. The message does not name a file. */
+int index_check(size_t n_rows, int m, uint64_t n_entries, const uint64_t *off,
+                const sf_ientry *ent, sf_err *e);
+/* An index over arrays that another owner keeps (a mapped file, checked
+ * with index_check first): index_close calls release(ctx) (may be NULL).
+ * On failure release is not called. */
+int index_wrap(sf_index **out, size_t n_rows, int k, int m, uint64_t n_entries,
+               const uint64_t *off, const sf_ientry *ent, void (*release)(void *ctx),
+               void *ctx, sf_err *e);
 void index_close(sf_index *ix);
 
 /* The list of (feature, side), strongest first: entries [0, *n). */

@@ -14,8 +14,6 @@
 
 #include "engine/base/err.h"
 
-struct ws;
-
 #define LABEL_MAX_TEXT 4096 /* bytes of a name or note */
 
 typedef struct sf_label {
@@ -33,23 +31,9 @@ typedef struct sf_labels {
 	char path[4096];/* WS/labels.msgpack ("" when not bound to a workspace) */
 	int readonly;
 	char sae[17];   /* fingerprint of the SAE the labels describe ("" unknown) */
-	char notice[512]; /* set by labels_load when it switched label sets */
+	char notice[512]; /* set by labels_load (labels_ws.h) when it switched sets */
 } sf_labels;
 
-/* Read WS/labels.msgpack (a missing file is an empty set). m is the SAE
- * width; labels for features >= m in the file are an error.
- *
- * Labels belong to one SAE: the file records its fingerprint. When the
- * workspace's SAE (WS/sae/cfg.json) is another one, the file is kept
- * whole as WS/labels-<old fingerprint>.msgpack and the set of the current
- * SAE is used instead: WS/labels-<fingerprint>.msgpack when an earlier
- * switch archived it, else empty; labels.msgpack is then rewritten for
- * the current SAE. Archive first, then the switch, each atomic, so no
- * label is lost at any point. A read-only workspace switches in memory
- * only. out->notice says what happened (empty when nothing did). A file
- * from before fingerprints were recorded is taken to be the current SAE's
- * unless its width differs (then archived as labels-legacy-m<M>.msgpack). */
-int labels_load(sf_labels *out, struct ws *w, int m, sf_err *e);
 /* The "sae" fingerprint ("" when absent) and "m" of a labels file without
  * checking its entries; *exists = 0 for a missing file. */
 int labels_peek(const char *path, char sae[17], int64_t *m, int *exists, sf_err *e);

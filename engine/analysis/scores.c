@@ -91,14 +91,3 @@ int scores_compute(sf_scores *out, const uint32_t *idx, const float *val,
 	sf_progress_report(p, 1.0, "scoring pairs");
 	return 0;
 }
-
-int scores_compute_ws(sf_scores *out, const latents *l, const store *s, size_t n_pairs,
-                      const sf_safety *S, int rows_mode, const sf_progress *p,
-                      sf_err *e)
-{
-	if (l->n_rows != store_nrows(s))
-		return sf_fail(e, "latents: %zu rows but the store has %zu", l->n_rows,
-		               store_nrows(s));
-	return scores_compute(out, l->idx, l->val, store_pair(s), store_side(s), store_flags(s),
-	                      l->n_rows, l->k, l->m, n_pairs, S, rows_mode, p, e);
-}

@@ -14,7 +14,6 @@
 #include <stdint.h>
 
 #include "engine/base/err.h"
-#include "engine/ws/latents.h"
 #include "engine/formats/pairs.h"
 #include "engine/base/progress.h"
 #include "engine/analysis/safety.h"
@@ -35,9 +34,6 @@ int scores_compute(sf_scores *out, const uint32_t *idx, const float *val,
                    const int32_t *pair, const uint8_t *side, const uint8_t *flags,
                    size_t n_rows, int k, int m, size_t n_pairs, const sf_safety *S,
                    int rows_mode, const sf_progress *p, sf_err *e);
-int scores_compute_ws(sf_scores *out, const latents *l, const store *s, size_t n_pairs,
-                      const sf_safety *S, int rows_mode, const sf_progress *p,
-                      sf_err *e);
 void scores_free(sf_scores *sc);
 
 #endif

@@ -51,7 +51,7 @@ static int by_abs_salience(const void *a, const void *b)
 	return (i > j) - (i < j);
 }
 
-static int stats_alloc(sf_stats *st, int m, sf_err *e)
+int stats_alloc(sf_stats *st, int m, sf_err *e)
 {
 	memset(st, 0, sizeof *st);
 	st->m = m;
@@ -144,16 +144,6 @@ int stats_compute(sf_stats *out, const uint32_t *idx, const float *val,
 	sf_progress_report(p, 1.0, "feature statistics");
 	*out = st;
 	return 0;
-}
-
-int stats_compute_ws(sf_stats *out, const latents *l, const store *s, int rows_mode,
-                     const sf_progress *p, sf_err *e)
-{
-	if (l->n_rows != store_nrows(s))
-		return sf_fail(e, "latents: %zu rows but the store has %zu", l->n_rows,
-		               store_nrows(s));
-	return stats_compute(out, l->idx, l->val, store_side(s), store_flags(s), l->n_rows, l->k,
-	                     l->m, rows_mode, p, e);
 }
 
 int stats_histogram(const sf_index *ix, const uint8_t *flags, const sf_stats *st,

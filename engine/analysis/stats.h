@@ -16,7 +16,6 @@
 
 #include "engine/base/err.h"
 #include "engine/analysis/index.h"
-#include "engine/ws/latents.h"
 #include "engine/base/progress.h"
 #include "engine/formats/store.h"
 
@@ -52,9 +51,8 @@ typedef struct sf_stats {
 int stats_compute(sf_stats *out, const uint32_t *idx, const float *val,
                   const uint8_t *side, const uint8_t *flags, size_t n_rows,
                   int k, int m, int rows_mode, const sf_progress *p, sf_err *e);
-/* Same, from a workspace's latents and store. */
-int stats_compute_ws(sf_stats *out, const latents *l, const store *s, int rows_mode,
-                     const sf_progress *p, sf_err *e);
+/* Zeroed arrays for m features (to be filled from elsewhere, a file). */
+int stats_alloc(sf_stats *st, int m, sf_err *e);
 void stats_free(sf_stats *st);
 
 /* Activation histogram of one feature on one side over the rows in use:

@@ -81,13 +81,6 @@ const char *sae_layout_name(int layout); /* "sparsify", "SAELens", "SAFER refere
  * atomically each; creates dir. */
 int sae_save(const sae *s, const char *dir, sf_err *e);
 
-struct ws;
-/* The workspace's SAE (WS/sae), checked against the workspace: its width
- * must be the store's d. Fails saying to train or load one when absent. */
-int sae_load_ws(sae **out, struct ws *w, sf_err *e);
-/* Its fingerprint from WS/sae/cfg.json, without loading the weights. */
-int sae_ws_fingerprint(struct ws *w, char out[17], sf_err *e);
-
 /* Run fn(ctx, t, nt) for t < nt on nt threads (the caller's included);
  * threads sleep rather than spin, so they do not fight OpenBLAS's. */
 void sae_parallel(int nt, void (*fn)(void *ctx, int t, int nt), void *ctx);

@@ -36,6 +36,7 @@
 #include "engine/ws/latents.h"
 #include "engine/formats/safetensors.h"
 #include "engine/sae/topk.h"
+#include "engine/ws/sae_ws.h"
 #include "engine/ws/workspace.h"
 
 

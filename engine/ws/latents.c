@@ -1,220 +1,139 @@
-/* WS/latents.bin: the top-k code of every store row, mmapped.
+/* WS/latents.bin: the top-k code of every store row, mmapped; and the
+ * encoder pass that writes it block by block (LAT_BLOCK rows), so memory
+ * stays independent of the number of rows. Header and checks: cache.h.
  *
- * Layout (little-endian):
- *   0    magic "SAFERLT1"
- *   8    u32 version (1), u32 k, u32 m, u32 flags (bit 0: prompt rows encoded)
- *   24   u64 n_rows
- *   32   data fingerprint (16 hex), SAE fingerprint (16 hex)
- *   64   u64 data checksum, u64 header checksum (of bytes 0..72)
- *   80   zero padding to 128
- *   128  idx u32 [n_rows, k], then val f32 [n_rows, k]
- * The data checksum chains fp_bytes over blocks of LAT_BLOCK rows: all idx
- * blocks, then all val blocks (the writer streams block by block). */
-#include "engine/ws/latents_file.h"
+ * Shapes: n rows in the store, d width, m latents, k per row. */
+#include "engine/ws/latents.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/base/fingerprint.h"
 #include "engine/sae/sae.h"
+#include "engine/ws/cache.h"
+#include "engine/ws/sae_ws.h"
 #include "engine/ws/workspace.h"
 
-void lat_header_fill(unsigned char *h, const lat_header *in)
+#define LAT_VERSION 1
+#define LAT_BLOCK 512 /* rows per encode batch */
+enum { LAT_PROMPT = 1 };
+
+/* Caches computed from the latents' values: dropped when they change. */
+static const char *const derived[] = { "index.bin", "stats-sentence.bin", "stats-all.bin" };
+
+static void lat_key(cache_key *k, struct ws *w, const char *sae_fp)
 {
-	memset(h, 0, LAT_HEADER);
-	memcpy(h, LAT_MAGIC, 8);
-	uint32_t u[4] = { 1, (uint32_t)in->k, (uint32_t)in->m, in->flags };
-	memcpy(h + 8, u, 16);
-	uint64_t n = in->n_rows;
-	memcpy(h + 24, &n, 8);
-	memcpy(h + 32, in->data_fp, 16);
-	memcpy(h + 48, in->sae_fp, 16);
-	memcpy(h + 64, &in->data_sum, 8);
-	uint64_t hs = fp_bytes(h, 72, 0);
-	memcpy(h + 72, &hs, 8);
+	memset(k, 0, sizeof *k);
+	k->kind = CACHE_LATENTS;
+	k->version = LAT_VERSION;
+	memcpy(k->data_fp, ws_fingerprint(w), 17);
+	memcpy(k->sae_fp, sae_fp, 17);
+	k->param[0] = store_nrows(ws_store(w));
+	k->match = 1;
 }
 
-int lat_header_parse(const unsigned char *h, size_t file_size, lat_header *out,
-                     const char *path, sf_err *e)
+static int lat_check(void *ctx, const cache_map *m, const char *path, sf_err *e)
 {
-	if (file_size < LAT_HEADER || memcmp(h, LAT_MAGIC, 8))
-		return sf_fail(e, "%s: not a latents file", path);
-	uint64_t hs;
-	memcpy(&hs, h + 72, 8);
-	if (hs != fp_bytes(h, 72, 0))
-		return sf_fail(e, "%s: damaged header (checksum)", path);
-	uint32_t u[4];
-	memcpy(u, h + 8, 16);
-	if (u[0] != 1)
-		return sf_fail(e, "%s: latents format version %u is not supported", path, u[0]);
-	uint64_t n;
-	memcpy(&n, h + 24, 8);
-	out->k = (int)u[1], out->m = (int)u[2], out->flags = u[3];
-	out->n_rows = n;
-	memcpy(out->data_fp, h + 32, 16);
-	out->data_fp[16] = 0;
-	memcpy(out->sae_fp, h + 48, 16);
-	out->sae_fp[16] = 0;
-	memcpy(&out->data_sum, h + 64, 8);
+	(void)ctx;
+	uint64_t n = m->h.key.param[0], k = m->h.key.param[1], mm = m->h.key.param[2];
 	size_t nk, bytes;
-	if (out->k <= 0 || out->m <= 0 || out->k > out->m || out->k > 1 << 16 ||
-	    sf_mul_size(n, (size_t)out->k, &nk) || sf_mul_size(nk, 8, &bytes) ||
-	    sf_add_size(bytes, LAT_HEADER, &bytes) || bytes != file_size)
-		return sf_fail(e, "%s: size does not match %llu rows of k %d (truncated?)", path,
-		               (unsigned long long)n, out->k);
+	if (k == 0 || mm == 0 || k > mm || k > 1 << 16 || mm > INT32_MAX ||
+	    sf_mul_size((size_t)n, (size_t)k, &nk) || sf_mul_size(nk, 8, &bytes) ||
+	    bytes != m->h.payload_size)
+		return sf_fail(e, "%s: size does not match %llu rows of k %llu (truncated?)", path,
+		               (unsigned long long)n, (unsigned long long)k);
+	const uint32_t *idx = (const uint32_t *)m->payload;
+	for (size_t i = 0; i < nk; i++)
+		if (idx[i] >= (uint32_t)mm)
+			return sf_fail(e, "%s: latent index %u out of range (m %llu)", path, idx[i],
+			               (unsigned long long)mm);
 	return 0;
 }
 
-uint64_t lat_data_sum(const uint32_t *idx, const float *val, size_t n_rows, int k)
-{
-	uint64_t hi = 0, hv = 0;
-	for (size_t r = 0; r < n_rows; r += LAT_BLOCK) {
-		size_t cnt = n_rows - r < LAT_BLOCK ? n_rows - r : LAT_BLOCK;
-		hi = fp_bytes(idx + r * k, cnt * k * 4, hi);
-		hv = fp_bytes(val + r * k, cnt * k * 4, hv);
-	}
-	return fp_u64(hi, hv);
-}
-
-typedef struct lat_map {
-	void *base;
-	size_t len;
-} lat_map;
-
-static int stale_msg(sf_err *e, const char *dir, const char *why)
-{
-	return sf_fail(e, "%s: latents %s; run `safer encode %s`", dir, why, dir);
-}
-
-/* Map and check the file; *why names staleness (0 = current). -1: the
- * file is damaged; -2: the workspace's SAE config is unreadable. */
-static int map_checked(struct ws *w, lat_map *mp, lat_header *h, const char **why,
-                       sf_err *e)
+/* Map and check the file. 0: current (mp mapped) or stale (*why set,
+ * nothing mapped); -1: damaged (*damaged = 1) or the workspace's SAE
+ * config is unreadable (the SAE is bad, not the cache; e says so). */
+static int map_checked(struct ws *w, cache_map *mp, const char **why, int *damaged, sf_err *e)
 {
 	char path[4096], sfp[17];
 	*why = NULL;
-	mp->base = NULL;
+	*damaged = 0;
+	memset(mp, 0, sizeof *mp);
 	if (ws_file(w, "latents.bin", path, sizeof path, e))
 		return -1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		*why = "are missing";
-		return 0;
-	}
-	struct stat st;
-	if (fstat(fd, &st) || st.st_size < LAT_HEADER) {
-		close(fd);
-		return sf_fail(e, "%s: not a latents file (too short)", path);
-	}
-	void *base = mmap(NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-	close(fd);
-	if (base == MAP_FAILED)
-		return sf_fail_errno(e, "%s: mmap", path);
-	mp->base = base, mp->len = st.st_size;
-	if (lat_header_parse(base, st.st_size, h, path, e))
-		goto bad;
-	if (h->n_rows != store_nrows(ws_store(w))) {
-		*why = "were computed for a different number of rows";
-		return 0;
-	}
-	if (strcmp(h->data_fp, ws_fingerprint(w))) {
-		*why = "were computed from other data";
-		return 0;
-	}
 	if (sae_ws_fingerprint(w, sfp, e)) {
 		char cfg[4096];
 		struct stat cs;
-		if (!ws_file(w, "sae/cfg.json", cfg, sizeof cfg, NULL) && stat(cfg, &cs) == 0) {
-			/* the SAE's config is bad, not the cache: say so (e) */
-			munmap(mp->base, mp->len);
-			mp->base = NULL;
-			return -2;
-		}
-		*why = "have no SAE to match (train or load one)";
+		if (!ws_file(w, "sae/cfg.json", cfg, sizeof cfg, NULL) && stat(cfg, &cs) == 0)
+			return -1;
+		struct stat ls;
+		*why = stat(path, &ls) ? "missing" : "no SAE";
 		return 0;
 	}
-	if (strcmp(h->sae_fp, sfp)) {
-		*why = "were computed with another SAE";
-		return 0;
+	cache_key want;
+	lat_key(&want, w, sfp);
+	int rc = cache_map_file(mp, path, &want, lat_check, NULL, why, e);
+	if (rc == CACHE_DAMAGED) {
+		*damaged = 1;
+		return -1;
 	}
-	const uint32_t *idx = (const uint32_t *)((char *)base + LAT_HEADER);
-	const float *val = (const float *)(idx + h->n_rows * h->k);
-	if (lat_data_sum(idx, val, h->n_rows, h->k) != h->data_sum) {
-		sf_fail(e, "%s: damaged (checksum mismatch); run `safer encode %s --force`", path,
-		        ws_dir(w));
-		goto bad;
-	}
-	for (size_t i = 0; i < h->n_rows * h->k; i++)
-		if (idx[i] >= (uint32_t)h->m) {
-			sf_fail(e, "%s: latent index %u out of range (m %d)", path, idx[i], h->m);
-			goto bad;
-		}
 	return 0;
-bad:
-	munmap(mp->base, mp->len);
-	mp->base = NULL;
-	return -1;
 }
 
-int lat_current_flags(struct ws *w, uint32_t *flags, sf_err *e)
+static int stale_msg(sf_err *e, const char *dir, const char *why)
 {
-	lat_map mp;
-	lat_header h;
+	if (!strcmp(why, "missing"))
+		return sf_fail(e, "%s: latents are missing", dir);
+	return sf_fail(e, "%s: latents are stale (%s)", dir, why);
+}
+
+/* 1 current (flags set), 0 stale or missing (why in e), -1 damaged. */
+static int current_flags(struct ws *w, uint32_t *flags, sf_err *e)
+{
+	cache_map mp;
 	const char *why;
-	if (map_checked(w, &mp, &h, &why, e))
+	int damaged;
+	if (map_checked(w, &mp, &why, &damaged, e))
 		return -1;
-	if (mp.base)
-		munmap(mp.base, mp.len);
 	if (why)
 		return stale_msg(e, ws_dir(w), why), 0;
-	*flags = h.flags;
+	*flags = mp.h.flags;
+	cache_unmap(&mp);
 	return 1;
 }
 
 int latents_current(struct ws *w, sf_err *e)
 {
 	uint32_t flags;
-	return lat_current_flags(w, &flags, e);
+	return current_flags(w, &flags, e);
 }
 
-/* *damaged = 1 when the file exists but failed its checks. */
 static int open_checked(latents **out, struct ws *w, int *damaged, sf_err *e)
 {
 	*out = NULL;
-	*damaged = 0;
-	lat_map mp;
-	lat_header h;
+	cache_map mp;
 	const char *why;
-	int rc = map_checked(w, &mp, &h, &why, e);
-	if (rc) {
-		*damaged = rc == -1;
+	if (map_checked(w, &mp, &why, damaged, e))
 		return -1;
-	}
-	if (why) {
-		if (mp.base)
-			munmap(mp.base, mp.len);
+	if (why)
 		return stale_msg(e, ws_dir(w), why);
-	}
 	latents *l = calloc(1, sizeof *l);
-	lat_map *keep = malloc(sizeof *keep);
+	cache_map *keep = malloc(sizeof *keep);
 	if (!l || !keep) {
 		free(l);
 		free(keep);
-		munmap(mp.base, mp.len);
+		cache_unmap(&mp);
 		return sf_fail(e, "out of memory");
 	}
 	*keep = mp;
-	l->n_rows = h.n_rows;
-	l->k = h.k;
-	l->m = h.m;
-	l->idx = (const uint32_t *)((char *)mp.base + LAT_HEADER);
-	l->val = (const float *)(l->idx + h.n_rows * h.k);
-	memcpy(l->sae_fingerprint, h.sae_fp, 17);
+	l->n_rows = (size_t)mp.h.key.param[0];
+	l->k = (int)mp.h.key.param[1];
+	l->m = (int)mp.h.key.param[2];
+	l->idx = (const uint32_t *)mp.payload;
+	l->val = (const float *)(l->idx + l->n_rows * (size_t)l->k);
+	memcpy(l->sae_fingerprint, mp.h.key.sae_fp, 17);
 	l->priv_ = keep;
 	*out = l;
 	return 0;
@@ -231,18 +150,9 @@ int latents_open(latents **out, struct ws *w, sf_err *e)
 static int damaged_had_prompt(struct ws *w)
 {
 	char path[4096];
-	unsigned char h[LAT_HEADER];
-	struct stat st;
-	lat_header lh;
-	if (ws_file(w, "latents.bin", path, sizeof path, NULL))
-		return 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	int ok = !fstat(fd, &st) && pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h &&
-	         !lat_header_parse(h, (size_t)st.st_size, &lh, path, NULL);
-	close(fd);
-	return ok && (lh.flags & LAT_PROMPT);
+	cache_hdr h;
+	return !ws_file(w, "latents.bin", path, sizeof path, NULL) && !cache_peek(path, &h) &&
+	       h.key.kind == CACHE_LATENTS && (h.flags & LAT_PROMPT);
 }
 
 int latents_open_repair(latents **out, struct ws *w, const sf_progress *p, char *note,
@@ -265,11 +175,6 @@ int latents_open_repair(latents **out, struct ws *w, const sf_progress *p, char 
 		return sf_fail(e, "%s (not rebuilt: no usable SAE)", de.msg);
 	int rc = latents_build(w, s, damaged_had_prompt(w), 1, p, NULL, e);
 	sae_free(s);
-	/* The index was derived from the damaged file, under the same keys:
-	 * drop it so that it is rebuilt from the new latents. */
-	char ipath[4096];
-	if (!rc && !ws_file(w, "index.bin", ipath, sizeof ipath, NULL))
-		unlink(ipath);
 	if (rc || latents_open(out, w, e))
 		return -1;
 	if (note_len)
@@ -282,10 +187,126 @@ void latents_close(latents *l)
 {
 	if (!l)
 		return;
-	lat_map *mp = l->priv_;
+	cache_map *mp = l->priv_;
 	if (mp) {
-		munmap(mp->base, mp->len);
+		cache_unmap(mp);
 		free(mp);
 	}
 	free(l);
+}
+
+typedef struct enc_buf {
+	float *x;       /* [LAT_BLOCK, d] */
+	uint32_t *idx;  /* [LAT_BLOCK, k] block output */
+	float *val;
+	uint32_t *eidx; /* [LAT_BLOCK, k] encoder output */
+	float *eval;
+	size_t *rows;   /* [LAT_BLOCK] */
+} enc_buf;
+
+static void enc_buf_free(enc_buf *b)
+{
+	free(b->x), free(b->idx), free(b->val), free(b->eidx), free(b->eval), free(b->rows);
+}
+
+static int write_at(FILE *f, long off, const void *p, size_t n, const char *path, sf_err *e)
+{
+	if (fseek(f, off, SEEK_SET) || fwrite(p, 1, n, f) != n)
+		return sf_fail_errno(e, "%s: write", path);
+	return 0;
+}
+
+int latents_build(struct ws *w, const sae *s, int with_prompt, int force,
+                  const sf_progress *p, int *rebuilt, sf_err *e)
+{
+	const store *st = ws_store(w);
+	size_t n = store_nrows(st);
+	int d = s->d, k = s->k;
+	char fp[17], wsfp[17], path[4096];
+	if (rebuilt)
+		*rebuilt = 0;
+	if (d != store_dim(st))
+		return sf_fail(e, "%s: SAE width d %d differs from the activations' d %d", ws_dir(w),
+		               d, store_dim(st));
+	sae_fingerprint(s, fp);
+	if (!force && !sae_ws_fingerprint(w, wsfp, e) && !strcmp(fp, wsfp)) {
+		uint32_t flags = 0;
+		if (current_flags(w, &flags, e) == 1 && (!with_prompt || (flags & LAT_PROMPT)))
+			return 0;
+	}
+	if (ws_readonly(w))
+		return sf_fail(e, "%s: read-only (%s); cannot write latents", ws_dir(w),
+		               ws_readonly_reason(w));
+	if (ws_file(w, "latents.bin", path, sizeof path, e))
+		return -1;
+	enc_buf b = { 0 };
+	sae_encoder *en = NULL;
+	b.x = malloc((size_t)LAT_BLOCK * d * sizeof(float));
+	b.idx = malloc((size_t)LAT_BLOCK * k * 4);
+	b.val = malloc((size_t)LAT_BLOCK * k * 4);
+	b.eidx = malloc((size_t)LAT_BLOCK * k * 4);
+	b.eval = malloc((size_t)LAT_BLOCK * k * 4);
+	b.rows = malloc((size_t)LAT_BLOCK * sizeof(size_t));
+	if (!b.x || !b.idx || !b.val || !b.eidx || !b.eval || !b.rows) {
+		enc_buf_free(&b);
+		return sf_fail(e, "out of memory for encode buffers");
+	}
+	if (sae_encoder_new(&en, s, LAT_BLOCK, e)) {
+		enc_buf_free(&b);
+		return -1;
+	}
+	atomic_file af;
+	if (cache_create(&af, path, e)) {
+		sae_encoder_free(en);
+		enc_buf_free(&b);
+		return -1;
+	}
+	const uint8_t *side = store_side(st);
+	long val_base = CACHE_HEADER + (long)(n * k * 4);
+	int rc = 0;
+	for (size_t r0 = 0; !rc && r0 < n; r0 += LAT_BLOCK) {
+		size_t cnt = n - r0 < LAT_BLOCK ? n - r0 : LAT_BLOCK, ne = 0;
+		for (size_t i = 0; i < cnt; i++)
+			if (with_prompt || side[r0 + i] != SIDE_PROMPT)
+				b.rows[ne++] = r0 + i;
+		memset(b.idx, 0, cnt * k * 4);
+		memset(b.val, 0, cnt * k * 4);
+		if (ne) {
+			if ((rc = store_gather_f32(st, b.rows, ne, b.x, e)))
+				break;
+			sae_encode(en, b.x, ne, b.eidx, b.eval);
+			for (size_t i = 0; i < ne; i++) {
+				size_t o = (b.rows[i] - r0) * k;
+				memcpy(b.idx + o, b.eidx + i * k, k * 4);
+				memcpy(b.val + o, b.eval + i * k, k * 4);
+			}
+		}
+		rc = write_at(af.f, CACHE_HEADER + (long)(r0 * k * 4), b.idx, cnt * k * 4, path, e);
+		if (!rc)
+			rc = write_at(af.f, val_base + (long)(r0 * k * 4), b.val, cnt * k * 4, path, e);
+		if (!rc && sf_progress_report(p, (double)(r0 + cnt) / n, "encoding rows"))
+			rc = sf_fail(e, "cancelled");
+	}
+	sae_encoder_free(en);
+	enc_buf_free(&b);
+	if (rc) {
+		atomic_abort(&af);
+		return -1;
+	}
+	cache_hdr h = { .flags = with_prompt ? LAT_PROMPT : 0 };
+	lat_key(&h.key, w, fp);
+	h.key.param[1] = (uint64_t)k;
+	h.key.param[2] = (uint64_t)s->m;
+	if (cache_commit(&af, &h, e))
+		return -1;
+	/* Derived caches are keyed by the fingerprints, which an encode with
+	 * the same SAE keeps: drop them so they follow the new values. */
+	for (size_t i = 0; i < sizeof derived / sizeof *derived; i++) {
+		char dp[4096];
+		if (!ws_file(w, derived[i], dp, sizeof dp, NULL))
+			unlink(dp);
+	}
+	if (rebuilt)
+		*rebuilt = 1;
+	return 0;
 }

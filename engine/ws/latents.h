@@ -3,8 +3,10 @@
  * entries are sorted by value, largest first. Rows that were not encoded
  * (prompt rows, unless asked) hold value 0 everywhere.
  *
- * Cached in the workspace as latents.bin, keyed by the data fingerprint and
- * the SAE's fingerprint; latents_open refuses a stale or damaged cache. */
+ * Cached in the workspace as latents.bin (cache.h, kind "LATS": param[0]
+ * rows, [1] k, [2] m; flag 1: prompt rows encoded; payload idx u32 [N, k]
+ * then val f32 [N, k]), keyed by the data fingerprint and the SAE's
+ * fingerprint; latents_open refuses a stale or damaged cache. */
 #ifndef ENGINE_WS_LATENTS_H
 #define ENGINE_WS_LATENTS_H
 
@@ -26,8 +28,9 @@ typedef struct latents {
 
 struct ws;
 
-/* Open the workspace's latents cache; fails with a message that says to
- * run `safer encode` (or train) when missing or stale. */
+/* Open the workspace's latents cache; fails saying "latents are missing"
+ * or "latents are stale (why)" when it is not current (the caller decides
+ * whether to encode). */
 int latents_open(latents **out, struct ws *w, sf_err *e);
 void latents_close(latents *l);
 /* latents_open, except that a damaged cache (header, checksum, size,

@@ -6,6 +6,10 @@
 #include <string.h>
 
 #include "engine/sae/sae.h"
+#include "engine/ws/labels_ws.h"
+#include "engine/ws/sae_ws.h"
+#include "engine/ws/scores_ws.h"
+#include "engine/ws/stats_ws.h"
 #include "tui/cli/cli.h"
 
 void aopts_default(aopts *o)

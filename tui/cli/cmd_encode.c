@@ -4,6 +4,7 @@
 
 #include "engine/ws/latents.h"
 #include "engine/sae/sae.h"
+#include "engine/ws/sae_ws.h"
 #include "engine/ws/workspace.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"

@@ -4,6 +4,7 @@
 
 #include "engine/analysis/bteval.h"
 #include "engine/analysis/plan.h"
+#include "engine/ws/pooled_ws.h"
 #include "tui/cli/analysis_cli.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"

@@ -4,6 +4,7 @@
 
 #include "engine/analysis/index.h"
 #include "engine/analysis/top.h"
+#include "engine/ws/index_ws.h"
 #include "tui/cli/analysis_cli.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"

@@ -10,6 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/ws/index_ws.h"
+#include "engine/ws/labels_ws.h"
+#include "engine/ws/pooled_ws.h"
+#include "engine/ws/scores_ws.h"
+#include "engine/ws/stats_ws.h"
+
 static xmodel *g_m; /* for the command callback, which has no context */
 
 int xm_load_analysis(xmodel *m, const sf_progress *p, sf_err *e)
