@@ -44,15 +44,19 @@ static void hdr_fill(unsigned char *b, const cache_hdr *h)
 	memcpy(b + HDR_SUMMED, &hs, 8);
 }
 
-/* 0 intact (h filled), 1 an older layout, -1 not a cache header. */
+static int is_legacy(const void *magic)
+{
+	for (size_t i = 0; i < sizeof legacy_magic / sizeof *legacy_magic; i++)
+		if (!memcmp(magic, legacy_magic[i], 8))
+			return 1;
+	return 0;
+}
+
+/* 0 intact (h filled), -1 not a cache header. */
 static int hdr_parse(const unsigned char *b, cache_hdr *h)
 {
-	if (memcmp(b, CACHE_MAGIC, 8)) {
-		for (size_t i = 0; i < sizeof legacy_magic / sizeof *legacy_magic; i++)
-			if (!memcmp(b, legacy_magic[i], 8))
-				return 1;
+	if (memcmp(b, CACHE_MAGIC, 8))
 		return -1;
-	}
 	uint64_t hs;
 	memcpy(&hs, b + HDR_SUMMED, 8);
 	uint32_t u[4];
@@ -124,6 +128,12 @@ int cache_map_file(cache_map *m, const char *path, const cache_key *want, cache_
 		close(fd);
 		return CACHE_DAMAGED;
 	}
+	char magic[8];
+	if (st.st_size >= 8 && pread(fd, magic, 8, 0) == 8 && is_legacy(magic)) {
+		close(fd);
+		*why = "older layout";
+		return CACHE_STALE;
+	}
 	if (st.st_size < CACHE_HEADER) {
 		close(fd);
 		sf_fail(e, "%s: damaged (too short for its header)", path);
@@ -136,13 +146,7 @@ int cache_map_file(cache_map *m, const char *path, const cache_key *want, cache_
 		return CACHE_DAMAGED;
 	}
 	m->base_ = base, m->len_ = (size_t)st.st_size;
-	int hp = hdr_parse(base, &m->h);
-	if (hp == 1) {
-		cache_unmap(m);
-		*why = "older layout";
-		return CACHE_STALE;
-	}
-	if (hp) {
+	if (hdr_parse(base, &m->h)) {
 		cache_unmap(m);
 		sf_fail(e, "%s: damaged (not a cache header, or its checksum fails)", path);
 		return CACHE_DAMAGED;

@@ -5,12 +5,15 @@
  *   sae/               the SAE: sae.safetensors + cfg.json            [sae]
  *   latents.bin        top-k (index, value) of every row (cache)      [sae]
  *   index.bin          per-feature rows by activation (cache)          [analysis]
+ *   pooled.bin         pooled activations of the reward head (cache)  [analysis]
+ *   stats-<rows>.bin   feature statistics per rows mode (cache)       [analysis]
  *   labels.msgpack     the user's feature labels                      [analysis]
  *   plan.jsonl         the current edit plan                          [analysis]
  *   lock               pid of the process saving a change right now
  *
- * Caches record the fingerprint of what they were computed from and are
- * rebuilt when it differs. User work (labels, plan) is written atomically. */
+ * Caches (cache.h) record the fingerprint of what they were computed from
+ * and are rebuilt when it differs. User work (labels, plan) is written
+ * atomically. */
 #ifndef ENGINE_WS_WORKSPACE_H
 #define ENGINE_WS_WORKSPACE_H
 
