@@ -338,6 +338,42 @@ static void test_legacy(ws *w, latents *l)
 	free((void *)ip);
 }
 
+/* latents.bin: a damaged file is refused read-only and re-encoded when
+ * writable, byte for byte as it was. */
+static void test_latents_damage(ws *w)
+{
+	sf_err e = { { 0 } };
+	const char *lp = keep(tpath("ws/latents.bin"));
+	copy_file(lp, tpath("latents.good"));
+	long size = file_size(lp);
+	long offs[] = { 20, CACHE_HEADER + 1, size / 2, size - 1 };
+	for (size_t i = 0; i < sizeof offs / sizeof *offs; i++) {
+		copy_file(tpath("latents.good"), lp);
+		flip(lp, offs[i]);
+		latents *l = NULL;
+		ok(latents_open(&l, w, &e) == -1 && strstr(e.msg, "latents.bin: damaged"),
+		   "latents damaged at %ld: latents_open refuses: %s", offs[i], e.msg);
+		ws *ro;
+		if (ws_open(&ro, tpath("ws"), WS_READONLY, &e) == 0) {
+			char note[600];
+			int rc = latents_open_repair(&l, ro, NULL, note, sizeof note, &e);
+			ok(rc == -1 && strstr(e.msg, "latents.bin") && strstr(e.msg, "read-only") &&
+			   !note[0], "latents damaged at %ld, read-only: refused: %s", offs[i], e.msg);
+			if (!rc)
+				latents_close(l);
+			ws_close(ro);
+		}
+		char note[600];
+		int rc = latents_open_repair(&l, w, NULL, note, sizeof note, &e);
+		ok(rc == 0 && strstr(note, "rebuilt") && same_file(lp, tpath("latents.good")),
+		   "latents damaged at %ld, writable: re-encoded as they were (%s)", offs[i],
+		   rc ? e.msg : note);
+		if (!rc)
+			latents_close(l);
+	}
+	free((void *)lp);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmp)) {
@@ -367,6 +403,7 @@ int main(void)
 	test_stats(w, l);
 	test_pooled(w);
 	test_legacy(w, l);
+	test_latents_damage(w);
 
 	/* A new SAE: the latents are stale until encoded again, and so is the
 	 * statistics file even when it survives (kept aside, put back). */

@@ -9,6 +9,12 @@
 #include <unistd.h>
 
 #include "engine/analysis/labels.h"
+#include "engine/ws/index_ws.h"
+#include "engine/ws/labels_ws.h"
+#include "engine/ws/pooled_ws.h"
+#include "engine/ws/sae_ws.h"
+#include "engine/ws/scores_ws.h"
+#include "engine/ws/stats_ws.h"
 
 /* What a file was when last read, to notice another process's change. */
 typedef struct file_id {
@@ -62,13 +68,6 @@ struct sf_session {
 };
 
 /* ---- small helpers ------------------------------------------------------ */
-
-static int stats_ws(sf_stats *out, ws *w, const latents *l, int rows_mode, const sf_progress *p,
-                    int *cached, sf_err *e)
-{
-	*cached = 0;
-	return stats_compute_ws(out, l, ws_store(w), rows_mode, p, e);
-}
 
 static int latents_encode(latents **out, ws *w, const sae *m, const sf_progress *p, sf_err *e)
 {
