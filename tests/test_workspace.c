@@ -142,7 +142,19 @@ static void test_init_open(void)
 	strcpy(fp1, ws_fingerprint(w));
 	char buf[64];
 	ok(ws_file(w, "x", buf, 8, &e) == -1, "ws_file: too small a buffer refused");
-	/* the holder's lock keeps a second writer out ... in another process */
+	/* No lock while open: a second process opens writable too. While one
+	 * saves (holds the lock), the other's save waits, then fails naming
+	 * the holder; once the first is done, the second saves. */
+	ok(ws_write_begin(w, &e) == 0, "take the writer lock for a save (%s)", e.msg);
+	char lockfile[600];
+	snprintf(lockfile, sizeof lockfile, "%s/lock", tpath("ws"));
+	FILE *lf = fopen(lockfile, "r");
+	int pid = 0;
+	ok(lf && fscanf(lf, "%d", &pid) == 1 && pid == (int)getpid(), "lock file holds our pid");
+	if (lf)
+		fclose(lf);
+	ok(ws_write_begin(w, &e) == 0, "the lock nests");
+	ws_write_end(w);
 	int fds[2];
 	if (pipe(fds))
 		return;
@@ -150,34 +162,50 @@ static void test_init_open(void)
 	if (child == 0) {
 		ws *c;
 		sf_err ce;
-		char r = ws_open(&c, tpath("ws"), 0, &ce) == 0 && ws_readonly(c) ? 'r' : 'x';
-		if (r == 'r' && strstr(ws_readonly_reason(c), "process"))
-			r = 'R';
+		char r = 'x';
+		if (ws_open(&c, tpath("ws"), 0, &ce) == 0 && !ws_readonly(c)) {
+			r = 'w'; /* opened writable while the parent holds the lock */
+			if (ws_write_begin(c, &ce) == -1 && strstr(ce.msg, "busy") &&
+			    strstr(ce.msg, "process"))
+				r = 'B';
+			ws_close(c);
+		}
 		if (write(fds[1], &r, 1) != 1)
 			_exit(2);
-		ws_close(c);
 		_exit(0);
 	}
 	char r = 0;
 	if (read(fds[0], &r, 1) != 1)
 		r = 0;
 	waitpid(child, NULL, 0);
-	ok(r == 'R', "another process opens read-only, naming the holder (%c)", r);
-	char lockfile[600];
-	snprintf(lockfile, sizeof lockfile, "%s/lock", tpath("ws"));
+	ok(r == 'B', "another process opens writable; its save during ours fails, naming us (%c)", r);
+	ws_write_end(w);
+	child = fork();
+	if (child == 0) {
+		ws *c;
+		sf_err ce;
+		char ok_ = ws_open(&c, tpath("ws"), 0, &ce) == 0 && ws_write_begin(c, &ce) == 0 ? 'y' : 'n';
+		if (write(fds[1], &ok_, 1) != 1)
+			_exit(2);
+		_exit(0); /* dies holding the lock */
+	}
+	if (read(fds[0], &r, 1) != 1)
+		r = 0;
+	waitpid(child, NULL, 0);
+	ok(r == 'y', "after our save, another process can save");
 	ws_close(w);
 
-	/* a stale lock file of a dead process is taken over */
-	FILE *lf = fopen(lockfile, "w");
-	fprintf(lf, "%d\n", (int)child); /* reaped above: no such process */
-	fclose(lf);
+	/* a lock file left by a dead process (its pid inside) is taken over */
 	rc = ws_open(&w, tpath("ws"), 0, &e);
-	ok(rc == 0 && !ws_readonly(w), "stale lock taken over (%s)", e.msg);
-	lf = fopen(lockfile, "r");
-	int pid = 0;
-	ok(lf && fscanf(lf, "%d", &pid) == 1 && pid == (int)getpid(), "lock file holds our pid");
-	if (lf)
-		fclose(lf);
+	ok(rc == 0 && !ws_readonly(w) && ws_write_begin(w, &e) == 0, "stale lock taken over (%s)",
+	   e.msg);
+	ws_write_end(w);
+	ws *ro;
+	rc = ws_open(&ro, tpath("ws"), WS_READONLY, &e);
+	ok(rc == 0 && ws_write_begin(ro, &e) == -1 && strstr(e.msg, "read-only"),
+	   "a WS_READONLY open refuses to save (%s)", e.msg);
+	if (!rc)
+		ws_close(ro);
 	rc = ws_open(&w2, tpath("ws"), WS_READONLY, &e);
 	ok(rc == 0 && ws_readonly(w2) && !strcmp(ws_fingerprint(w2), fp1),
 	   "WS_READONLY open alongside, same fingerprint");
