@@ -62,6 +62,22 @@ static sf_session *open_watched(seen *sn, int flags)
 	return s;
 }
 
+static void test_readonly_compute(void)
+{
+	seen sn;
+	sf_session *s = open_watched(&sn, WS_READONLY);
+	const sf_stats *st = NULL;
+	const sf_index *ix = NULL;
+	sf_err e;
+	int rc = session_stats(s, &st, &e);
+	ok(rc == 0 && st->m > 0 && session_index(s, &ix, &e) == 0,
+	   "read-only: statistics and index computed in memory (%s)", rc ? e.msg : "ok");
+	ok(!exists("latents.bin") && !exists("index.bin") && !exists("stats-sentence.bin"),
+	   "read-only: nothing written");
+	ok(sn.notices == 1, "read-only: said so once (%d notices)", sn.notices);
+	session_close(s);
+}
+
 static void test_cancel(void)
 {
 	seen sn;
@@ -233,6 +249,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	dir = argv[1];
+	test_readonly_compute();
 	test_cancel();
 	test_chain();
 	test_labels();

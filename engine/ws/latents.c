@@ -110,6 +110,13 @@ int latents_current(struct ws *w, sf_err *e)
 	return current_flags(w, &flags, e);
 }
 
+/* What a latents holds on to: the cache file's mapping, or (encoded in
+ * memory for a read-only workspace) one heap block. */
+typedef struct lat_own {
+	cache_map mp;
+	void *heap;
+} lat_own;
+
 static int open_checked(latents **out, struct ws *w, int *damaged, sf_err *e)
 {
 	*out = NULL;
@@ -120,14 +127,14 @@ static int open_checked(latents **out, struct ws *w, int *damaged, sf_err *e)
 	if (why)
 		return stale_msg(e, ws_dir(w), why);
 	latents *l = calloc(1, sizeof *l);
-	cache_map *keep = malloc(sizeof *keep);
+	lat_own *keep = calloc(1, sizeof *keep);
 	if (!l || !keep) {
 		free(l);
 		free(keep);
 		cache_unmap(&mp);
 		return sf_fail(e, "out of memory");
 	}
-	*keep = mp;
+	keep->mp = mp;
 	l->n_rows = (size_t)mp.h.key.param[0];
 	l->k = (int)mp.h.key.param[1];
 	l->m = (int)mp.h.key.param[2];
@@ -187,10 +194,13 @@ void latents_close(latents *l)
 {
 	if (!l)
 		return;
-	cache_map *mp = l->priv_;
-	if (mp) {
-		cache_unmap(mp);
-		free(mp);
+	lat_own *own = l->priv_;
+	if (own) {
+		if (own->heap)
+			free(own->heap);
+		else
+			cache_unmap(&own->mp);
+		free(own);
 	}
 	free(l);
 }
@@ -216,29 +226,37 @@ static int write_at(FILE *f, long off, const void *p, size_t n, const char *path
 	return 0;
 }
 
-int latents_build(struct ws *w, const sae *s, int with_prompt, int force,
-                  const sf_progress *p, int *rebuilt, sf_err *e)
+/* Where encoded blocks go: the cache file being written, or memory. */
+typedef struct lat_sink {
+	FILE *f;            /* file: idx at CACHE_HEADER, val after all idx */
+	const char *path;
+	uint32_t *idx;      /* memory: [n, k] each */
+	float *val;
+} lat_sink;
+
+static int sink_block(lat_sink *o, size_t n, int k, size_t r0, size_t cnt, const uint32_t *idx,
+                      const float *val, sf_err *e)
+{
+	size_t at = r0 * (size_t)k, len = cnt * (size_t)k;
+	if (!o->f) {
+		memcpy(o->idx + at, idx, len * 4);
+		memcpy(o->val + at, val, len * 4);
+		return 0;
+	}
+	long val_base = CACHE_HEADER + (long)(n * (size_t)k * 4);
+	if (write_at(o->f, CACHE_HEADER + (long)(at * 4), idx, len * 4, o->path, e))
+		return -1;
+	return write_at(o->f, val_base + (long)(at * 4), val, len * 4, o->path, e);
+}
+
+/* Encode every row (prompt rows only when with_prompt) block by block
+ * into the sink. Cancellable through p. */
+static int encode_rows(struct ws *w, const sae *s, int with_prompt, lat_sink *o,
+                       const sf_progress *p, sf_err *e)
 {
 	const store *st = ws_store(w);
 	size_t n = store_nrows(st);
 	int d = s->d, k = s->k;
-	char fp[17], wsfp[17], path[4096];
-	if (rebuilt)
-		*rebuilt = 0;
-	if (d != store_dim(st))
-		return sf_fail(e, "%s: SAE width d %d differs from the activations' d %d", ws_dir(w),
-		               d, store_dim(st));
-	sae_fingerprint(s, fp);
-	if (!force && !sae_ws_fingerprint(w, wsfp, e) && !strcmp(fp, wsfp)) {
-		uint32_t flags = 0;
-		if (current_flags(w, &flags, e) == 1 && (!with_prompt || (flags & LAT_PROMPT)))
-			return 0;
-	}
-	if (ws_readonly(w))
-		return sf_fail(e, "%s: read-only (%s); cannot write latents", ws_dir(w),
-		               ws_readonly_reason(w));
-	if (ws_file(w, "latents.bin", path, sizeof path, e))
-		return -1;
 	enc_buf b = { 0 };
 	sae_encoder *en = NULL;
 	b.x = malloc((size_t)LAT_BLOCK * d * sizeof(float));
@@ -255,14 +273,7 @@ int latents_build(struct ws *w, const sae *s, int with_prompt, int force,
 		enc_buf_free(&b);
 		return -1;
 	}
-	atomic_file af;
-	if (cache_create(&af, path, e)) {
-		sae_encoder_free(en);
-		enc_buf_free(&b);
-		return -1;
-	}
 	const uint8_t *side = store_side(st);
-	long val_base = CACHE_HEADER + (long)(n * k * 4);
 	int rc = 0;
 	for (size_t r0 = 0; !rc && r0 < n; r0 += LAT_BLOCK) {
 		size_t cnt = n - r0 < LAT_BLOCK ? n - r0 : LAT_BLOCK, ne = 0;
@@ -276,26 +287,58 @@ int latents_build(struct ws *w, const sae *s, int with_prompt, int force,
 				break;
 			sae_encode(en, b.x, ne, b.eidx, b.eval);
 			for (size_t i = 0; i < ne; i++) {
-				size_t o = (b.rows[i] - r0) * k;
-				memcpy(b.idx + o, b.eidx + i * k, k * 4);
-				memcpy(b.val + o, b.eval + i * k, k * 4);
+				size_t off = (b.rows[i] - r0) * k;
+				memcpy(b.idx + off, b.eidx + i * k, k * 4);
+				memcpy(b.val + off, b.eval + i * k, k * 4);
 			}
 		}
-		rc = write_at(af.f, CACHE_HEADER + (long)(r0 * k * 4), b.idx, cnt * k * 4, path, e);
-		if (!rc)
-			rc = write_at(af.f, val_base + (long)(r0 * k * 4), b.val, cnt * k * 4, path, e);
+		rc = sink_block(o, n, k, r0, cnt, b.idx, b.val, e);
 		if (!rc && sf_progress_report(p, (double)(r0 + cnt) / n, "encoding rows"))
 			rc = sf_fail(e, "cancelled");
 	}
 	sae_encoder_free(en);
 	enc_buf_free(&b);
-	if (rc) {
+	return rc;
+}
+
+static int check_width(struct ws *w, const sae *s, sf_err *e)
+{
+	if (s->d != store_dim(ws_store(w)))
+		return sf_fail(e, "%s: SAE width d %d differs from the activations' d %d", ws_dir(w),
+		               s->d, store_dim(ws_store(w)));
+	return 0;
+}
+
+int latents_build(struct ws *w, const sae *s, int with_prompt, int force,
+                  const sf_progress *p, int *rebuilt, sf_err *e)
+{
+	char fp[17], wsfp[17], path[4096];
+	if (rebuilt)
+		*rebuilt = 0;
+	if (check_width(w, s, e))
+		return -1;
+	sae_fingerprint(s, fp);
+	if (!force && !sae_ws_fingerprint(w, wsfp, e) && !strcmp(fp, wsfp)) {
+		uint32_t flags = 0;
+		if (current_flags(w, &flags, e) == 1 && (!with_prompt || (flags & LAT_PROMPT)))
+			return 0;
+	}
+	if (ws_readonly(w))
+		return sf_fail(e, "%s: read-only (%s); cannot write latents", ws_dir(w),
+		               ws_readonly_reason(w));
+	if (ws_file(w, "latents.bin", path, sizeof path, e))
+		return -1;
+	atomic_file af;
+	if (cache_create(&af, path, e))
+		return -1;
+	lat_sink o = { .f = af.f, .path = path };
+	if (encode_rows(w, s, with_prompt, &o, p, e)) {
 		atomic_abort(&af);
 		return -1;
 	}
 	cache_hdr h = { .flags = with_prompt ? LAT_PROMPT : 0 };
 	lat_key(&h.key, w, fp);
-	h.key.param[1] = (uint64_t)k;
+	h.key.param[1] = (uint64_t)s->k;
 	h.key.param[2] = (uint64_t)s->m;
 	if (cache_commit(&af, &h, e))
 		return -1;
@@ -308,5 +351,39 @@ int latents_build(struct ws *w, const sae *s, int with_prompt, int force,
 	}
 	if (rebuilt)
 		*rebuilt = 1;
+	return 0;
+}
+
+int latents_encode_mem(latents **out, struct ws *w, const sae *s, int with_prompt,
+                       const sf_progress *p, sf_err *e)
+{
+	*out = NULL;
+	if (check_width(w, s, e))
+		return -1;
+	size_t n = store_nrows(ws_store(w)), cells = 0, bytes = 0;
+	if (sf_mul_size(n, (size_t)s->k, &cells) || sf_mul_size(cells, 8, &bytes) ||
+	    sae_mem_check(bytes, "latents in memory", e))
+		return bytes ? -1 : sf_fail(e, "latents: size overflows");
+	latents *l = calloc(1, sizeof *l);
+	lat_own *own = calloc(1, sizeof *own);
+	void *block = malloc(bytes ? bytes : 1);
+	if (!l || !own || !block) {
+		free(l), free(own), free(block);
+		return sf_fail(e, "out of memory for the latents (%zu bytes)", bytes);
+	}
+	lat_sink o = { .idx = block, .val = (float *)((uint32_t *)block + cells) };
+	if (encode_rows(w, s, with_prompt, &o, p, e)) {
+		free(l), free(own), free(block);
+		return -1;
+	}
+	own->heap = block;
+	l->n_rows = n;
+	l->k = s->k;
+	l->m = s->m;
+	l->idx = o.idx;
+	l->val = o.val;
+	sae_fingerprint(s, l->sae_fingerprint);
+	l->priv_ = own;
+	*out = l;
 	return 0;
 }

@@ -50,6 +50,11 @@ struct sae;
 int latents_build(struct ws *w, const struct sae *s, int with_prompt, int force,
                   const sf_progress *p, int *rebuilt, sf_err *e);
 
+/* Encode as latents_build does, into memory (for a read-only workspace):
+ * nothing is written. Checked against physical memory first. */
+int latents_encode_mem(latents **out, struct ws *w, const struct sae *s, int with_prompt,
+                       const sf_progress *p, sf_err *e);
+
 /* 1 when latents.bin is current for the workspace's SAE, 0 when missing or
  * stale (why in e), -1 on a damaged file. */
 int latents_current(struct ws *w, sf_err *e);

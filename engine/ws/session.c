@@ -69,12 +69,12 @@ struct sf_session {
 
 /* ---- small helpers ------------------------------------------------------ */
 
+/* Encode the latents: into the cache when writable, in memory when not. */
 static int latents_encode(latents **out, ws *w, const sae *m, const sf_progress *p, sf_err *e)
 {
 	int rebuilt;
 	if (ws_readonly(w))
-		return sf_fail(e, "%s: latents are missing and the workspace is read-only (%s)",
-		               ws_dir(w), ws_readonly_reason(w));
+		return latents_encode_mem(out, w, m, 0, p, e);
 	if (latents_build(w, m, 0, 0, p, &rebuilt, e))
 		return -1;
 	return latents_open(out, w, e);
