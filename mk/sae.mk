@@ -5,4 +5,6 @@ engine_libengine_a_SOURCES += \
 	engine/sae/topk.c \
 	engine/sae/topk.h \
 	engine/sae/train.c \
-	engine/sae/train.h
+	engine/sae/train.h \
+	engine/sae/train_params.c \
+	engine/sae/train_params.h

@@ -20,6 +20,7 @@
 #include "engine/sae/sae.h"
 #include "engine/sae/train.h"
 #include "engine/ws/sae_ws.h"
+#include "engine/ws/train_ws.h"
 #include "engine/ws/workspace.h"
 #include "tests/tap.h"
 

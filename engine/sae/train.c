@@ -21,23 +21,17 @@
 #include "engine/sae/train.h"
 
 #include <cblas.h>
-#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "engine/base/hot.h"
-#include "engine/ws/latents.h"
 #include "engine/formats/safetensors.h"
 #include "engine/sae/topk.h"
-#include "engine/ws/sae_ws.h"
-#include "engine/ws/workspace.h"
 
 
 void train_opts_default(train_opts *o)
@@ -158,19 +152,22 @@ struct train_step_ctx {
 	int d, m, k, ka, maxB, nt;
 	int relu, normalize, auxk;
 	double aux_coef;
-	float *xt, *xc, *pre, *g, *tmp, *ga; /* [B,d] except pre [B,m] */
+	/* the buffers, carved from block_ (see step_carve) */
+	float *xt, *xc, *pre, *g, *tmp, *ga; /* [B,d] except pre [B,m]; ga only with AuxK */
 	float *rn;                           /* [B] 1/||x~||^2 */
 	uint32_t *idx, *aidx;                /* [B,k], [B,ka] */
-	float *val, *dz, *aval, *adz;
+	float *val, *dz, *aval, *adz;        /* [B,k], [B,k], [B,ka], [B,ka] */
 	double *row_loss, *row_aux;          /* [B] */
-	int *row_l0, *row_nonpos;
+	int *row_l0, *row_nonpos;            /* [B] */
 	uint32_t *off;                       /* [m+1] bucket offsets */
 	entry *ent;                          /* [B(k+ka)] */
-	float *scratch;                      /* [nt, 2d] */
+	float *scratch;                      /* [nt, 3d] */
 	float *adam_m, *adam_v;              /* [P] each, mirror the sae block */
+	uint8_t *dead;                       /* [m] AuxK mask */
+	float *db_pre;                       /* [d] */
+	void *block_;
 	long t;                              /* Adam steps taken */
 	double beta1, beta2, eps;
-	uint8_t *dead;                       /* [m] AuxK mask */
 	int n_dead;
 	/* figures of the last step */
 	double last_l0, last_nonpos, last_aux;
@@ -178,16 +175,160 @@ struct train_step_ctx {
 	sae *s;
 	int B;
 	adam_hp hp;
-	float *db_pre;                       /* [d] */
 	double phase_s[TRAIN_PHASES];        /* time spent per phase, summed */
 	int own_gemm;                        /* our threads run the GEMM (OpenBLAS at 1) */
 	int blas_threads_before;             /* restored on free */
 };
 
-static void *xalloc(size_t n)
+/* ---- one block for all the buffers --------------------------------- */
+
+/* Buffers laid out one after another: a first pass with base NULL adds
+ * up the bytes (checked: overflow sets the flag), a second carves them
+ * out of the block allocated in between. Each starts on a cache line. */
+typedef struct carver {
+	char *base;
+	size_t at;
+	int overflow;
+} carver;
+
+enum { CARVE_ALIGN = 64 };
+
+/* a * b elements of size bytes; NULL in the first pass and for none */
+static void *carve(carver *cv, size_t a, size_t b, size_t size)
 {
-	/* calloc touches nothing until used; buffers live for the whole run */
-	return calloc(1, n ? n : 1);
+	size_t start, bytes;
+	if (sf_add_size(cv->at, CARVE_ALIGN - 1, &start) || sf_mul_size(a, b, &bytes) ||
+	    sf_mul_size(bytes, size, &bytes) ||
+	    sf_add_size(start & ~(size_t)(CARVE_ALIGN - 1), bytes, &cv->at)) {
+		cv->overflow = 1;
+		cv->at = SIZE_MAX;
+		return NULL;
+	}
+	start &= ~(size_t)(CARVE_ALIGN - 1);
+	return cv->base && bytes ? cv->base + start : NULL;
+}
+
+/* Zeroed, aligned to CARVE_ALIGN: calloc touches no page until used. */
+static void *carve_alloc(carver *cv, void **block)
+{
+	*block = calloc(1, cv->at + CARVE_ALIGN);
+	if (!*block)
+		return NULL;
+	uintptr_t p = ((uintptr_t)*block + CARVE_ALIGN - 1) & ~(uintptr_t)(CARVE_ALIGN - 1);
+	return (void *)p;
+}
+
+/* The training loop's own buffers, carved after the step's (train_run). */
+typedef struct run_bufs {
+	float *x;            /* [B,d] the batch as gathered */
+	size_t *perm;        /* [n] the epoch's row order */
+	int64_t *last_fired; /* [m] rows_seen at the latent's last firing */
+	uint8_t *dead;       /* [m] */
+	double *bpre_acc;    /* [d] b_pre's initial sum */
+	size_t *bpre_rows;   /* [B] rows gathered for it */
+} run_bufs;
+
+static size_t n_params_of(int d, int m)
+{
+	return 2 * (size_t)m * d + m + d;
+}
+
+static size_t n_params(const sae *s)
+{
+	return n_params_of(s->d, s->m);
+}
+
+/* The shape the buffers depend on. */
+static void step_dims(train_step_ctx *c, int d, int m, int k, const train_opts *o, int batch)
+{
+	c->d = d, c->m = m, c->k = k, c->maxB = batch;
+	c->nt = o->threads > 0 ? o->threads : 1;
+	c->auxk = o->auxk;
+	c->ka = o->auxk ? (o->k_aux > 0 ? (o->k_aux < m ? o->k_aux : m) : 1) : 0;
+}
+
+static void step_carve(train_step_ctx *c, carver *cv)
+{
+	size_t B = (size_t)c->maxB, d = (size_t)c->d, m = (size_t)c->m, k = (size_t)c->k;
+	size_t ka = (size_t)c->ka, P = n_params_of(c->d, c->m);
+	c->xt = carve(cv, B, d, sizeof(float));
+	c->xc = carve(cv, B, d, sizeof(float));
+	c->g = carve(cv, B, d, sizeof(float));
+	c->tmp = carve(cv, B, d, sizeof(float));
+	c->ga = carve(cv, c->auxk ? B : 0, d, sizeof(float));
+	c->pre = carve(cv, B, m, sizeof(float));
+	c->rn = carve(cv, B, 1, sizeof(float));
+	c->idx = carve(cv, B, k, sizeof(uint32_t));
+	c->val = carve(cv, B, k, sizeof(float));
+	c->dz = carve(cv, B, k, sizeof(float));
+	c->aidx = carve(cv, B, ka, sizeof(uint32_t));
+	c->aval = carve(cv, B, ka, sizeof(float));
+	c->adz = carve(cv, B, ka, sizeof(float));
+	c->row_loss = carve(cv, B, 1, sizeof(double));
+	c->row_aux = carve(cv, B, 1, sizeof(double));
+	c->row_l0 = carve(cv, B, 1, sizeof(int));
+	c->row_nonpos = carve(cv, B, 1, sizeof(int));
+	c->off = carve(cv, m + 1, 1, sizeof(uint32_t));
+	c->ent = carve(cv, B, k + ka, sizeof(entry));
+	c->scratch = carve(cv, (size_t)c->nt, 3 * d, sizeof(float));
+	c->adam_m = carve(cv, P, 1, sizeof(float));
+	c->adam_v = carve(cv, P, 1, sizeof(float));
+	c->dead = carve(cv, m, 1, 1);
+	c->db_pre = carve(cv, d, 1, sizeof(float));
+}
+
+static void run_carve(run_bufs *b, carver *cv, int d, int m, int batch, size_t n)
+{
+	b->x = carve(cv, (size_t)batch, (size_t)d, sizeof(float));
+	b->perm = carve(cv, n, 1, sizeof(size_t));
+	b->last_fired = carve(cv, (size_t)m, 1, sizeof(int64_t));
+	b->dead = carve(cv, (size_t)m, 1, 1);
+	b->bpre_acc = carve(cv, (size_t)d, 1, sizeof(double));
+	b->bpre_rows = carve(cv, (size_t)batch, 1, sizeof(size_t));
+}
+
+/* Bytes of the step's buffers, and of the loop's for n rows (n 0: none). */
+static size_t block_bytes(int d, int m, int k, const train_opts *o, int batch, size_t n)
+{
+	train_step_ctx c = { 0 };
+	run_bufs b;
+	carver cv = { 0 };
+	step_dims(&c, d, m, k, o, batch);
+	step_carve(&c, &cv);
+	if (n)
+		run_carve(&b, &cv, d, m, batch, n);
+	return cv.overflow ? SIZE_MAX : cv.at + CARVE_ALIGN;
+}
+
+/* Adam's m and v and the firing history, as a checkpoint holds them. */
+static size_t state_bytes(int d, int m)
+{
+	size_t t;
+	if (sf_mul_size(n_params_of(d, m), 2 * sizeof(float), &t) ||
+	    sf_add_size(t, (size_t)m * sizeof(int64_t) + 2 * CARVE_ALIGN, &t))
+		return SIZE_MAX;
+	return t;
+}
+
+/* What a run of an m x d SAE on n rows holds at its peak: the weights,
+ * the one block of train_run and, on cancel, the checkpoint's copy. */
+static size_t train_mem_needed(int d, int m, int k, const train_opts *o, size_t n)
+{
+	size_t w, t;
+	int batch = o->batch > 0 ? o->batch : 1;
+	if (sf_mul_size(n_params_of(d, m), sizeof(float), &w) ||
+	    sf_add_size(w, block_bytes(d, m, k, o, batch, n ? n : 1), &t) ||
+	    sf_add_size(t, state_bytes(d, m), &t))
+		return SIZE_MAX;
+	return t;
+}
+
+int train_mem_check(int d, int m, int k, const train_opts *o, size_t n, sf_err *e)
+{
+	char what[120];
+	snprintf(what, sizeof what, "training an SAE of %d x %d (k %d, batch %d)", m, d, k,
+	         o->batch);
+	return sae_mem_check(train_mem_needed(d, m, k, o, n), what, e);
 }
 
 void train_step_free(train_step_ctx *c)
@@ -196,121 +337,58 @@ void train_step_free(train_step_ctx *c)
 		return;
 	if (c->own_gemm)
 		openblas_set_num_threads(c->blas_threads_before);
-	void *bufs[] = { c->xt, c->xc, c->pre, c->g, c->tmp, c->ga, c->rn, c->idx, c->aidx,
-	                 c->val, c->dz, c->aval, c->adz, c->row_loss, c->row_aux, c->row_l0,
-	                 c->row_nonpos, c->off, c->ent, c->scratch, c->adam_m, c->adam_v,
-	                 c->dead, c->db_pre };
-	for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
-		free(bufs[i]);
+	free(c->block_);
 	free(c);
 }
 
-static size_t n_params(const sae *s)
-{
-	return 2 * (size_t)s->m * s->d + s->m + s->d;
-}
-
-/* t += a * b, sticking at SIZE_MAX on overflow. */
-static void mem_add(size_t *t, size_t a, size_t b)
-{
-	size_t ab;
-	if (*t == SIZE_MAX || sf_mul_size(a, b, &ab) || sf_add_size(*t, ab, t))
-		*t = SIZE_MAX;
-}
-
-/* Bytes a run of an m x d SAE on n rows holds at once: the parameters four
- * times (weights, Adam m and v, and one more for the gradient state and a
- * checkpoint's copy), the step buffers of train_step_new at batch B and the
- * row bookkeeping of train_run and train_ws. Mirrors the allocations. */
-static size_t train_mem_needed(int d, int m, int k, const train_opts *o, size_t n)
-{
-	size_t B = (size_t)(o->batch > 0 ? o->batch : 1), P = 0, t = 0;
-	size_t ka = o->auxk ? (size_t)(o->k_aux > 0 ? (o->k_aux < m ? o->k_aux : m) : 1) : 0;
-	size_t nt = (size_t)(o->threads > 0 ? o->threads : 1);
-	mem_add(&P, 2 * (size_t)m, (size_t)d);
-	mem_add(&P, 1, (size_t)m + (size_t)d);
-	mem_add(&t, P, 4 * sizeof(float));
-	size_t bd = 0;
-	if (sf_mul_size(B, (size_t)d, &bd))
-		t = SIZE_MAX;
-	mem_add(&t, bd, 6 * sizeof(float)); /* xt xc g tmp ga + train_run's x */
-	mem_add(&t, B, (size_t)m * sizeof(float)); /* pre */
-	mem_add(&t, B, ((size_t)k + ka) * (3 * sizeof(float) + sizeof(entry)));
-	mem_add(&t, B, sizeof(float) + 2 * sizeof(double) + 2 * sizeof(int));
-	mem_add(&t, (size_t)m, sizeof(uint32_t) + 1 + sizeof(int64_t) + 1);
-	mem_add(&t, nt, 3 * (size_t)d * sizeof(float));
-	mem_add(&t, (size_t)d, sizeof(float));
-	mem_add(&t, n, 2 * sizeof(size_t)); /* perm, the row selection */
-	return t;
-}
-
-static int train_mem_check(int d, int m, int k, const train_opts *o, size_t n, sf_err *e)
-{
-	char what[120];
-	snprintf(what, sizeof what, "training an SAE of %d x %d (k %d, batch %d)", m, d, k,
-	         o->batch);
-	return sae_mem_check(train_mem_needed(d, m, k, o, n), what, e);
-}
-
-int train_step_new(train_step_ctx **out, const sae *s, const train_opts *o, int batch,
-                   sf_err *e)
+/* The step context, its buffers in one block; with rb, the loop's for n
+ * rows in the same block (freed with the context). */
+static int step_new(train_step_ctx **out, const sae *s, const train_opts *o, int batch,
+                    run_bufs *rb, size_t n, sf_err *e)
 {
 	*out = NULL;
-	/* Every buffer is allocated here, once per run, and reused by every
-	 * step: nothing is freed and re-faulted between steps (glibc returns
-	 * large blocks to the kernel on free). */
 	train_step_ctx *c = calloc(1, sizeof *c);
 	if (!c)
 		return sf_fail(e, "out of memory");
-	int d = s->d, m = s->m, k = s->k;
-	size_t B = (size_t)batch, P = n_params(s);
-	c->d = d, c->m = m, c->k = k, c->maxB = batch;
-	c->nt = o->threads > 0 ? o->threads : 1;
+	step_dims(c, s->d, s->m, s->k, o, batch);
+	carver cv = { 0 };
+	step_carve(c, &cv);
+	if (rb)
+		run_carve(rb, &cv, s->d, s->m, batch, n);
+	if (cv.overflow) {
+		free(c);
+		return sf_fail(e, "training buffers for batch %d, %d x %d are too large", batch,
+		               s->m, s->d);
+	}
+	/* Allocated once per run and reused by every step: nothing is freed
+	 * and re-faulted between steps. */
+	cv.base = carve_alloc(&cv, &c->block_);
+	if (!cv.base) {
+		free(c);
+		return sf_fail(e, "out of memory for training buffers (batch %d, %d x %d)", batch,
+		               s->m, s->d);
+	}
+	cv.at = 0;
+	step_carve(c, &cv);
+	if (rb)
+		run_carve(rb, &cv, s->d, s->m, batch, n);
+	c->relu = s->relu, c->normalize = s->normalize;
+	c->aux_coef = o->aux_coef;
+	c->beta1 = o->beta1, c->beta2 = o->beta2, c->eps = o->eps;
 	if (c->nt > 1) {
 		/* see sec_forward; restored by train_step_free */
 		c->own_gemm = 1;
 		c->blas_threads_before = openblas_get_num_threads();
 		openblas_set_num_threads(1);
 	}
-	c->relu = s->relu, c->normalize = s->normalize;
-	c->auxk = o->auxk;
-	c->ka = o->auxk ? (o->k_aux > 0 ? (o->k_aux < m ? o->k_aux : m) : 1) : 0;
-	c->aux_coef = o->aux_coef;
-	c->beta1 = o->beta1, c->beta2 = o->beta2, c->eps = o->eps;
-	size_t bd = B * d * sizeof(float);
-	c->xt = xalloc(bd), c->xc = xalloc(bd), c->g = xalloc(bd), c->tmp = xalloc(bd);
-	c->ga = o->auxk ? xalloc(bd) : NULL;
-	c->pre = xalloc(B * m * sizeof(float));
-	c->rn = xalloc(B * sizeof(float));
-	c->idx = xalloc(B * k * sizeof(uint32_t));
-	c->val = xalloc(B * k * sizeof(float));
-	c->dz = xalloc(B * k * sizeof(float));
-	if (c->ka) {
-		c->aidx = xalloc(B * c->ka * sizeof(uint32_t));
-		c->aval = xalloc(B * c->ka * sizeof(float));
-		c->adz = xalloc(B * c->ka * sizeof(float));
-	}
-	c->row_loss = xalloc(B * sizeof(double));
-	c->row_aux = xalloc(B * sizeof(double));
-	c->row_l0 = xalloc(B * sizeof(int));
-	c->row_nonpos = xalloc(B * sizeof(int));
-	c->off = xalloc(((size_t)m + 1) * sizeof(uint32_t));
-	c->ent = xalloc(B * (k + c->ka) * sizeof(entry));
-	c->scratch = xalloc((size_t)c->nt * 3 * d * sizeof(float));
-	c->adam_m = xalloc(P * sizeof(float));
-	c->adam_v = xalloc(P * sizeof(float));
-	c->dead = xalloc(m);
-	c->db_pre = xalloc(d * sizeof(float));
-	if (!c->xt || !c->xc || !c->g || !c->tmp || (o->auxk && !c->ga) || !c->pre || !c->rn ||
-	    !c->idx || !c->val || !c->dz || (c->ka && (!c->aidx || !c->aval || !c->adz)) ||
-	    !c->row_loss || !c->row_aux || !c->row_l0 || !c->row_nonpos || !c->off || !c->ent ||
-	    !c->scratch || !c->adam_m || !c->adam_v || !c->dead || !c->db_pre) {
-		train_step_free(c);
-		return sf_fail(e, "out of memory for training buffers (batch %d, %d x %d)", batch,
-		               m, d);
-	}
 	*out = c;
 	return 0;
+}
+
+int train_step_new(train_step_ctx **out, const sae *s, const train_opts *o, int batch,
+                   sf_err *e)
+{
+	return step_new(out, s, o, batch, NULL, 0, e);
 }
 
 /* forward for rows [r0, r1): TopK, decode, loss, g, dz, AuxK, and each
@@ -619,23 +697,40 @@ struct train_state {
 	int m;
 	float *adam_m, *adam_v; /* [P] */
 	int64_t *last_fired;    /* [m] rows_seen at the latent's last firing */
+	void *block_;
 };
+
+static void state_carve(train_state *st, carver *cv)
+{
+	st->adam_m = carve(cv, st->P, 1, sizeof(float));
+	st->adam_v = carve(cv, st->P, 1, sizeof(float));
+	st->last_fired = carve(cv, (size_t)st->m, 1, sizeof(int64_t));
+}
+
+/* A state for P parameters and m latents, its arrays in one block. */
+static train_state *state_new(size_t P, int m)
+{
+	train_state *st = calloc(1, sizeof *st);
+	if (!st)
+		return NULL;
+	st->P = P, st->m = m;
+	carver cv = { 0 };
+	state_carve(st, &cv);
+	if (cv.overflow || !(cv.base = carve_alloc(&cv, &st->block_))) {
+		free(st);
+		return NULL;
+	}
+	cv.at = 0;
+	state_carve(st, &cv);
+	return st;
+}
 
 void train_state_free(train_state *st)
 {
 	if (!st)
 		return;
-	free(st->adam_m);
-	free(st->adam_v);
-	free(st->last_fired);
+	free(st->block_);
 	free(st);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 static uint64_t rng_next(uint64_t *st)
@@ -659,6 +754,7 @@ static void permute(size_t *perm, size_t n, uint64_t seed, int epoch)
 	}
 }
 
+/* The schedule: linear warm-up, constant, linear decay to 0. */
 static double lr_at(const train_opts *o, long step, long steps)
 {
 	long W = (long)ceil(o->warmup_frac * steps), D = (long)ceil(o->decay_frac * steps);
@@ -669,51 +765,28 @@ static double lr_at(const train_opts *o, long step, long steps)
 	return o->lr;
 }
 
-/* b_pre <- mean of up to bpre_sample (normalised) rows, spread evenly */
-static int init_bpre(sae *s, const train_source *src, const train_opts *o, float *buf,
-                     int bufrows, sf_err *e)
-{
-	size_t want = o->bpre_sample ? o->bpre_sample : 4096;
-	if (want > src->n)
-		want = src->n;
-	if (!want)
-		return 0;
-	double *acc = calloc(s->d, sizeof(double));
-	size_t *rows = malloc(bufrows * sizeof(size_t));
-	if (!acc || !rows) {
-		free(acc);
-		free(rows);
-		return sf_fail(e, "out of memory");
-	}
-	int rc = 0;
-	for (size_t done = 0; done < want && !rc;) {
-		size_t cnt = want - done < (size_t)bufrows ? want - done : (size_t)bufrows;
-		for (size_t i = 0; i < cnt; i++)
-			rows[i] = (size_t)(((done + i) * (double)src->n) / want);
-		rc = src->gather(src->ctx, rows, cnt, buf, e);
-		if (rc)
-			break;
-		if (s->normalize == SAE_NORM_STANDARDIZE)
-			sae_standardize(buf, cnt, s->d);
-		for (size_t r = 0; r < cnt; r++)
-			for (int c = 0; c < s->d; c++)
-				acc[c] += buf[r * s->d + c];
-		done += cnt;
-	}
-	if (!rc)
-		for (int c = 0; c < s->d; c++)
-			s->b_pre[c] = (float)(acc[c] / want);
-	free(acc);
-	free(rows);
-	return rc;
-}
-
+/* Figures summed over the rows since t0 (rows_seen was rows0 then). */
 typedef struct window {
 	double loss, l0, nonpos, aux;
 	size_t rows;
 	double t0;
 	size_t rows0;
 } window;
+
+static void window_start(window *w, double t, size_t rows_seen)
+{
+	*w = (window){ 0 };
+	w->t0 = t, w->rows0 = rows_seen;
+}
+
+static void window_add(window *w, const train_step_ctx *c, double loss, int B)
+{
+	w->loss += loss * B;
+	w->l0 += c->last_l0 * B;
+	w->nonpos += c->last_nonpos * B;
+	w->aux += c->last_aux * B;
+	w->rows += B;
+}
 
 static void fill_report(train_report *rep, const window *w, const int64_t *last_fired, int m,
                         size_t rows_seen, size_t dead_rows, double t_now, double t_start)
@@ -735,167 +808,247 @@ static void fill_report(train_report *rep, const window *w, const int64_t *last_
 	rep->rows_seen = rows_seen;
 }
 
+/* A run in progress. */
+typedef struct run {
+	sae *s;
+	const train_source *src;
+	const train_opts *o;
+	train_report_fn fn;
+	void *ctx;
+	train_step_ctx *c;
+	run_bufs b;               /* in c's block */
+	size_t steps_per_epoch;
+	long step, steps;         /* optimizer steps done / in all */
+	size_t rows_seen;
+	size_t rows_before;       /* rows_seen when this run began (resumed: > 0) */
+	double t_start, t_last;   /* the run's start, the last report */
+	window w;                 /* since the last report */
+	window fin;               /* over the last epoch, for the final figures */
+	train_report rep;
+} run;
+
+/* Check the source against the model; the step context with every
+ * buffer of the run in its one block. */
+static int run_open(run *r, sae *s, const train_source *src, const train_opts *o,
+                    train_report_fn fn, void *ctx, sf_err *e)
+{
+	*r = (run){ .s = s, .src = src, .o = o, .fn = fn, .ctx = ctx };
+	if (src->d != s->d)
+		return sf_fail(e, "rows have width %d but the SAE expects %d", src->d, s->d);
+	if (!src->n)
+		return sf_fail(e, "no rows to train on");
+	r->steps_per_epoch = (src->n + o->batch - 1) / o->batch;
+	r->steps = (long)(r->steps_per_epoch * o->epochs);
+	r->rep.steps = r->steps, r->rep.epochs = o->epochs;
+	if (train_mem_check(s->d, s->m, s->k, o, src->n, e))
+		return -1;
+	return step_new(&r->c, s, o, o->batch, &r->b, src->n, e);
+}
+
+/* b_pre <- mean of up to bpre_sample (normalised) rows, spread evenly */
+static int init_bpre(run *r, sf_err *e)
+{
+	sae *s = r->s;
+	const train_source *src = r->src;
+	size_t want = r->o->bpre_sample ? r->o->bpre_sample : 4096, bufrows = r->o->batch;
+	if (want > src->n)
+		want = src->n;
+	if (!want)
+		return 0;
+	double *acc = r->b.bpre_acc;
+	size_t *rows = r->b.bpre_rows;
+	float *buf = r->b.x;
+	memset(acc, 0, s->d * sizeof(double));
+	for (size_t done = 0; done < want;) {
+		size_t cnt = want - done < bufrows ? want - done : bufrows;
+		for (size_t i = 0; i < cnt; i++)
+			rows[i] = (size_t)(((done + i) * (double)src->n) / want);
+		if (src->gather(src->ctx, rows, cnt, buf, e))
+			return -1;
+		if (s->normalize == SAE_NORM_STANDARDIZE)
+			sae_standardize(buf, cnt, s->d);
+		for (size_t q = 0; q < cnt; q++)
+			for (int c = 0; c < s->d; c++)
+				acc[c] += buf[q * s->d + c];
+		done += cnt;
+	}
+	for (int c = 0; c < s->d; c++)
+		s->b_pre[c] = (float)(acc[c] / want);
+	return 0;
+}
+
+/* A fresh model gets b_pre from the data (one being continued keeps its
+ * own), and unit decoder columns. */
+static int run_init(run *r, sf_err *e)
+{
+	int fresh = 1;
+	for (int i = 0; i < r->s->d && fresh; i++)
+		fresh = r->s->b_pre[i] == 0;
+	if (fresh && init_bpre(r, e))
+		return -1;
+	sae_normalize_decoder(r->s);
+	return 0;
+}
+
+/* Go on from a checkpoint: Adam's moments, the firing history, the counters. */
+static int run_resume(run *r, const train_state *st, sf_err *e)
+{
+	if (st->P != n_params(r->s) || st->m != r->s->m)
+		return sf_fail(e, "checkpoint does not match the SAE's shape");
+	memcpy(r->c->adam_m, st->adam_m, st->P * sizeof(float));
+	memcpy(r->c->adam_v, st->adam_v, st->P * sizeof(float));
+	memcpy(r->b.last_fired, st->last_fired, st->m * sizeof(int64_t));
+	r->c->t = st->t;
+	r->step = st->step;
+	r->rows_seen = r->rows_before = st->rows_seen;
+	return 0;
+}
+
+static void run_clock_start(run *r)
+{
+	r->t_start = r->t_last = clock_s();
+	window_start(&r->w, r->t_start, r->rows_seen);
+	window_start(&r->fin, r->t_start, r->rows_seen);
+}
+
+/* AuxK's mask: latents unfired for dead_rows rows */
+static void mark_dead(run *r)
+{
+	int m = r->s->m;
+	for (int j = 0; j < m; j++)
+		r->b.dead[j] = (int64_t)r->rows_seen - r->b.last_fired[j] >= (int64_t)r->o->dead_rows;
+	train_step_set_dead(r->c, r->b.dead);
+}
+
+/* each latent kept with a value > 0 fired at its row */
+static void note_fired(run *r, int B)
+{
+	const train_step_ctx *c = r->c;
+	for (size_t q = 0; q < (size_t)B * c->k; q++)
+		if (c->val[q] > 0)
+			r->b.last_fired[c->idx[q]] = (int64_t)(r->rows_seen + q / c->k + 1);
+}
+
+/* Every report_every steps, and at least twice a second so that a cancel
+ * is seen quickly on long runs. 1 when the callback asks to stop. */
+static int run_report(run *r, int epoch, double lr)
+{
+	double t = clock_s();
+	if (r->step % r->o->report_every && r->step != r->steps && t - r->t_last < 0.5)
+		return 0;
+	r->t_last = t;
+	train_report *rep = &r->rep;
+	rep->step = r->step, rep->epoch = epoch, rep->lr = lr;
+	rep->phase = "training", rep->frac = (double)r->step / r->steps;
+	fill_report(rep, &r->w, r->b.last_fired, r->s->m, r->rows_seen, r->o->dead_rows, t,
+	            r->t_start);
+	rep->final = 0;
+	window_start(&r->w, t, r->rows_seen);
+	return r->fn && r->step < r->steps && r->fn(r->ctx, rep);
+}
+
+/* One batch, the rows perm[pos..]: gather -> step -> renorm -> report. */
+static int run_batch(run *r, int epoch, size_t pos, sf_err *e)
+{
+	const train_opts *o = r->o;
+	size_t left = r->src->n - pos;
+	int B = (int)(left < (size_t)o->batch ? left : (size_t)o->batch);
+	if (r->src->gather(r->src->ctx, r->b.perm + pos, B, r->b.x, e))
+		return -1;
+	if (r->c->ka)
+		mark_dead(r);
+	double lr = lr_at(o, r->step, r->steps);
+	double loss = train_step(r->c, r->s, r->b.x, B, lr);
+	if (!isfinite(loss))
+		return sf_fail(e, "training diverged at step %ld (loss %g); lower the learning rate",
+		               r->step, loss);
+	note_fired(r, B);
+	r->rows_seen += B;
+	r->step++;
+	window_add(&r->w, r->c, loss, B);
+	window_add(&r->fin, r->c, loss, B);
+	if (o->renorm_every > 0 && r->step % o->renorm_every == 0)
+		sae_normalize_decoder(r->s);
+	return run_report(r, epoch, lr);
+}
+
+/* The rest of the current epoch (all of it unless resumed part-way):
+ * shuffle, then batch after batch. 1 when cancelled. */
+static int run_epoch(run *r, sf_err *e)
+{
+	const train_opts *o = r->o;
+	int epoch = (int)(r->step / (long)r->steps_per_epoch);
+	permute(r->b.perm, r->src->n, o->seed, epoch);
+	if (epoch == o->epochs - 1)
+		window_start(&r->fin, clock_s(), r->rows_seen);
+	size_t pos = (size_t)(r->step % (long)r->steps_per_epoch) * o->batch;
+	for (; pos < r->src->n; pos += o->batch) {
+		int rc = run_batch(r, epoch, pos, e);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Cancelled: the model stays exactly as after the last step, and the
+ * state holds the rest, so that a resumed run equals an uninterrupted one. */
+static int run_checkpoint(run *r, train_state **state_out, sf_err *e)
+{
+	if (state_out) {
+		train_state *st = state_new(n_params(r->s), r->s->m);
+		if (!st)
+			return sf_fail(e, "out of memory saving the training state");
+		st->step = r->step, st->t = r->c->t, st->rows_seen = r->rows_seen;
+		memcpy(st->adam_m, r->c->adam_m, st->P * sizeof(float));
+		memcpy(st->adam_v, r->c->adam_v, st->P * sizeof(float));
+		memcpy(st->last_fired, r->b.last_fired, st->m * sizeof(int64_t));
+		*state_out = st;
+	}
+	sf_fail(e, "cancelled at step %ld of %ld", r->step, r->steps);
+	return 1;
+}
+
+/* Unit decoder columns, and the final figures: over the last epoch. */
+static void run_finish(run *r, train_report *final)
+{
+	sae *s = r->s;
+	sae_normalize_decoder(s);
+	train_report *rep = &r->rep;
+	double t = clock_s();
+	fill_report(rep, r->fin.rows ? &r->fin : &r->w, r->b.last_fired, s->m, r->rows_seen,
+	            r->o->dead_rows, t, r->t_start);
+	size_t done = r->rows_seen - r->rows_before;
+	rep->rows_per_s = t > r->t_start ? (double)done / (t - r->t_start) : 0;
+	rep->step = r->step;
+	rep->final = 1;
+	rep->phase = "training", rep->frac = 1.0;
+	s->nmse = rep->nmse, s->l0 = rep->l0, s->dead_frac = rep->dead_frac;
+	if (r->fn)
+		r->fn(r->ctx, rep);
+	if (final)
+		*final = *rep;
+}
+
 int train_run(sae *s, const train_source *src, const train_opts *o, train_report_fn fn,
               void *ctx, const train_state *resume, train_state **state_out,
               train_report *final, sf_err *e)
 {
 	if (state_out)
 		*state_out = NULL;
-	if (src->d != s->d)
-		return sf_fail(e, "rows have width %d but the SAE expects %d", src->d, s->d);
-	if (!src->n)
-		return sf_fail(e, "no rows to train on");
-	int d = s->d, m = s->m, Bmax = o->batch;
-	size_t steps_per_epoch = (src->n + Bmax - 1) / Bmax;
-	long steps = (long)(steps_per_epoch * o->epochs);
-	train_step_ctx *c = NULL;
-	if (train_mem_check(d, m, s->k, o, src->n, e) || train_step_new(&c, s, o, Bmax, e))
-		return -1;
-	float *x = malloc((size_t)Bmax * d * sizeof(float));
-	size_t *perm = malloc(src->n * sizeof(size_t));
-	int64_t *last_fired = calloc(m, sizeof(int64_t));
-	uint8_t *dead = calloc(m, 1);
-	int rc = -1;
-	if (!x || !perm || !last_fired || !dead) {
-		sf_fail(e, "out of memory for %zu rows", src->n);
-		goto out;
+	run r;
+	int rc = run_open(&r, s, src, o, fn, ctx, e);
+	if (!rc)
+		rc = resume ? run_resume(&r, resume, e) : run_init(&r, e);
+	if (!rc) {
+		run_clock_start(&r);
+		while (!rc && r.step < r.steps)
+			rc = run_epoch(&r, e);
 	}
-	long step = 0;
-	size_t rows_seen = 0;
-	if (resume) {
-		if (resume->P != n_params(s) || resume->m != m) {
-			sf_fail(e, "checkpoint does not match the SAE's shape");
-			goto out;
-		}
-		memcpy(c->adam_m, resume->adam_m, resume->P * sizeof(float));
-		memcpy(c->adam_v, resume->adam_v, resume->P * sizeof(float));
-		memcpy(last_fired, resume->last_fired, m * sizeof(int64_t));
-		c->t = resume->t;
-		step = resume->step;
-		rows_seen = resume->rows_seen;
-	} else {
-		/* a fresh model gets b_pre from the data; one being continued
-		 * keeps its own */
-		int fresh = 1;
-		for (int i = 0; i < d && fresh; i++)
-			fresh = s->b_pre[i] == 0;
-		if (fresh && init_bpre(s, src, o, x, Bmax, e))
-			goto out;
-		sae_normalize_decoder(s);
-	}
-	double t_start = now_s(), t_last = t_start;
-	window w = { 0 }, fin = { 0 };
-	w.t0 = t_start, w.rows0 = rows_seen;
-	fin.t0 = t_start, fin.rows0 = rows_seen;
-	int cur_epoch = -1, cancelled = 0;
-	train_report rep = { 0 };
-	rep.steps = steps, rep.epochs = o->epochs;
-	while (step < steps) {
-		int epoch = (int)(step / (long)steps_per_epoch);
-		size_t pos = (size_t)(step % (long)steps_per_epoch) * Bmax;
-		if (epoch != cur_epoch) {
-			permute(perm, src->n, o->seed, epoch);
-			cur_epoch = epoch;
-			if (epoch == o->epochs - 1)
-				fin = (window){ 0 }, fin.t0 = now_s(), fin.rows0 = rows_seen;
-		}
-		int B = (int)(src->n - pos < (size_t)Bmax ? src->n - pos : (size_t)Bmax);
-		if (src->gather(src->ctx, perm + pos, B, x, e))
-			goto out;
-		if (c->ka) {
-			for (int j = 0; j < m; j++)
-				dead[j] = (int64_t)rows_seen - last_fired[j] >= (int64_t)o->dead_rows;
-			train_step_set_dead(c, dead);
-		}
-		double lr = lr_at(o, step, steps);
-		double loss = train_step(c, s, x, B, lr);
-		if (!isfinite(loss)) {
-			sf_fail(e, "training diverged at step %ld (loss %g); lower the learning rate",
-			        step, loss);
-			goto out;
-		}
-		for (size_t q = 0; q < (size_t)B * c->k; q++)
-			if (c->val[q] > 0)
-				last_fired[c->idx[q]] = (int64_t)(rows_seen + q / c->k + 1);
-		rows_seen += B;
-		step++;
-		window *ws2[2] = { &w, &fin };
-		for (int i = 0; i < 2; i++) {
-			ws2[i]->loss += loss * B;
-			ws2[i]->l0 += c->last_l0 * B;
-			ws2[i]->nonpos += c->last_nonpos * B;
-			ws2[i]->aux += c->last_aux * B;
-			ws2[i]->rows += B;
-		}
-		if (o->renorm_every > 0 && step % o->renorm_every == 0)
-			sae_normalize_decoder(s);
-		/* report every report_every steps, and at least twice a second so
-		 * that a cancel is seen quickly on long runs */
-		double tnow = now_s();
-		if (step % o->report_every == 0 || step == steps || tnow - t_last >= 0.5) {
-			double t = tnow;
-			t_last = t;
-			rep.step = step, rep.epoch = epoch, rep.lr = lr;
-			rep.phase = "training", rep.frac = (double)step / steps;
-			fill_report(&rep, &w, last_fired, m, rows_seen, o->dead_rows, t, t_start);
-			rep.final = 0;
-			w = (window){ 0 }, w.t0 = t, w.rows0 = rows_seen;
-			if (fn && step < steps && fn(ctx, &rep)) {
-				cancelled = 1;
-				break;
-			}
-		}
-	}
-	if (cancelled) {
-		/* the model stays exactly as after the last step, so that a
-		 * resumed run equals an uninterrupted one */
-		if (state_out) {
-			train_state *st = calloc(1, sizeof *st);
-			size_t P = n_params(s);
-			if (st) {
-				st->adam_m = malloc(P * sizeof(float));
-				st->adam_v = malloc(P * sizeof(float));
-				st->last_fired = malloc(m * sizeof(int64_t));
-			}
-			if (!st || !st->adam_m || !st->adam_v || !st->last_fired) {
-				train_state_free(st);
-				sf_fail(e, "out of memory saving the training state");
-				goto out;
-			}
-			st->step = step, st->t = c->t, st->rows_seen = rows_seen, st->P = P, st->m = m;
-			memcpy(st->adam_m, c->adam_m, P * sizeof(float));
-			memcpy(st->adam_v, c->adam_v, P * sizeof(float));
-			memcpy(st->last_fired, last_fired, m * sizeof(int64_t));
-			*state_out = st;
-		}
-		sf_fail(e, "cancelled at step %ld of %ld", step, steps);
-		rc = 1;
-		goto out;
-	}
-	sae_normalize_decoder(s);
-	/* the final figures: over the last epoch */
-	{
-		double t = now_s();
-		fill_report(&rep, fin.rows ? &fin : &w, last_fired, m, rows_seen, o->dead_rows, t,
-		            t_start);
-		size_t done = rows_seen - (resume ? resume->rows_seen : 0);
-		rep.rows_per_s = t > t_start ? (double)done / (t - t_start) : 0;
-		rep.step = step;
-		rep.final = 1;
-		rep.phase = "training", rep.frac = 1.0;
-		s->nmse = rep.nmse, s->l0 = rep.l0, s->dead_frac = rep.dead_frac;
-		if (fn)
-			fn(ctx, &rep);
-		if (final)
-			*final = rep;
-	}
-	rc = 0;
-out:
-	train_step_free(c);
-	free(x);
-	free(perm);
-	free(last_fired);
-	free(dead);
+	if (rc == 1)
+		rc = run_checkpoint(&r, state_out, e);
+	else if (rc == 0)
+		run_finish(&r, final);
+	train_step_free(r.c);
 	return rc;
 }
 
@@ -1030,10 +1183,11 @@ int train_state_load(train_state **out, sae **sp, train_opts *o, const char *pat
 	}
 	int m = (int)we->shape[0], d = (int)we->shape[1];
 	/* weights, Adam m and v, last_fired: all held at once below */
-	size_t need = 0;
+	size_t need;
 	char what[4200];
-	mem_add(&need, 2 * (size_t)m * d + (size_t)m + (size_t)d, 3 * sizeof(float));
-	mem_add(&need, (size_t)m, sizeof(int64_t));
+	if (sf_mul_size(n_params_of(d, m), sizeof(float), &need) ||
+	    sf_add_size(need, state_bytes(d, m), &need))
+		need = SIZE_MAX;
 	snprintf(what, sizeof what, "%s: resuming an SAE of %d x %d", path, m, d);
 	if (sae_mem_check(need, what, e) || sae_new(&s, d, m, (int)(k > 0 ? k : 1), e))
 		goto fail;
@@ -1054,16 +1208,14 @@ int train_state_load(train_state **out, sae **sp, train_opts *o, const char *pat
 		snprintf(s->data_fingerprint, sizeof s->data_fingerprint, "%s", dfp);
 	if (sae_validate(s, path, e))
 		goto fail;
-	st = calloc(1, sizeof *st);
-	if (!st || !(st->adam_m = malloc(P * 4)) || !(st->adam_v = malloc(P * 4)) ||
-	    !(st->last_fired = malloc(m * 8))) {
+	if (!(st = state_new(P, m))) {
 		sf_fail(e, "%s: out of memory", path);
 		goto fail;
 	}
-	memcpy(st->adam_m, am->data, P * 4);
-	memcpy(st->adam_v, av->data, P * 4);
-	memcpy(st->last_fired, lf->data, m * 8);
-	st->step = step, st->t = t, st->rows_seen = (size_t)rows, st->P = P, st->m = m;
+	memcpy(st->adam_m, am->data, P * sizeof(float));
+	memcpy(st->adam_v, av->data, P * sizeof(float));
+	memcpy(st->last_fired, lf->data, m * sizeof(int64_t));
+	st->step = step, st->t = t, st->rows_seen = (size_t)rows;
 	st_close(f);
 	*out = st;
 	*sp = s;
@@ -1073,163 +1225,4 @@ fail:
 	sae_free(s);
 	st_close(f);
 	return -1;
-}
-
-/* ---- on a workspace --------------------------------------------------- */
-
-typedef struct ws_src {
-	const store *st;
-	const size_t *sel; /* selected store rows */
-} ws_src;
-
-static int ws_gather(void *ctx, const size_t *rows, size_t count, float *out, sf_err *e)
-{
-	ws_src *w = ctx;
-	size_t buf[256];
-	for (size_t done = 0; done < count;) {
-		size_t c = count - done < 256 ? count - done : 256;
-		for (size_t i = 0; i < c; i++)
-			buf[i] = w->sel[rows[done + i]];
-		if (store_gather_f32(w->st, buf, c, out + done * store_dim(w->st), e))
-			return -1;
-		done += c;
-	}
-	return 0;
-}
-
-static size_t select_rows(const store *st, const train_opts *o, size_t *sel)
-{
-	size_t n = store_nrows(st), k = 0;
-	const uint8_t *side = store_side(st), *flags = store_flags(st);
-	for (size_t r = 0; r < n; r++) {
-		int sm = side[r] == SIDE_PROMPT ? TRAIN_SIDE_PROMPT :
-		         side[r] == SIDE_CHOSEN ? TRAIN_SIDE_CHOSEN : TRAIN_SIDE_REJECTED;
-		if (!(o->sides & sm))
-			continue;
-		if (o->rows == TRAIN_ROWS_SENTENCE && !(flags[r] & ROW_SENT_END))
-			continue;
-		sel[k++] = r;
-	}
-	return k;
-}
-
-typedef struct enc_fwd {
-	train_report_fn fn;
-	void *ctx;
-	train_report rep;
-} enc_fwd;
-
-static int enc_progress(void *ctx, double frac, const char *phase)
-{
-	enc_fwd *f = ctx;
-	f->rep.phase = "encoding", f->rep.frac = frac, f->rep.final = 0;
-	(void)phase;
-	return f->fn ? f->fn(f->ctx, &f->rep) : 0;
-}
-
-int train_ws(struct ws *w, const train_opts *oin, int continue_sae, int resume,
-             train_report_fn fn, void *ctx, train_report *final, sf_err *e)
-{
-	const store *st = ws_store(w);
-	char dir[4096], ck[4200];
-	if (ws_readonly(w))
-		return sf_fail(e, "%s: read-only (%s); cannot train", ws_dir(w), ws_readonly_reason(w));
-	if (ws_file(w, "sae", dir, sizeof dir, e))
-		return -1;
-	snprintf(ck, sizeof ck, "%s/checkpoint.safetensors", dir);
-	train_opts o = *oin;
-	sae *s = NULL;
-	train_state *state = NULL;
-	size_t *sel = NULL;
-	int rc = -1;
-	if (resume) {
-		struct stat sb;
-		if (stat(ck, &sb))
-			return sf_fail(e, "%s: no checkpoint to resume (%s)", ws_dir(w), ck);
-		if (train_state_load(&state, &s, &o, ck, e))
-			return -1;
-		if (strcmp(s->data_fingerprint, ws_fingerprint(w))) {
-			sf_fail(e, "%s: checkpoint was made on other data", ck);
-			goto out;
-		}
-		o.threads = oin->threads;
-		o.encode_after = oin->encode_after;
-		if (o.threads <= 0)
-			o.threads = sae_threads();
-	}
-	if (o.rows == TRAIN_ROWS_AUTO)
-		o.rows = continue_sae ? TRAIN_ROWS_SENTENCE : TRAIN_ROWS_ALL;
-	sel = malloc((store_nrows(st) ? store_nrows(st) : 1) * sizeof(size_t));
-	if (!sel) {
-		sf_fail(e, "out of memory");
-		goto out;
-	}
-	size_t n = select_rows(st, &o, sel);
-	if (!n) {
-		sf_fail(e, "%s: no rows to train on (%s rows of the chosen sides)", store_path(st),
-		        o.rows == TRAIN_ROWS_SENTENCE ? "sentence-end" : "any");
-		goto out;
-	}
-	if (!resume) {
-		int d = store_dim(st);
-		if (continue_sae) {
-			if (sae_load_ws(&s, w, e))
-				goto out;
-			o.m = s->m, o.k = s->k, o.normalize = s->normalize, o.relu = s->relu;
-		}
-		train_opts_resolve(&o, d, n);
-		if (!continue_sae) {
-			if (o.k > o.m) {
-				sf_fail(e, "k %d exceeds the %d latents", o.k, o.m);
-				goto out;
-			}
-			if (train_mem_check(d, o.m, o.k, &o, n, e) || sae_new(&s, d, o.m, o.k, e))
-				goto out;
-			sae_init(s, o.seed);
-			s->normalize = o.normalize;
-			s->relu = o.relu;
-		}
-		snprintf(s->data_fingerprint, sizeof s->data_fingerprint, "%s", ws_fingerprint(w));
-	}
-	ws_src src_ctx = { st, sel };
-	train_source src = { n, store_dim(st), ws_gather, &src_ctx };
-	train_state *out_state = NULL;
-	train_report rep;
-	rc = train_run(s, &src, &o, fn, ctx, state, &out_state, &rep, e);
-	if (rc == 1) {
-		sf_err e2;
-		if (mkdir(dir, 0777) && errno != EEXIST) {
-			rc = sf_fail_errno(e, "%s", dir);
-		} else if (train_state_save(out_state, s, &o, ck, &e2)) {
-			rc = sf_fail(e, "cancelled; checkpoint not saved: %s", e2.msg);
-		} else {
-			char msg[sizeof e->msg];
-			snprintf(msg, sizeof msg, "%s", e->msg);
-			sf_fail(e, "%s; checkpoint saved, continue with `safer train %s --resume`", msg,
-			        ws_dir(w));
-		}
-		train_state_free(out_state);
-		goto out;
-	}
-	if (rc)
-		goto out;
-	free(s->train_json);
-	s->train_json = train_opts_json(&o);
-	if ((rc = sae_save(s, dir, e)))
-		goto out;
-	unlink(ck);
-	if (final)
-		*final = rep;
-	if (o.encode_after) {
-		enc_fwd f = { fn, ctx, rep };
-		sf_progress p = { enc_progress, &f };
-		rc = latents_build(w, s, 0, 1, &p, NULL, e);
-		if (rc)
-			sf_prefix(e, "SAE saved, but encoding failed (run `safer encode %s`)", ws_dir(w));
-	}
-out:
-	train_state_free(state);
-	sae_free(s);
-	free(sel);
-	return rc;
 }

@@ -17,9 +17,9 @@
  * epochs: about 2000 steps' worth, 1 to 8 (SAFER: 1, on millions of rows);
  * see train_opts_resolve.
  *
- * Two ways in: train_run on any row source (plain arrays in tests and
- * benchmarks), and train_ws on a workspace (picks rows, saves WS/sae,
- * checkpoints on cancel, resumes, encodes the latents at the end). */
+ * train_run trains on any row source (plain arrays in tests and
+ * benchmarks); train_ws (engine/ws/train_ws.h) on a workspace. The
+ * hyperparameters' names, limits and help are in train_params.h. */
 #ifndef ENGINE_SAE_TRAIN_H
 #define ENGINE_SAE_TRAIN_H
 
@@ -101,8 +101,14 @@ typedef struct train_source {
 	void *ctx;
 } train_source;
 
+/* 0 when training an m x d SAE (k, o's batch, threads and AuxK) on n rows
+ * fits in physical memory, counting the weights, train_run's buffers and a
+ * checkpoint's copy; else -1 naming the bytes (see sae_mem_check). */
+int train_mem_check(int d, int m, int k, const train_opts *o, size_t n_rows, sf_err *e);
+
 /* Train s in place (a fresh sae_init'ed model, or one to continue from).
- * o must be resolved. state: NULL, or a checkpoint to resume (see below).
+ * o must be resolved. Every buffer of the run is one block, checked
+ * against physical memory first. state: NULL, or a checkpoint to resume (see below).
  * On cancel returns 1 with *state_out (if non-NULL) holding a checkpoint. */
 typedef struct train_state train_state;
 int train_run(sae *s, const train_source *src, const train_opts *o, train_report_fn fn,
@@ -137,13 +143,5 @@ enum { TRAIN_PHASES = 5 };
 void train_step_phases(const train_step_ctx *c, double out[TRAIN_PHASES]);
 /* Figures of the last step: mean L0, fraction of kept values <= 0, aux term. */
 void train_step_figures(const train_step_ctx *c, double *l0, double *nonpos, double *aux);
-
-struct ws;
-/* Train the workspace's SAE: rows per o->rows / o->sides, from scratch or
- * (continue_sae) from WS/sae; or resume WS/sae/checkpoint.safetensors.
- * Saves WS/sae/{sae.safetensors,cfg.json}; on cancel saves the checkpoint
- * and returns 1 (the message in e says how to resume). */
-int train_ws(struct ws *w, const train_opts *o, int continue_sae, int resume,
-             train_report_fn fn, void *ctx, train_report *final, sf_err *e);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/sae/train.h"
+#include "engine/ws/train_ws.h"
 #include "engine/ws/workspace.h"
 #include "tui/cli/analysis_cli.h"
 #include "tui/cli/cli.h"

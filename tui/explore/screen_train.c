@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine/sae/train.h"
+#include "engine/ws/train_ws.h"
 #include "tui/explore/explore.h"
 #include "widgets/chart.h"
 #include "widgets/draw.h"
