@@ -160,7 +160,7 @@ static void fmt_limit(const train_param *p, double v, char *buf, size_t n)
 void train_param_limits(const train_param *p, char *buf, size_t n)
 {
 	if (has_names(p)) {
-		join_names(p, buf, n, " | ", " | ");
+		join_names(p, buf, n, "|", "|");
 		return;
 	}
 	char lo[32], hi[32];

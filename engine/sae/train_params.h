@@ -63,7 +63,7 @@ int train_param_is_auto(const train_param *p, const train_opts *o);
  * an automatic one with resolved non-NULL as "auto (→ 32)". */
 void train_param_format(const train_param *p, const train_opts *o, const train_opts *resolved,
                         char *buf, size_t n);
-/* What it takes: "1 to 65536", "1e-12 to 10", "all | sentence | auto". */
+/* What it takes: "1 to 65536", "1e-12 to 10", "sentence|all|auto". */
 void train_param_limits(const train_param *p, char *buf, size_t n);
 /* Its default: train_opts_default's value, or "auto: <how>". */
 void train_param_default(const train_param *p, char *buf, size_t n);

@@ -64,6 +64,8 @@ int cli_print_help(const char *name)
 	if (!c)
 		return cli_fail("no such command '%s' (see 'safer help')", name);
 	fputs(c->usage, stdout);
+	if (c->usage_more)
+		c->usage_more(stdout);
 	return EXIT_OK;
 }
 

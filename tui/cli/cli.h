@@ -18,6 +18,7 @@ typedef struct cli_cmd {
 	int (*run)(int argc, char **argv);
 	const char *summary; /* one line for `safer help` */
 	const char *usage;   /* full text for `safer help CMD` */
+	void (*usage_more)(FILE *f); /* prints what follows usage (a table's options); or NULL */
 } cli_cmd;
 
 const cli_cmd *cli_find(const char *name);

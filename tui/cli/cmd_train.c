@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/sae/train.h"
+#include "engine/sae/train_params.h"
 #include "engine/ws/train_ws.h"
 #include "engine/ws/workspace.h"
 #include "tui/cli/analysis_cli.h"
@@ -12,10 +13,7 @@
 #include "tui/cli/commands.h"
 
 const char cmd_train_usage[] =
-	"usage: safer train WS [--latents M] [--k K] [--lr LR] [--epochs E] [--batch B]\n"
-	"                   [--seed S] [--rows all|sentence] [--prompt] [--threads N]\n"
-	"                   [--normalize none|standardize] [--relu] [--auxk [--k-aux N]]\n"
-	"                   [--continue | --resume] [--no-encode]\n"
+	"usage: safer train WS [--NAME VALUE...] [--continue | --resume] [--no-encode]\n"
 	"\n"
 	"Train a TopK sparse autoencoder on the workspace's activations (SAFER's\n"
 	"formulation: standardised rows, pre = W_enc (x - b_pre) + b_lat, raw TopK,\n"
@@ -26,28 +24,59 @@ const char cmd_train_usage[] =
 	"later). Ctrl-C stops at a batch boundary and saves a checkpoint that\n"
 	"--resume continues.\n"
 	"\n"
-	"  --latents M      SAE width m (default 16384 for d >= 2048 as SAFER, else 8 d)\n"
-	"  --k K            active latents per row (default 64 for d >= 2048 as SAFER,\n"
-	"                   else 32)\n"
-	"  --lr LR          Adam learning rate (default 1e-2; SAFER uses 5e-4 / 3e-4,\n"
-	"                   tuned for millions of rows: on ~10^5 rows it does not\n"
-	"                   converge)\n"
-	"  --batch B        rows per step (default 256; SAFER 1024)\n"
-	"  --epochs E       passes over the rows (default: about 2000 steps' worth,\n"
-	"                   1 to 8; SAFER 1)\n"
-	"  --seed S         initialisation and shuffling seed (default 1)\n"
-	"  --rows R         all (token rows) or sentence (sentence-end rows); default:\n"
-	"                   all from scratch, sentence with --continue (SAFER's two\n"
-	"                   stages: token level, then the safety data's sentence ends)\n"
-	"  --prompt         train on prompt rows too (default: chosen + rejected)\n"
-	"  --normalize N    standardize (default, SAFER) or none\n"
-	"  --relu           clamp kept activations at 0 (sparsify); default raw TopK\n"
-	"  --auxk           AuxK dead-latent loss (coefficient 1/32); off as in SAFER\n"
-	"  --k-aux N        AuxK latents per row (default d/2)\n"
-	"  --threads N      threads (default: OpenBLAS's)\n"
-	"  --continue       continue from the SAE in WS/sae (SAFER's second stage)\n"
-	"  --resume         continue an interrupted run from its checkpoint\n"
-	"  --no-encode      do not write latents.bin\n";
+	"  --continue            continue from the SAE in WS/sae (SAFER's second stage)\n"
+	"  --resume              continue an interrupted run from its checkpoint\n"
+	"  --no-encode           do not write latents.bin\n"
+	"\n"
+	"Hyperparameters, as --NAME VALUE or --NAME=VALUE (the explorer's Train\n"
+	"screen takes the same names and values as :set NAME VALUE):\n";
+
+enum { HELP_COL = 24, HELP_WIDTH = 79 };
+
+/* text from column `col` on, wrapped at words to HELP_WIDTH */
+static void put_wrapped(FILE *f, const char *text, int col)
+{
+	int at = col;
+	while (*text) {
+		size_t w = strcspn(text, " ");
+		if (at > col && at + 1 + (int)w > HELP_WIDTH) {
+			fprintf(f, "\n%*s", col, "");
+			at = col;
+		} else if (at > col) {
+			fputc(' ', f);
+			at++;
+		}
+		fwrite(text, 1, w, f);
+		at += (int)w;
+		text += w;
+		text += strspn(text, " ");
+	}
+	fputc('\n', f);
+}
+
+void cmd_train_options(FILE *f)
+{
+	for (size_t i = 0; i < train_params_count; i++) {
+		const train_param *p = &train_params[i];
+		char flag[96], lim[96], def[160], text[512];
+		train_param_limits(p, lim, sizeof lim);
+		train_param_default(p, def, sizeof def);
+		if (p->bare)
+			snprintf(flag, sizeof flag, "--%s[=%s]", p->name, lim);
+		else
+			snprintf(flag, sizeof flag, "--%s %s", p->name, p->arg ? p->arg : lim);
+		if (p->arg)
+			snprintf(text, sizeof text, "%s; %s; default %s", p->help, lim, def);
+		else
+			snprintf(text, sizeof text, "%s; default %s", p->help, def);
+		int w = fprintf(f, "  %s", flag);
+		if (w >= HELP_COL)
+			fprintf(f, "\n%*s", HELP_COL, "");
+		else
+			fprintf(f, "%*s", HELP_COL - w, "");
+		put_wrapped(f, text, HELP_COL);
+	}
+}
 
 typedef struct cb_ctx {
 	sf_progress p;
@@ -71,14 +100,43 @@ static int on_report(void *ctx, const train_report *r)
 	return sf_progress_report(&c->p, r->frac, c->line);
 }
 
-static int parse_num(const char *s, double lo, double hi, double *out)
+/* argv[*i] as a hyperparameter's flag (--NAME VALUE, --NAME=VALUE, or a
+ * bare --NAME for those that have one): 1 set (*i past its value), 0 not
+ * one of them, -1 a usage error (printed; *rc holds the exit status). */
+static int param_arg(train_opts *o, int argc, char **argv, int *i, int *rc)
 {
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || *end || !(v >= lo && v <= hi))
+	const char *a = argv[*i];
+	if (strncmp(a, "--", 2))
+		return 0;
+	const char *eq = strchr(a + 2, '=');
+	size_t len = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+	char name[32];
+	if (len >= sizeof name)
+		return 0;
+	memcpy(name, a + 2, len);
+	name[len] = '\0';
+	const train_param *p = train_param_find(name);
+	if (!p)
+		return 0;
+	const char *v;
+	if (eq) {
+		v = eq + 1;
+	} else if (p->bare) {
+		v = p->bare;
+	} else if (*i + 1 < argc) {
+		v = argv[++*i];
+	} else {
+		char lim[96];
+		train_param_limits(p, lim, sizeof lim);
+		*rc = cli_usage_error("train", "--%s needs a value: %s", p->name, lim);
 		return -1;
-	*out = v;
-	return 0;
+	}
+	sf_err e;
+	if (train_param_set(o, p, v, "--", &e)) {
+		*rc = cli_usage_error("train", "%s", e.msg);
+		return -1;
+	}
+	return 1;
 }
 
 int cmd_train(int argc, char **argv)
@@ -88,61 +146,12 @@ int cmd_train(int argc, char **argv)
 	const char *dir = NULL;
 	int cont = 0, resume = 0;
 	for (int i = 1; i < argc; i++) {
-		const char *v = NULL;
-		double x;
-		int r = 0;
-		struct {
-			const char *name;
-			double lo, hi;
-		} nums[] = { { "--latents", 1, 1 << 24 }, { "--k", 1, 1 << 16 },
-		             { "--lr", 1e-12, 10 }, { "--epochs", 1, 100000 },
-		             { "--batch", 1, 1 << 20 }, { "--seed", 0, 9e15 },
-		             { "--threads", 1, 64 }, { "--k-aux", 1, 1 << 20 } };
-		int hit = -1;
-		for (size_t q = 0; q < sizeof nums / sizeof nums[0] && hit < 0; q++)
-			if ((r = opt_arg(argc, argv, &i, nums[q].name, &v)))
-				hit = (int)q;
-		if (hit >= 0) {
-			if (r < 0 || parse_num(v, nums[hit].lo, nums[hit].hi, &x))
-				return cli_usage_error("train", "%s needs a number in [%g, %g]",
-				                       nums[hit].name, nums[hit].lo, nums[hit].hi);
-			switch (hit) {
-			case 0: o.m = (int)x; break;
-			case 1: o.k = (int)x; break;
-			case 2: o.lr = x; break;
-			case 3: o.epochs = (int)x; break;
-			case 4: o.batch = (int)x; break;
-			case 5: o.seed = (uint64_t)x; break;
-			case 6: o.threads = (int)x; break;
-			case 7: o.k_aux = (int)x; break;
-			}
+		int rc, r = param_arg(&o, argc, argv, &i, &rc);
+		if (r < 0)
+			return rc;
+		if (r > 0)
 			continue;
-		}
-		if ((r = opt_arg(argc, argv, &i, "--rows", &v))) {
-			if (r > 0 && !strcmp(v, "all"))
-				o.rows = TRAIN_ROWS_ALL;
-			else if (r > 0 && !strcmp(v, "sentence"))
-				o.rows = TRAIN_ROWS_SENTENCE;
-			else
-				return cli_usage_error("train", "--rows takes all or sentence");
-			continue;
-		}
-		if ((r = opt_arg(argc, argv, &i, "--normalize", &v))) {
-			if (r > 0 && !strcmp(v, "none"))
-				o.normalize = SAE_NORM_NONE;
-			else if (r > 0 && !strcmp(v, "standardize"))
-				o.normalize = SAE_NORM_STANDARDIZE;
-			else
-				return cli_usage_error("train", "--normalize takes none or standardize");
-			continue;
-		}
-		if (!strcmp(argv[i], "--prompt"))
-			o.sides |= TRAIN_SIDE_PROMPT;
-		else if (!strcmp(argv[i], "--relu"))
-			o.relu = 1;
-		else if (!strcmp(argv[i], "--auxk"))
-			o.auxk = 1;
-		else if (!strcmp(argv[i], "--continue"))
+		if (!strcmp(argv[i], "--continue"))
 			cont = 1;
 		else if (!strcmp(argv[i], "--resume"))
 			resume = 1;
@@ -159,8 +168,9 @@ int cmd_train(int argc, char **argv)
 		return cli_usage_error("train", "missing the workspace directory");
 	if (cont && resume)
 		return cli_usage_error("train", "--continue and --resume exclude each other");
-	if (o.m && o.k > o.m)
-		return cli_usage_error("train", "--k %d exceeds --latents %d", o.k, o.m);
+	sf_err pe;
+	if (train_params_check(&o, "--", &pe))
+		return cli_usage_error("train", "%s", pe.msg);
 	sf_err e = {{0}};
 	ws *w;
 	if (ws_open(&w, dir, 0, &e))

@@ -3,6 +3,8 @@
 #ifndef TUI_CLI_COMMANDS_H
 #define TUI_CLI_COMMANDS_H
 
+#include <stdio.h>
+
 #define SAFER_COMMAND(name)                      \
 	int cmd_##name(int argc, char **argv);   \
 	extern const char cmd_##name##_usage[];
@@ -23,4 +25,8 @@ SAFER_COMMAND(export)
 SAFER_COMMAND(explore)
 
 #undef SAFER_COMMAND
+
+/* The hyperparameters' part of `safer train --help`, from their table. */
+void cmd_train_options(FILE *f);
+
 #endif

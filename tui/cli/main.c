@@ -7,11 +7,11 @@
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
 
-#define CMD(n, fn, s) { n, cmd_##fn, s, cmd_##fn##_usage }
+#define CMD(n, fn, s) { n, cmd_##fn, s, cmd_##fn##_usage, NULL }
 static const cli_cmd commands[] = {
 	CMD("init", init, "create a workspace from pairs JSONL and activations"),
 	CMD("info", info, "describe a workspace: pairs, rows, model, SAE"),
-	CMD("train", train, "train the workspace's TopK SAE"),
+	{ "train", cmd_train, "train the workspace's TopK SAE", cmd_train_usage, cmd_train_options },
 	CMD("load-sae", load_sae, "import an SAE (sparsify, SAELens or SAFER layout)"),
 	CMD("encode", encode, "encode every row with the SAE (cached)"),
 	CMD("stats", stats, "per-feature salience, sums, density, max activation"),
