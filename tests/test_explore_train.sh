@@ -18,9 +18,17 @@ x_keys '?'
 x_wait "Keys of the Train screen" && x_wait "Everywhere"
 ok $? "? lists the keys of the current screen and the global ones"
 x_keys q; x_wait "press s to start"
+x_wait "k auto (→ 32)"
+ok $? "automatic values are shown as they will be resolved"
 x_keys ':'; x_type 'set m 48'; x_keys Enter
-x_wait "latents m 48"
-ok $? ":set m 48"
+x_wait "latents 48"
+ok $? ":set m 48 (m: another name for latents)"
+x_keys ':'; x_type 'set k 0'; x_keys Enter
+x_wait "k needs an integer from 1 to 65536, or auto, not '0'"
+ok $? ":set refuses a value out of the limits safer train has, naming them"
+x_keys ':'; x_type 'set k 64'; x_keys Enter
+x_wait "k 64 exceeds latents 48"
+ok $? ":set refuses k above latents"
 x_keys '='; x_wait "set (e.g."; x_type 'epochs 1000'; x_keys Enter
 x_wait "epochs 1000"
 ok $? "= prompt sets epochs"

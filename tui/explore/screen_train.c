@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine/sae/train.h"
+#include "engine/sae/train_params.h"
 #include "engine/ws/train_ws.h"
 #include "tui/explore/explore.h"
 #include "widgets/chart.h"
@@ -20,6 +21,10 @@ enum { HIST = 512 };
 struct train_view {
 	xmodel *m;
 	train_opts o;
+	/* o as train_ws would resolve it, over its rows (recomputed when o changes) */
+	train_opts shown, shown_for;
+	size_t shown_rows;
+	int shown_ok;
 	pthread_mutex_t mu; /* the curves: written by the worker */
 	double nmse[HIST], l0[HIST], dead[HIST], loss[HIST];
 	size_t n;
@@ -66,6 +71,7 @@ static int on_report(void *ctx, const train_report *r)
  * app's progress (checked here on every report). */
 struct train_job {
 	struct train_view *T;
+	train_opts o; /* copied at start: :set may change T->o meanwhile */
 	const sf_progress *p;
 	train_report final;
 };
@@ -84,9 +90,8 @@ static int train_run_job(void *ctx, const sf_progress *p, sf_err *e)
 {
 	struct train_job *j = ctx;
 	j->p = p;
-	train_opts o = j->T->o;
-	o.encode_after = 1;
-	return train_ws(j->T->m->w, &o, 0, 0, report_and_progress, j, &j->final, e);
+	j->o.encode_after = 1;
+	return train_ws(j->T->m->w, &j->o, 0, 0, report_and_progress, j, &j->final, e);
 }
 
 static void train_done(app *a, void *ctx, int rc, const sf_err *e)
@@ -131,6 +136,7 @@ static void start(struct train_view *T)
 	if (!j)
 		return;
 	j->T = T;
+	j->o = T->o;
 	pthread_mutex_lock(&T->mu);
 	T->n = 0;
 	T->have_last = 0;
@@ -143,30 +149,78 @@ static void start(struct train_view *T)
 	T->running = 1;
 }
 
+/* What training would use: train_ws's resolution over the rows it picks. */
+static const train_opts *resolved(struct train_view *T)
+{
+	if (!T->shown_ok || memcmp(&T->shown_for, &T->o, sizeof T->o)) {
+		sf_err e;
+		T->shown_for = T->o;
+		T->shown_ok = !train_ws_resolve(T->m->w, &T->o, 0, &T->shown, &T->shown_rows, &e);
+		if (!T->shown_ok)
+			T->shown_rows = 0;
+	}
+	return T->shown_ok ? &T->shown : NULL;
+}
+
+/* terminal columns of UTF-8 text without wide characters */
+static int cols_of(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static void param_cell(const struct train_view *T, size_t i, const train_opts *res, char *buf,
+                       size_t n)
+{
+	const train_param *p = &train_params[i];
+	char v[80];
+	train_param_format(p, &T->o, res, v, sizeof v);
+	snprintf(buf, n, "%s %s", p->name, v);
+}
+
+/* Every hyperparameter of the table as "name value", in columns; returns
+ * the next line. */
+static int draw_params(struct train_view *T, const train_opts *res, wrect r, int y)
+{
+	char cell[128];
+	int cw = 0;
+	for (size_t i = 0; i < train_params_count; i++) {
+		param_cell(T, i, res, cell, sizeof cell);
+		int c = cols_of(cell);
+		cw = c > cw ? c : cw;
+	}
+	cw += 3;
+	int ncol = (r.w - 4) / cw > 0 ? (r.w - 4) / cw : 1;
+	for (size_t i = 0; i < train_params_count && y < r.y + r.h; i++) {
+		int col = (int)(i % (size_t)ncol);
+		param_cell(T, i, res, cell, sizeof cell);
+		wdraw_str(stdscr, y, 3 + col * cw, cw, cell, theme_attr(TH_NORMAL));
+		if (col == ncol - 1 || i + 1 == train_params_count)
+			y++;
+	}
+	return y;
+}
+
 static void draw(screen *s, app *a, wrect r)
 {
 	struct train_view *T = s->data;
 	xmodel *m = T->m;
-	/* What training would use: automatic fields resolved for display
-	 * (train_ws resolves them itself, over the rows it picks). */
-	train_opts shown = T->o;
-	train_opts_resolve(&shown, store_dim(m->s), store_nrows(m->s));
-	const train_opts *o = &shown;
 	int y = r.y;
 	(void)a;
+	const train_opts *res = resolved(T);
 	wdraw_fmt(stdscr, y++, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
-	          "Train the workspace's TopK SAE · %zu rows · d = %d%s", store_nrows(m->s),
-	          store_dim(m->s), m->l ? " · an SAE exists: training replaces it" : "");
+	          "Train the workspace's TopK SAE · %zu of %zu rows · d = %d%s", T->shown_rows,
+	          store_nrows(m->s), store_dim(m->s),
+	          m->l ? " · an SAE exists: training replaces it" : "");
 	y++;
-	wdraw_fmt(stdscr, y++, 3, r.w - 4, theme_attr(TH_NORMAL),
-	          "latents m %d   k %d   lr %g   batch %d   epochs %d   seed %llu", o->m, o->k,
-	          o->lr, o->batch, o->epochs, (unsigned long long)o->seed);
-	wdraw_fmt(stdscr, y++, 3, r.w - 4, theme_attr(TH_NORMAL),
-	          "rows %s   normalize %s   auxk %s   (change with = or :set NAME VALUE)",
-	          o->rows == TRAIN_ROWS_ALL ? "all" : "sentence",
-	          o->normalize == SAE_NORM_STANDARDIZE ? "standardize" : "none",
-	          o->auxk ? "on" : "off");
-	y++;
+	y = draw_params(T, res, r, y);
+	if (y < r.y + r.h)
+		wdraw_str(stdscr, y, 3, r.w - 4,
+		          "change with = or :set NAME VALUE (`safer train --help` describes them)",
+		          theme_attr(TH_DIM));
+	y += 2;
 	pthread_mutex_lock(&T->mu);
 	static const char *const names[4] = { "loss", "NMSE", "L0", "dead" };
 	const double *series[4] = { T->loss, T->nmse, T->l0, T->dead };
@@ -194,49 +248,24 @@ static void draw(screen *s, app *a, wrect r)
 		wdraw_str(stdscr, y + 3, 3, r.w - 4, "press s to start", theme_attr(TH_DIM));
 }
 
-/* `:set NAME VALUE` */
-static int set_param(struct train_view *T, const char *name, const char *val)
-{
-	train_opts *o = &T->o;
-	char *end;
-	double v = strtod(val, &end);
-	int num = end != val && !*end;
-	if (!strcmp(name, "rows") && (!strcmp(val, "all") || !strcmp(val, "sentence")))
-		o->rows = !strcmp(val, "all") ? TRAIN_ROWS_ALL : TRAIN_ROWS_SENTENCE;
-	else if (!strcmp(name, "normalize") && (!strcmp(val, "none") || !strcmp(val, "standardize")))
-		o->normalize = !strcmp(val, "none") ? SAE_NORM_NONE : SAE_NORM_STANDARDIZE;
-	else if (!strcmp(name, "auxk") && (!strcmp(val, "on") || !strcmp(val, "off")))
-		o->auxk = !strcmp(val, "on");
-	else if (!num)
-		return -1;
-	else if (!strcmp(name, "m") && v >= 1 && v <= 1 << 20)
-		o->m = (int)v;
-	else if (!strcmp(name, "k") && v >= 1 && v <= 4096)
-		o->k = (int)v;
-	else if (!strcmp(name, "lr") && v > 0 && v < 10)
-		o->lr = v;
-	else if (!strcmp(name, "batch") && v >= 1 && v <= 1 << 16)
-		o->batch = (int)v;
-	else if (!strcmp(name, "epochs") && v >= 1 && v <= 1000)
-		o->epochs = (int)v;
-	else if (!strcmp(name, "seed") && v >= 0)
-		o->seed = (uint64_t)v;
-	else
-		return -1;
-	if (o->m && o->k > o->m)
-		o->k = o->m;
-	return 0;
-}
-
+/* `:set NAME VALUE`, by the hyperparameter table (as `safer train --NAME VALUE`) */
 static int command(screen *s, app *a, int argc, char **argv)
 {
 	struct train_view *T = s->data;
 	if (strcmp(argv[0], "set"))
 		return 0;
-	if (argc != 3 || set_param(T, argv[1], argv[2])) {
-		app_msg(a, MSG_ERROR, "usage: :set m|k|lr|batch|epochs|seed|rows|normalize|auxk VALUE");
+	if (argc != 3) {
+		app_msg(a, MSG_ERROR, "usage: :set NAME VALUE (a name shown on the Train screen)");
 		return -1;
 	}
+	train_opts next = T->o;
+	sf_err e;
+	if (train_param_set_name(&next, argv[1], argv[2], "", &e) ||
+	    train_params_check(&next, "", &e)) {
+		app_msg(a, MSG_ERROR, "%s", e.msg);
+		return -1;
+	}
+	T->o = next;
 	return 1;
 }
 
