@@ -17,13 +17,18 @@
  *
  * Every parallel section splits fixed ranges (rows, latents, columns) and
  * reduces in a fixed order, so results depend on the seed and on the
- * thread count only through OpenBLAS's sgemm. */
+ * thread count only through OpenBLAS's sgemm.
+ *
+ * A run (train_run): init b_pre, then for each epoch shuffle the rows and
+ * for each batch gather -> step -> renorm -> report; a cancel leaves a
+ * checkpoint. The step's and the loop's buffers are carved from one block
+ * whose size is computed first (step_carve, run_carve) and checked
+ * against physical memory before anything is allocated. */
 #include "engine/sae/train.h"
 
 #include <cblas.h>
 #include <jansson.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +37,6 @@
 #include "engine/base/hot.h"
 #include "engine/formats/safetensors.h"
 #include "engine/sae/topk.h"
-
 
 void train_opts_default(train_opts *o)
 {
