@@ -101,6 +101,7 @@ static void test_chain(void)
 	const sf_stats *st = NULL;
 	int rc = session_stats(s, &st, &e);
 	ok(rc == 0 && st && st->m > 0, "statistics straight after the SAE (%s)", rc ? e.msg : "ok");
+	ok(!session_stats_cached(s) && exists("stats-sentence.bin"), "computed, then cached");
 	ok(strstr(sn.phases, "encoding") && strstr(sn.phases, "statistics"),
 	   "progress named the steps taken (%s)", sn.phases);
 	ok(exists("latents.bin") && session_has_latents(s), "latents encoded and cached");
@@ -113,8 +114,9 @@ static void test_chain(void)
 
 	s = open_watched(&sn, 0);
 	rc = session_stats(s, &st, &e);
-	ok(rc == 0 && !strstr(sn.phases, "encoding"), "a second session does not encode again (%s)",
-	   sn.phases);
+	ok(rc == 0 && !strstr(sn.phases, "encoding") && !strstr(sn.phases, "statistics"),
+	   "a second session neither encodes nor computes statistics (%s)", sn.phases);
+	ok(session_stats_cached(s), "its statistics come from the cache");
 	int m0 = st->rows_mode;
 	session_set_rows_mode(s, ROWS_ALL);
 	ok(session_stats(s, &st, &e) == 0 && st->rows_mode == ROWS_ALL && m0 == ROWS_SENTENCE,

@@ -383,8 +383,8 @@ int session_latents(sf_session *s, const latents **out, sf_err *e)
 
 int session_width(sf_session *s, int *m, sf_err *e)
 {
-	if (s->l) {
-		*m = s->l->m;
+	if (s->l || s->have_stats) {
+		*m = s->l ? s->l->m : s->st.m;
 		return 0;
 	}
 	sf_err le;
@@ -418,6 +418,16 @@ int session_index(sf_session *s, const sf_index **out, sf_err *e)
 
 int session_stats(sf_session *s, const sf_stats **out, sf_err *e)
 {
+	if (!s->have_stats && !s->l) {
+		/* The cached numbers need neither the latents nor their check. */
+		char fp[17];
+		sf_err fe;
+		int found = 0;
+		if (sae_ws_fingerprint(s->w, fp, &fe) == 0 &&
+		    stats_ws_cached(&s->st, s->w, fp, s->rows_mode, &found, e))
+			return -1;
+		s->have_stats = s->stats_cached = found;
+	}
 	if (!s->have_stats) {
 		const latents *l;
 		if (session_latents(s, &l, e))
@@ -489,10 +499,11 @@ int session_scores(sf_session *s, const sf_scores **out, sf_err *e)
 {
 	if (!s->have_scores) {
 		const sf_safety *S;
-		if (session_safety(s, &S, e))
+		const latents *l;
+		if (session_safety(s, &S, e) || session_latents(s, &l, e))
 			return -1;
 		STAGE(p, s, "scores");
-		if (scores_compute_ws(&s->sc, s->l, ws_store(s->w), ws_pairs(s->w)->n, S,
+		if (scores_compute_ws(&s->sc, l, ws_store(s->w), ws_pairs(s->w)->n, S,
 		                      s->rows_mode, &p, e))
 			return -1;
 		s->have_scores = 1;

@@ -62,6 +62,65 @@ static int stats_check(void *ctx, const cache_map *mp, const char *path, sf_err 
 	return 0;
 }
 
+/* The arrays of a current cache file, copied out; unmaps mp. */
+static int from_mapping(sf_stats *out, cache_map *mp, int rows_mode, sf_err *e)
+{
+	sf_stats st;
+	if (stats_alloc(&st, (int)mp->h.key.param[3], e)) {
+		cache_unmap(mp);
+		return -1;
+	}
+	uint64_t rc, rr;
+	memcpy(&rc, mp->payload, 8);
+	memcpy(&rr, mp->payload + 8, 8);
+	memcpy(&st.mu, mp->payload + 16, 8);
+	st.rows_chosen = (size_t)rc, st.rows_rejected = (size_t)rr;
+	st.rows_mode = rows_mode;
+	const void *a[8];
+	arrays(&st, a);
+	const unsigned char *at = mp->payload + STATS_HEAD;
+	for (int i = 0; i < 8; i++) {
+		size_t n = (size_t)st.m * elem[i];
+		memcpy((void *)a[i], at, n);
+		at += n;
+	}
+	cache_unmap(mp);
+	*out = st;
+	return 0;
+}
+
+static void cache_name(char name[32], int rows_mode)
+{
+	snprintf(name, 32, "stats-%s.bin", rows_mode_name(rows_mode));
+}
+
+int stats_ws_cached(sf_stats *out, struct ws *w, const char *sae_fp, int rows_mode, int *found,
+                    sf_err *e)
+{
+	*found = 0;
+	char name[32], path[4096];
+	cache_name(name, rows_mode);
+	if (ws_file(w, name, path, sizeof path, e))
+		return -1;
+	cache_key want = { .kind = CACHE_STATS, .version = STATS_VERSION, .match = 1 };
+	memcpy(want.data_fp, ws_fingerprint(w), 17);
+	snprintf(want.sae_fp, sizeof want.sae_fp, "%s", sae_fp);
+	want.param[0] = (uint64_t)rows_mode;
+	cache_map mp;
+	sf_err de;
+	/* Stale or damaged: not found here; stats_ws deals with it. */
+	if (cache_map_file(&mp, path, &want, stats_check, NULL, NULL, &de) != CACHE_CURRENT)
+		return 0;
+	if (mp.h.key.param[1] != store_nrows(ws_store(w))) {
+		cache_unmap(&mp);
+		return 0;
+	}
+	if (from_mapping(out, &mp, rows_mode, e))
+		return -1;
+	*found = 1;
+	return 0;
+}
+
 typedef struct stats_build {
 	const latents *l;
 	const store *s;
@@ -103,7 +162,7 @@ int stats_ws(sf_stats *out, struct ws *w, const latents *l, int rows_mode,
 		return sf_fail(e, "latents: %zu rows but the store has %zu", l->n_rows,
 		               store_nrows(ws_store(w)));
 	char name[32];
-	snprintf(name, sizeof name, "stats-%s.bin", rows_mode_name(rows_mode));
+	cache_name(name, rows_mode);
 	cache_key want = { .kind = CACHE_STATS, .version = STATS_VERSION, .match = 15 };
 	memcpy(want.data_fp, ws_fingerprint(w), 17);
 	memcpy(want.sae_fp, l->sae_fingerprint, 17);
@@ -122,27 +181,8 @@ int stats_ws(sf_stats *out, struct ws *w, const latents *l, int rows_mode,
 		*out = b.st;
 		return 0;
 	}
-	sf_stats st;
-	if (stats_alloc(&st, l->m, e)) {
-		cache_unmap(&mp);
+	if (from_mapping(out, &mp, rows_mode, e))
 		return -1;
-	}
-	uint64_t rc, rr;
-	memcpy(&rc, mp.payload, 8);
-	memcpy(&rr, mp.payload + 8, 8);
-	memcpy(&st.mu, mp.payload + 16, 8);
-	st.rows_chosen = (size_t)rc, st.rows_rejected = (size_t)rr;
-	st.rows_mode = rows_mode;
-	const void *a[8];
-	arrays(&st, a);
-	const unsigned char *at = mp.payload + STATS_HEAD;
-	for (int i = 0; i < 8; i++) {
-		size_t n = (size_t)st.m * elem[i];
-		memcpy((void *)a[i], at, n);
-		at += n;
-	}
-	cache_unmap(&mp);
-	*out = st;
 	if (cached)
 		*cached = 1;
 	return 0;

@@ -24,6 +24,12 @@ struct ws;
 int stats_ws(sf_stats *out, struct ws *w, const latents *l, int rows_mode,
              const sf_progress *p, int *cached, sf_err *e);
 
+/* The cached statistics for the SAE with fingerprint sae_fp, without the
+ * latents (so without reading them): *found = 1 when the file is current
+ * and intact, else 0 (and out untouched; stats_ws then decides). */
+int stats_ws_cached(sf_stats *out, struct ws *w, const char *sae_fp, int rows_mode, int *found,
+                    sf_err *e);
+
 /* Computed from a workspace's latents and store, without the cache. */
 int stats_compute_ws(sf_stats *out, const latents *l, const store *s, int rows_mode,
                      const sf_progress *p, sf_err *e);
