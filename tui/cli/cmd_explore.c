@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tui/cli/analysis_cli.h"
+#include "tui/cli/options.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
 #include "tui/explore/explore.h"
@@ -18,7 +18,7 @@ const char cmd_explore_usage[] =
 	"with their projected effect, and SAE training when WS has none yet.\n"
 	"Press ? on any screen for its keys, : for the command line (:sort\n"
 	"salience, :goto 123, :label NAME, :rate 5, :plan poison 5%, :export F,\n"
-	":q). A second explorer on the same workspace opens read-only.\n"
+	":q). Other processes may have the workspace open meanwhile.\n"
 	"NO_COLOR=1 turns colour off.\n";
 
 static int run(xmodel *m)
@@ -90,7 +90,7 @@ int cmd_explore(int argc, char **argv)
 		const char *v;
 		if (!strcmp(argv[i], "--read-only") || !strcmp(argv[i], "--readonly")) {
 			flags |= WS_READONLY;
-		} else if ((v = aopt_value("explore", "--rows", argc, argv, &i, &bad))) {
+		} else if ((v = opt_value("explore", "--rows", argc, argv, &i, &bad))) {
 			if (rows_mode_parse(v, &rows_mode))
 				return cli_usage_error("explore", "--rows is sentence or all, not '%s'", v);
 		} else if (bad) {
