@@ -67,6 +67,8 @@ cmp -s A.stats1.out A.stats2.out
 ok $? "A: a second stats gives the same table"
 ! took A stats2 encoding
 ok $? "A: a second stats does not encode again"
+! took A stats2 statistics && [ -f A/stats-sentence.bin ]
+ok $? "A: nor compute the statistics: it reads them from their cache"
 # the feature of the tour: the most salient one
 F=$(sed -n 2p A.stats1.out | cut -f1)
 [ -n "$F" ]
@@ -177,6 +179,20 @@ step src mark plan --mark 17,42 --action drop
 step src poison plan --poison 0.05
 step src mark2 plan --mark 17,42 --action drop
 snapshot src
+
+# ---- order R: load-sae, then only read-only commands ------------------------
+fresh R
+step R load load-sae src/sae
+ls R >R.before
+step R stats stats --read-only
+cmp -s R.stats.out A.stats1.out && took R stats encoding
+ok $? "R: stats --read-only encodes in memory and gives A's table"
+step R score score --read-only
+step R top top "$F" --side rejected -n 10 --read-only
+cmp -s R.top.out A.top.out
+ok $? "R: top --read-only is A's"
+ls R | cmp -s - R.before
+ok $? "R: nothing was written in the workspace"
 
 # ---- the same results whatever the order -------------------------------------
 for w in B C D E src; do

@@ -21,8 +21,8 @@ const char cmd_score_usage[] =
 	"that chosen is the safer response.\n"
 	"What is missing is computed first - the rows encoded with the workspace's\n"
 	"SAE, the index, the statistics -, with progress on stderr, and kept in WS.\n"
-	"--read-only writes nothing in WS: changes are refused, a missing index or\n"
-	"statistics are computed in memory, missing latents are an error.\n";
+	"--read-only writes nothing in WS: changes are refused, and what is missing\n"
+	"is computed in memory only.\n";
 
 int cmd_score(int argc, char **argv)
 {

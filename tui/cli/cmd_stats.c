@@ -22,8 +22,8 @@ const char cmd_stats_usage[] =
 	"from 0. rows: which rows were used. name, safety: the feature's label.\n"
 	"What is missing is computed first - the rows encoded with the workspace's\n"
 	"SAE, the index, the statistics -, with progress on stderr, and kept in WS.\n"
-	"--read-only writes nothing in WS: changes are refused, a missing index or\n"
-	"statistics are computed in memory, missing latents are an error.\n";
+	"--read-only writes nothing in WS: changes are refused, and what is missing\n"
+	"is computed in memory only.\n";
 
 int cmd_stats(int argc, char **argv)
 {

@@ -24,8 +24,8 @@ const char cmd_top_usage[] =
 	"dropped, which is said on stderr.\n"
 	"The first run builds the latents index (WS/index.bin), encoding the rows\n"
 	"first when they are not yet (progress on stderr); later runs reuse both.\n"
-	"--read-only writes nothing in WS: changes are refused, a missing index or\n"
-	"statistics are computed in memory, missing latents are an error.\n";
+	"--read-only writes nothing in WS: changes are refused, and what is missing\n"
+	"is computed in memory only.\n";
 
 static void put_row(tout *t, const store *s, const sf_top_row *r, long group, char *buf,
                     size_t bufsz)
