@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tui/cli/options.h"
+#include "tui/cli/analysis_cli.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
 #include "tui/explore/explore.h"
@@ -18,7 +18,7 @@ const char cmd_explore_usage[] =
 	"with their projected effect, and SAE training when WS has none yet.\n"
 	"Press ? on any screen for its keys, : for the command line (:sort\n"
 	"salience, :goto 123, :label NAME, :rate 5, :plan poison 5%, :export F,\n"
-	":q). Other processes may have the workspace open meanwhile.\n"
+	":q). A second explorer on the same workspace opens read-only.\n"
 	"NO_COLOR=1 turns colour off.\n";
 
 static int run(xmodel *m)
