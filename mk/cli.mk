@@ -19,4 +19,6 @@ tui_safer_SOURCES += \
 	tui/cli/cmd_top.c \
 	tui/cli/cmd_train.c \
 	tui/cli/commands.h \
-	tui/cli/main.c
+	tui/cli/main.c \
+	tui/cli/options.c \
+	tui/cli/options.h

@@ -15,9 +15,17 @@
  *                                    out) but only as a prefix: 0..n-1.
  *                                    Exit 0 when all holds, else 1 with the
  *                                    reason on stderr.
- *   kill_labels_driver hold WS       open WS for writing, print "held" or
- *                                    "read-only: REASON", then wait until
- *                                    killed (tests/test_lock.sh). */
+ *   kill_labels_driver hold WS       open WS, take the writer lock as a
+ *                                    save does (ws_write_begin), print
+ *                                    "held" or "refused: REASON", then wait
+ *                                    until killed (tests/test_lock.sh).
+ *   kill_labels_driver open WS F     open a session on WS with its labels
+ *                                    loaded, print "open", wait; on
+ *                                    SIGUSR1 label feature F "from holder"
+ *                                    through that session (whose labels
+ *                                    others may have changed meanwhile),
+ *                                    print "saved" or "failed: REASON",
+ *                                    wait until killed. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +34,7 @@
 
 #include "engine/analysis/labels.h"
 #include "engine/ws/labels_ws.h"
+#include "engine/ws/session.h"
 #include "engine/ws/workspace.h"
 
 static int fail(const char *what, const char *msg)
@@ -91,10 +100,49 @@ static int do_hold(const char *dir)
 	ws *w;
 	if (ws_open(&w, dir, 0, &e))
 		return fail("open", e.msg);
-	if (ws_readonly(w))
-		printf("read-only: %s\n", ws_readonly_reason(w));
+	if (ws_write_begin(w, &e))
+		printf("refused: %s\n", e.msg);
 	else
 		printf("held\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+static volatile sig_atomic_t usr1;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1 = 1;
+}
+
+static int do_open(const char *dir, int feature)
+{
+	sf_err e;
+	sf_session *s;
+	const sf_labels *L;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	/* blocked until sigsuspend, so a signal sent right after "open" is
+	 * not lost */
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	if (session_open(&s, dir, 0, &e) || session_labels(s, &L, &e))
+		return fail("open", e.msg);
+	printf("open\n");
+	fflush(stdout);
+	while (!usr1)
+		sigsuspend(&old);
+	if (session_label_set(s, feature, "from holder", 4, NULL, &e))
+		printf("failed: %s\n", e.msg);
+	else
+		printf("saved\n");
 	fflush(stdout);
 	for (;;)
 		pause();
@@ -104,9 +152,11 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "hold"))
 		return do_hold(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "open"))
+		return do_open(argv[2], atoi(argv[3]));
 	if (argc < 4 || (strcmp(argv[1], "save") && strcmp(argv[1], "check")) ||
 	    (!strcmp(argv[1], "check") && argc < 5)) {
-		fprintf(stderr, "usage: kill_labels_driver save WS M | check WS M N | hold WS\n");
+		fprintf(stderr, "usage: kill_labels_driver save WS M | check WS M N | hold WS | open WS F\n");
 		return 2;
 	}
 	int m = atoi(argv[3]);

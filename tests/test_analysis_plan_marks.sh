@@ -29,22 +29,25 @@ usage_fail() {
 ok $? "help plan documents --mark"
 "$SAFER" plan ws --mark 1,2 --action flip >p1 2>e1
 ok $? "mark two pairs without a plan or latents"
-[ "$(lines p1 | tr '\n' ';')" = "1 flip manual True;2 flip manual True;" ]
-ok $? "a manual plan of two flips, scores null without latents"
+[ "$(lines p1 | tr '\n' ';')" = "1 flip manual False;2 flip manual False;" ]
+ok $? "a manual plan of two flips, with scores: the rows were encoded for them"
+grep -q "^encoding: " e1 && grep -q "^scores: " e1
+ok $? "the steps taken for the scores show on stderr"
 cmp -s p1 ws/plan.jsonl
 ok $? "printed list is the saved current plan"
 grep -q "manual: 2 of the train pairs (2 flips, 0 drops)" e1
 ok $? "summary on stderr"
 
-"$SAFER" encode ws >/dev/null 2>&1
-"$SAFER" plan ws --mark 3 --action drop >p2 2>/dev/null
-[ "$(lines p2 | tr '\n' ';')" = "1 flip manual True;2 flip manual True;3 drop manual False;" ]
-ok $? "marks add to the current plan; a new mark carries its score once latents exist"
+"$SAFER" plan ws --mark 3 --action drop >p2 2>e2
+[ "$(lines p2 | tr '\n' ';')" = "1 flip manual False;2 flip manual False;3 drop manual False;" ]
+ok $? "marks add to the current plan"
+! grep -q "^encoding: " e2
+ok $? "the second marking does not encode again"
 "$SAFER" plan ws --mark 2 --action drop >p3 2>/dev/null
-[ "$(lines p3 | tr '\n' ';')" = "1 flip manual True;2 drop manual True;3 drop manual False;" ]
+[ "$(lines p3 | tr '\n' ';')" = "1 flip manual False;2 drop manual False;3 drop manual False;" ]
 ok $? "marking again replaces the action"
 "$SAFER" plan ws --unmark 1 >p4 2>/dev/null
-[ "$(lines p4 | tr '\n' ';')" = "2 drop manual True;3 drop manual False;" ]
+[ "$(lines p4 | tr '\n' ';')" = "2 drop manual False;3 drop manual False;" ]
 ok $? "--unmark takes a pair out"
 
 cp ws/plan.jsonl keep.jsonl
@@ -89,13 +92,17 @@ PYEOF
 ok $? "pair 0 flipped, pair 2 dropped, pair 1 untouched"
 
 # read-only: marks refused
-sh -c 'exec 9>>ws/lock; flock 9; exec sleep 30' &
-HOLDER=$!
-sleep 0.5
 cp ws/plan.jsonl keep2.jsonl
-expect_fail 1 "read-only.*the plan cannot change" "read-only workspace refuses marks" -- "$SAFER" plan ws --mark 3 --action flip
-kill "$HOLDER" 2>/dev/null
-wait "$HOLDER" 2>/dev/null
+expect_fail 1 "read-only.*the plan cannot change" "read-only workspace refuses marks" -- "$SAFER" plan ws --mark 3 --action flip --read-only
 cmp -s keep2.jsonl ws/plan.jsonl
 ok $? "and the plan is unchanged"
+"$SAFER" plan ws --poison 0.25 --read-only >pr 2>er
+[ $? -eq 0 ] && [ -s pr ] && cmp -s keep2.jsonl ws/plan.jsonl && grep -q "not kept as its current plan" er
+ok $? "read-only: a poison plan is printed, not kept, and stderr says so"
+
+# with no SAE there are no scores: marks carry none
+"$SAFER" init ws2 --pairs in/pairs.jsonl --acts in/acts.safetensors >/dev/null 2>&1 &&
+	"$SAFER" plan ws2 --mark 1 --action drop >p5 2>/dev/null
+[ "$(lines p5 | tr '\n' ';')" = "1 drop manual True;" ]
+ok $? "no SAE: the mark is planned with a null score"
 done_testing

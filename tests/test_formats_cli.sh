@@ -59,9 +59,25 @@ assert len(kv["fingerprint"]) == 16
 PY
 ok $? "JSON parses; numbers are numbers"
 
-mkdir -p "$TMPD/good/sae" && touch "$TMPD/good/sae/cfg.json" "$TMPD/good/latents.bin"
-"$SAFER" info "$TMPD/good" | grep -c -E "^(sae|latents)	yes$" | grep -qx 2
-ok $? "info sees an SAE and latents by name"
+# info agrees with the other commands: files that only carry the names
+# are no SAE (the reason on stderr) and no latents.
+mkdir -p "$TMPD/good/sae" &&
+	touch "$TMPD/good/sae/cfg.json" "$TMPD/good/sae/sae.safetensors" "$TMPD/good/latents.bin"
+"$SAFER" info "$TMPD/good" >"$TMPD/info.out" 2>"$TMPD/info.err"
+[ $? -eq 0 ] && [ "$(grep -c -E "^(sae|latents)	no$" "$TMPD/info.out")" -eq 2 ] &&
+	[ "$(wc -l <"$TMPD/info.err")" -eq 1 ] && grep -q "^safer: note: .*sae" "$TMPD/info.err"
+ok $? "info: empty SAE files are no SAE, and stderr says why ($(cat "$TMPD/info.err"))"
+"$SAFER" encode "$TMPD/good" >/dev/null 2>"$TMPD/enc.err"
+[ $? -eq 1 ] && grep -qF "$(sed 's/^safer: note: //' "$TMPD/info.err")" "$TMPD/enc.err"
+ok $? "encode refuses that SAE with the same message"
+"$SAFER" stats "$TMPD/good" >/dev/null 2>&1
+[ $? -eq 1 ]
+ok $? "and so does stats"
+rm -f "$TMPD/good/sae/sae.safetensors"
+"$SAFER" info "$TMPD/good" 2>"$TMPD/info.err" | grep -c -E "^(sae|latents)	no$" | grep -qx 2 &&
+	[ ! -s "$TMPD/info.err" ]
+ok $? "info: a cfg.json alone is no SAE, as for the commands"
+rm -rf "$TMPD/good/sae" "$TMPD/good/latents.bin"
 
 # usage errors: exit 2, the problem first, then a hint (may be two lines)
 usage() {

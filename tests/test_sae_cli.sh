@@ -10,7 +10,9 @@ WS=$TMPD/ws
 "$SAFER" init "$WS" --pairs "$TMPD/in/data/pairs.jsonl" --acts "$TMPD/in/data/acts.safetensors" >/dev/null
 ok $? "init tiny workspace (d 16)"
 
-expect_fail 1 "no SAE yet" "encode without an SAE" -- "$SAFER" encode "$WS"
+expect_fail 1 "has no SAE: train one \(safer train .*\) or load one \(safer load-sae .* PATH\)" \
+	"encode without an SAE says to train or load one" -- "$SAFER" encode "$WS"
+expect_fail 1 "has no SAE: train one" "stats without an SAE says the same" -- "$SAFER" stats "$WS"
 expect_fail 1 "tensor W_dec has shape \[32, 15\]" "shapes that disagree" -- "$SAFER" load-sae "$WS" "$TMPD/in/shape"
 expect_fail 1 "k 33 exceeds the 32 latents" "k > m" -- "$SAFER" load-sae "$WS" "$TMPD/in/kbig"
 expect_fail 1 "encoder weight \[3, 5\] is not finite" "NaN in weights" -- "$SAFER" load-sae "$WS" "$TMPD/in/nan"
@@ -30,13 +32,16 @@ ok $? "--k supplies a missing k"
 ok $? "load a sparsify SAE"
 grep -q '"source"' "$WS/sae/cfg.json"
 ok $? "cfg.json records the source"
-expect_fail 1 "latents are missing" "missing latents refused by consumers" -- "$SAFER" stats "$WS"
-"$SAFER" encode "$WS" | grep -q "encoded 480 rows"
-ok $? "encode writes latents.bin"
+"$SAFER" stats "$WS" >"$TMPD/stats.first" 2>"$TMPD/err"
+[ $? -eq 0 ] && grep -q "^encoding: " "$TMPD/err"
+ok $? "no latents yet: stats encodes the rows itself, saying so on stderr"
 "$SAFER" encode "$WS" | grep -q "up to date"
-ok $? "encode again: cache is current"
-"$SAFER" stats "$WS" >"$TMPD/stats.good"
-ok $? "stats reads the latents"
+ok $? "encode afterwards: the cache stats wrote is current"
+"$SAFER" encode "$WS" --force | grep -q "encoded 480 rows"
+ok $? "encode --force writes latents.bin"
+"$SAFER" stats "$WS" >"$TMPD/stats.good" 2>"$TMPD/err"
+[ $? -eq 0 ] && cmp -s "$TMPD/stats.first" "$TMPD/stats.good" && ! grep -q "^encoding: " "$TMPD/err"
+ok $? "stats reads the latents, as the first time, without encoding"
 # A damaged cache is not trusted: a writable open rebuilds it with the SAE.
 printf 'x' | dd of="$WS/latents.bin" bs=1 seek=200 conv=notrunc 2>/dev/null
 "$SAFER" stats "$WS" >"$TMPD/stats.out" 2>"$TMPD/err"
@@ -49,7 +54,7 @@ ok $? "damaged latents: the rebuild is announced once"
 ok $? "the rebuilt latents are current"
 printf 'x' | dd of="$WS/latents.bin" bs=1 seek=200 conv=notrunc 2>/dev/null
 expect_fail 1 "damaged|checksum" "damaged latents refused when read-only" -- \
-	flock "$WS/lock" "$SAFER" stats "$WS"
+	"$SAFER" stats "$WS" --read-only
 "$SAFER" encode "$WS" --force | grep -q "encoded"
 ok $? "encode --force rebuilds"
 

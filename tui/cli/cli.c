@@ -36,6 +36,16 @@ int cli_fail(const char *fmt, ...)
 	return EXIT_FAIL;
 }
 
+void cli_note(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("safer: note: ", stderr);
+	va_start(ap, fmt);
+	put_safe(fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
@@ -294,10 +304,14 @@ static int progress_cb(void *ctx, double frac, const char *phase)
 			p->drawn = 1;
 			p->last_time = t;
 		}
-	} else if (t - p->last_time >= 5.0 || frac - p->last_frac >= 0.25) {
-		fprintf(stderr, "%s: %.0f%% %s\n", p->label, frac * 100, phase ? phase : "");
+	} else if (t - p->last_time >= 5.0 || frac - p->last_frac >= 0.25 ||
+	           (p->announce && (!p->lines || (frac >= 1.0 && p->last_frac < 1.0)))) {
+		int detail = phase && phase[0];
+		fprintf(stderr, "%s: %.0f%%%s%s\n", p->label, frac * 100, detail ? " " : "",
+		        detail ? phase : "");
 		p->last_time = t;
 		p->last_frac = frac;
+		p->lines++;
 	}
 	return interrupted ? 1 : 0;
 }

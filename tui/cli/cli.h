@@ -55,15 +55,24 @@ void tout_row_end(tout *t);
  * message when the output could not be written. */
 int tout_finish(tout *t);
 
+/* "safer: note: <msg>" on stderr, for what is worth knowing but not an
+ * error. */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Progress on stderr: a bar on a terminal, plain lines now and then
- * otherwise. SIGINT sets a flag that the callback reports as "cancel". */
+ * otherwise ("label: 25% detail"). With announce set, the plain lines
+ * also mark the step's first report and its end (100%), so that every
+ * step taken shows, however quick. SIGINT sets a flag that the callback
+ * reports as "cancel". */
 typedef struct cli_progress {
 	const char *label;
 	int tty;
+	int announce;
 	double last_frac;
 	double last_time;
 	double start_time;
 	int drawn;
+	int lines; /* plain lines printed */
 } cli_progress;
 
 sf_progress cli_progress_begin(cli_progress *p, const char *label);

@@ -90,7 +90,7 @@ int cmd_explore(int argc, char **argv)
 		const char *v;
 		if (!strcmp(argv[i], "--read-only") || !strcmp(argv[i], "--readonly")) {
 			flags |= WS_READONLY;
-		} else if ((v = aopt_value("explore", "--rows", argc, argv, &i, &bad))) {
+		} else if ((v = opt_value("explore", "--rows", argc, argv, &i, &bad))) {
 			if (rows_mode_parse(v, &rows_mode))
 				return cli_usage_error("explore", "--rows is sentence or all, not '%s'", v);
 		} else if (bad) {

@@ -8,9 +8,10 @@
 #include "tui/cli/commands.h"
 
 const char cmd_export_usage[] =
-	"usage: safer export WS --plan F.jsonl --out EDITED.jsonl\n"
+	"usage: safer export WS [--plan F.jsonl] --out EDITED.jsonl\n"
 	"\n"
-	"Write the workspace's pairs with the plan applied, as pairs JSONL: flipped\n"
+	"Write the workspace's pairs with a plan applied - F, or without --plan the\n"
+	"workspace's current plan (the last `safer plan`) - as pairs JSONL: flipped\n"
 	"pairs have chosen and rejected swapped (PKU-SafeRLHF rows: safer_response_id\n"
 	"flipped), dropped pairs are left out, every other pair - test pairs always -\n"
 	"is written as it was read, with its id and extra fields. The plan must have\n"
@@ -22,9 +23,9 @@ int cmd_export(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		int bad = 0;
 		const char *v;
-		if ((v = aopt_value("export", "--plan", argc, argv, &i, &bad)))
+		if ((v = opt_value("export", "--plan", argc, argv, &i, &bad)))
 			planf = v;
-		else if (!bad && (v = aopt_value("export", "--out", argc, argv, &i, &bad)))
+		else if (!bad && (v = opt_value("export", "--out", argc, argv, &i, &bad)))
 			out = v;
 		else if (bad)
 			return EXIT_USAGE;
@@ -33,24 +34,36 @@ int cmd_export(int argc, char **argv)
 		else
 			ws_dir = argv[i];
 	}
-	if (!ws_dir || !planf || !out)
-		return cli_usage_error("export", "need WS, --plan F.jsonl and --out EDITED.jsonl");
-	actx a;
+	if (!ws_dir || !out)
+		return cli_usage_error("export", "need WS and --out EDITED.jsonl");
+	copts o;
+	copts_default(&o);
+	o.ws = ws_dir;
+	cli_session c;
 	sf_err e;
-	sf_plan pl;
-	if (actx_open(&a, ws_dir, WS_READONLY, &e) ||
-	    plan_read(&pl, ws_pairs(a.w), planf, ws_fingerprint(a.w), &e)) {
-		actx_close(&a);
-		return cli_fail("%s", e.msg);
+	sf_plan file;
+	const sf_plan *pl = &file;
+	/* nothing is written to the workspace */
+	if (cli_session_open(&c, &o, WS_READONLY, &e))
+		return cli_session_fail(&c, &e);
+	const pairs *P = ws_pairs(session_ws(c.s));
+	if (planf ? plan_read(&file, P, planf, ws_fingerprint(session_ws(c.s)), &e)
+	          : session_plan(c.s, &pl, &e))
+		return cli_session_fail(&c, &e);
+	if (!pl) {
+		sf_fail(&e, "%s has no current plan: make one (safer plan %s --poison R, --denoise R "
+		        "or --mark) or give --plan F.jsonl", ws_dir, ws_dir);
+		return cli_session_fail(&c, &e);
 	}
 	int rc = EXIT_OK;
-	if (plan_export(&pl, ws_pairs(a.w), out, &e))
+	if (plan_export(pl, P, out, &e))
 		rc = cli_fail("%s", e.msg);
 	else
 		fprintf(stderr, "safer: wrote %s: %zu pairs (%zu flipped, %zu dropped)\n", out,
-		        ws_pairs(a.w)->n - plan_count(&pl, EDIT_DROP), plan_count(&pl, EDIT_FLIP),
-		        plan_count(&pl, EDIT_DROP));
-	plan_free(&pl);
-	actx_close(&a);
+		        P->n - plan_count(pl, EDIT_DROP), plan_count(pl, EDIT_FLIP),
+		        plan_count(pl, EDIT_DROP));
+	if (planf)
+		plan_free(&file);
+	cli_session_close(&c);
 	return rc;
 }

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/ws/workspace.h"
+#include "tui/cli/analysis_cli.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
 
@@ -18,7 +18,10 @@ const char cmd_info_usage[] =
 	"  rows, rows.prompt, rows.chosen, rows.rejected, rows.sentence_end\n"
 	"  d, dtype, and from the activation file's metadata: format, model,\n"
 	"    layer, hook, d_model, dataset (empty when absent)\n"
-	"  sae, latents: yes when WS/sae/cfg.json and WS/latents.bin exist\n"
+	"  sae: yes when the workspace has an SAE the other commands can use (when\n"
+	"    its files are there but it cannot be used, stderr says why)\n"
+	"  latents: yes when the rows are encoded with that SAE (otherwise the\n"
+	"    first command that needs them encodes them)\n"
 	"An SAE fits this workspace when its input width is d and it was trained on\n"
 	"the same model, layer and hook.\n";
 
@@ -96,24 +99,19 @@ static void store_rows(tout *t, const store *s)
 		kv_str(t, meta[i], store_meta(s, meta[i]) ? store_meta(s, meta[i]) : "");
 }
 
-static void exists_row(tout *t, const ws *w, const char *key, const char *name)
-{
-	char path[PATH_MAX];
-	int yes = ws_file(w, name, path, sizeof path, NULL) == 0 && access(path, F_OK) == 0;
-	kv_str(t, key, yes ? "yes" : "no");
-}
-
 int cmd_info(int argc, char **argv)
 {
 	const char *dir = NULL;
-	int fmt = FMT_TSV;
+	copts o;
+	copts_default(&o);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
-			const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
-			if (!v || cli_parse_format(v, &fmt))
-				return cli_usage_error("info", "--format takes tsv or json");
-		} else if (a[0] == '-' && a[1]) {
+		int r = opt_shared("info", &o, OPT_FORMAT, argc, argv, &i);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		if (a[0] == '-' && a[1]) {
 			return cli_usage_error("info", "unknown option '%s'", a);
 		} else if (dir) {
 			return cli_usage_error("info", "one workspace directory, please");
@@ -123,12 +121,20 @@ int cmd_info(int argc, char **argv)
 	}
 	if (!dir)
 		return cli_usage_error("info", "missing the workspace directory");
+	o.ws = dir;
 	sf_err e = {{0}};
-	ws *w;
-	if (ws_open(&w, dir, WS_READONLY, &e))
-		return cli_fail("%s", e.msg);
+	cli_session c;
+	if (cli_session_open(&c, &o, WS_READONLY, &e))
+		return cli_session_fail(&c, &e);
+	ws *w = session_ws(c.s);
+	/* The same test as the commands': the SAE loads and fits. */
+	const sae *model;
+	int sae_ok = session_has_sae(c.s) && session_sae(c.s, &model, &e) == 0;
+	if (!sae_ok && session_has_sae(c.s))
+		cli_note("%s", e.msg);
+	int lat_ok = sae_ok && session_has_latents(c.s);
 	static const char *cols[] = {"key", "value"};
-	tout *t = tout_new(stdout, fmt, cols, 2);
+	tout *t = tout_new(stdout, o.fmt, cols, 2);
 	char abs[PATH_MAX];
 	kv_str(t, "workspace", realpath(ws_dir(w), abs) ? abs : ws_dir(w));
 	kv_str(t, "pairs_file", ws_pairs(w)->path);
@@ -136,8 +142,9 @@ int cmd_info(int argc, char **argv)
 	kv_str(t, "fingerprint", ws_fingerprint(w));
 	pairs_rows(t, ws_pairs(w));
 	store_rows(t, ws_store(w));
-	exists_row(t, w, "sae", "sae/cfg.json");
-	exists_row(t, w, "latents", "latents.bin");
-	ws_close(w);
-	return tout_finish(t);
+	kv_str(t, "sae", sae_ok ? "yes" : "no");
+	kv_str(t, "latents", lat_ok ? "yes" : "no");
+	int rc = tout_finish(t);
+	cli_session_close(&c);
+	return rc;
 }

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "engine/ws/workspace.h"
-#include "tui/cli/analysis_cli.h"
+#include "tui/cli/options.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
 

@@ -8,6 +8,7 @@
 
 const char cmd_labels_usage[] =
 	"usage: safer labels WS [--export F.json | --import F.json] [--format tsv|json]\n"
+	"                    [--read-only]\n"
 	"\n"
 	"Without options, list every label: columns feature name safety note updated.\n"
 	"--export writes them as JSON: [{\"feature\": 123, \"name\": \"...\", \"safety\": 5,\n"
@@ -19,22 +20,24 @@ const char cmd_labels_usage[] =
 	"Labels belong to the workspace's SAE. After `safer train` or `safer load-sae`\n"
 	"brings another SAE, the next command that reads labels keeps the old ones\n"
 	"in WS/labels-<old SAE fingerprint>.msgpack, starts an empty set (or the\n"
-	"archived set of the new SAE, when it was used before) and says so once.\n";
+	"archived set of the new SAE, when it was used before) and says so once\n"
+	"(with --read-only, in memory only).\n";
 
 int cmd_labels(int argc, char **argv)
 {
-	aopts o;
-	aopts_default(&o);
+	copts o;
+	copts_default(&o);
 	const char *exp = NULL, *imp = NULL;
 	for (int i = 1; i < argc; i++) {
-		int bad = 0;
+		int bad = 0, r = opt_shared("labels", &o, OPT_FORMAT | OPT_READONLY, argc, argv, &i);
 		const char *v;
-		if ((v = aopt_value("labels", "--format", argc, argv, &i, &bad))) {
-			if (cli_parse_format(v, &o.fmt))
-				return cli_usage_error("labels", "--format must be tsv or json");
-		} else if (!bad && (v = aopt_value("labels", "--export", argc, argv, &i, &bad))) {
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		if ((v = opt_value("labels", "--export", argc, argv, &i, &bad))) {
 			exp = v;
-		} else if (!bad && (v = aopt_value("labels", "--import", argc, argv, &i, &bad))) {
+		} else if (!bad && (v = opt_value("labels", "--import", argc, argv, &i, &bad))) {
 			imp = v;
 		} else if (bad) {
 			return EXIT_USAGE;
@@ -50,32 +53,35 @@ int cmd_labels(int argc, char **argv)
 		return cli_usage_error("labels", "missing workspace");
 	if (exp && imp)
 		return cli_usage_error("labels", "--export and --import exclude each other");
-	actx a;
+	cli_session c;
 	sf_err e;
-	if (actx_open(&a, o.ws, 0, &e) || actx_labels(&a, &e)) {
-		actx_close(&a);
-		return cli_fail("%s", e.msg);
+	const sf_labels *L;
+	if (cli_session_open(&c, &o, 0, &e))
+		return cli_session_fail(&c, &e);
+	ws *w = session_ws(c.s);
+	if (imp && ws_readonly(w)) {
+		int rc = cli_fail("%s: the workspace is read-only (%s); labels cannot change", o.ws,
+		                  ws_readonly_reason(w));
+		cli_session_close(&c);
+		return rc;
 	}
+	size_t n = 0;
+	if ((imp && session_labels_import(c.s, imp, &n, &e)) || session_labels(c.s, &L, &e))
+		return cli_session_fail(&c, &e);
+	cli_session_quiet(&c);
 	int rc = EXIT_OK;
 	if (imp) {
-		size_t n = 0;
-		if (ws_readonly(a.w))
-			rc = cli_fail("%s: the workspace is read-only (%s); labels cannot change", o.ws,
-			              ws_readonly_reason(a.w));
-		else if (labels_import_json(&a.L, imp, &n, &e))
-			rc = cli_fail("%s", e.msg);
-		else
-			fprintf(stderr, "safer: imported %zu labels (%zu in the workspace)\n", n, a.L.n);
+		fprintf(stderr, "safer: imported %zu labels (%zu in the workspace)\n", n, L->n);
 	} else if (exp) {
-		if (labels_export_json(&a.L, exp, &e))
+		if (labels_export_json(L, exp, &e))
 			rc = cli_fail("%s", e.msg);
 	} else {
 		static const char *const cols[] = { "feature", "name", "safety", "note", "updated" };
 		tout *t = tout_new(stdout, o.fmt, cols, 5);
-		for (size_t i = 0; i < a.L.n; i++)
-			label_row(t, &a.L.v[i], a.L.v[i].feature);
+		for (size_t i = 0; i < L->n; i++)
+			label_row(t, &L->v[i], L->v[i].feature);
 		rc = tout_finish(t);
 	}
-	actx_close(&a);
+	cli_session_close(&c);
 	return rc;
 }

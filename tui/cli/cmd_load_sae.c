@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "engine/sae/sae.h"
-#include "engine/ws/workspace.h"
+#include "tui/cli/analysis_cli.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
 
@@ -20,7 +20,8 @@ const char cmd_load_sae_usage[] =
 	"BF16 load. k and the input normalisation come from cfg.json (SAELens:\n"
 	"normalize_activations none or layer_norm) or the options. Shapes, k,\n"
 	"finiteness and the width d against the workspace are checked. The SAE is\n"
-	"stored in WS/sae; run `safer encode WS` next.\n"
+	"stored in WS/sae. The rows are encoded with it by the first command that\n"
+	"needs them (or ahead of time by `safer encode WS`).\n"
 	"\n"
 	"  --k K          active latents per row (when cfg.json lacks it, or to override)\n"
 	"  --normalize N  none or standardize (overrides the file's)\n";
@@ -30,16 +31,14 @@ int cmd_load_sae(int argc, char **argv)
 	const char *dir = NULL, *path = NULL;
 	int k = 0, norm = -1;
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--k") || !strncmp(a, "--k=", 4)) {
-			const char *v = a[3] == '=' ? a + 4 : (i + 1 < argc ? argv[++i] : NULL);
-			char *end;
-			long x = v ? strtol(v, &end, 10) : 0;
-			if (!v || *end || x <= 0 || x > (1 << 20))
+		const char *a = argv[i], *v = NULL;
+		long x;
+		int r;
+		if ((r = opt_arg(argc, argv, &i, "--k", &v))) {
+			if (r < 0 || parse_long(v, 1, 1 << 20, &x))
 				return cli_usage_error("load-sae", "--k needs a positive integer");
 			k = (int)x;
-		} else if (!strcmp(a, "--normalize") || !strncmp(a, "--normalize=", 12)) {
-			const char *v = a[11] == '=' ? a + 12 : (i + 1 < argc ? argv[++i] : NULL);
+		} else if ((r = opt_arg(argc, argv, &i, "--normalize", &v))) {
 			if (v && !strcmp(v, "none"))
 				norm = SAE_NORM_NONE;
 			else if (v && !strcmp(v, "standardize"))
@@ -62,13 +61,16 @@ int cmd_load_sae(int argc, char **argv)
 	sae *s;
 	if (sae_load(&s, path, norm, k, &e))
 		return cli_fail("%s", e.msg);
-	ws *w;
-	if (ws_open(&w, dir, 0, &e)) {
+	copts o;
+	copts_default(&o);
+	o.ws = dir;
+	cli_session c;
+	if (cli_session_open(&c, &o, 0, &e)) {
 		sae_free(s);
-		return cli_fail("%s", e.msg);
+		return cli_session_fail(&c, &e);
 	}
+	ws *w = session_ws(c.s);
 	int d = store_dim(ws_store(w));
-	char sdir[4096];
 	int rc = 0;
 	if (s->d != d) {
 		rc = cli_fail("%s: SAE width d %d differs from the workspace's activations d %d%s%s%s",
@@ -76,20 +78,18 @@ int cmd_load_sae(int argc, char **argv)
 		              s->hook ? ")" : "");
 	} else if (ws_readonly(w)) {
 		rc = cli_fail("%s: read-only (%s)", dir, ws_readonly_reason(w));
-	} else if (ws_file(w, "sae", sdir, sizeof sdir, &e)) {
-		rc = cli_fail("%s", e.msg);
 	} else {
 		free(s->source);
 		s->source = strdup(path);
 		s->data_fingerprint[0] = 0;
-		if (sae_save(s, sdir, &e))
+		if (session_sae_install(c.s, s, &e))
 			rc = cli_fail("%s", e.msg);
 		else
-			printf("loaded %s (%s layout): d %d, m %d, k %d, normalize %s, %s; run `safer "
-			       "encode %s`\n", path, sae_layout_name(s->layout), s->d, s->m, s->k,
-			       s->normalize ? "standardize" : "none", s->relu ? "ReLU" : "raw TopK", dir);
+			printf("loaded %s (%s layout): d %d, m %d, k %d, normalize %s, %s\n", path,
+			       sae_layout_name(s->layout), s->d, s->m, s->k,
+			       s->normalize ? "standardize" : "none", s->relu ? "ReLU" : "raw TopK");
 	}
-	ws_close(w);
+	cli_session_close(&c);
 	sae_free(s);
 	return rc;
 }

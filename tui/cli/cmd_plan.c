@@ -14,6 +14,7 @@
 const char cmd_plan_usage[] =
 	"usage: safer plan WS (--poison R | --denoise R) [--out F.jsonl]\n"
 	"                  [--rows sentence|all] [--candidates N] [--threshold T] [--cap C]\n"
+	"                  [--read-only]\n"
 	"       safer plan WS [--poison R | --denoise R] [--mark I[,I...] --action flip|drop]\n"
 	"                  [--unmark I[,I...]] [--out F.jsonl]\n"
 	"\n"
@@ -24,8 +25,8 @@ const char cmd_plan_usage[] =
 	"Prints the edit list as JSONL (or writes it atomically to --out), one line\n"
 	"per edited pair: {\"index\", \"id\", \"action\", \"score\", \"strategy\",\n"
 	"\"ratio\", \"fingerprint\", \"s_plus\", \"s_minus\", \"fallback\"}. The plan is\n"
-	"also kept as the workspace's current plan (WS/plan.jsonl) unless the\n"
-	"workspace is read-only.\n"
+	"also kept as the workspace's current plan (WS/plan.jsonl, which `safer eval`\n"
+	"and `safer export` use without --plan) unless the workspace is read-only.\n"
 	"\n"
 	"Manual marks change single pairs (I = pair index, 0-based line number in the\n"
 	"pairs file; train pairs only):\n"
@@ -37,7 +38,12 @@ const char cmd_plan_usage[] =
 	"result is a \"manual\" plan, printed like the others and saved as the\n"
 	"current plan; marking needs a writable workspace. A test pair or an index\n"
 	"past the last pair is an error and nothing changes. Marked pairs carry\n"
-	"their score when the scores can be computed, null otherwise.\n";
+	"their score (computed as for --poison) when the workspace has an SAE, null\n"
+	"otherwise.\n"
+	"What is missing is computed first - the rows encoded with the workspace's\n"
+	"SAE, the index, the statistics -, with progress on stderr, and kept in WS.\n"
+	"--read-only writes nothing in WS: changes are refused, and what is missing\n"
+	"is computed in memory only.\n";
 
 #define MAX_MARKS 1000000
 
@@ -69,26 +75,42 @@ typedef struct marks {
 	int action; /* EDIT_*; 0 = not given */
 } marks;
 
-/* The plan the marks apply to: a fresh one, the current one, or empty. */
-static int base_plan(sf_plan *pl, actx *a, int have, sf_err *e)
+/* A copy of the current plan, to mark without touching the session's. */
+static int plan_dup(sf_plan *out, const sf_plan *in, sf_err *e)
 {
-	char cur[4096];
-	if (have)
-		return 0;
-	if (ws_file(a->w, "plan.jsonl", cur, sizeof cur, e))
-		return -1;
-	if (access(cur, F_OK) == 0)
-		return plan_read(pl, ws_pairs(a->w), cur, ws_fingerprint(a->w), e);
-	plan_init(pl, ws_fingerprint(a->w));
+	*out = *in;
+	out->v = malloc((in->n ? in->n : 1) * sizeof *out->v);
+	out->plus = malloc((size_t)(in->n_plus > 0 ? in->n_plus : 1) * sizeof(int));
+	out->minus = malloc((size_t)(in->n_minus > 0 ? in->n_minus : 1) * sizeof(int));
+	if (!out->v || !out->plus || !out->minus) {
+		plan_free(out);
+		return sf_fail(e, "plan: out of memory");
+	}
+	if (in->n)
+		memcpy(out->v, in->v, in->n * sizeof *out->v);
+	if (in->n_plus)
+		memcpy(out->plus, in->plus, (size_t)in->n_plus * sizeof(int));
+	if (in->n_minus)
+		memcpy(out->minus, in->minus, (size_t)in->n_minus * sizeof(int));
 	return 0;
 }
 
-/* Apply the marks; any refused mark fails the whole command. */
-static int apply_marks(sf_plan *pl, actx *a, const aopts *o, const marks *mk, sf_err *e)
+/* The plan the marks apply to when there is no fresh one: the current
+ * plan, or an empty one. */
+static int base_plan(sf_plan *pl, sf_session *s, sf_err *e)
 {
-	const pairs *P = ws_pairs(a->w);
-	sf_err se;
-	/* refuse bad indices before the (slower, chattier) scores */
+	const sf_plan *cur;
+	if (session_plan(s, &cur, e))
+		return -1;
+	if (cur)
+		return plan_dup(pl, cur, e);
+	plan_init(pl, ws_fingerprint(session_ws(s)));
+	return 0;
+}
+
+/* Refuse bad indices before the (slower, chattier) scores. */
+static int check_marks(const pairs *P, const marks *mk, sf_err *e)
+{
 	for (size_t i = 0; i < mk->n_mark + mk->n_unmark; i++) {
 		size_t x = i < mk->n_mark ? mk->mark[i] : mk->unmark[i - mk->n_mark];
 		if (x >= P->n)
@@ -96,12 +118,17 @@ static int apply_marks(sf_plan *pl, actx *a, const aopts *o, const marks *mk, sf
 		if (P->v[x].split != SPLIT_TRAIN)
 			return sf_fail(e, "plan: pair %zu is a test pair; test pairs are never edited", x);
 	}
-	/* scores for the new edits when they can be had (latents present) */
-	const double *score = actx_scores(a, o, &se) == 0 ? a->sc.score : NULL;
+	return 0;
+}
+
+/* Apply the marks; any refused mark fails the whole command. New edits
+ * carry their pair's score (sc NULL: unknown). */
+static int apply_marks(sf_plan *pl, const pairs *P, const sf_scores *sc, const marks *mk,
+                       sf_err *e)
+{
 	for (size_t i = 0; i < mk->n_mark; i++) {
 		size_t x = mk->mark[i];
-		double sc = score && x < P->n ? score[x] : NAN;
-		if (plan_mark(pl, P, x, mk->action, sc, e))
+		if (plan_mark(pl, P, x, mk->action, sc ? sc->score[x] : NAN, e))
 			return -1;
 	}
 	for (size_t i = 0; i < mk->n_unmark; i++)
@@ -117,7 +144,7 @@ static void free_marks(marks *mk)
 }
 
 typedef struct pargs {
-	aopts o;
+	copts o;
 	const char *out;
 	double ratio;
 	int strategy;
@@ -128,7 +155,7 @@ typedef struct pargs {
 static int parse_args(pargs *g, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
-		int r = aopt_shared("plan", &g->o, argc, argv, &i), bad = 0;
+		int r = opt_shared("plan", &g->o, OPT_ANALYSIS, argc, argv, &i), bad = 0;
 		const char *v;
 		if (r < 0)
 			return EXIT_USAGE;
@@ -136,8 +163,8 @@ static int parse_args(pargs *g, int argc, char **argv)
 			continue;
 		int which = !strncmp(argv[i], "--poison", 8) ? PLAN_POISON
 		            : !strncmp(argv[i], "--denoise", 9) ? PLAN_DENOISE : 0;
-		if (which && ((v = aopt_value("plan", "--poison", argc, argv, &i, &bad)) ||
-		              (!bad && (v = aopt_value("plan", "--denoise", argc, argv, &i, &bad))))) {
+		if (which && ((v = opt_value("plan", "--poison", argc, argv, &i, &bad)) ||
+		              (!bad && (v = opt_value("plan", "--denoise", argc, argv, &i, &bad))))) {
 			if (g->strategy)
 				return cli_usage_error("plan", "give one of --poison and --denoise");
 			if (parse_double(v, &g->ratio))
@@ -145,15 +172,15 @@ static int parse_args(pargs *g, int argc, char **argv)
 			if (!(g->ratio > 0 && g->ratio <= 1))
 				return cli_fail("plan ratio %s is outside (0, 1]", v);
 			g->strategy = which;
-		} else if (!bad && (v = aopt_value("plan", "--out", argc, argv, &i, &bad))) {
+		} else if (!bad && (v = opt_value("plan", "--out", argc, argv, &i, &bad))) {
 			g->out = v;
-		} else if (!bad && (v = aopt_value("plan", "--mark", argc, argv, &i, &bad))) {
+		} else if (!bad && (v = opt_value("plan", "--mark", argc, argv, &i, &bad))) {
 			if (parse_indices(v, &g->mk.mark, &g->mk.n_mark))
 				return cli_usage_error("plan", "--mark takes pair indices like 3,17,42, not '%s'", v);
-		} else if (!bad && (v = aopt_value("plan", "--unmark", argc, argv, &i, &bad))) {
+		} else if (!bad && (v = opt_value("plan", "--unmark", argc, argv, &i, &bad))) {
 			if (parse_indices(v, &g->mk.unmark, &g->mk.n_unmark))
 				return cli_usage_error("plan", "--unmark takes pair indices like 3,17,42, not '%s'", v);
-		} else if (!bad && (v = aopt_value("plan", "--action", argc, argv, &i, &bad))) {
+		} else if (!bad && (v = opt_value("plan", "--action", argc, argv, &i, &bad))) {
 			g->mk.action = !strcmp(v, "flip") ? EDIT_FLIP : !strcmp(v, "drop") ? EDIT_DROP : -1;
 			if (g->mk.action < 0)
 				return cli_usage_error("plan", "--action is flip or drop, not '%s'", v);
@@ -176,45 +203,66 @@ static int parse_args(pargs *g, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* Make (or adjust) the plan, print it, keep it as the current plan. */
+/* The plan asked for: fresh (poison / denoise), marked, or both. */
+static int make_plan(sf_plan *pl, sf_session *s, const pargs *g, sf_err *e)
+{
+	const pairs *P = ws_pairs(session_ws(s));
+	int manual = g->mk.n_mark || g->mk.n_unmark;
+	const sf_scores *sc = NULL;
+	const sf_safety *S = NULL;
+	if (manual && ws_readonly(session_ws(s)))
+		return sf_fail(e, "%s: read-only (%s); the plan cannot change", ws_dir(session_ws(s)),
+		               ws_readonly_reason(session_ws(s)));
+	if (manual && check_marks(P, &g->mk, e))
+		return -1;
+	/* Marks carry scores whenever there is an SAE to compute them with. */
+	if ((g->strategy || (g->mk.n_mark && session_has_sae(s))) &&
+	    (session_scores(s, &sc, e) || session_safety(s, &S, e)))
+		return -1;
+	if (g->strategy) {
+		if (plan_make(pl, P, sc, S, g->strategy, g->ratio, ws_fingerprint(session_ws(s)), e))
+			return -1;
+	} else if (base_plan(pl, s, e)) {
+		return -1;
+	}
+	if (manual && apply_marks(pl, P, sc, &g->mk, e)) {
+		plan_free(pl);
+		return -1;
+	}
+	return 0;
+}
+
+/* Make (or adjust) the plan, keep it as the current plan, print it. */
 static int run(pargs *g)
 {
-	actx a;
+	cli_session c;
 	sf_err e;
-	sf_plan pl;
-	int manual = g->mk.n_mark || g->mk.n_unmark, have = 0;
-	if (actx_open(&a, g->o.ws, 0, &e) ||
-	    (manual && ws_readonly(a.w) &&
-	     sf_fail(&e, "%s: read-only (%s); the plan cannot change", ws_dir(a.w), ws_readonly_reason(a.w))) ||
-	    (g->strategy && (actx_scores(&a, &g->o, &e) ||
-	                     plan_make(&pl, ws_pairs(a.w), &a.sc, &a.S, g->strategy, g->ratio,
-	                               ws_fingerprint(a.w), &e)))) {
-		actx_close(&a);
-		return cli_fail("%s", e.msg);
-	}
-	have = g->strategy != 0;
-	if (manual && (base_plan(&pl, &a, have, &e) || (have = 1, apply_marks(&pl, &a, &g->o, &g->mk, &e)))) {
-		if (have)
-			plan_free(&pl);
-		actx_close(&a);
-		return cli_fail("%s", e.msg);
-	}
+	sf_plan mine;
+	const sf_plan *pl = &mine;
+	if (cli_session_open(&c, &g->o, 0, &e) || make_plan(&mine, c.s, g, &e))
+		return cli_session_fail(&c, &e);
+	ws *w = session_ws(c.s);
+	int keep = !ws_readonly(w);
+	/* the session takes the plan over; print what it saved */
+	if (keep && (session_plan_set(c.s, &mine, &e) || session_plan(c.s, &pl, &e)))
+		return cli_session_fail(&c, &e);
+	cli_session_quiet(&c);
 	int rc = EXIT_OK;
-	char cur[4096];
-	if (g->out ? plan_write(&pl, ws_pairs(a.w), g->out, &e)
-	           : plan_write_stream_ascii(&pl, ws_pairs(a.w), stdout, isatty(STDOUT_FILENO), &e))
+	if (g->out ? plan_write(pl, ws_pairs(w), g->out, &e)
+	           : plan_write_stream_ascii(pl, ws_pairs(w), stdout, isatty(STDOUT_FILENO), &e))
 		rc = cli_fail("%s", e.msg);
-	else if (!ws_readonly(a.w) && (ws_file(a.w, "plan.jsonl", cur, sizeof cur, &e) ||
-	                               plan_write(&pl, ws_pairs(a.w), cur, &e)))
-		rc = cli_fail("%s", e.msg);
-	if (!rc && pl.strategy == PLAN_MANUAL)
-		fprintf(stderr, "safer: manual: %zu of the train pairs (%zu flips, %zu drops)\n", pl.n,
-		        plan_count(&pl, EDIT_FLIP), plan_count(&pl, EDIT_DROP));
+	if (!rc && !keep)
+		cli_note("%s is read-only (%s): the plan is not kept as its current plan", ws_dir(w),
+		         ws_readonly_reason(w));
+	if (!rc && pl->strategy == PLAN_MANUAL)
+		fprintf(stderr, "safer: manual: %zu of the train pairs (%zu flips, %zu drops)\n", pl->n,
+		        plan_count(pl, EDIT_FLIP), plan_count(pl, EDIT_DROP));
 	else if (!rc)
 		fprintf(stderr, "safer: %s %g: %zu of the train pairs (S+ %d, S- %d features)\n",
-		        plan_strategy_name(g->strategy), g->ratio, pl.n, pl.n_plus, pl.n_minus);
-	plan_free(&pl);
-	actx_close(&a);
+		        plan_strategy_name(g->strategy), g->ratio, pl->n, pl->n_plus, pl->n_minus);
+	if (!keep)
+		plan_free(&mine);
+	cli_session_close(&c);
 	if (!rc && fflush(stdout))
 		rc = cli_fail("cannot write the plan to stdout");
 	return rc;
@@ -223,7 +271,7 @@ static int run(pargs *g)
 int cmd_plan(int argc, char **argv)
 {
 	pargs g = { 0 };
-	aopts_default(&g.o);
+	copts_default(&g.o);
 	int rc = parse_args(&g, argc, argv);
 	if (rc == EXIT_OK)
 		rc = run(&g);

@@ -8,7 +8,7 @@
 
 const char cmd_score_usage[] =
 	"usage: safer score WS [--rows sentence|all] [--candidates N] [--threshold T]\n"
-	"                   [--cap C] [--all] [--format tsv|json]\n"
+	"                   [--cap C] [--all] [--format tsv|json] [--read-only]\n"
 	"\n"
 	"Score every train pair (--all: test pairs too) with the safety features:\n"
 	"S+ / S- are the features rated >= T (default 5) among the top N (default\n"
@@ -18,15 +18,19 @@ const char cmd_score_usage[] =
 	"  index id category score a_chosen a_rejected split fallback\n"
 	"score = a(chosen) - a(rejected), a(resp) the mean over its rows in use of\n"
 	"(sum of S+ activations - sum of S- activations); high: the features agree\n"
-	"that chosen is the safer response.\n";
+	"that chosen is the safer response.\n"
+	"What is missing is computed first - the rows encoded with the workspace's\n"
+	"SAE, the index, the statistics -, with progress on stderr, and kept in WS.\n"
+	"--read-only writes nothing in WS: changes are refused, and what is missing\n"
+	"is computed in memory only.\n";
 
 int cmd_score(int argc, char **argv)
 {
-	aopts o;
-	aopts_default(&o);
+	copts o;
+	copts_default(&o);
 	int all = 0;
 	for (int i = 1; i < argc; i++) {
-		int r = aopt_shared("score", &o, argc, argv, &i);
+		int r = opt_shared("score", &o, OPT_ANALYSIS, argc, argv, &i);
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r)
@@ -40,16 +44,16 @@ int cmd_score(int argc, char **argv)
 	}
 	if (!o.ws)
 		return cli_usage_error("score", "missing workspace");
-	actx a;
+	cli_session c;
 	sf_err e;
-	if (actx_open(&a, o.ws, WS_READONLY, &e) || actx_scores(&a, &o, &e)) {
-		actx_close(&a);
-		return cli_fail("%s", e.msg);
-	}
+	const sf_scores *sc;
+	if (cli_session_open(&c, &o, 0, &e) || session_scores(c.s, &sc, &e))
+		return cli_session_fail(&c, &e);
+	cli_session_quiet(&c);
 	static const char *const cols[] = { "index", "id", "category", "score", "a_chosen",
 		                            "a_rejected", "split", "fallback" };
 	tout *t = tout_new(stdout, o.fmt, cols, 8);
-	const pairs *P = ws_pairs(a.w);
+	const pairs *P = ws_pairs(session_ws(c.s));
 	for (size_t i = 0; i < P->n; i++) {
 		const pair_rec *pr = &P->v[i];
 		if (pr->split != SPLIT_TRAIN && !all)
@@ -60,14 +64,14 @@ int cmd_score(int argc, char **argv)
 		else
 			tout_null(t);
 		tout_str(t, pr->category ? pr->category : "");
-		tout_num(t, a.sc.score[i]);
-		tout_num(t, a.sc.a_chosen[i]);
-		tout_num(t, a.sc.a_rejected[i]);
+		tout_num(t, sc->score[i]);
+		tout_num(t, sc->a_chosen[i]);
+		tout_num(t, sc->a_rejected[i]);
 		tout_str(t, pr->split == SPLIT_TRAIN ? "train" : "test");
-		tout_int(t, a.sc.fallback);
+		tout_int(t, sc->fallback);
 		tout_row_end(t);
 	}
 	int rc = tout_finish(t);
-	actx_close(&a);
+	cli_session_close(&c);
 	return rc;
 }

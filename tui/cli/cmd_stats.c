@@ -8,6 +8,7 @@
 
 const char cmd_stats_usage[] =
 	"usage: safer stats WS [--rows sentence|all] [--format tsv|json] [-n N] [--sort salience|id]\n"
+	"                   [--read-only]\n"
 	"\n"
 	"Per-feature statistics over the rows in use (sentence-end rows by default,\n"
 	"as SAFER; --rows all for every token), one row per feature, by |salience|\n"
@@ -18,25 +19,29 @@ const char cmd_stats_usage[] =
 	"rejected_sum = R_j likewise; salience s_j = (C_j - R_j) / (C_j + R_j + 2 mu),\n"
 	"mu the mean of all C_j and R_j. density: fraction of rows in use where the\n"
 	"feature fires (both sides; then per side). rank: position by |salience|,\n"
-	"from 0. rows: which rows were used. name, safety: the feature's label.\n";
+	"from 0. rows: which rows were used. name, safety: the feature's label.\n"
+	"What is missing is computed first - the rows encoded with the workspace's\n"
+	"SAE, the index, the statistics -, with progress on stderr, and kept in WS.\n"
+	"--read-only writes nothing in WS: changes are refused, and what is missing\n"
+	"is computed in memory only.\n";
 
 int cmd_stats(int argc, char **argv)
 {
-	aopts o;
-	aopts_default(&o);
+	copts o;
+	copts_default(&o);
 	long limit = -1;
 	int by_id = 0;
 	for (int i = 1; i < argc; i++) {
-		int r = aopt_shared("stats", &o, argc, argv, &i), bad = 0;
+		int r = opt_shared("stats", &o, OPT_ANALYSIS, argc, argv, &i), bad = 0;
 		const char *v;
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r)
 			continue;
-		if ((v = aopt_value("stats", "-n", argc, argv, &i, &bad))) {
+		if ((v = opt_value("stats", "-n", argc, argv, &i, &bad))) {
 			if (parse_long(v, 0, 1L << 40, &limit))
 				return cli_usage_error("stats", "-n must be a non-negative integer");
-		} else if (!bad && (v = aopt_value("stats", "--sort", argc, argv, &i, &bad))) {
+		} else if (!bad && (v = opt_value("stats", "--sort", argc, argv, &i, &bad))) {
 			if (strcmp(v, "salience") && strcmp(v, "id"))
 				return cli_usage_error("stats", "--sort must be salience or id");
 			by_id = !strcmp(v, "id");
@@ -50,24 +55,25 @@ int cmd_stats(int argc, char **argv)
 	}
 	if (!o.ws)
 		return cli_usage_error("stats", "missing workspace");
-	actx a;
+	cli_session c;
 	sf_err e;
-	if (actx_open(&a, o.ws, 0, &e) || actx_stats(&a, &o, &e) || actx_labels(&a, &e)) {
-		actx_close(&a);
-		return cli_fail("%s", e.msg);
-	}
+	const sf_stats *st;
+	const sf_labels *L;
+	if (cli_session_open(&c, &o, 0, &e) || session_stats(c.s, &st, &e) ||
+	    session_labels(c.s, &L, &e))
+		return cli_session_fail(&c, &e);
+	cli_session_quiet(&c);
 	static const char *const cols[] = { "feature", "salience", "chosen_sum", "rejected_sum",
 		                            "density", "max_act", "density_chosen",
 		                            "density_rejected", "rank", "rows", "name", "safety" };
 	tout *t = tout_new(stdout, o.fmt, cols, 12);
-	const sf_stats *st = &a.st;
 	size_t n = (size_t)st->m;
 	if (limit >= 0 && (size_t)limit < n)
 		n = (size_t)limit;
 	double nc = (double)st->rows_chosen, nr = (double)st->rows_rejected;
 	for (size_t i = 0; i < n; i++) {
 		int f = by_id ? (int)i : st->order[i];
-		const sf_label *lb = labels_get(&a.L, f);
+		const sf_label *lb = labels_get(L, f);
 		tout_int(t, f);
 		tout_num(t, st->salience[f]);
 		tout_num(t, st->chosen_sum[f]);
@@ -87,6 +93,6 @@ int cmd_stats(int argc, char **argv)
 		tout_row_end(t);
 	}
 	int rc = tout_finish(t);
-	actx_close(&a);
+	cli_session_close(&c);
 	return rc;
 }

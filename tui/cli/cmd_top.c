@@ -4,7 +4,6 @@
 
 #include "engine/analysis/index.h"
 #include "engine/analysis/top.h"
-#include "engine/ws/index_ws.h"
 #include "tui/cli/analysis_cli.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
@@ -12,6 +11,7 @@
 const char cmd_top_usage[] =
 	"usage: safer top WS FEATURE [--side chosen|rejected] [-n N] [--window W]\n"
 	"                 [--rows sentence|all] [--judge] [--format tsv|json]\n"
+	"                 [--read-only]\n"
 	"\n"
 	"The rows where FEATURE fires most, strongest first: N per side (default 10;\n"
 	"both sides unless --side), each with a context of up to W tokens (default 24)\n"
@@ -22,7 +22,10 @@ const char cmd_top_usage[] =
 	"windows of up to 128 tokens, with an extra first column `group`; a feature\n"
 	"that fires on more than 32 token texts or has 4 or fewer contexts is\n"
 	"dropped, which is said on stderr.\n"
-	"The first run builds the latents index (WS/index.bin); later runs reuse it.\n";
+	"The first run builds the latents index (WS/index.bin), encoding the rows\n"
+	"first when they are not yet (progress on stderr); later runs reuse both.\n"
+	"--read-only writes nothing in WS: changes are refused, and what is missing\n"
+	"is computed in memory only.\n";
 
 static void put_row(tout *t, const store *s, const sf_top_row *r, long group, char *buf,
                     size_t bufsz)
@@ -44,25 +47,25 @@ static void put_row(tout *t, const store *s, const sf_top_row *r, long group, ch
 
 int cmd_top(int argc, char **argv)
 {
-	aopts o;
-	aopts_default(&o);
+	copts o;
+	copts_default(&o);
 	const char *feat = NULL;
 	long n = 10, window = 24, side = 0;
 	int judge = 0;
 	for (int i = 1; i < argc; i++) {
-		int r = aopt_shared("top", &o, argc, argv, &i), bad = 0;
+		int r = opt_shared("top", &o, OPT_ANALYSIS, argc, argv, &i), bad = 0;
 		const char *v;
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r)
 			continue;
-		if ((v = aopt_value("top", "-n", argc, argv, &i, &bad))) {
+		if ((v = opt_value("top", "-n", argc, argv, &i, &bad))) {
 			if (parse_long(v, 1, 1000000, &n))
 				return cli_usage_error("top", "-n must be 1-1000000");
-		} else if (!bad && (v = aopt_value("top", "--window", argc, argv, &i, &bad))) {
+		} else if (!bad && (v = opt_value("top", "--window", argc, argv, &i, &bad))) {
 			if (parse_long(v, 1, 4096, &window))
 				return cli_usage_error("top", "--window must be 1-4096");
-		} else if (!bad && (v = aopt_value("top", "--side", argc, argv, &i, &bad))) {
+		} else if (!bad && (v = opt_value("top", "--side", argc, argv, &i, &bad))) {
 			if (!strcmp(v, "chosen"))
 				side = SIDE_CHOSEN;
 			else if (!strcmp(v, "rejected"))
@@ -88,27 +91,21 @@ int cmd_top(int argc, char **argv)
 		return cli_usage_error("top", "need a workspace and a feature");
 	if (parse_long(feat, 0, 1L << 30, &f))
 		return cli_usage_error("top", "FEATURE must be a feature number, not '%s'", feat);
-	actx a;
+	cli_session c;
 	sf_err e;
-	sf_index *ix = NULL;
-	if (actx_open(&a, o.ws, 0, &e) || actx_latents(&a, &e)) {
-		actx_close(&a);
-		return cli_fail("%s", e.msg);
-	}
-	if (f >= a.l->m) {
-		int m = a.l->m;
-		actx_close(&a);
+	const sf_index *ix;
+	int m;
+	if (cli_session_open(&c, &o, 0, &e) || session_width(c.s, &m, &e))
+		return cli_session_fail(&c, &e);
+	if (f >= m) {
+		cli_session_close(&c);
 		return cli_fail("no feature %ld (the SAE has %d features: 0-%d)", f, m, m - 1);
 	}
-	cli_progress pr;
-	sf_progress p = cli_progress_begin(&pr, "index");
-	int rc = index_open(&ix, a.w, a.l, &p, NULL, &e);
-	cli_progress_end(&pr);
-	if (rc) {
-		actx_close(&a);
-		return cli_fail("%s", e.msg);
-	}
-	const store *s = ws_store(a.w);
+	if (session_index(c.s, &ix, &e))
+		return cli_session_fail(&c, &e);
+	cli_session_quiet(&c);
+	int rc = 0;
+	const store *s = ws_store(session_ws(c.s));
 	char *buf = malloc(1 << 16);
 	static const char *const cols[] = { "group", "pair", "side", "pos", "activation",
 		                            "token", "context", "row" };
@@ -119,11 +116,10 @@ int cmd_top(int argc, char **argv)
 			rc = cli_fail("%s", e.msg);
 		} else {
 			if (j.dropped)
-				fprintf(stderr, "safer: note: feature %ld is dropped from the judge's list: %s\n",
-				        f, j.why);
+				cli_note("feature %ld is dropped from the judge's list: %s", f, j.why);
 			for (size_t g = 0; g < j.n_groups; g++)
-				for (size_t c = 0; c < j.groups[g].n; c++)
-					put_row(t, s, &j.groups[g].ctx[c], (long)g, buf, 1 << 16);
+				for (size_t x = 0; x < j.groups[g].n; x++)
+					put_row(t, s, &j.groups[g].ctx[x], (long)g, buf, 1 << 16);
 			top_judge_free(&j);
 		}
 	} else {
@@ -144,7 +140,6 @@ int cmd_top(int argc, char **argv)
 	}
 	int rc2 = tout_finish(t);
 	free(buf);
-	index_close(ix);
-	actx_close(&a);
+	cli_session_close(&c);
 	return rc ? rc : rc2;
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/sae/train.h"
 #include "engine/sae/train_params.h"
@@ -79,25 +80,23 @@ void cmd_train_options(FILE *f)
 }
 
 typedef struct cb_ctx {
-	sf_progress p;
-	const cli_progress *prog;
+	cli_session *c;
 	char line[160];
 } cb_ctx;
 
 static int on_report(void *ctx, const train_report *r)
 {
 	cb_ctx *c = ctx;
-	if (r->phase && !strcmp(r->phase, "encoding")) {
-		return sf_progress_report(&c->p, r->frac, "encoding rows");
-	}
-	if (c->prog->tty) /* the bar shows the fraction; keep within its 40 columns */
+	if (r->phase && !strcmp(r->phase, "encoding"))
+		return cli_session_report(c->c, r->frac, "encoding", NULL);
+	if (isatty(STDERR_FILENO)) /* the bar shows the fraction; keep within its 40 columns */
 		snprintf(c->line, sizeof c->line, "NMSE %.4f L0 %.1f dead %.1f%% %.0f/s", r->nmse,
 		         r->l0, 100 * r->dead_frac, r->rows_per_s);
 	else
 		snprintf(c->line, sizeof c->line,
 		         "step %ld/%ld  NMSE %.4f  L0 %.1f  dead %.1f%%  %.0f rows/s", r->step,
 		         r->steps, r->nmse, r->l0, 100 * r->dead_frac, r->rows_per_s);
-	return sf_progress_report(&c->p, r->frac, c->line);
+	return cli_session_report(c->c, r->frac, "training", c->line);
 }
 
 /* argv[*i] as a hyperparameter's flag (--NAME VALUE, --NAME=VALUE, or a
@@ -172,20 +171,17 @@ int cmd_train(int argc, char **argv)
 	if (train_params_check(&o, "--", &pe))
 		return cli_usage_error("train", "%s", pe.msg);
 	sf_err e = {{0}};
-	ws *w;
-	if (ws_open(&w, dir, 0, &e))
-		return cli_fail("%s", e.msg);
-	cli_catch_interrupt();
-	cli_progress prog;
-	cb_ctx c;
-	c.p = cli_progress_begin(&prog, "train");
-	c.prog = &prog;
+	copts co;
+	copts_default(&co);
+	co.ws = dir;
+	cli_session cs;
+	if (cli_session_open(&cs, &co, 0, &e))
+		return cli_session_fail(&cs, &e);
+	cb_ctx c = { .c = &cs };
 	train_report fin = { 0 };
-	int rc = train_ws(w, &o, cont, resume, on_report, &c, &fin, &e);
-	cli_progress_end(&prog);
-	ws_close(w);
-	if (rc)
-		return cli_fail("%s", e.msg);
+	if (train_ws(session_ws(cs.s), &o, cont, resume, on_report, &c, &fin, &e))
+		return cli_session_fail(&cs, &e);
+	cli_session_close(&cs);
 	printf("NMSE %.4f  L0 %.2f  dead %.2f%%  kept<=0 %.2f%%  (last epoch)\n", fin.nmse, fin.l0,
 	       100 * fin.dead_frac, 100 * fin.nonpos_frac);
 	printf("%ld steps, %zu rows in %.1f s (%.0f rows/s); saved %s/sae%s\n", fin.steps,
