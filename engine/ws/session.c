@@ -405,10 +405,12 @@ int session_index(sf_session *s, const sf_index **out, sf_err *e)
 		const latents *l;
 		if (session_latents(s, &l, e))
 			return -1;
-		readonly_notice(s);
 		STAGE(p, s, "index");
-		if (index_open(&s->ix, s->w, l, &p, NULL, e))
+		int built = 0;
+		if (index_open(&s->ix, s->w, l, &p, &built, e))
 			return -1;
+		if (built)
+			readonly_notice(s);
 	}
 	*out = s->ix;
 	return 0;
@@ -445,13 +447,27 @@ int session_stats(sf_session *s, const sf_stats **out, sf_err *e)
 
 int session_stats_cached(const sf_session *s) { return s->have_stats && s->stats_cached; }
 
+/* 0 when labels.msgpack is there and belongs to the workspace's SAE. */
+static int labels_may_switch(sf_session *s)
+{
+	char path[4096], cur[17], fp[17];
+	int64_t m;
+	int exists;
+	sf_err e;
+	if (ws_file(s->w, "labels.msgpack", path, sizeof path, &e) ||
+	    sae_ws_fingerprint(s->w, cur, &e) || labels_peek(path, fp, &m, &exists, &e))
+		return 1;
+	return !exists || strcmp(fp, cur) != 0;
+}
+
 static int load_labels(sf_session *s, sf_err *e)
 {
 	int m;
 	if (session_width(s, &m, e))
 		return -1;
-	/* Loading may switch label sets when the SAE changed, which writes. */
-	int writing = !ws_readonly(s->w);
+	/* Loading switches label sets when the file belongs to another SAE,
+	 * which writes: only then is the lock needed. */
+	int writing = !ws_readonly(s->w) && labels_may_switch(s);
 	if (writing && ws_write_begin(s->w, e))
 		return -1;
 	remember(s, WATCH_LABELS);
@@ -682,7 +698,6 @@ int session_plan_clear(sf_session *s, sf_err *e)
 int session_pooled(sf_session *s, const sf_pooled **out, sf_err *e)
 {
 	if (!s->have_pooled) {
-		readonly_notice(s);
 		STAGE(p, s, "pooling");
 		if (bt_pool_ws(&s->pooled, s->w, &p, e))
 			return -1;

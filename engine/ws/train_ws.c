@@ -183,7 +183,11 @@ int train_ws(struct ws *w, const train_opts *oin, int continue_sae, int resume,
 		goto out;
 	free(s->train_json);
 	s->train_json = train_opts_json(&o);
-	if ((rc = sae_save(s, dir, e)))
+	if ((rc = ws_write_begin(w, e)))
+		goto out;
+	rc = sae_save(s, dir, e);
+	ws_write_end(w);
+	if (rc)
 		goto out;
 	unlink(ck);
 	if (final)
@@ -193,7 +197,7 @@ int train_ws(struct ws *w, const train_opts *oin, int continue_sae, int resume,
 		sf_progress p = { enc_progress, &f };
 		rc = latents_build(w, s, 0, 1, &p, NULL, e);
 		if (rc)
-			sf_prefix(e, "SAE saved, but encoding failed (run `safer encode %s`)", ws_dir(w));
+			sf_prefix(e, "SAE saved, but encoding failed (the next command that needs the latents encodes them)");
 	}
 out:
 	train_state_free(state);
