@@ -43,7 +43,9 @@ ok $? "encode --force writes latents.bin"
 [ $? -eq 0 ] && cmp -s "$TMPD/stats.first" "$TMPD/stats.good" && ! grep -q "^encoding: " "$TMPD/err"
 ok $? "stats reads the latents, as the first time, without encoding"
 # A damaged cache is not trusted: a writable open rebuilds it with the SAE.
+# (Without the statistics cache, so that stats must read the latents.)
 printf 'x' | dd of="$WS/latents.bin" bs=1 seek=200 conv=notrunc 2>/dev/null
+rm -f "$WS"/stats-*.bin
 "$SAFER" stats "$WS" >"$TMPD/stats.out" 2>"$TMPD/err"
 ok $? "damaged latents: stats succeeds"
 cmp -s "$TMPD/stats.out" "$TMPD/stats.good"
@@ -53,6 +55,7 @@ ok $? "damaged latents: the rebuild is announced once"
 "$SAFER" encode "$WS" | grep -q "up to date"
 ok $? "the rebuilt latents are current"
 printf 'x' | dd of="$WS/latents.bin" bs=1 seek=200 conv=notrunc 2>/dev/null
+rm -f "$WS"/stats-*.bin
 expect_fail 1 "damaged|checksum" "damaged latents refused when read-only" -- \
 	"$SAFER" stats "$WS" --read-only
 "$SAFER" encode "$WS" --force | grep -q "encoded"
