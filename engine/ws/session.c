@@ -447,7 +447,8 @@ int session_stats(sf_session *s, const sf_stats **out, sf_err *e)
 
 int session_stats_cached(const sf_session *s) { return s->have_stats && s->stats_cached; }
 
-/* 0 when labels.msgpack is there and belongs to the workspace's SAE. */
+/* 1 when loading may switch label sets (labels_load): the file is there
+ * and does not name the workspace's SAE. A missing file never switches. */
 static int labels_may_switch(sf_session *s)
 {
 	char path[4096], cur[17], fp[17];
@@ -457,7 +458,7 @@ static int labels_may_switch(sf_session *s)
 	if (ws_file(s->w, "labels.msgpack", path, sizeof path, &e) ||
 	    sae_ws_fingerprint(s->w, cur, &e) || labels_peek(path, fp, &m, &exists, &e))
 		return 1;
-	return !exists || strcmp(fp, cur) != 0;
+	return exists && strcmp(fp, cur) != 0;
 }
 
 static int load_labels(sf_session *s, sf_err *e)
