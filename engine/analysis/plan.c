@@ -70,15 +70,19 @@ static int copy_sets(sf_plan *pl, const int *plus, int np, const int *minus, int
 	return 0;
 }
 
-static const double *cmp_score;
-static int cmp_sign; /* +1: highest first, -1: lowest first */
+typedef struct score_order {
+	const double *score;
+	int sign; /* +1: highest first, -1: lowest first */
+} score_order;
 
-static int by_score(const void *a, const void *b)
+/* qsort_r, not qsort with a static key: plans are made on worker threads. */
+static int by_score(const void *a, const void *b, void *ctx)
 {
+	const score_order *o = ctx;
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	double x = cmp_score[i], y = cmp_score[j];
+	double x = o->score[i], y = o->score[j];
 	if (x != y)
-		return (x > y ? -1 : 1) * cmp_sign;
+		return (x > y ? -1 : 1) * o->sign;
 	return (i > j) - (i < j);
 }
 
@@ -104,9 +108,8 @@ int plan_make(sf_plan *out, const pairs *P, const sf_scores *sc, const sf_safety
 	for (size_t i = 0; i < P->n; i++)
 		if (P->v[i].split == SPLIT_TRAIN)
 			tr[n++] = i;
-	cmp_score = sc->score;
-	cmp_sign = strategy == PLAN_POISON ? 1 : -1;
-	qsort(tr, n, sizeof *tr, by_score);
+	score_order ord = { sc->score, strategy == PLAN_POISON ? 1 : -1 };
+	qsort_r(tr, n, sizeof *tr, by_score, &ord);
 	size_t want = plan_size(ratio, n);
 	out->strategy = strategy;
 	out->ratio = ratio;

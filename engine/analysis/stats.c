@@ -40,12 +40,13 @@ void stats_free(sf_stats *st)
 	memset(st, 0, sizeof *st);
 }
 
-static const double *sort_key; /* qsort has no context argument */
-
-static int by_abs_salience(const void *a, const void *b)
+/* qsort_r, not qsort with a static key: stats are computed on worker
+ * threads. ctx is the salience array. */
+static int by_abs_salience(const void *a, const void *b, void *ctx)
 {
+	const double *key = ctx;
 	int i = *(const int *)a, j = *(const int *)b;
-	double x = fabs(sort_key[i]), y = fabs(sort_key[j]);
+	double x = fabs(key[i]), y = fabs(key[j]);
 	if (x != y)
 		return x > y ? -1 : 1;
 	return (i > j) - (i < j);
@@ -90,9 +91,7 @@ static void stats_finish(sf_stats *st)
 			st->rows_rejected ? st->density_rejected[j] / (double)st->rows_rejected : 0;
 		st->order[j] = j;
 	}
-	sort_key = st->salience;
-	qsort(st->order, (size_t)m, sizeof(int), by_abs_salience);
-	sort_key = NULL;
+	qsort_r(st->order, (size_t)m, sizeof(int), by_abs_salience, st->salience);
 	for (int i = 0; i < m; i++)
 		st->rank[st->order[i]] = i;
 }
