@@ -1,4 +1,4 @@
-# engine/base: errors, atomic writes, progress, fingerprints, text safety
+# engine/base: errors, atomic writes, progress, fingerprints, random numbers, text safety
 engine_libengine_a_SOURCES += \
 	engine/base/atomic.c \
 	engine/base/atomic.h \
@@ -8,5 +8,7 @@ engine_libengine_a_SOURCES += \
 	engine/base/fingerprint.h \
 	engine/base/hot.h \
 	engine/base/progress.h \
+	engine/base/rng.c \
+	engine/base/rng.h \
 	engine/base/textsafe.c \
 	engine/base/textsafe.h

@@ -1,6 +1,7 @@
 # tests/: unit, golden, CLI and explorer tests (tests/fuzz has its own fragment)
-check_PROGRAMS += tests/test_half tests/test_safetensors
-TESTS += tests/test_half tests/test_safetensors
+check_PROGRAMS += tests/test_base tests/test_half tests/test_safetensors
+TESTS += tests/test_base tests/test_half tests/test_safetensors
+tests_test_base_LDADD = $(ENGINE_LIBS)
 tests_test_half_LDADD = $(ENGINE_LIBS)
 tests_test_safetensors_LDADD = $(ENGINE_LIBS)
 TESTS += tests/test_broken_inputs.sh

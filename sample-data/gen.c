@@ -69,6 +69,7 @@
 
 #include "engine/base/atomic.h"
 #include "engine/base/err.h"
+#include "engine/base/rng.h"
 #include "engine/formats/half.h"
 #include "engine/formats/safetensors.h"
 #include "sample-data/templates.h"
@@ -133,21 +134,13 @@ typedef struct rng {
 	double spare;
 } rng;
 
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15u);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
 /* Independent streams (text, atoms, activations) so that changing how one
  * part draws does not shift the others. */
 static void rng_seed(rng *r, uint64_t seed, uint64_t stream)
 {
 	uint64_t x = seed ^ (stream * 0xd1342543de82ef95u);
 	for (int i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&x);
+		r->s[i] = sf_splitmix64(&x);
 	r->have_spare = 0;
 }
 
@@ -166,7 +159,7 @@ static uint64_t rng_u64(rng *r)
 	return out;
 }
 
-static double rng_unif(rng *r) { return (double)(rng_u64(r) >> 11) * 0x1.0p-53; } /* [0,1) */
+static double rng_unif(rng *r) { return sf_unit_double(rng_u64(r)); } /* [0,1) */
 static int rng_int(rng *r, int n) { return (int)(rng_unif(r) * n); }
 static int rng_bern(rng *r, double p) { return rng_unif(r) < p; }
 

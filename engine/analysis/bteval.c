@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/base/rng.h"
+
 #define LBFGS_MEM 8
 
 void bt_opts_default(sf_bt_opts *o)
@@ -422,20 +424,12 @@ void bt_accuracy(const float *w, const sf_pooled *pp, const int *split, const in
 
 /* ---- the three edits -------------------------------------------- */
 
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* Uniform in [0, n) without modulo bias. */
 static size_t rand_below(uint64_t *st, size_t n)
 {
 	uint64_t lim = UINT64_MAX - UINT64_MAX % n, x;
 	do
-		x = splitmix64(st);
+		x = sf_splitmix64(st);
 	while (x >= lim);
 	return (size_t)(x % n);
 }
@@ -531,7 +525,7 @@ int bt_eval(sf_bt_result *out, const sf_pooled *pp, const pairs *P, const sf_pla
 		for (int s = 0; s < o->random_seeds; s++) {
 			uint64_t seed = o->seed * 0x100000001b3ULL + (uint64_t)s;
 			random_edit(acts + (size_t)(2 + s) * Pn, split, Pn, out->n_flip, out->n_drop,
-			            splitmix64(&seed), scratch);
+			            sf_splitmix64(&seed), scratch);
 		}
 	}
 	for (int h = 0; h < H; h++)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "engine/base/atomic.h"
+#include "engine/base/rng.h"
 #include "engine/formats/half.h"
 #include "engine/formats/safetensors.h"
 #include "engine/sae/topk.h"
@@ -117,21 +118,13 @@ int sae_validate(const sae *s, const char *what, sf_err *e)
 	return 0;
 }
 
-static uint64_t splitmix64(uint64_t *st)
-{
-	uint64_t z = (*st += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 void sae_init(sae *s, uint64_t seed)
 {
 	uint64_t st = seed ^ 0x5afe5aeULL;
 	float bound = 1.0f / sqrtf((float)s->d);
 	size_t md = (size_t)s->m * s->d;
 	for (size_t i = 0; i < md; i++) {
-		double u = (splitmix64(&st) >> 11) * (1.0 / 9007199254740992.0);
+		double u = sf_unit_double(sf_splitmix64(&st));
 		s->W_enc[i] = (float)((2.0 * u - 1.0) * bound);
 	}
 	memcpy(s->W_dec, s->W_enc, md * sizeof(float));
