@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "engine/base/threads.h"
 #include "engine/sae/sae.h"
 #include "engine/sae/train.h"
 
@@ -73,7 +74,7 @@ int main(int argc, char **argv)
 	if (getenv("SAE_THREADS")) /* the sparse sections' threads, for experiments */
 		o.threads = atoi(getenv("SAE_THREADS"));
 	train_opts_resolve(&o, d, (size_t)B * steps);
-	int T0 = sae_threads();
+	int T0 = sf_threads();
 	train_step_ctx *c;
 	if (train_step_new(&c, s, &o, B, &e)) {
 		fprintf(stderr, "bench_sae: %s\n", e.msg);

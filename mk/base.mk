@@ -1,4 +1,4 @@
-# engine/base: errors, atomic writes, progress, fingerprints, random numbers, text safety
+# engine/base: errors, atomic writes, progress, fingerprints, random numbers, text safety, threads
 engine_libengine_a_SOURCES += \
 	engine/base/atomic.c \
 	engine/base/atomic.h \
@@ -11,4 +11,6 @@ engine_libengine_a_SOURCES += \
 	engine/base/rng.c \
 	engine/base/rng.h \
 	engine/base/textsafe.c \
-	engine/base/textsafe.h
+	engine/base/textsafe.h \
+	engine/base/threads.c \
+	engine/base/threads.h

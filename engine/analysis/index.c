@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/sae/sae.h"
+#include "engine/base/threads.h"
 
 typedef struct index_priv {
 	uint64_t *off;  /* heap arrays when built */
@@ -231,8 +231,8 @@ typedef struct scatter_job {
 
 static void row_span(const scatter_job *j, int t, int nt, size_t *r0, size_t *r1)
 {
-	*r0 = sae_share(j->n_rows, t, nt);
-	*r1 = sae_share(j->n_rows, t + 1, nt);
+	*r0 = sf_share(j->n_rows, t, nt);
+	*r1 = sf_share(j->n_rows, t + 1, nt);
 }
 
 /* count: pos[t][b] = entries of list b among thread t's rows */
@@ -322,14 +322,14 @@ int index_build(sf_index **out, const uint32_t *idx, const float *val,
 	/* count and scatter on nt threads, each over a contiguous run of rows;
 	 * thread t's entries go after those of threads < t in every list, so
 	 * each list stays in ascending row order */
-	int nt = sae_threads() > 1 ? 2 : 1;
+	int nt = sf_threads() > 1 ? 2 : 1;
 	uint64_t *pos = calloc((size_t)nt * L, sizeof(uint64_t));
 	if (!pos) {
 		index_close(ix);
 		return sf_fail(e, "index: out of memory");
 	}
 	scatter_job sj = { idx, val, side, n_rows, k, m, pos, NULL, p, 0, { SIZE_MAX, SIZE_MAX } };
-	sae_parallel(nt, count_rows, &sj);
+	sf_parallel(nt, count_rows, &sj);
 	size_t bad = sj.bad_row[0] < sj.bad_row[1] ? sj.bad_row[0] : sj.bad_row[1];
 	if (bad != SIZE_MAX) {
 		free(pos);
@@ -355,7 +355,7 @@ int index_build(sf_index **out, const uint32_t *idx, const float *val,
 		return sf_fail(e, "index: out of memory for %llu entries", (unsigned long long)E);
 	}
 	sj.ent = pv->ent;
-	sae_parallel(nt, scatter_rows, &sj);
+	sf_parallel(nt, scatter_rows, &sj);
 	free(pos);
 	if (sj.cancelled) {
 		index_close(ix);
@@ -369,7 +369,7 @@ int index_build(sf_index **out, const uint32_t *idx, const float *val,
 			return sf_fail(e, "cancelled");
 		}
 		sort_job job = { pv->off, pv->ent, b0, b0 + 4096 < L ? b0 + 4096 : L, 0 };
-		sae_parallel(sae_threads(), sort_lists, &job);
+		sf_parallel(sf_threads(), sort_lists, &job);
 	}
 	ix->n_entries = E;
 	ix->off = pv->off;

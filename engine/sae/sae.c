@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 
 #include "engine/base/atomic.h"
 #include "engine/base/rng.h"
+#include "engine/base/threads.h"
 #include "engine/formats/half.h"
 #include "engine/formats/safetensors.h"
 #include "engine/sae/topk.h"
@@ -208,54 +208,6 @@ void sae_decode_row(const sae *s, const uint32_t *idx, const float *val, int k, 
 	}
 }
 
-/* ---- threads ------------------------------------------------------ */
-
-typedef struct par_arg {
-	void (*fn)(void *, int, int);
-	void *ctx;
-	int t, nt;
-} par_arg;
-
-static void *par_main(void *a)
-{
-	par_arg *p = a;
-	p->fn(p->ctx, p->t, p->nt);
-	return NULL;
-}
-
-/* Threads are created per section (tens of microseconds, against
- * sections of milliseconds) and sleep in join: nothing spins while
- * OpenBLAS's workers run the GEMM. */
-void sae_parallel(int nt, void (*fn)(void *ctx, int t, int nt), void *ctx)
-{
-	if (nt <= 1) {
-		fn(ctx, 0, 1);
-		return;
-	}
-	if (nt > 64)
-		nt = 64;
-	pthread_t th[64];
-	par_arg args[64];
-	int started = 0;
-	for (int t = 1; t < nt; t++) {
-		args[t] = (par_arg){ fn, ctx, t, nt };
-		if (pthread_create(&th[t], NULL, par_main, &args[t]))
-			break;
-		started = t;
-	}
-	for (int t = started + 1; t < nt; t++) /* could not start them all */
-		fn(ctx, t, nt);
-	fn(ctx, 0, nt);
-	for (int t = 1; t <= started; t++)
-		pthread_join(th[t], NULL);
-}
-
-int sae_threads(void)
-{
-	int n = openblas_get_num_threads();
-	return n < 1 ? 1 : n;
-}
-
 /* ---- inference encoder ------------------------------------------- */
 
 struct sae_encoder {
@@ -283,7 +235,7 @@ int sae_encoder_new(sae_encoder **out, const sae *s, size_t max_rows, sf_err *e)
 	}
 	en->s = s;
 	en->max_rows = max_rows;
-	en->nt = sae_threads();
+	en->nt = sf_threads();
 	if (en->nt > 1) {
 		/* our threads run the GEMM, each on its rows (see sae_encode) */
 		en->blas_before = en->nt;
@@ -316,7 +268,7 @@ static void enc_prep(void *arg, int t, int nt)
 	sae_encoder *en = arg;
 	const sae *s = en->s;
 	int d = s->d;
-	size_t r0 = sae_share(en->B, t, nt), r1 = sae_share(en->B, t + 1, nt);
+	size_t r0 = sf_share(en->B, t, nt), r1 = sf_share(en->B, t + 1, nt);
 	float *xc = en->xc + r0 * d;
 	if (s->normalize == SAE_NORM_STANDARDIZE)
 		sae_standardize(xc, r1 - r0, d);
@@ -330,7 +282,7 @@ static void enc_select(void *arg, int t, int nt)
 	sae_encoder *en = arg;
 	const sae *s = en->s;
 	int m = s->m, k = s->k;
-	size_t r0 = sae_share(en->B, t, nt), r1 = sae_share(en->B, t + 1, nt);
+	size_t r0 = sf_share(en->B, t, nt), r1 = sf_share(en->B, t + 1, nt);
 	for (size_t r = r0; r < r1; r++) {
 		uint32_t *ri = en->idx + r * k;
 		float *rv = en->val + r * k;
@@ -347,7 +299,7 @@ static void enc_select(void *arg, int t, int nt)
 static void enc_rows(void *arg, int t, int nt)
 {
 	sae_encoder *en = arg;
-	size_t r0 = sae_share(en->B, t, nt), r1 = sae_share(en->B, t + 1, nt);
+	size_t r0 = sf_share(en->B, t, nt), r1 = sf_share(en->B, t + 1, nt);
 	enc_prep(en, t, nt);
 	sae_pre_rows(en->s, en->xc, en->pre, r0, r1);
 	enc_select(en, t, nt);
@@ -366,7 +318,7 @@ void sae_encode(sae_encoder *en, const float *x, size_t B, uint32_t *idx, float 
 	int nt = B >= 64 ? en->nt : 1;
 	en->B = B, en->idx = idx, en->val = val;
 	memcpy(en->xc, x, B * en->s->d * sizeof(float));
-	sae_parallel(nt, enc_rows, en);
+	sf_parallel(nt, enc_rows, en);
 }
 
 /* ---- loading ------------------------------------------------------ */

@@ -81,16 +81,6 @@ const char *sae_layout_name(int layout); /* "sparsify", "SAELens", "SAFER refere
  * atomically each; creates dir. */
 int sae_save(const sae *s, const char *dir, sf_err *e);
 
-/* Run fn(ctx, t, nt) for t < nt on nt threads (the caller's included);
- * threads sleep rather than spin, so they do not fight OpenBLAS's. */
-void sae_parallel(int nt, void (*fn)(void *ctx, int t, int nt), void *ctx);
-int sae_threads(void); /* OpenBLAS's thread count, at least 1 */
-/* Thread t's share of n items out of nt: [sae_share(n,t,nt), sae_share(n,t+1,nt)). */
-static inline size_t sae_share(size_t n, int t, int nt)
-{
-	return n * (size_t)t / (size_t)nt;
-}
-
 /* Encoder pre-activations of rows [r0, r1), one GEMM on the calling
  * thread's BLAS: pre [rows,m] = xc [rows,d] . W_enc^T [d,m], xc and pre
  * indexed from row 0. b_lat is not added (the TopK selection adds it). */

@@ -35,6 +35,7 @@
 #include <time.h>
 
 #include "engine/base/hot.h"
+#include "engine/base/threads.h"
 #include "engine/formats/safetensors.h"
 #include "engine/sae/topk.h"
 
@@ -87,7 +88,7 @@ void train_opts_resolve(train_opts *o, int d, size_t n_rows)
 		o->report_every = steps > 100 ? (int)(steps / 100) : 1;
 	}
 	if (o->threads <= 0)
-		o->threads = sae_threads();
+		o->threads = sf_threads();
 }
 
 /* ---- small kernels ------------------------------------------------ */
@@ -141,7 +142,7 @@ HOT static void k_adam(int n, float *restrict p, float *restrict mo, float *rest
 	}
 }
 
-#define par_run sae_parallel
+#define par_run sf_parallel
 
 /* ---- the step ----------------------------------------------------- */
 
@@ -402,7 +403,7 @@ static void sec_rows(void *arg, int t, int nt)
 	train_step_ctx *c = arg;
 	const sae *s = c->s;
 	int d = c->d, m = c->m, k = c->k, ka = c->ka, B = c->B;
-	size_t r0 = sae_share(B, t, nt), r1 = sae_share(B, t + 1, nt);
+	size_t r0 = sf_share(B, t, nt), r1 = sf_share(B, t + 1, nt);
 	for (size_t r = r0; r < r1; r++) {
 		const float *xt = c->xt + r * d;
 		float *xh = c->tmp + r * d, *g = c->g + r * d;
@@ -483,7 +484,7 @@ static void sec_dbpre(void *arg, int t, int nt)
 {
 	train_step_ctx *c = arg;
 	int d = c->d;
-	size_t c0 = sae_share(d, t, nt), c1 = sae_share(d, t + 1, nt);
+	size_t c0 = sf_share(d, t, nt), c1 = sf_share(d, t + 1, nt);
 	for (size_t j = c0; j < c1; j++)
 		c->db_pre[j] = 0;
 	for (int r = 0; r < c->B; r++) {
@@ -535,7 +536,7 @@ static void sec_latents(void *arg, int t, int nt)
 	int d = c->d, m = c->m;
 	size_t md = (size_t)m * d;
 	float *gdec = c->scratch + (size_t)t * 3 * d, *genc = gdec + d, *acc = genc + d;
-	size_t j0 = sae_share(m, t, nt), j1 = sae_share(m, t + 1, nt);
+	size_t j0 = sf_share(m, t, nt), j1 = sf_share(m, t + 1, nt);
 	float *mW_enc = c->adam_m, *vW_enc = c->adam_v;
 	float *mW_dec = c->adam_m + md, *vW_dec = c->adam_v + md;
 	float *mb = c->adam_m + 2 * md, *vb = c->adam_v + 2 * md;
@@ -578,7 +579,7 @@ static void sec_prep(void *arg, int t, int nt)
 	train_step_ctx *c = arg;
 	const sae *s = c->s;
 	int d = c->d;
-	size_t r0 = sae_share(c->B, t, nt), r1 = sae_share(c->B, t + 1, nt);
+	size_t r0 = sf_share(c->B, t, nt), r1 = sf_share(c->B, t + 1, nt);
 	if (c->normalize == SAE_NORM_STANDARDIZE)
 		sae_standardize(c->xt + r0 * d, r1 - r0, d);
 	for (size_t r = r0; r < r1; r++) {
@@ -625,7 +626,7 @@ static double clock_s(void)
 static void sec_forward(void *arg, int t, int nt)
 {
 	train_step_ctx *c = arg;
-	size_t r0 = sae_share(c->B, t, nt), r1 = sae_share(c->B, t + 1, nt);
+	size_t r0 = sf_share(c->B, t, nt), r1 = sf_share(c->B, t + 1, nt);
 	sec_prep(c, t, nt);
 	sae_pre_rows(c->s, c->xc, c->pre, r0, r1);
 	sec_rows(c, t, nt);
@@ -667,7 +668,7 @@ double train_step(train_step_ctx *c, sae *s, const float *x, int B, double lr)
 	par_run(c->nt, sec_latents, c);
 	for (int th = 0; th < c->nt; th++) {
 		const float *acc = c->scratch + (size_t)th * 3 * d + 2 * d;
-		if (sae_share(m, th, c->nt) == sae_share(m, th + 1, c->nt))
+		if (sf_share(m, th, c->nt) == sf_share(m, th + 1, c->nt))
 			continue; /* a thread with no latents left its buffer unset */
 		for (int i = 0; i < d; i++)
 			c->db_pre[i] -= acc[i];

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/base/threads.h"
 #include "engine/sae/sae.h"
 #include "engine/ws/latents.h"
 #include "engine/ws/sae_ws.h"
@@ -127,7 +128,7 @@ int train_ws(struct ws *w, const train_opts *oin, int continue_sae, int resume,
 		o.threads = oin->threads;
 		o.encode_after = oin->encode_after;
 		if (o.threads <= 0)
-			o.threads = sae_threads();
+			o.threads = sf_threads();
 	}
 	resolve_rows(&o, continue_sae);
 	sel = malloc((store_nrows(st) ? store_nrows(st) : 1) * sizeof(size_t));
