@@ -174,6 +174,9 @@ head -1 poison.jsonl >mixed.jsonl && sed -n 2p hand.jsonl >>mixed.jsonl
 ok $? "export: lines without a fingerprint agree with one that has it"
 head -1 other.jsonl >mixed2.jsonl && sed -n 2p hand.jsonl >>mixed2.jsonl
 expect_fail 1 "mixed2.jsonl: made for other data" "export: a wrong fingerprint on one line is refused" -- "$SAFER" export ws --plan mixed2.jsonl --out x.jsonl
+# Fingerprints are lowercase, as the workspace writes them.
+head -1 poison.jsonl | sed 's/"fingerprint": "[0-9a-f]*"/"fingerprint": "0123456789ABCDEF"/' >upper.jsonl
+expect_fail 1 "upper.jsonl:1: \"fingerprint\" must be 16 lowercase hex digits" "export: an uppercase fingerprint is refused" -- "$SAFER" export ws --plan upper.jsonl --out x.jsonl
 # Messages are one line: a newline in a path or in the file shows as ^J.
 nl=$(printf 'no\nsuch.jsonl')
 "$SAFER" export ws --plan "$nl" --out x.jsonl 2>err.txt

@@ -1,8 +1,10 @@
 /* engine/base functions without a test of their own: the random numbers
  * (splitmix64 against the reference values of its published C code, seed
- * 0; the unit double's range and resolution). */
+ * 0; the unit double's range and resolution) and the fingerprint syntax
+ * check that every reader of a fingerprint uses. */
 #include <stdint.h>
 
+#include "engine/base/fingerprint.h"
 #include "engine/base/rng.h"
 #include "tests/tap.h"
 
@@ -22,8 +24,27 @@ static void test_rng(void)
 	ok(sf_unit_double(((uint64_t)1 << 11) - 1) == 0.0, "the low 11 bits are not used");
 }
 
+static void test_fp_hex(void)
+{
+	char hex[FP_HEX_LEN];
+	fp_hex(0x0123456789abcdefULL, hex);
+	ok(fp_hex_ok(hex), "fp_hex output passes fp_hex_ok");
+	fp_hex(0, hex);
+	ok(fp_hex_ok(hex), "all zeros pass");
+	ok(!fp_hex_ok("0123456789ABCDEF"), "uppercase is refused");
+	ok(!fp_hex_ok("0123456789abcde"), "15 digits are refused");
+	ok(!fp_hex_ok("0123456789abcdef0"), "17 digits are refused");
+	ok(!fp_hex_ok(""), "the empty string is refused");
+	ok(!fp_hex_ok("0123456789abcdeg"), "a non-hex letter is refused");
+	ok(!fp_hex_ok("../../etc/passwd"), "a path is refused");
+	uint64_t v = 7;
+	ok(fp_parse_hex("0123456789ABCDEF", &v) == -1 && v == 7,
+	   "fp_parse_hex refuses what fp_hex_ok refuses, leaving the output");
+}
+
 int main(void)
 {
 	test_rng();
+	test_fp_hex();
 	return done_testing();
 }

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "engine/base/atomic.h"
+#include "engine/base/fingerprint.h"
 #include "engine/formats/mpk.h"
 
 #define LABELS_FORMAT "safer-labels/1"
@@ -205,15 +206,6 @@ static int load_entry(sf_labels *L, const msgpack_object *o, size_t i, const cha
 	return 0;
 }
 
-int labels_fp_ok(const char *s)
-{
-	size_t n = 0;
-	for (; s[n]; n++)
-		if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
-			return 0;
-	return n == 16;
-}
-
 /* The optional "sae" field of a labels document into sae ("" absent). */
 static int read_sae(const msgpack_object *root, char sae[17], const char *path, sf_err *e)
 {
@@ -225,7 +217,7 @@ static int read_sae(const msgpack_object *root, char sae[17], const char *path, 
 		return sf_fail(e, "%s: \"sae\" is not an SAE fingerprint", path);
 	memcpy(sae, o->via.str.ptr, 16);
 	sae[16] = 0;
-	if (!labels_fp_ok(sae))
+	if (!fp_hex_ok(sae))
 		return sf_fail(e, "%s: \"sae\" is not an SAE fingerprint", path);
 	return 0;
 }

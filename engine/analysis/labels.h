@@ -37,8 +37,6 @@ typedef struct sf_labels {
 /* The "sae" fingerprint ("" when absent) and "m" of a labels file without
  * checking its entries; *exists = 0 for a missing file. */
 int labels_peek(const char *path, char sae[17], int64_t *m, int *exists, sf_err *e);
-/* 1 when s is 16 lowercase hex digits (safe in a file name). */
-int labels_fp_ok(const char *s);
 /* Same from a given file path (bound to it). */
 int labels_load_file(sf_labels *out, const char *path, int m, sf_err *e);
 /* An empty, unbound set (tests, tools). */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/base/atomic.h"
+#include "engine/base/fingerprint.h"
 
 #define PLAN_MAX_LINE ((size_t)1 << 20)
 
@@ -300,17 +301,12 @@ static int id_matches(json_t *id, const pair_rec *pr)
 	return same;
 }
 
-/* 16 lowercase or uppercase hex digits, as ws_fingerprint writes them. */
+/* A fingerprint as ws_fingerprint writes it (the length check also
+ * refuses a string with a NUL inside). */
 static int is_fingerprint(json_t *jf)
 {
-	if (!json_is_string(jf) || json_string_length(jf) != 16)
-		return 0;
-	const char *s = json_string_value(jf);
-	for (int i = 0; i < 16; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
-		      (s[i] >= 'A' && s[i] <= 'F')))
-			return 0;
-	return 1;
+	return json_is_string(jf) && json_string_length(jf) == 16 &&
+	       fp_hex_ok(json_string_value(jf));
 }
 
 enum { KNOWN_RATIO = 1, KNOWN_FALLBACK = 2, KNOWN_PLUS = 4, KNOWN_MINUS = 8 };
@@ -377,7 +373,7 @@ static int read_line(sf_plan *pl, const pairs *P, json_t *o, size_t ln, read_sta
 	if (jr && (!json_is_number(jr) || (ratio = json_number_value(jr)) < 0 || ratio > 1))
 		return sf_fail(e, "%s:%zu: \"ratio\" must be a number in [0, 1]", path, ln);
 	if (jf && !is_fingerprint(jf))
-		return sf_fail(e, "%s:%zu: \"fingerprint\" must be 16 hex digits", path, ln);
+		return sf_fail(e, "%s:%zu: \"fingerprint\" must be 16 lowercase hex digits", path, ln);
 	if (jb && !json_is_boolean(jb))
 		return sf_fail(e, "%s:%zu: \"fallback\" must be true or false", path, ln);
 	const char *fp = jf ? json_string_value(jf) : "";

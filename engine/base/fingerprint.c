@@ -65,18 +65,26 @@ void fp_hex(uint64_t h, char out[FP_HEX_LEN])
 	snprintf(out, FP_HEX_LEN, "%016llx", (unsigned long long)h);
 }
 
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int fp_hex_ok(const char *s)
+{
+	for (int i = 0; i < 16; i++)
+		if (hex_digit(s[i]) < 0)
+			return 0; /* also stops at a NUL before 16 */
+	return s[16] == 0;
+}
+
 int fp_parse_hex(const char *s, uint64_t *out)
 {
-	uint64_t v = 0;
-	for (int i = 0; i < 16; i++) {
-		char c = s[i];
-		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-		if (d < 0)
-			return -1;
-		v = v << 4 | (uint64_t)d;
-	}
-	if (s[16])
+	if (!fp_hex_ok(s))
 		return -1;
+	uint64_t v = 0;
+	for (int i = 0; i < 16; i++)
+		v = v << 4 | (uint64_t)hex_digit(s[i]);
 	*out = v;
 	return 0;
 }

@@ -17,7 +17,10 @@
 uint64_t fp_bytes(const void *data, size_t len, uint64_t seed);
 uint64_t fp_u64(uint64_t seed, uint64_t v);
 void fp_hex(uint64_t h, char out[FP_HEX_LEN]);
-/* Parse 16 hex digits; -1 if s is not exactly that. */
+/* 1 when s is exactly 16 lowercase hex digits, as fp_hex writes them (and
+ * so safe in a file name), else 0. */
+int fp_hex_ok(const char *s);
+/* Parse what fp_hex_ok accepts; -1 if s is not that. */
 int fp_parse_hex(const char *s, uint64_t *out);
 
 #endif

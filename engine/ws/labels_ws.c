@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "engine/base/atomic.h"
+#include "engine/base/fingerprint.h"
 #include "engine/ws/sae_ws.h"
 #include "engine/ws/workspace.h"
 
@@ -91,7 +92,7 @@ int labels_load(sf_labels *out, struct ws *w, int m, sf_err *e)
 	sf_err se;
 	if (ws_file(w, "labels.msgpack", path, sizeof path, e))
 		return -1;
-	if (sae_ws_fingerprint(w, cur, &se) || !labels_fp_ok(cur))
+	if (sae_ws_fingerprint(w, cur, &se) || !fp_hex_ok(cur))
 		cur[0] = 0; /* no SAE to tie the labels to */
 	if (labels_peek(path, old, &fm, &exists, e))
 		return -1;
