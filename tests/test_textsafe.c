@@ -49,5 +49,43 @@ int main(void)
 			free(o);
 		}
 	ok(bad == 0, "no raw control byte out of any 2-byte input (%d bad)", bad);
+
+	/* Validation agrees with decoding: valid exactly when textsafe_dup in
+	 * UTF-8-only mode leaves the bytes as they are (NUL aside), for every
+	 * 1- and 2-byte input and the named 3- and 4-byte cases. */
+	int disagree = 0;
+	for (int a = 1; a < 256; a++)
+		for (int b = 1; b < 256; b++) {
+			char in[3] = { (char)a, (char)b, 0 };
+			for (size_t n = 1; n <= 2; n++) {
+				char *o = textsafe_dup(in, n, TEXTSAFE_UTF8_ONLY);
+				int same = strlen(o) == n && !memcmp(o, in, n);
+				disagree += same != textsafe_utf8_valid(in, n);
+				free(o);
+			}
+		}
+	ok(disagree == 0, "utf8_valid matches the decoder on all 1- and 2-byte inputs (%d differ)",
+	   disagree);
+	ok(textsafe_utf8_valid("", 0), "empty text is valid");
+	ok(textsafe_utf8_valid("\xe2\x82\xac \xf0\x9f\x98\x80", 8), "3- and 4-byte forms are valid");
+	ok(!textsafe_utf8_valid("\xed\xa0\x80", 3), "a surrogate is invalid");
+	ok(!textsafe_utf8_valid("\xf4\x90\x80\x80", 4), "past U+10FFFF is invalid");
+	ok(!textsafe_utf8_valid("\xe0\x80\xaf", 3), "an overlong form is invalid");
+	ok(!textsafe_utf8_valid("\xe2\x82", 2), "a truncated sequence is invalid");
+
+	char out[16];
+	textsafe_caret(out, sizeof out, "a\nb\x1b[\x7f");
+	is_str(out, "a^Jb^[[^?", "caret: C0 and DEL in caret form");
+	textsafe_caret(out, sizeof out, "\xc3\xa9\xc2\x9b\xff");
+	is_str(out, "\xc3\xa9\xc2\x9b\xff", "caret: bytes >= 0x80 left alone");
+	size_t n = textsafe_caret(out, 5, "abc\n");
+	is_str(out, "abc", "caret: a pair that does not fit is left out whole");
+	ok(n == 3, "caret: returns the bytes of the input used (%zu)", n);
+	n = textsafe_caret(out, 5, "abcdef");
+	ok(n == 4 && !strcmp(out, "abcd"), "caret: truncates to cap - 1 bytes");
+	n = textsafe_caret(out, 6, "a\x01\x02");
+	ok(n == 3 && !strcmp(out, "a^A^B"), "caret: all of the input used when it fits");
+	n = textsafe_caret(out, 1, "abc");
+	ok(n == 0 && out[0] == 0, "caret: cap 1 gives the empty string");
 	return done_testing();
 }

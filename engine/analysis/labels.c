@@ -18,6 +18,7 @@
 
 #include "engine/base/atomic.h"
 #include "engine/base/fingerprint.h"
+#include "engine/base/textsafe.h"
 #include "engine/formats/mpk.h"
 
 #define LABELS_FORMAT "safer-labels/1"
@@ -110,26 +111,7 @@ int labels_parse_time(const char *s, int64_t *t)
 /* Well-formed UTF-8 without NUL, at most LABEL_MAX_TEXT bytes. */
 static int text_ok(const char *s, size_t n)
 {
-	if (n > LABEL_MAX_TEXT)
-		return 0;
-	const unsigned char *p = (const unsigned char *)s;
-	for (size_t i = 0; i < n;) {
-		unsigned c = p[i];
-		size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-		if (!c || !len || i + len > n)
-			return 0;
-		unsigned cp = len == 1 ? c : c & (0x7f >> len);
-		for (size_t j = 1; j < len; j++) {
-			if ((p[i + j] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i + j] & 0x3f);
-		}
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += len;
-	}
-	return 1;
+	return n <= LABEL_MAX_TEXT && !memchr(s, 0, n) && textsafe_utf8_valid(s, n);
 }
 
 /* ---- msgpack file ------------------------------------------------ */

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/base/textsafe.h"
+
 /* Messages quote paths and file content, which may hold newlines or
  * escape sequences; every message must stay one line and print no
  * control character, so those bytes are shown in caret notation (a
@@ -14,18 +16,7 @@
 static void visible(char *msg, size_t cap)
 {
 	char out[sizeof ((sf_err *)0)->msg];
-	size_t o = 0;
-	for (const unsigned char *p = (const unsigned char *)msg; *p && o + 1 < sizeof out; p++) {
-		if (*p >= 0x20 && *p != 0x7f) {
-			out[o++] = (char)*p;
-			continue;
-		}
-		if (o + 2 >= sizeof out)
-			break;
-		out[o++] = '^';
-		out[o++] = *p == 0x7f ? '?' : (char)(*p + '@');
-	}
-	out[o] = 0;
+	textsafe_caret(out, sizeof out, msg);
 	snprintf(msg, cap, "%s", out);
 }
 

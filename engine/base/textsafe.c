@@ -58,6 +58,43 @@ int textsafe_is_hazard(long cp)
 	return 0;
 }
 
+int textsafe_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		long cp;
+		i += (size_t)textsafe_decode(p + i, n - i, &cp);
+		if (cp < 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* The caret form of a C0 control or DEL: "^@".."^_", "^?". */
+static void put_caret(char *out, unsigned c)
+{
+	out[0] = '^';
+	out[1] = c == 0x7F ? '?' : (char)('@' + c);
+}
+
+size_t textsafe_caret(char *out, size_t cap, const char *s)
+{
+	size_t o = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	for (; *p && o + 1 < cap; p++) {
+		if (*p >= 0x20 && *p != 0x7F) {
+			out[o++] = (char)*p;
+			continue;
+		}
+		if (o + 2 >= cap)
+			break;
+		put_caret(out + o, *p);
+		o += 2;
+	}
+	out[o] = 0;
+	return (size_t)(p - (const unsigned char *)s);
+}
+
 char *textsafe_dup(const char *src, size_t len, int flags)
 {
 	/* Worst case: every byte becomes "<U+XXXX>" (8) or U+FFFD (3). */
@@ -81,12 +118,9 @@ char *textsafe_dup(const char *src, size_t len, int flags)
 			out[o++] = '\n';
 		} else if (cp == '\t' && (flags & TEXTSAFE_KEEP_TAB)) {
 			out[o++] = '\t';
-		} else if (cp < 0x20) {
-			out[o++] = '^';
-			out[o++] = (char)('@' + cp);
-		} else if (cp == 0x7F) {
-			out[o++] = '^';
-			out[o++] = '?';
+		} else if (cp < 0x20 || cp == 0x7F) {
+			put_caret(out + o, (unsigned)cp);
+			o += 2;
 		} else if (textsafe_is_hazard(cp)) {
 			o += (size_t)snprintf(out + o, cap - o, "<U+%04lX>", cp);
 		} else {

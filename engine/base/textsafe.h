@@ -8,7 +8,7 @@
  *   bidi/format controls -> "<U+202E>" (overrides, isolates, marks)
  *   invalid, overlong or surrogate UTF-8 -> U+FFFD, one per bad byte
  * Newline and tab are kept or made visible as the caller asks. No curses
- * here: the CLI uses it too. */
+ * here: the CLI and the engine's error messages use it too. */
 #ifndef ENGINE_BASE_TEXTSAFE_H
 #define ENGINE_BASE_TEXTSAFE_H
 
@@ -34,5 +34,17 @@ int textsafe_decode(const unsigned char *s, size_t n, long *cp);
 
 /* Non-zero for code points that must not reach a terminal raw. */
 int textsafe_is_hazard(long cp);
+
+/* 1 when s[0..n) is well-formed UTF-8 (no overlong form, surrogate or
+ * code point past U+10FFFF; NUL counts as valid), else 0. */
+int textsafe_utf8_valid(const char *s, size_t n);
+
+/* Caret form only, for one-line messages: the NUL-terminated s into out
+ * (cap >= 1 bytes) with C0 controls and DEL as "^J", "^?"; every other
+ * byte, >= 0x80 included, is copied as it is (UTF-8 in a path reads as
+ * itself). Stops at the end of s or when out is full, never splitting a
+ * caret pair; out is always NUL-terminated. out and s must not overlap.
+ * Returns how many bytes of s went into out: strlen(s) when all of it fit. */
+size_t textsafe_caret(char *out, size_t cap, const char *s);
 
 #endif

@@ -57,5 +57,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		           "decoded code point is a scalar value");
 		i += (size_t)used;
 	}
+
+	/* Validation: valid exactly when the UTF-8-only repair changes nothing
+	 * (NUL aside, which the repair replaces). */
+	if (!memchr(src, 0, len)) {
+		char *rep = textsafe_dup(src, len, TEXTSAFE_UTF8_ONLY);
+		FUZZ_CHECK(rep != NULL, "textsafe_dup succeeds on small input");
+		int same = strlen(rep) == len && !memcmp(rep, src, len);
+		FUZZ_CHECK(same == textsafe_utf8_valid(src, len), "utf8_valid agrees with the repair");
+		free(rep);
+	}
+
+	/* Caret form: no C0 control or DEL, and within the buffer. */
+	char *z = malloc(len + 1), cap[64];
+	FUZZ_CHECK(z != NULL, "malloc");
+	memcpy(z, src, len);
+	z[len] = 0;
+	size_t room = (size_t)(data[0] >> 2) % sizeof cap + 1;
+	size_t used = textsafe_caret(cap, room, z), cn = strlen(cap);
+	FUZZ_CHECK(cn < room && used <= cn && used <= strlen(z), "caret output within its buffer");
+	FUZZ_CHECK(used == strlen(z) || cn + 2 >= room, "caret stops early only when out of room");
+	for (size_t k = 0; k < cn; k++)
+		FUZZ_CHECK((unsigned char)cap[k] >= 0x20 && cap[k] != 0x7f, "no C0 or DEL in caret form");
+	free(z);
 	return 0;
 }
