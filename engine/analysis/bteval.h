@@ -9,8 +9,10 @@
  *
  * Shapes: P pairs, d model width. Pooling reads every row once; the pooled
  * vectors are cached in WS/pooled.bin (engine/ws/pooled_ws.h). The
- * head is trained with L-BFGS on the P x d matrix of differences, so each
- * iteration is two sgemv calls. Deterministic for a seed. */
+ * heads of one bt_eval (none, plan, each random edit) are trained together
+ * with L-BFGS on the n x d matrix of train-pair differences: each round
+ * evaluates every head still running with two sgemm calls over it (see
+ * bteval.c). Deterministic for a seed. */
 #ifndef ENGINE_ANALYSIS_BTEVAL_H
 #define ENGINE_ANALYSIS_BTEVAL_H
 

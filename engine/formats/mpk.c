@@ -1,4 +1,4 @@
-/* Bounded msgpack: see engine/mpk.h. */
+/* Bounded msgpack: see engine/formats/mpk.h. */
 #include "engine/formats/mpk.h"
 
 #include <errno.h>

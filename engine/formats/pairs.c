@@ -1,4 +1,4 @@
-/* Preference pairs JSONL reader: see engine/pairs.h and doc/formats.md.
+/* Preference pairs JSONL reader: see engine/formats/pairs.h and doc/formats.md.
  *
  * The file is mapped and split on '\n'; each non-blank line (a trailing
  * '\r' is dropped) must be one JSON object. jansson checks UTF-8. */

@@ -1,5 +1,5 @@
 /* safetensors reader (mmap, every header field checked before any tensor
- * byte is touched) and atomic writer. See engine/safetensors.h. */
+ * byte is touched) and atomic writer. See engine/formats/safetensors.h. */
 #include "engine/formats/safetensors.h"
 
 #include <errno.h>

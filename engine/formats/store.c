@@ -1,4 +1,4 @@
-/* The activation store: see engine/store.h and doc/formats.md.
+/* The activation store: see engine/formats/store.h and doc/formats.md.
  *
  * Shapes: N rows, d model width, T token-text bytes.
  *   acts      [N, d]  F32 | F16 | BF16, left in the mapping

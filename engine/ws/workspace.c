@@ -1,4 +1,4 @@
-/* Workspaces: see engine/workspace.h.
+/* Workspaces: see engine/ws/workspace.h.
  *
  * manifest.msgpack is a map:
  *   format       "safer-workspace/1"
@@ -365,7 +365,7 @@ void ws_close(ws *w)
 	free(w);
 }
 
-/* "NAME.tmp-XXXXXX": the shape of atomic.c's temp files (mkostemp suffix). */
+/* "NAME.tmp-XXXXXX": the shape of engine/base/atomic.c's temp files (mkostemp suffix). */
 static int is_atomic_temp(const char *name)
 {
 	const char *t = strstr(name, ".tmp-");

@@ -1,14 +1,14 @@
 /* A workspace is a directory that ties one pairs file and one activation
  * file together and holds everything computed from them:
  *
- *   manifest.msgpack   inputs (absolute paths, sizes, fingerprint)   [workspace]
- *   sae/               the SAE: sae.safetensors + cfg.json            [sae]
- *   latents.bin        top-k (index, value) of every row (cache)      [sae]
- *   index.bin          per-feature rows by activation (cache)          [analysis]
- *   pooled.bin         pooled activations of the reward head (cache)  [analysis]
- *   stats-<rows>.bin   feature statistics per rows mode (cache)       [analysis]
- *   labels.msgpack     the user's feature labels                      [analysis]
- *   plan.jsonl         the current edit plan                          [analysis]
+ *   manifest.msgpack   inputs (absolute paths, sizes, fingerprint)
+ *   sae/               the SAE: sae.safetensors + cfg.json
+ *   latents.bin        top-k (index, value) of every row (cache)
+ *   index.bin          per-feature rows by activation (cache)
+ *   pooled.bin         pooled activations of the reward head (cache)
+ *   stats-<rows>.bin   feature statistics per rows mode (cache)
+ *   labels.msgpack     the user's feature labels
+ *   plan.jsonl         the current edit plan
  *   lock               pid of the process saving a change right now
  *
  * Caches (cache.h) record the fingerprint of what they were computed from

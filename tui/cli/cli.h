@@ -1,8 +1,8 @@
 /* What every `safer` subcommand shares: exit codes, error and usage
  * messages, table output (TSV or JSON), progress on stderr.
  *
- * One file per subcommand (tui/cmd_*.c) defines `int cmd_NAME(int argc,
- * char **argv)` and its usage text; tui/main.c holds the table. */
+ * One file per subcommand (tui/cli/cmd_*.c) defines `int cmd_NAME(int argc,
+ * char **argv)` and its usage text; tui/cli/main.c holds the table. */
 #ifndef TUI_CLI_CLI_H
 #define TUI_CLI_CLI_H
 

@@ -1,4 +1,4 @@
-/* The subcommands. Each lives in tui/cmd_NAME.c and defines its entry
+/* The subcommands. Each lives in tui/cli/cmd_NAME.c and defines its entry
  * point and its usage text (printed by `safer help NAME`). */
 #ifndef TUI_CLI_COMMANDS_H
 #define TUI_CLI_COMMANDS_H

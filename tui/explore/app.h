@@ -8,7 +8,8 @@
  * through to the global keys. Handlers return WF_* flags (widgets/widget.h).
  * KEY_RESIZE re-runs layout; below the minimum size only a message shows.
  * SIGINT/SIGTERM end the loop cleanly; a crash restores the terminal
- * before dying. No engine headers here: the screens bring their own. */
+ * before dying. Of the engine, only err.h and progress.h are included
+ * here (a job's error and progress); the screens bring the rest. */
 #ifndef TUI_EXPLORE_APP_H
 #define TUI_EXPLORE_APP_H
 
