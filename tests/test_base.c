@@ -1,9 +1,12 @@
 /* engine/base functions without a test of their own: the random numbers
  * (splitmix64 against the reference values of its published C code, seed
- * 0; the unit double's range and resolution) and the fingerprint syntax
- * check that every reader of a fingerprint uses. */
+ * 0; the unit double's range and resolution), the fingerprint syntax
+ * check that every reader of a fingerprint uses, and error messages that
+ * do not fit (they end in "..."). */
+#include <errno.h>
 #include <stdint.h>
 
+#include "engine/base/err.h"
 #include "engine/base/fingerprint.h"
 #include "engine/base/rng.h"
 #include "tests/tap.h"
@@ -42,9 +45,44 @@ static void test_fp_hex(void)
 	   "fp_parse_hex refuses what fp_hex_ok refuses, leaving the output");
 }
 
+static void test_err(void)
+{
+	sf_err e;
+	char big[2000];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	sf_fail(&e, "f.json:%d: bad \"%s\"", 3, "k\n");
+	is_str(e.msg, "f.json:3: bad \"k^J\"", "a message that fits is as formatted, in caret form");
+	sf_fail(&e, "%s", big);
+	ok(strlen(e.msg) == sizeof e.msg - 1 && !strcmp(e.msg + strlen(e.msg) - 4, "x..."),
+	   "a message too long is cut to fit and ends in ...");
+	sf_fail(&e, "problem");
+	sf_prefix(&e, "%s", big);
+	ok(strlen(e.msg) == sizeof e.msg - 1 && !strcmp(e.msg + strlen(e.msg) - 3, "..."),
+	   "a prefix too long cuts the message, marked");
+	sf_fail(&e, "problem");
+	sf_prefix(&e, "%s", "a/b.msgpack");
+	is_str(e.msg, "a/b.msgpack: problem", "a prefix that fits");
+	char ctl[400];
+	memset(ctl, '\n', sizeof ctl - 1);
+	ctl[sizeof ctl - 1] = 0;
+	sf_fail(&e, "%s", ctl); /* fits as bytes, not in caret form */
+	ok(strlen(e.msg) <= sizeof e.msg - 1 && !strcmp(e.msg + strlen(e.msg) - 3, "...") &&
+	   !strchr(e.msg, '\n'), "caret form that outgrows the message is cut, marked");
+	errno = ENOENT;
+	sf_fail_errno(&e, "%s", "x.bin");
+	ok(!strncmp(e.msg, "x.bin: ", 7) && strlen(e.msg) > 7 && !strstr(e.msg, "..."),
+	   "errno text appended");
+	errno = ENOENT;
+	sf_fail_errno(&e, "%.505s", big); /* room left, but not for the errno text */
+	ok(!strcmp(e.msg + strlen(e.msg) - 3, "...") && strlen(e.msg) == sizeof e.msg - 1,
+	   "errno text that does not fit is cut, marked");
+}
+
 int main(void)
 {
 	test_rng();
 	test_fp_hex();
+	test_err();
 	return done_testing();
 }

@@ -17,6 +17,8 @@ expect_fail 1 "tensor W_dec has shape \[32, 15\]" "shapes that disagree" -- "$SA
 expect_fail 1 "k 33 exceeds the 32 latents" "k > m" -- "$SAFER" load-sae "$WS" "$TMPD/in/kbig"
 expect_fail 1 "encoder weight \[3, 5\] is not finite" "NaN in weights" -- "$SAFER" load-sae "$WS" "$TMPD/in/nan"
 expect_fail 1 "latent 7, entry 1 is not finite" "inf in weights" -- "$SAFER" load-sae "$WS" "$TMPD/in/inf"
+long=$TMPD/in/$(printf 'd%.0s' $(seq 4200)).safetensors
+expect_fail 1 "path longer than 4095 bytes" "a path too long for the path buffer is refused, not cut" -- "$SAFER" load-sae "$WS" "$long"
 expect_fail 1 "d_in 24 contradicts the tensors' d 16" "cfg d_in contradicts" -- "$SAFER" load-sae "$WS" "$TMPD/in/cfgd"
 expect_fail 1 "num_latents 64 contradicts" "cfg num_latents contradicts" -- "$SAFER" load-sae "$WS" "$TMPD/in/cfgm"
 expect_fail 1 "k is unknown" "no k anywhere" -- "$SAFER" load-sae "$WS" "$TMPD/in/nok"

@@ -57,11 +57,15 @@ static void edges(const train_param *p, char lo[64], char hi[64], char below[64]
 static int run_cli(const char *name, const char *val, char *err, size_t n)
 {
 	char cmd[8192], errf[4200];
-	snprintf(errf, sizeof errf, "%s/err", tmpdir);
-	snprintf(cmd, sizeof cmd, "'%s' train '%s/none' '--%s=%s' >/dev/null 2>'%s'", safer,
-	         tmpdir, name, val, errf);
-	int st = system(cmd);
 	err[0] = '\0';
+	/* a command cut short would test something else: fail instead */
+	if (snprintf(errf, sizeof errf, "%s/err", tmpdir) >= (int)sizeof errf ||
+	    snprintf(cmd, sizeof cmd, "'%s' train '%s/none' '--%s=%s' >/dev/null 2>'%s'", safer,
+	             tmpdir, name, val, errf) >= (int)sizeof cmd) {
+		snprintf(err, n, "command line too long");
+		return -1;
+	}
+	int st = system(cmd);
 	FILE *f = fopen(errf, "r");
 	if (f) {
 		if (fgets(err, (int)n, f))

@@ -261,6 +261,8 @@ static int labels_load_path(sf_labels *L, const char *path, sf_err *e)
 int labels_load_file(sf_labels *out, const char *path, int m, sf_err *e)
 {
 	labels_init(out, m);
+	if (strlen(path) >= sizeof out->path)
+		return sf_fail(e, "path longer than %zu bytes: %.200s...", sizeof out->path - 1, path);
 	labels_bind(out, path);
 	return labels_load_path(out, path, e);
 }

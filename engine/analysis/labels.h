@@ -57,7 +57,8 @@ int labels_set(sf_labels *L, int feature, const char *name, int safety, const ch
 /* Remove a feature's label (no-op when absent); same rules. */
 int labels_remove(sf_labels *L, int feature, sf_err *e);
 
-/* Bind an unbound set to a file (tests): later changes write there. */
+/* Bind an unbound set to a file (tests): later changes write there. path
+ * must be shorter than L->path (labels_load_file checks). */
 void labels_bind(sf_labels *L, const char *path);
 /* Write the msgpack file (labels_set does it). */
 int labels_save(const sf_labels *L, sf_err *e);

@@ -7,17 +7,32 @@
 
 #include "engine/base/textsafe.h"
 
+#define MSG_CAP sizeof ((sf_err *)0)->msg
+
+/* 1 when snprintf's result n did not fit in cap bytes. */
+static int cut(int n, size_t cap)
+{
+	return n < 0 || (size_t)n >= cap;
+}
+
 /* Messages quote paths and file content, which may hold newlines or
  * escape sequences; every message must stay one line and print no
  * control character, so those bytes are shown in caret notation (a
  * newline as ^J, DEL as ^?). Bytes >= 0x80 are left alone: UTF-8 in a
  * path reads as itself, and the CLI escapes what a terminal would act
- * on. */
-static void visible(char *msg, size_t cap)
+ * on. A message longer than sf_err holds (was_cut, or the caret form
+ * grew past it) ends in "..." so that the cut shows. */
+static void visible(char *msg, int was_cut)
 {
-	char out[sizeof ((sf_err *)0)->msg];
-	textsafe_caret(out, sizeof out, msg);
-	snprintf(msg, cap, "%s", out);
+	char out[MSG_CAP];
+	size_t used = textsafe_caret(out, sizeof out, msg);
+	size_t n = strlen(out);
+	if (was_cut || msg[used]) {
+		n = n < sizeof out - 4 ? n : sizeof out - 4;
+		memcpy(out + n, "...", 4);
+		n += 3;
+	}
+	memcpy(msg, out, n + 1);
 }
 
 int sf_fail(sf_err *e, const char *fmt, ...)
@@ -25,9 +40,9 @@ int sf_fail(sf_err *e, const char *fmt, ...)
 	if (e) {
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+		int n = vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 		va_end(ap);
-		visible(e->msg, sizeof e->msg);
+		visible(e->msg, cut(n, sizeof e->msg));
 	}
 	return -1;
 }
@@ -40,10 +55,12 @@ int sf_fail_errno(sf_err *e, const char *fmt, ...)
 		va_start(ap, fmt);
 		int n = vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 		va_end(ap);
-		if (n >= 0 && (size_t)n < sizeof e->msg)
-			snprintf(e->msg + n, sizeof e->msg - (size_t)n, ": %s",
-			         strerror(saved));
-		visible(e->msg, sizeof e->msg);
+		int was_cut = cut(n, sizeof e->msg);
+		if (!was_cut)
+			was_cut = cut(snprintf(e->msg + n, sizeof e->msg - (size_t)n, ": %s",
+			                       strerror(saved)),
+			              sizeof e->msg - (size_t)n);
+		visible(e->msg, was_cut);
 	}
 	errno = saved;
 	return -1;
@@ -53,14 +70,16 @@ int sf_prefix(sf_err *e, const char *fmt, ...)
 {
 	if (!e)
 		return -1;
-	char head[256], old[sizeof e->msg];
+	/* head: at most a message's length, so the old message always
+	 * starts within e */
+	char head[MSG_CAP], old[MSG_CAP];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(head, sizeof head, fmt, ap);
+	int was_cut = cut(vsnprintf(head, sizeof head, fmt, ap), sizeof head);
 	va_end(ap);
 	memcpy(old, e->msg, sizeof old);
-	snprintf(e->msg, sizeof e->msg, "%s: %s", head, old);
-	visible(e->msg, sizeof e->msg);
+	was_cut |= cut(snprintf(e->msg, sizeof e->msg, "%s: %s", head, old), sizeof e->msg);
+	visible(e->msg, was_cut);
 	return -1;
 }
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,13 +402,28 @@ static int file_exists(const char *p)
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* snprintf into a path buffer of n bytes. A path that does not fit is an
+ * error: cut short, it would name some other file. */
+static __attribute__((format(printf, 4, 5))) int path_fmt(char *out, size_t n, sf_err *e,
+                                                          const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vsnprintf(out, n, fmt, ap);
+	va_end(ap);
+	if (r < 0 || (size_t)r >= n)
+		return sf_fail(e, "path longer than %zu bytes: %.200s...", n - 1, out);
+	return 0;
+}
+
 /* Resolve PATH into the weights file and the cfg.json next to it (cfg
  * may be absent: cfg_path[0] = 0). */
 static int resolve_paths(const char *path, char *wpath, char *cfg_path, size_t n, sf_err *e)
 {
 	cfg_path[0] = 0;
 	if (is_dir(path)) {
-		snprintf(wpath, n, "%s/sae.safetensors", path);
+		if (path_fmt(wpath, n, e, "%s/sae.safetensors", path))
+			return -1;
 		if (!file_exists(wpath)) {
 			DIR *dd = opendir(path);
 			int found = 0;
@@ -418,7 +434,10 @@ static int resolve_paths(const char *path, char *wpath, char *cfg_path, size_t n
 				size_t L = strlen(de->d_name);
 				if (L > 12 && !strcmp(de->d_name + L - 12, ".safetensors")) {
 					found++;
-					snprintf(wpath, n, "%s/%s", path, de->d_name);
+					if (path_fmt(wpath, n, e, "%s/%s", path, de->d_name)) {
+						closedir(dd);
+						return -1;
+					}
 				}
 			}
 			closedir(dd);
@@ -427,14 +446,15 @@ static int resolve_paths(const char *path, char *wpath, char *cfg_path, size_t n
 				               found ? "holds several .safetensors files (name one)"
 				                     : "holds no .safetensors file");
 		}
-		snprintf(cfg_path, n, "%s/cfg.json", path);
+		if (path_fmt(cfg_path, n, e, "%s/cfg.json", path))
+			return -1;
 	} else {
-		snprintf(wpath, n, "%s", path);
+		if (path_fmt(wpath, n, e, "%s", path))
+			return -1;
 		const char *sl = strrchr(path, '/');
-		if (sl)
-			snprintf(cfg_path, n, "%.*s/cfg.json", (int)(sl - path), path);
-		else
-			snprintf(cfg_path, n, "cfg.json");
+		if (sl ? path_fmt(cfg_path, n, e, "%.*s/cfg.json", (int)(sl - path), path)
+		       : path_fmt(cfg_path, n, e, "cfg.json"))
+			return -1;
 	}
 	if (!file_exists(cfg_path))
 		cfg_path[0] = 0;
@@ -731,8 +751,7 @@ int sae_save(const sae *s, const char *dir, sf_err *e)
 	};
 	const char *meta[] = { "format", "safer-sae/1", "k", kbuf, "fingerprint", fp,
 	                       s->hook ? "hook" : NULL, s->hook, NULL };
-	snprintf(path, sizeof path, "%s/sae.safetensors", dir);
-	if (st_write(path, t, 4, meta, e))
+	if (path_fmt(path, sizeof path, e, "%s/sae.safetensors", dir) || st_write(path, t, 4, meta, e))
 		return -1;
 
 	json_t *c = json_object();
@@ -761,8 +780,8 @@ int sae_save(const sae *s, const char *dir, sf_err *e)
 	json_decref(c);
 	if (!txt)
 		return sf_fail(e, "%s: cannot format cfg.json", dir);
-	snprintf(path, sizeof path, "%s/cfg.json", dir);
-	int rc = atomic_write(path, txt, strlen(txt), e);
+	int rc = path_fmt(path, sizeof path, e, "%s/cfg.json", dir) ||
+	         atomic_write(path, txt, strlen(txt), e) ? -1 : 0;
 	free(txt);
 	return rc;
 }

@@ -59,18 +59,16 @@ void cmd_train_options(FILE *f)
 {
 	for (size_t i = 0; i < train_params_count; i++) {
 		const train_param *p = &train_params[i];
-		char flag[96], lim[96], def[160], text[512];
+		char lim[96], def[160], text[512];
 		train_param_limits(p, lim, sizeof lim);
 		train_param_default(p, def, sizeof def);
-		if (p->bare)
-			snprintf(flag, sizeof flag, "--%s[=%s]", p->name, lim);
-		else
-			snprintf(flag, sizeof flag, "--%s %s", p->name, p->arg ? p->arg : lim);
 		if (p->arg)
 			snprintf(text, sizeof text, "%s; %s; default %s", p->help, lim, def);
 		else
 			snprintf(text, sizeof text, "%s; default %s", p->help, def);
-		int w = fprintf(f, "  %s", flag);
+		/* the flag straight to f: no buffer to cut it short */
+		int w = p->bare ? fprintf(f, "  --%s[=%s]", p->name, lim)
+		                : fprintf(f, "  --%s %s", p->name, p->arg ? p->arg : lim);
 		if (w >= HELP_COL)
 			fprintf(f, "\n%*s", HELP_COL, "");
 		else

@@ -29,7 +29,7 @@ struct feature {
 	struct side_view side[2]; /* chosen, rejected */
 	int focus;
 	int page;
-	char err[256];
+	char err[sizeof ((sf_err *)0)->msg]; /* a whole engine message */
 };
 
 static const wkey keys[] = {
