@@ -316,8 +316,16 @@ static void destroy(screen *s)
 	(void)s;
 }
 
-static const screen_ops ops = { "Edits", draw, key, click, NULL, enter, destroy, keys,
-                                (int)(sizeof keys / sizeof keys[0]) };
+static const screen_ops ops = {
+	.name = "Edits",
+	.draw = draw,
+	.key = key,
+	.click = click,
+	.enter = enter,
+	.destroy = destroy,
+	.keys = keys,
+	.nkeys = (int)(sizeof keys / sizeof keys[0]),
+};
 
 screen *edits_screen(xmodel *m)
 {

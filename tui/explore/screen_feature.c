@@ -270,8 +270,16 @@ void feature_screen_free(screen *s)
 	free(s);
 }
 
-static const screen_ops ops = { "Feature", draw, key, click, NULL, enter, destroy, keys,
-                                (int)(sizeof keys / sizeof keys[0]) };
+static const screen_ops ops = {
+	.name = "Feature",
+	.draw = draw,
+	.key = key,
+	.click = click,
+	.enter = enter,
+	.destroy = destroy,
+	.keys = keys,
+	.nkeys = (int)(sizeof keys / sizeof keys[0]),
+};
 
 screen *feature_screen(xmodel *m)
 {

@@ -336,8 +336,16 @@ void features_screen_free(screen *s)
 	free(s);
 }
 
-static const screen_ops ops = { "Features", draw, key, click, NULL, enter, destroy, keys,
-                                (int)(sizeof keys / sizeof keys[0]) };
+static const screen_ops ops = {
+	.name = "Features",
+	.draw = draw,
+	.key = key,
+	.click = click,
+	.enter = enter,
+	.destroy = destroy,
+	.keys = keys,
+	.nkeys = (int)(sizeof keys / sizeof keys[0]),
+};
 
 screen *features_screen(xmodel *m)
 {

@@ -218,8 +218,15 @@ static void destroy(screen *s)
 	(void)s;
 }
 
-static const screen_ops ops = { "Pair", draw, key, NULL, NULL, enter, destroy, keys,
-                                (int)(sizeof keys / sizeof keys[0]) };
+static const screen_ops ops = {
+	.name = "Pair",
+	.draw = draw,
+	.key = key,
+	.enter = enter,
+	.destroy = destroy,
+	.keys = keys,
+	.nkeys = (int)(sizeof keys / sizeof keys[0]),
+};
 
 screen *pair_screen(xmodel *m)
 {

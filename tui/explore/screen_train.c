@@ -295,8 +295,15 @@ static void destroy(screen *s)
 	(void)s;
 }
 
-static const screen_ops ops = { "Train", draw, key, NULL, command, NULL, destroy, keys,
-                                (int)(sizeof keys / sizeof keys[0]) };
+static const screen_ops ops = {
+	.name = "Train",
+	.draw = draw,
+	.key = key,
+	.command = command,
+	.destroy = destroy,
+	.keys = keys,
+	.nkeys = (int)(sizeof keys / sizeof keys[0]),
+};
 
 screen *train_screen(xmodel *m)
 {
