@@ -35,6 +35,7 @@
 #include <time.h>
 
 #include "engine/base/hot.h"
+#include "engine/base/rng.h"
 #include "engine/base/threads.h"
 #include "engine/formats/safetensors.h"
 #include "engine/sae/topk.h"
@@ -738,21 +739,13 @@ void train_state_free(train_state *st)
 	free(st);
 }
 
-static uint64_t rng_next(uint64_t *st)
-{
-	uint64_t z = (*st += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 static void permute(size_t *perm, size_t n, uint64_t seed, int epoch)
 {
 	uint64_t st = seed * 0x2545f4914f6cdd1dULL + (uint64_t)epoch * 0x9e3779b97f4a7c15ULL + 7;
 	for (size_t i = 0; i < n; i++)
 		perm[i] = i;
 	for (size_t i = n; i > 1; i--) {
-		size_t j = (size_t)(rng_next(&st) % i);
+		size_t j = (size_t)(sf_splitmix64(&st) % i);
 		size_t tmp = perm[i - 1];
 		perm[i - 1] = perm[j];
 		perm[j] = tmp;
