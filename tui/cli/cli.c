@@ -68,17 +68,6 @@ int cli_wants_help(int argc, char **argv)
 	return 0;
 }
 
-int cli_print_help(const char *name)
-{
-	const cli_cmd *c = cli_find(name);
-	if (!c)
-		return cli_fail("no such command '%s' (see 'safer help')", name);
-	fputs(c->usage, stdout);
-	if (c->usage_more)
-		c->usage_more(stdout);
-	return EXIT_OK;
-}
-
 int cli_parse_format(const char *s, int *fmt)
 {
 	if (!strcmp(s, "tsv"))

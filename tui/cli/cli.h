@@ -21,7 +21,6 @@ typedef struct cli_cmd {
 	void (*usage_more)(FILE *f); /* prints what follows usage (a table's options); or NULL */
 } cli_cmd;
 
-const cli_cmd *cli_find(const char *name);
 
 /* "safer: <msg>" on stderr; returns EXIT_FAIL. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -30,8 +29,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Non-zero when argv holds -h or --help (before a "--"). */
 int cli_wants_help(int argc, char **argv);
-/* Print the usage text of cmd to stdout; returns EXIT_OK. */
-int cli_print_help(const char *cmd);
 
 /* Table output. TSV: a header line, then one line per row; text fields
  * escape backslash, tab, newline and CR as \\ \t \n \r. JSON: an array of

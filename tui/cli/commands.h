@@ -1,9 +1,19 @@
 /* The subcommands. Each lives in tui/cli/cmd_NAME.c and defines its entry
- * point and its usage text (printed by `safer help NAME`). */
+ * point and its usage text (printed by `safer help NAME`), declared here;
+ * commands.c holds the table that names them. */
 #ifndef TUI_CLI_COMMANDS_H
 #define TUI_CLI_COMMANDS_H
 
 #include <stdio.h>
+
+#include "tui/cli/cli.h"
+
+/* The command called name, or NULL. */
+const cli_cmd *cli_find(const char *name);
+/* `safer help`: every command with its summary. */
+void cli_print_overview(FILE *f);
+/* Print the usage text of cmd to stdout; returns EXIT_OK. */
+int cli_print_help(const char *cmd);
 
 #define SAFER_COMMAND(name)                      \
 	int cmd_##name(int argc, char **argv);   \

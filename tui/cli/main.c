@@ -7,50 +7,11 @@
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
 
-#define CMD(n, fn, s) { n, cmd_##fn, s, cmd_##fn##_usage, NULL }
-static const cli_cmd commands[] = {
-	CMD("init", init, "create a workspace from pairs JSONL and activations"),
-	CMD("info", info, "describe a workspace: pairs, rows, model, SAE"),
-	{ "train", cmd_train, "train the workspace's TopK SAE", cmd_train_usage, cmd_train_options },
-	CMD("load-sae", load_sae, "import an SAE (sparsify, SAELens or SAFER layout)"),
-	CMD("encode", encode, "encode every row with the SAE (cached)"),
-	CMD("stats", stats, "per-feature salience, sums, density, max activation"),
-	CMD("top", top, "top-activating rows of one feature, with context"),
-	CMD("label", label, "name and rate one feature"),
-	CMD("labels", labels, "list, export or import feature labels"),
-	CMD("score", score, "safety score of every train pair"),
-	CMD("plan", plan, "poison or denoise edit list (JSONL)"),
-	CMD("eval", eval, "projected effect of an edit on a reward head"),
-	CMD("export", export, "write the edited dataset"),
-	CMD("explore", explore, "the interactive explorer"),
-};
-#undef CMD
-#define NCOMMANDS (sizeof commands / sizeof commands[0])
-
-const cli_cmd *cli_find(const char *name)
-{
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
-	return NULL;
-}
-
-static void print_overview(FILE *f)
-{
-	fputs("usage: safer COMMAND [ARGS...]\n"
-	      "       safer help COMMAND | safer COMMAND --help | safer --version\n\n"
-	      "commands:\n", f);
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nTables print as TSV (--format tsv, the default) or JSON (--format json).\n"
-	      "Exit status: 0 ok, 1 failure (one line on stderr), 2 usage error.\n", f);
-}
-
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
 	if (argc < 2) {
-		print_overview(stderr);
+		cli_print_overview(stderr);
 		return EXIT_USAGE;
 	}
 	const char *name = argv[1];
@@ -61,13 +22,13 @@ int main(int argc, char **argv)
 	if (!strcmp(name, "help") || !strcmp(name, "--help") || !strcmp(name, "-h")) {
 		if (argc > 2)
 			return cli_print_help(argv[2]);
-		print_overview(stdout);
+		cli_print_overview(stdout);
 		return EXIT_OK;
 	}
 	const cli_cmd *c = cli_find(name);
 	if (!c) {
 		fprintf(stderr, "safer: no such command '%s'\n", name);
-		print_overview(stderr);
+		cli_print_overview(stderr);
 		return EXIT_USAGE;
 	}
 	if (cli_wants_help(argc - 1, argv + 1))
