@@ -1,11 +1,15 @@
-# tui/explore: the explorer's app loop, commands and screens
+# tui/explore: the explorer's app loop, model, commands and screens
 tui_safer_SOURCES += \
 	tui/explore/app.c \
 	tui/explore/app.h \
+	tui/explore/commands.c \
+	tui/explore/commands.h \
 	tui/explore/explore.c \
 	tui/explore/explore.h \
 	tui/explore/screen_edits.c \
 	tui/explore/screen_feature.c \
 	tui/explore/screen_features.c \
 	tui/explore/screen_pair.c \
-	tui/explore/screen_train.c
+	tui/explore/screen_train.c \
+	tui/explore/screens.c \
+	tui/explore/screens.h

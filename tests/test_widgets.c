@@ -238,12 +238,24 @@ static void test_charts(void)
 
 static void test_bars(void)
 {
-	wkey keys[] = { { "Enter", "open" }, { "/", "search" }, { "q", "quit" } };
+	wkey keys[] = { { "Enter", "open", '\n' }, { "/", "search", '/' }, { "q", "quit", 'q' } };
 	werase(stdscr);
 	wkeybar_draw(stdscr, 0, 0, 80, keys, 3);
 	is_str(row_text(0, 0, 80), " Enter open  / search  q quit", "key bar");
 	ok(wkeybar_hit(keys, 3, 0, 80, 13) == 1, "click on '/ search' hits key 1");
 	ok(wkeybar_hit(keys, 3, 0, 80, 70) == -1, "click past the keys hits nothing");
+	ok(wkeybar_code(keys, 3, 0, 80, 1) == '\n' && wkeybar_code(keys, 3, 0, 80, 13) == '/',
+	   "a click sends the label's own code (Enter, /)");
+	ok(wkeybar_code(keys, 3, 0, 80, 70) == 0, "a click past the keys sends nothing");
+	/* A range label carries no code: a click on it sends nothing, not
+	 * the first character of "1-5". */
+	wkey rate[] = { { "Tab h/l", "switch side", '\t' }, { "1-5", "rate", 0 } };
+	werase(stdscr);
+	wkeybar_draw(stdscr, 0, 0, 80, rate, 2);
+	is_str(row_text(0, 0, 80), " Tab h/l switch side  1-5 rate", "key bar with a range");
+	ok(wkeybar_code(rate, 2, 0, 80, 2) == '\t', "'Tab h/l' sends Tab, not 'T'");
+	ok(wkeybar_hit(rate, 2, 0, 80, 23) == 1 && wkeybar_code(rate, 2, 0, 80, 23) == 0,
+	   "'1-5 rate' is hit but sends nothing");
 	werase(stdscr);
 	wkeybar_draw(stdscr, 0, 0, 14, keys, 3);
 	is_str(row_text(0, 0, 80), " Enter open", "only whole entries that fit");

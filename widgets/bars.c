@@ -46,6 +46,12 @@ int wkeybar_hit(const wkey *keys, int n, int x, int maxw, int cx)
 	return -1;
 }
 
+int wkeybar_code(const wkey *keys, int n, int x, int maxw, int cx)
+{
+	int i = wkeybar_hit(keys, n, x, maxw, cx);
+	return i < 0 ? 0 : keys[i].code;
+}
+
 void wdialog_open(wdialog *d, const char *title, const char *msg)
 {
 	d->title = title;

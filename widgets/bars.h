@@ -7,9 +7,15 @@
 
 #include "widgets/widget.h"
 
+/* One key hint, as htop's FunctionBar keeps a label and an event per
+ * entry: code is the key a click on the label sends. A label that names
+ * several keys says in its code which one a click means; 0 sends nothing
+ * (a click then only tells what to press), for labels where any one key
+ * would pick a value the user did not choose ("1-5 rate"). */
 typedef struct wkey {
 	const char *key;  /* as shown: "Enter", "/", "1-5" */
 	const char *desc; /* "open", "search" */
+	int code;         /* sent by a click: '\n', '/', 0 for none */
 } wkey;
 
 /* One line at row y filling the width: text in attr (made safe). */
@@ -18,6 +24,8 @@ void wstatus_draw(WINDOW *w, int y, int x, int maxw, const char *text, attr_t at
 void wkeybar_draw(WINDOW *w, int y, int x, int maxw, const wkey *keys, int n);
 /* Index of the key drawn at column cx by wkeybar_draw, or -1. */
 int wkeybar_hit(const wkey *keys, int n, int x, int maxw, int cx);
+/* The code a click at column cx sends (keys[i].code), 0 for none. */
+int wkeybar_code(const wkey *keys, int n, int x, int maxw, int cx);
 
 /* A modal yes/no question. */
 typedef struct wdialog {

@@ -15,69 +15,39 @@ const char cmd_explore_usage[] =
 	"Open the interactive explorer on workspace WS: the features ranked by\n"
 	"salience, their top activations on chosen and rejected responses, labels\n"
 	"and ratings (saved at once), pairs with their safety scores, edit plans\n"
-	"with their projected effect, and SAE training when WS has none yet.\n"
+	"with their projected effect, and SAE training or loading when WS has none\n"
+	"yet (latents missing for its SAE are encoded first, with a progress bar).\n"
 	"Press ? on any screen for its keys, : for the command line (:sort\n"
 	"salience, :goto 123, :label NAME, :rate 5, :plan poison 5%, :export F,\n"
-	":q). A second explorer on the same workspace opens read-only.\n"
+	":load-sae PATH, :q; Tab completes). Labels and plans saved by another\n"
+	"process (safer label WS ..., a second explorer) show up within a second.\n"
 	"NO_COLOR=1 turns colour off.\n";
 
-static int run(xmodel *m)
+static int run(sf_session *S)
 {
 	app *a = app_new();
-	if (!a)
+	if (!a) {
+		session_close(S);
 		return cli_fail("out of memory");
-	m->a = a;
-	xm_bind(m);
-	sf_err e;
-	/* Before the screen starts, progress (the index is built on the
-	 * first open) goes to stderr as for the other commands. */
-	cli_progress pr;
-	sf_progress p = cli_progress_begin(&pr, "opening the workspace");
-	int analysis = xm_load_analysis(m, &p, &e) == 0;
-	cli_progress_end(&pr);
-	if (!analysis) {
-		/* Without latents the explorer opens on Train; any other
-		 * failure is an error of the workspace. */
-		if (m->l) {
-			app_free(a);
-			return cli_fail("%s", e.msg);
-		}
-		xm_free_analysis(m);
 	}
-	m->features = features_screen(m);
-	m->feature = feature_screen(m);
-	m->pair = pair_screen(m);
-	m->edits = edits_screen(m);
-	m->train = train_screen(m);
-	if (!m->features || !m->feature || !m->pair || !m->edits || !m->train) {
+	xmodel *m = xm_new(S, a);
+	if (!m) {
 		app_free(a);
+		session_close(S);
 		return cli_fail("out of memory");
 	}
 	if (app_start(a)) {
 		app_free(a);
+		xm_free(m);
 		return cli_fail("explore: cannot start the terminal (TERM=%s)",
 		                getenv("TERM") ? getenv("TERM") : "");
 	}
-	app_set_commands(a, xm_command, xm_word, m);
-	app_set_command_help(a, xm_command_help, xm_command_help_n);
-	app_set_global_keys(a, xm_global_key, m, xm_global_keys, xm_global_keys_n);
-	xm_update_title(m);
-	app_push(a, m->features);
-	if (!analysis) {
-		app_push(a, m->train);
-		app_msg(a, MSG_INFO, "%s", e.msg);
-	}
-	if (ws_readonly(m->w))
-		app_msg(a, MSG_ERROR, "read-only: %s", ws_readonly_reason(m->w));
-	else if (analysis)
-		app_msg(a, MSG_INFO, "%d features · Enter opens one · ? for keys", m->st.m);
+	/* Loading (encoding, the index, the statistics) runs inside, with a
+	 * progress bar and x to cancel. */
+	xm_start(m);
 	int rc = app_run(a);
 	app_free(a); /* restores the terminal */
-	features_screen_free(m->features);
-	feature_screen_free(m->feature);
-	pair_screen_free(m->pair);
-	edits_screen_free(m->edits);
-	train_screen_free(m->train);
+	xm_free(m);  /* the screens, then the session */
 	return rc;
 }
 
@@ -106,17 +76,10 @@ int cmd_explore(int argc, char **argv)
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return cli_fail("explore needs a terminal (stdin and stdout); the other commands "
 		                "are for scripts");
-	xmodel m;
+	sf_session *S;
 	sf_err e;
-	memset(&m, 0, sizeof m);
-	if (ws_open(&m.w, dir, flags, &e))
+	if (session_open(&S, dir, flags, &e))
 		return cli_fail("%s", e.msg);
-	m.P = ws_pairs(m.w);
-	m.s = ws_store(m.w);
-	m.rows_mode = rows_mode;
-	safety_opts_default(&m.so);
-	int rc = run(&m);
-	xm_free_analysis(&m);
-	ws_close(m.w);
-	return rc;
+	session_set_rows_mode(S, rows_mode);
+	return run(S);
 }

@@ -367,26 +367,12 @@ int app_command(app *a, const char *line)
 	int argc = split_args(buf, argv);
 	if (!argc)
 		return 0;
-	if (!strcmp(argv[0], "q") || !strcmp(argv[0], "quit")) {
-		app_quit(a);
-		return 0;
-	}
-	if (!strcmp(argv[0], "help")) {
-		app_help(a);
-		return 0;
-	}
-	screen *top = app_top(a);
-	int r = 0;
-	if (top && top->ops->command)
-		r = top->ops->command(top, a, argc, argv);
-	if (!r && a->cmd_fn)
-		r = a->cmd_fn(a, argc, argv);
-	if (!r) {
-		app_msg(a, MSG_ERROR, "unknown command: %s (? lists keys, :help)", argv[0]);
+	a->dirty = 1;
+	if (!a->cmd_fn) {
+		app_msg(a, MSG_ERROR, "unknown command: %s", argv[0]);
 		return -1;
 	}
-	a->dirty = 1;
-	return r < 0 ? -1 : 0;
+	return a->cmd_fn(a, a->cmd_ctx, argc, argv) ? -1 : 0;
 }
 
 static void on_command_line(void *ctx, const char *line)
@@ -395,6 +381,19 @@ static void on_command_line(void *ctx, const char *line)
 	input_mode(a, winput_active());
 	if (line)
 		app_command(a, line);
+}
+
+/* The input line's context is the app (for on_command_line); the words
+ * come from the owner of the commands. */
+static const char *command_word(void *ctx, size_t i)
+{
+	app *a = ctx;
+	return a->cmd_words ? a->cmd_words(a->cmd_ctx, i) : NULL;
+}
+
+void app_command_line(app *a, const char *initial)
+{
+	app_prompt(a, 0, ":", initial, on_command_line, command_word, a);
 }
 
 /* ---- worker ----------------------------------------------------------- */
@@ -484,11 +483,11 @@ static void job_reap(app *a)
 /* ---- help ------------------------------------------------------------- */
 
 static const wkey global_keys[] = {
-	{ "?", "help: the keys of this screen" },
-	{ ":", "command line (readline): sort, goto, label, plan, export, q..." },
-	{ "q Esc", "back; quit from the first screen" },
-	{ "x", "cancel the running job" },
-	{ "^L", "redraw" },
+	{ "?", "help: the keys of this screen", '?' },
+	{ ":", "command line (readline): sort, goto, label, plan, export, q...", ':' },
+	{ "q Esc", "back; quit from the first screen", 'q' },
+	{ "x", "cancel the running job", 'x' },
+	{ "^L", "redraw", 12 },
 };
 
 struct help {
@@ -588,8 +587,8 @@ static void help_destroy(screen *s)
 	free(s);
 }
 
-static const wkey help_keys[] = { { "j/k", "scroll" }, { "q", "close" } };
-static const screen_ops help_ops = { "help", help_draw, help_key, NULL, NULL, NULL,
+static const wkey help_keys[] = { { "j/k", "scroll", 'j' }, { "q", "close", 'q' } };
+static const screen_ops help_ops = { "help", help_draw, help_key, NULL, NULL,
                                      help_destroy, help_keys, 2 };
 
 void app_help(app *a)
@@ -671,21 +670,8 @@ static void relayout(app *a)
 
 /* ---- keys ------------------------------------------------------------- */
 
-/* The key a key-bar label stands for (for clicks on the bar). */
-static int key_of_label(const char *k)
-{
-	if (!strcmp(k, "Enter"))
-		return '\n';
-	if (!strcmp(k, "Esc"))
-		return 27;
-	if (!strcmp(k, "Tab"))
-		return '\t';
-	if (!strncmp(k, "q", 1) && (k[1] == '\0' || k[1] == ' '))
-		return 'q';
-	return (unsigned char)k[0];
-}
-
 static int global_key(app *a, int key);
+static void dispatch(app *a, int ch);
 
 static void on_mouse(app *a)
 {
@@ -704,14 +690,11 @@ static void on_mouse(app *a)
 	}
 	if (ev.y == a->L.keys.y) {
 		int i = wkeybar_hit(top->ops->keys, top->ops->nkeys, 0, a->L.keys.w, ev.x);
-		if (i >= 0) {
-			int k = key_of_label(top->ops->keys[i].key);
-			int f = top->ops->key(top, a, k);
-			if (!(f & WF_HANDLED))
-				global_key(a, k);
-			else if (f & WF_QUIT)
-				app_pop(a);
-		}
+		if (i >= 0 && top->ops->keys[i].code)
+			dispatch(a, top->ops->keys[i].code); /* as if typed */
+		else if (i >= 0)
+			app_msg(a, MSG_INFO, "press %s: %s", top->ops->keys[i].key,
+			        top->ops->keys[i].desc);
 		a->dirty = 1;
 		return;
 	}
@@ -748,7 +731,7 @@ static int global_key(app *a, int key)
 		app_help(a);
 		return WF_HANDLED;
 	case ':':
-		app_prompt(a, 0, ":", NULL, on_command_line, a->cmd_words, a);
+		app_command_line(a, NULL);
 		return WF_HANDLED;
 	case 'x':
 		if (a->job.running) {
@@ -859,17 +842,17 @@ int app_run(app *a)
 		if (sig_quit)
 			break;
 		job_reap(a);
-		if (a->job.running) {
-			if (a->tick)
-				a->tick(a, a->tick_ctx);
+		if (a->tick)
+			a->tick(a, a->tick_ctx);
+		if (a->job.running)
 			a->dirty = 1;
-		}
 		if (a->dirty) {
 			draw_all(a);
 			a->dirty = 0;
-			if (exit_after_draw)
+			/* The first screen that is ready: no job still loading it. */
+			if (exit_after_draw && !a->job.running)
 				break;
-			if (a->bench_keys) {
+			if (a->bench_keys && !a->job.running) {
 				run_bench(a);
 				break;
 			}

@@ -5,7 +5,8 @@
  *
  * A key goes to the dialog if one is open, then to the input line if one
  * is active, then to the top screen, and what the screen ignores falls
- * through to the global keys. Handlers return WF_* flags (widgets/widget.h).
+ * through to the global keys. A click on the key bar sends the code of
+ * the label under it (widgets/bars.h). Handlers return WF_* flags (widgets/widget.h).
  * KEY_RESIZE re-runs layout; below the minimum size only a message shows.
  * SIGINT/SIGTERM end the loop cleanly; a crash restores the terminal
  * before dying. Of the engine, only err.h and progress.h are included
@@ -31,9 +32,6 @@ typedef struct screen_ops {
 	int (*key)(screen *s, app *a, int key);
 	/* A click at (y, x) inside body; may be NULL. */
 	int (*click)(screen *s, app *a, wrect body, int y, int x, int dbl);
-	/* `:` commands this screen understands first: 1 handled, 0 not
-	 * mine, -1 failed (the screen set the status). May be NULL. */
-	int (*command)(screen *s, app *a, int argc, char **argv);
 	void (*enter)(screen *s, app *a); /* became the top screen */
 	void (*destroy)(screen *s);
 	const wkey *keys; /* every key of this screen, for the bar and help */
@@ -59,7 +57,9 @@ typedef int (*app_job_fn)(void *ctx, const sf_progress *p, sf_err *e);
 /* Back on the main thread when the job ended. */
 typedef void (*app_done_fn)(app *a, void *ctx, int rc, const sf_err *e);
 
-typedef int (*app_command_fn)(app *a, int argc, char **argv);
+/* A `:` line split into words ("double quotes" group): 0 done, -1
+ * failed (the command set the status line). */
+typedef int (*app_command_fn)(app *a, void *ctx, int argc, char **argv);
 
 app *app_new(void);
 void app_free(app *a);
@@ -83,10 +83,12 @@ void app_set_title(app *a, const char *title);
 void app_msg(app *a, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void app_redraw(app *a);
 
-/* Commands that no screen took (and completion words for `:`). */
+/* What runs the `:` lines, and their completion words; both get ctx. */
 void app_set_commands(app *a, app_command_fn fn, winput_word_fn words, void *ctx);
 /* Run a command line as if typed after `:`. Returns 0 ok, -1 failed. */
 int app_command(app *a, const char *line);
+/* Open the `:` line with initial text (NULL: empty). */
+void app_command_line(app *a, const char *initial);
 /* Ask for a line with readline in history slot `slot`. */
 void app_prompt(app *a, int slot, const char *prompt, const char *initial,
                 winput_done_fn done, winput_word_fn words, void *ctx);
@@ -100,7 +102,10 @@ int app_busy(const app *a);
 void app_cancel_job(app *a);
 /* Progress of the running job (frac, phase) for screens that show it. */
 double app_job_frac(app *a, char *phase, size_t n);
-/* Called on the main thread a few times a second while a job runs. */
+/* Called on the main thread after every key and a few times a second
+ * when idle (the loop wakes every 250 ms, every 100 ms while a job runs).
+ * The screen is redrawn after it while a job runs; otherwise tick calls
+ * app_redraw when it changed something. */
 void app_set_tick(app *a, void (*tick)(app *, void *), void *ctx);
 
 /* Program-wide keys tried after the screen's and before the frame's own
@@ -114,7 +119,8 @@ void app_set_command_help(app *a, const wkey *cmds, int n);
 /* Help screen for the current top screen (the `?` key). */
 void app_help(app *a);
 
-/* For tests and the benchmark: exit after the first full draw when the
- * environment variable SAFER_EXPLORE_EXIT_AFTER_DRAW is set. */
+/* For tests and the benchmark: exit after the first full draw with no job
+ * running when the environment variable SAFER_EXPLORE_EXIT_AFTER_DRAW is
+ * set; SAFER_EXPLORE_BENCH_KEYS are fed from that point on too. */
 
 #endif

@@ -1,146 +1,430 @@
-/* The explorer's model and its `:` commands. */
+/* The explorer's model over an engine session (see explore.h). */
 #include "tui/explore/explore.h"
 
-#include "widgets/draw.h"
-
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <strings.h>
+#include <time.h>
 
-#include "engine/ws/index_ws.h"
-#include "engine/ws/labels_ws.h"
-#include "engine/ws/pooled_ws.h"
-#include "engine/ws/scores_ws.h"
-#include "engine/ws/stats_ws.h"
+#include "tui/explore/commands.h"
+#include "widgets/draw.h"
 
-static xmodel *g_m; /* for the command callback, which has no context */
-
-int xm_load_analysis(xmodel *m, const sf_progress *p, sf_err *e)
+static void bump(xmodel *m, int what)
 {
-	char note[600];
-	if (latents_open_repair(&m->l, m->w, p, note, sizeof note, e))
-		return -1;
-	if (note[0])
-		app_msg(m->a, MSG_INFO, "%s", note);
-	if (index_open(&m->ix, m->w, m->l, p, NULL, e))
-		return -1;
-	if (stats_compute_ws(&m->st, m->l, m->s, m->rows_mode, p, e))
-		return -1;
-	m->have_stats = 1;
-	if (labels_load(&m->L, m->w, m->l->m, e))
-		return -1;
-	m->have_labels = 1;
-	if (m->L.notice[0])
-		app_msg(m->a, MSG_INFO, "%s", m->L.notice);
-	m->actions = calloc(m->P->n ? m->P->n : 1, 1);
-	if (!m->actions)
-		return sf_fail(e, "out of memory");
-	/* The current plan, when there is one that fits this data. */
-	char path[4096];
-	sf_err pe;
-	if (!ws_file(m->w, "plan.jsonl", path, sizeof path, &pe) && access(path, F_OK) == 0) {
-		if (plan_read(&m->plan, m->P, path, ws_fingerprint(m->w), &pe) == 0) {
-			m->have_plan = 1;
-			plan_actions(&m->plan, m->P->n, m->actions);
-		} else {
-			app_msg(m->a, MSG_ERROR, "current plan not loaded: %s", pe.msg);
-		}
-	}
-	m->cur_feature = m->st.m > 0 ? m->st.order[0] : 0;
-	return 0;
+	for (int i = 0; i < XG_NBITS; i++)
+		if (what & (1 << i))
+			m->gen[i]++;
 }
 
-void xm_free_analysis(xmodel *m)
+unsigned long xm_gen(const xmodel *m, int what)
 {
-	if (m->have_bt)
-		bt_result_free(&m->bt);
-	if (m->have_plan)
-		plan_free(&m->plan);
-	if (m->have_scores) {
-		scores_free(&m->sc);
-		safety_free(&m->S);
+	unsigned long g = 0;
+	for (int i = 0; i < XG_NBITS; i++)
+		if (what & (1 << i))
+			g += m->gen[i];
+	return g;
+}
+
+/* ---- notices ------------------------------------------------------------- */
+
+/* The session says things from whichever thread runs it: keep them under
+ * the lock until the main thread shows them. */
+static void on_notice(void *ctx, const char *msg)
+{
+	xmodel *m = ctx;
+	pthread_mutex_lock(&m->mu);
+	size_t o = strlen(m->notice);
+	snprintf(m->notice + o, sizeof m->notice - o, "%s%s", o ? "; " : "", msg);
+	pthread_mutex_unlock(&m->mu);
+}
+
+/* The pending notices into buf ("" when none), cleared. */
+static void take_notices(xmodel *m, char *buf, size_t n)
+{
+	pthread_mutex_lock(&m->mu);
+	snprintf(buf, n, "%s", m->notice);
+	m->notice[0] = '\0';
+	pthread_mutex_unlock(&m->mu);
+}
+
+static void flush_notices(xmodel *m)
+{
+	char buf[512];
+	take_notices(m, buf, sizeof buf);
+	if (buf[0])
+		app_msg(m->a, MSG_INFO, "%s", buf);
+}
+
+/* ---- lifecycle ------------------------------------------------------------ */
+
+xmodel *xm_new(sf_session *S, app *a)
+{
+	xmodel *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	pthread_mutex_init(&m->mu, NULL);
+	m->sess = S;
+	m->w = session_ws(S);
+	m->P = ws_pairs(m->w);
+	m->s = ws_store(m->w);
+	m->a = a;
+	m->after_ready = -1;
+	m->cur_feature = -1; /* the top one once there are statistics */
+	session_set_notice(S, on_notice, m);
+	for (int i = 0; i < XS_N; i++)
+		if (!(m->screens[i] = xm_screen_defs[i]->create(m))) {
+			xm_free(m);
+			return NULL;
+		}
+	if (!(m->cmd_help = xcmd_help(&m->n_cmd_help))) {
+		xm_free(m);
+		return NULL;
 	}
-	if (m->have_labels)
-		labels_free(&m->L);
-	if (m->have_stats)
-		stats_free(&m->st);
-	if (m->ix)
-		index_close(m->ix);
-	if (m->l)
-		latents_close(m->l);
-	free(m->actions);
+	app_set_commands(a, xcmd_run, xcmd_word, m);
+	app_set_command_help(a, m->cmd_help, m->n_cmd_help);
+	app_set_global_keys(a, xm_global_key, m, xm_global_keys, xm_global_keys_n);
+	app_set_tick(a, xm_tick, m);
+	return m;
+}
+
+static void undo_clear(xmodel *m)
+{
 	free(m->undo.name);
 	free(m->undo.note);
-	m->have_bt = m->have_plan = m->have_scores = m->have_labels = m->have_stats = 0;
-	m->ix = NULL;
-	m->l = NULL;
-	m->actions = NULL;
-	m->undo.name = m->undo.note = NULL;
-	m->undo.valid = 0;
+	memset(&m->undo, 0, sizeof m->undo);
+}
+
+void xm_free(xmodel *m)
+{
+	if (!m)
+		return;
+	for (int i = 0; i < XS_N; i++)
+		if (m->screens[i])
+			xm_screen_defs[i]->free(m->screens[i]);
+	undo_clear(m);
+	for (size_t i = 0; i < m->comp.n; i++)
+		free(m->comp.v[i]);
+	free(m->comp.v);
+	free(m->cmd_help);
+	session_close(m->sess);
+	pthread_mutex_destroy(&m->mu);
+	free(m);
+}
+
+void xm_start(xmodel *m)
+{
+	app_push(m->a, m->screens[XS_FEATURES]);
+	xm_sync(m);
+	if (m->data == XD_MISSING) {
+		app_push(m->a, m->screens[XS_TRAIN]);
+		app_msg(m->a, MSG_INFO, "%s", m->state);
+	}
+	if (ws_readonly(m->w))
+		app_msg(m->a, MSG_ERROR, "read-only: %s", ws_readonly_reason(m->w));
+}
+
+/* ---- the view ------------------------------------------------------------ */
+
+static const char *const no_sae_text =
+	"No SAE in this workspace yet: train one here (s) or load one trained "
+	"elsewhere (L, or :load-sae PATH).";
+
+static int load_run(void *ctx, const sf_progress *p, sf_err *e);
+static void load_done(app *a, void *ctx, int rc, const sf_err *e);
+
+/* Encoding (when the latents are missing), the index and the statistics
+ * on the worker; the labels and the plan follow on the main thread. */
+static void start_loading(xmodel *m)
+{
+	int have = session_has_latents(m->sess);
+	if (!m->has_sae && !have) {
+		m->data = XD_MISSING;
+		snprintf(m->state, sizeof m->state, "%s", no_sae_text);
+		return;
+	}
+	snprintf(m->state, sizeof m->state, "%s",
+	         have ? "Loading the index and statistics..."
+	                 : "Encoding the latents with the workspace's SAE...");
+	if (app_job(m->a, have ? "loading" : "encoding the latents", load_run, load_done, m)) {
+		m->data = XD_FAILED;
+		snprintf(m->state, sizeof m->state, "cannot start the worker: :reload tries again");
+		return;
+	}
+	m->data = XD_LOADING;
+}
+
+void xm_sync(xmodel *m)
+{
+	if (app_busy(m->a))
+		return;
+	sf_session *S = m->sess;
+	sf_err e;
+	int changed = 0, first = !m->synced;
+	unsigned long g;
+	m->synced = 1;
+	m->has_sae = session_has_sae(S);
+	m->so = *session_safety_opts(S);
+
+	g = session_generation(S, SESS_SAE);
+	if (first || g != m->s_sae) {
+		m->s_sae = g;
+		undo_clear(m); /* the old SAE's feature ids */
+		m->cur_feature = -1;
+	}
+	g = session_generation(S, SESS_SAE | SESS_OPTIONS);
+	if (first || g != m->s_data) {
+		m->s_data = g;
+		m->l = NULL;
+		m->ix = NULL;
+		m->st = NULL;
+		m->data = XD_NONE;
+		changed |= XG_DATA;
+	}
+	g = session_generation(S, SESS_SAE | SESS_LABELS);
+	if (first || g != m->s_labels || (changed & XG_DATA)) {
+		m->s_labels = g;
+		m->L = NULL;
+		m->labels_tried = 0;
+		changed |= XG_LABELS;
+	}
+	g = session_generation(S, SESS_SAE | SESS_LABELS | SESS_OPTIONS);
+	if (first || g != m->s_scores || (changed & XG_DATA)) {
+		m->s_scores = g;
+		m->sc = NULL;
+		m->safety = NULL;
+		m->scores_failed = 0;
+		changed |= XG_SCORES;
+	}
+	g = session_generation(S, SESS_PLAN);
+	if (first || g != m->s_plan) {
+		const sf_plan *pl;
+		const unsigned char *act;
+		m->s_plan = g;
+		m->plan = NULL;
+		m->actions = NULL;
+		m->bt = NULL;
+		changed |= XG_PLAN | XG_EVAL;
+		if (session_plan(S, &pl, &e) || session_plan_actions(S, &act, &e)) {
+			app_msg(m->a, MSG_ERROR, "current plan not loaded: %s", e.msg);
+		} else {
+			m->plan = pl;
+			m->actions = act;
+		}
+	}
+	if (m->data == XD_NONE)
+		start_loading(m);
+	/* Once the data is there the labels are a file read: here. */
+	if (m->data == XD_READY && !m->L && !m->labels_tried) {
+		const sf_labels *L;
+		m->labels_tried = 1; /* said once per labels generation */
+		if (session_labels(S, &L, &e))
+			app_msg(m->a, MSG_ERROR, "labels not loaded: %s", e.msg);
+		else
+			m->L = L;
+		changed |= XG_LABELS;
+	}
+	if (changed) {
+		bump(m, changed);
+		app_redraw(m->a);
+	}
+	xm_update_title(m);
+}
+
+/* After the loading job: every getter of the chain is cached now. */
+static void take_data(xmodel *m)
+{
+	sf_err e;
+	const latents *l;
+	const sf_index *ix;
+	const sf_stats *st;
+	if (session_latents(m->sess, &l, &e) || session_index(m->sess, &ix, &e) ||
+	    session_stats(m->sess, &st, &e)) {
+		m->data = XD_FAILED;
+		snprintf(m->state, sizeof m->state, "%s", e.msg);
+		return;
+	}
+	m->l = l;
+	m->ix = ix;
+	m->st = st;
+	m->data = XD_READY;
+	m->state[0] = '\0';
+	if (m->cur_feature < 0 || m->cur_feature >= st->m)
+		m->cur_feature = st->m > 0 ? st->order[0] : 0;
+	/* The labels belong to this data: loaded again by xm_sync. */
+	m->L = NULL;
+	m->labels_tried = 0;
+	bump(m, XG_DATA | XG_LABELS);
+}
+
+/* A step that failed says so; a cancelled one ends with rc 1. */
+static int job_end(const sf_progress *p, int rc)
+{
+	if (rc && sf_progress_report(p, 1, NULL))
+		return 1; /* the cancel flag is still up */
+	return rc;
+}
+
+static int load_run(void *ctx, const sf_progress *p, sf_err *e)
+{
+	xmodel *m = ctx;
+	sf_session *S = m->sess;
+	const latents *l;
+	const sf_index *ix;
+	const sf_stats *st;
+	session_set_progress(S, p->fn, p->ctx);
+	int rc = session_latents(S, &l, e) || session_index(S, &ix, e) || session_stats(S, &st, e)
+	                 ? -1 : 0;
+	session_set_progress(S, NULL, NULL);
+	return job_end(p, rc);
+}
+
+static void load_done(app *a, void *ctx, int rc, const sf_err *e)
+{
+	xmodel *m = ctx;
+	char notes[sizeof m->notice], msg[sizeof m->ready_msg + sizeof notes + 8];
+	if (rc == 0) {
+		take_data(m);
+	} else {
+		m->data = XD_FAILED;
+		snprintf(m->state, sizeof m->state, "%s%s (:reload tries again)",
+		         rc == 1 ? "cancelled: " : "", e->msg);
+	}
+	xm_sync(m);
+	take_notices(m, notes, sizeof notes);
+	if (m->data == XD_READY) {
+		if (m->ready_msg[0])
+			snprintf(msg, sizeof msg, "%s", m->ready_msg);
+		else if (ws_readonly(m->w))
+			snprintf(msg, sizeof msg, "read-only: %s", ws_readonly_reason(m->w));
+		else
+			snprintf(msg, sizeof msg, "%d features · Enter opens one · ? for keys", m->st->m);
+		if (notes[0]) {
+			size_t o = strlen(msg);
+			snprintf(msg + o, sizeof msg - o, " — %s", notes);
+		}
+		app_msg(a, MSG_INFO, "%s", msg);
+		if (m->after_ready >= 0)
+			xm_open(m, m->after_ready, XM_TOP);
+	} else if (notes[0]) {
+		app_msg(a, MSG_INFO, "%s", notes);
+	}
+	m->after_ready = -1;
+	m->ready_msg[0] = '\0';
 }
 
 void xm_update_title(xmodel *m)
 {
-	char t[512], plan[128] = "none", sae[64] = "no SAE";
+	char t[512], plan[128] = "none", what[96];
 	if (m->l)
-		snprintf(sae, sizeof sae, "SAE %d×k%d", m->l->m, m->l->k);
-	if (m->have_plan) {
-		if (m->plan.strategy == PLAN_MANUAL)
-			snprintf(plan, sizeof plan, "manual (%zu pairs)", m->plan.n);
+		snprintf(what, sizeof what, "%s %d×k%d", m->has_sae ? "SAE" : "latents (no SAE)", m->l->m,
+		         m->l->k);
+	else if (m->has_sae)
+		snprintf(what, sizeof what, "SAE, latents %s",
+		         m->data == XD_LOADING ? "loading" : "not encoded");
+	else
+		snprintf(what, sizeof what, "no SAE");
+	if (m->plan) {
+		if (m->plan->strategy == PLAN_MANUAL)
+			snprintf(plan, sizeof plan, "manual (%zu pairs)", m->plan->n);
 		else
 			snprintf(plan, sizeof plan, "%s %g%% (%zu pairs)",
-			         plan_strategy_name(m->plan.strategy), m->plan.ratio * 100, m->plan.n);
+			         plan_strategy_name(m->plan->strategy), m->plan->ratio * 100, m->plan->n);
 	}
 	snprintf(t, sizeof t, "safer — ws: %s · %s · %zu rows · %zu pairs · labels %zu · plan: %s%s",
-	         ws_dir(m->w), sae, store_nrows(m->s), m->P->n, m->have_labels ? m->L.n : 0,
-	         plan, ws_readonly(m->w) ? " · READ-ONLY" : "");
-	app_set_title(m->a, t);
+	         ws_dir(m->w), what, store_nrows(m->s), m->P->n, m->L ? m->L->n : 0, plan,
+	         ws_readonly(m->w) ? " · READ-ONLY" : "");
+	if (strcmp(t, m->title)) {
+		snprintf(m->title, sizeof m->title, "%s", t);
+		app_set_title(m->a, t);
+	}
 }
 
-/* ---- labels ----------------------------------------------------------- */
+/* ---- screens ------------------------------------------------------------- */
 
-static void scores_stale(xmodel *m)
+screen *xm_screen(xmodel *m, int id)
 {
-	if (m->have_scores) {
-		scores_free(&m->sc);
-		safety_free(&m->S);
-		m->have_scores = 0;
+	return id >= 0 && id < XS_N ? m->screens[id] : NULL;
+}
+
+void xm_open(xmodel *m, int id, long arg)
+{
+	screen *s = xm_screen(m, id);
+	if (!s)
+		return;
+	if (xm_screen_defs[id]->target)
+		xm_screen_defs[id]->target(s, arg);
+	if (app_top(m->a) == s) {
+		if (s->ops->enter)
+			s->ops->enter(s, m->a);
+	} else if (app_find(m->a, s->ops)) {
+		app_raise(m->a, s);
+	} else {
+		app_push(m->a, s);
 	}
+	app_redraw(m->a);
+}
+
+int xm_busy(xmodel *m)
+{
+	if (!app_busy(m->a))
+		return 0;
+	app_msg(m->a, MSG_ERROR, "a job is running; wait or cancel it (x)");
+	return 1;
+}
+
+/* The data the analysis commands need: 1 when there, else 0 and says why. */
+static int need_data(xmodel *m)
+{
+	if (m->data == XD_READY)
+		return 1;
+	app_msg(m->a, MSG_ERROR, "%s", m->state[0] ? m->state : "no statistics yet");
+	return 0;
+}
+
+static int writable(xmodel *m)
+{
+	if (!ws_readonly(m->w))
+		return 1;
+	app_msg(m->a, MSG_ERROR, "read-only: %s", ws_readonly_reason(m->w));
+	return 0;
+}
+
+/* ---- labels -------------------------------------------------------------- */
+
+const sf_label *xm_label_of(const xmodel *m, int f)
+{
+	return m->L ? labels_get(m->L, f) : NULL;
 }
 
 int xm_label(xmodel *m, int feature, const char *name, int safety, const char *note)
 {
 	sf_err e;
-	if (!m->have_labels)
+	if (xm_busy(m) || !need_data(m) || !writable(m))
 		return -1;
-	if (ws_readonly(m->w)) {
-		app_msg(m->a, MSG_ERROR, "read-only: %s", ws_readonly_reason(m->w));
+	if (!m->L) {
+		app_msg(m->a, MSG_ERROR, "the labels are not loaded (:reload)");
 		return -1;
 	}
-	const sf_label *old = labels_get(&m->L, feature);
+	const sf_label *old = labels_get(m->L, feature);
 	xlabel_undo u = { 1, feature, old != NULL, NULL, NULL, 0 };
 	if (old) {
 		u.name = strdup(old->name);
 		u.note = strdup(old->note);
 		u.safety = old->safety;
 	}
-	if (labels_set(&m->L, feature, name, safety, note, &e)) {
+	if (session_label_set(m->sess, feature, name, safety, note, &e)) {
 		free(u.name);
 		free(u.note);
 		app_msg(m->a, MSG_ERROR, "%s", e.msg);
+		xm_sync(m);
 		return -1;
 	}
-	free(m->undo.name);
-	free(m->undo.note);
+	undo_clear(m);
 	m->undo = u;
-	if (safety >= 0)
-		scores_stale(m);
+	xm_sync(m);
 	app_msg(m->a, MSG_INFO, "feature %d labelled (saved)", feature);
-	features_refresh(m);
-	xm_update_title(m);
 	return 0;
 }
 
@@ -151,74 +435,366 @@ int xm_undo(xmodel *m)
 		app_msg(m->a, MSG_INFO, "nothing to undo");
 		return -1;
 	}
+	if (xm_busy(m) || !writable(m))
+		return -1;
 	xlabel_undo u = m->undo;
-	int rc = u.existed ? labels_set(&m->L, u.feature, u.name, u.safety, u.note, &e)
-	                   : labels_remove(&m->L, u.feature, &e);
+	int rc = u.existed ? session_label_set(m->sess, u.feature, u.name, u.safety, u.note, &e)
+	                   : session_label_remove(m->sess, u.feature, &e);
 	if (rc) {
 		app_msg(m->a, MSG_ERROR, "%s", e.msg);
+		xm_sync(m);
 		return -1;
 	}
-	free(u.name);
-	free(u.note);
-	memset(&m->undo, 0, sizeof m->undo);
-	scores_stale(m);
+	undo_clear(m);
+	xm_sync(m);
 	app_msg(m->a, MSG_INFO, "label of feature %d restored (saved)", u.feature);
-	features_refresh(m);
-	xm_update_title(m);
 	return 0;
 }
 
-/* ---- scores and plans --------------------------------------------------- */
+/* ---- scores and plans ------------------------------------------------------ */
 
-int xm_scores(xmodel *m, sf_err *e)
+int xm_scores(xmodel *m)
 {
-	if (m->have_scores)
+	sf_err e;
+	const sf_safety *S;
+	const sf_scores *sc;
+	if (m->sc && m->safety)
 		return 0;
-	if (!m->have_stats)
-		return sf_fail(e, "no statistics: the workspace has no latents yet");
-	if (safety_select(&m->S, &m->st, &m->L, &m->so, e))
+	if (m->data != XD_READY || !m->L || m->scores_failed || app_busy(m->a))
 		return -1;
-	if (scores_compute_ws(&m->sc, m->l, m->s, m->P->n, &m->S, m->rows_mode, NULL, e)) {
-		safety_free(&m->S);
+	if (session_safety(m->sess, &S, &e) || session_scores(m->sess, &sc, &e)) {
+		m->scores_failed = 1; /* said once for these labels */
+		app_msg(m->a, MSG_ERROR, "%s", e.msg);
 		return -1;
 	}
-	m->have_scores = 1;
-	if (m->S.fallback)
-		app_msg(m->a, MSG_INFO, "note: %s", SAFETY_FALLBACK_NOTE);
+	m->safety = S;
+	m->sc = sc;
+	bump(m, XG_SCORES);
+	flush_notices(m);
 	return 0;
 }
 
-void xm_set_plan(xmodel *m, sf_plan *pl)
+struct plan_job {
+	xmodel *m;
+	int strategy;
+	double ratio;
+	sf_plan out;
+};
+
+static int plan_run(void *ctx, const sf_progress *p, sf_err *e)
 {
-	if (m->have_plan)
-		plan_free(&m->plan);
-	m->plan = *pl;
-	m->have_plan = 1;
-	memset(m->actions, 0, m->P->n);
-	plan_actions(&m->plan, m->P->n, m->actions);
-	if (m->have_bt) {
-		bt_result_free(&m->bt);
-		m->have_bt = 0;
-	}
-	char path[4096];
-	sf_err e;
-	if (!ws_readonly(m->w) && (ws_file(m->w, "plan.jsonl", path, sizeof path, &e) ||
-	                           plan_write(&m->plan, m->P, path, &e)))
-		app_msg(m->a, MSG_ERROR, "%s", e.msg);
-	xm_update_title(m);
+	struct plan_job *j = ctx;
+	sf_session *S = j->m->sess;
+	const sf_safety *sf;
+	const sf_scores *sc;
+	session_set_progress(S, p->fn, p->ctx);
+	int rc = session_safety(S, &sf, e) || session_scores(S, &sc, e) ||
+	                 plan_make(&j->out, j->m->P, sc, sf, j->strategy, j->ratio,
+	                           ws_fingerprint(j->m->w), e)
+	                 ? -1 : 0;
+	session_set_progress(S, NULL, NULL);
+	return job_end(p, rc);
 }
 
-void xm_plan_changed(xmodel *m)
+static void plan_done(app *a, void *ctx, int rc, const sf_err *e)
 {
-	char path[4096];
-	sf_err e;
-	memset(m->actions, 0, m->P->n);
-	plan_actions(&m->plan, m->P->n, m->actions);
-	if (!ws_readonly(m->w) && (ws_file(m->w, "plan.jsonl", path, sizeof path, &e) ||
-	                           plan_write(&m->plan, m->P, path, &e)))
-		app_msg(m->a, MSG_ERROR, "%s", e.msg);
-	xm_update_title(m);
+	struct plan_job *j = ctx;
+	xmodel *m = j->m;
+	sf_err se;
+	(void)e;
+	if (rc == 0) {
+		sf_plan *pl = &j->out;
+		char msg[300];
+		snprintf(msg, sizeof msg, "%s %g%%: %zu of the train pairs (S+ %d, S- %d features)%s",
+		         plan_strategy_name(j->strategy), j->ratio * 100, pl->n, pl->n_plus,
+		         pl->n_minus, pl->fallback ? " — no ratings yet: top features by |s| used" : "");
+		if (session_plan_set(m->sess, pl, &se)) { /* takes pl over either way */
+			app_msg(a, MSG_ERROR, "%s", se.msg);
+		} else {
+			xm_sync(m);
+			app_msg(a, MSG_INFO, "%s", msg);
+			xm_open(m, XS_EDITS, XM_TOP);
+		}
+	}
+	xm_sync(m);
+	free(j);
 }
+
+int xm_plan_job(xmodel *m, int strategy, double ratio)
+{
+	if (xm_busy(m) || !need_data(m) || !writable(m))
+		return -1;
+	struct plan_job *j = calloc(1, sizeof *j);
+	if (!j)
+		return -1;
+	j->m = m;
+	j->strategy = strategy;
+	j->ratio = ratio;
+	if (app_job(m->a, "planning", plan_run, plan_done, j)) {
+		free(j);
+		return -1;
+	}
+	return 0;
+}
+
+/* A copy of in that plan_mark may change and session_plan_set take over. */
+static int plan_dup(sf_plan *out, const sf_plan *in, sf_err *e)
+{
+	*out = *in;
+	out->plus = malloc((size_t)in->n_plus * sizeof *out->plus + 1);
+	out->minus = malloc((size_t)in->n_minus * sizeof *out->minus + 1);
+	out->v = malloc(in->n * sizeof *out->v + 1);
+	if (!out->plus || !out->minus || !out->v) {
+		plan_free(out);
+		return sf_fail(e, "out of memory");
+	}
+	memcpy(out->plus, in->plus, (size_t)in->n_plus * sizeof *out->plus);
+	memcpy(out->minus, in->minus, (size_t)in->n_minus * sizeof *out->minus);
+	memcpy(out->v, in->v, in->n * sizeof *out->v);
+	return 0;
+}
+
+int xm_plan_toggle(xmodel *m, size_t p)
+{
+	sf_err e;
+	sf_plan pl;
+	if (xm_busy(m) || !need_data(m) || !writable(m))
+		return -1;
+	if (m->plan) {
+		if (plan_dup(&pl, m->plan, &e)) {
+			app_msg(m->a, MSG_ERROR, "%s", e.msg);
+			return -1;
+		}
+	} else {
+		plan_init(&pl, ws_fingerprint(m->w));
+	}
+	int had = m->actions && m->actions[p];
+	int action = had ? 0 : pl.strategy == PLAN_DENOISE ? EDIT_DROP : EDIT_FLIP;
+	double score = xm_scores(m) == 0 ? m->sc->score[p] : NAN;
+	if (plan_mark(&pl, m->P, p, action, score, &e)) {
+		plan_free(&pl);
+		app_msg(m->a, MSG_ERROR, "%s", e.msg);
+		return -1;
+	}
+	if (session_plan_set(m->sess, &pl, &e)) {
+		app_msg(m->a, MSG_ERROR, "%s", e.msg);
+		xm_sync(m);
+		return -1;
+	}
+	xm_sync(m);
+	app_msg(m->a, MSG_INFO, "pair %zu %s the plan", p, action ? "added to" : "removed from");
+	return 0;
+}
+
+struct eval_job {
+	xmodel *m;
+	const sf_bt_result *bt;
+};
+
+static int eval_run(void *ctx, const sf_progress *p, sf_err *e)
+{
+	struct eval_job *j = ctx;
+	sf_session *S = j->m->sess;
+	session_set_progress(S, p->fn, p->ctx);
+	int rc = session_eval(S, NULL, &j->bt, e);
+	session_set_progress(S, NULL, NULL);
+	return job_end(p, rc);
+}
+
+static void eval_done(app *a, void *ctx, int rc, const sf_err *e)
+{
+	struct eval_job *j = ctx;
+	xmodel *m = j->m;
+	(void)e;
+	xm_sync(m);
+	if (rc == 0) {
+		m->bt = j->bt;
+		bump(m, XG_EVAL);
+		app_msg(a, MSG_INFO, "projected effect computed (%zu flips, %zu drops)", j->bt->n_flip,
+		        j->bt->n_drop);
+	}
+	flush_notices(m);
+	free(j);
+}
+
+int xm_eval_job(xmodel *m)
+{
+	if (xm_busy(m) || !need_data(m))
+		return -1;
+	struct eval_job *j = calloc(1, sizeof *j);
+	if (!j)
+		return -1;
+	j->m = m;
+	if (app_job(m->a, "evaluating the edit", eval_run, eval_done, j)) {
+		free(j);
+		return -1;
+	}
+	return 0;
+}
+
+int xm_rows(xmodel *m, int rows_mode)
+{
+	if (xm_busy(m) || !need_data(m))
+		return -1;
+	if (session_rows_mode(m->sess) == rows_mode) {
+		app_msg(m->a, MSG_INFO, "statistics are over %s rows already", rows_mode_name(rows_mode));
+		return 0;
+	}
+	session_set_rows_mode(m->sess, rows_mode);
+	snprintf(m->ready_msg, sizeof m->ready_msg, "statistics over %s rows",
+	         rows_mode_name(rows_mode));
+	xm_sync(m);
+	return 0;
+}
+
+/* ---- a new SAE ------------------------------------------------------------- */
+
+struct sae_job {
+	xmodel *m;
+	char path[4096];
+	char msg[4096 + 256]; /* the path and the SAE's shape */
+};
+
+static int sae_run(void *ctx, const sf_progress *p, sf_err *e)
+{
+	struct sae_job *j = ctx;
+	sae *s;
+	int d = store_dim(j->m->s);
+	sf_progress_report(p, 0, "reading the SAE");
+	if (sae_load(&s, j->path, -1, 0, e))
+		return -1;
+	if (s->d != d) {
+		sf_fail(e, "%s: SAE width d %d differs from the workspace's activations d %d%s%s%s",
+		        j->path, s->d, d, s->hook ? " (SAE hook " : "", s->hook ? s->hook : "",
+		        s->hook ? ")" : "");
+		sae_free(s);
+		return -1;
+	}
+	free(s->source);
+	s->source = strdup(j->path);
+	s->data_fingerprint[0] = '\0';
+	snprintf(j->msg, sizeof j->msg, "loaded %s (%s layout): d %d, m %d, k %d, normalize %s",
+	         j->path, sae_layout_name(s->layout), s->d, s->m, s->k,
+	         s->normalize ? "standardize" : "none");
+	sf_progress_report(p, 1, "installing the SAE");
+	int rc = session_sae_install(j->m->sess, s, e);
+	sae_free(s);
+	return rc;
+}
+
+static void sae_done(app *a, void *ctx, int rc, const sf_err *e)
+{
+	struct sae_job *j = ctx;
+	(void)a;
+	(void)e;
+	/* Installing drops the old SAE's results whether or not it worked. */
+	if (rc == 0)
+		xm_sae_replaced(j->m, j->msg);
+	else
+		xm_sync(j->m);
+	free(j);
+}
+
+static int sae_job(xmodel *m, const char *path)
+{
+	struct sae_job *j = calloc(1, sizeof *j);
+	if (!j)
+		return -1;
+	j->m = m;
+	snprintf(j->path, sizeof j->path, "%s", path);
+	if (app_job(m->a, "loading the SAE", sae_run, sae_done, j)) {
+		free(j);
+		return -1;
+	}
+	return 0;
+}
+
+static void load_sae_yes(app *a, void *ctx)
+{
+	xmodel *m = ctx;
+	(void)a;
+	if (!xm_busy(m))
+		sae_job(m, m->pending_sae);
+}
+
+int xm_load_sae(xmodel *m, const char *path)
+{
+	if (xm_busy(m) || !writable(m))
+		return -1;
+	if (m->has_sae) {
+		char q[600];
+		snprintf(m->pending_sae, sizeof m->pending_sae, "%s", path);
+		snprintf(q, sizeof q, "Replace the workspace's SAE with %s?", path);
+		app_confirm(m->a, "Load SAE", q, load_sae_yes, m);
+		return 0;
+	}
+	return sae_job(m, path);
+}
+
+void xm_sae_replaced(xmodel *m, const char *msg)
+{
+	session_drop(m->sess, SESS_SAE);
+	m->after_ready = XS_FEATURES;
+	snprintf(m->ready_msg, sizeof m->ready_msg, "%s", msg ? msg : "");
+	xm_sync(m);
+}
+
+void xm_reload(xmodel *m)
+{
+	if (xm_busy(m))
+		return;
+	session_drop(m->sess, SESS_LABELS | SESS_PLAN);
+	if (m->data == XD_FAILED || m->data == XD_MISSING)
+		m->data = XD_NONE;
+	m->scores_failed = 0;
+	xm_sync(m);
+	if (m->data != XD_LOADING)
+		app_msg(m->a, MSG_INFO, "reloaded");
+}
+
+/* ---- other processes -------------------------------------------------------- */
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+void xm_tick(app *a, void *ctx)
+{
+	xmodel *m = ctx;
+	(void)a;
+	flush_notices(m);
+	if (app_busy(m->a))
+		return;
+	double t = now_ms();
+	if (t - m->last_poll >= 250) {
+		m->last_poll = t;
+		int what = session_poll(m->sess);
+		if (what) {
+			char msg[200] = "";
+			size_t o = 0;
+			if (what & SESS_SAE) {
+				o += (size_t)snprintf(msg + o, sizeof msg - o, "SAE changed on disk: loading it");
+				m->after_ready = XS_FEATURES;
+				snprintf(m->ready_msg, sizeof m->ready_msg, "the SAE changed on disk: reloaded");
+			}
+			if ((what & SESS_LABELS) && o < sizeof msg)
+				o += (size_t)snprintf(msg + o, sizeof msg - o, "%slabels changed on disk: reloaded",
+				                      o ? "; " : "");
+			if ((what & SESS_PLAN) && o < sizeof msg)
+				snprintf(msg + o, sizeof msg - o, "%splan changed on disk: reloaded",
+				         o ? "; " : "");
+			xm_sync(m);
+			app_msg(m->a, MSG_INFO, "%s", msg);
+			return;
+		}
+	}
+	xm_sync(m);
+}
+
+/* ---- small helpers ---------------------------------------------------------- */
 
 const char *xm_stars(int rating, char *buf, size_t n)
 {
@@ -237,159 +813,6 @@ const char *xm_stars(int rating, char *buf, size_t n)
 	return buf;
 }
 
-/* The plan job works on its own copies of the scores and safety sets:
- * the main thread may change a rating (and drop its scores) meanwhile. */
-struct plan_job {
-	xmodel *m;
-	int strategy;
-	double ratio;
-	sf_scores sc;
-	sf_safety S;
-	sf_plan out;
-};
-
-static void plan_job_free(struct plan_job *j)
-{
-	free(j->sc.score);
-	free(j->sc.a_chosen);
-	free(j->sc.a_rejected);
-	safety_free(&j->S);
-	free(j);
-}
-
-static double *dup_doubles(const double *v, size_t n)
-{
-	double *d = malloc(n * sizeof *d + 1);
-	if (d)
-		memcpy(d, v, n * sizeof *d);
-	return d;
-}
-
-static int plan_job_copy(struct plan_job *j, const xmodel *m, sf_err *e)
-{
-	j->sc = m->sc;
-	j->sc.score = dup_doubles(m->sc.score, m->sc.n_pairs);
-	j->sc.a_chosen = dup_doubles(m->sc.a_chosen, m->sc.n_pairs);
-	j->sc.a_rejected = dup_doubles(m->sc.a_rejected, m->sc.n_pairs);
-	if (!j->sc.score || !j->sc.a_chosen || !j->sc.a_rejected)
-		return sf_fail(e, "out of memory");
-	if (safety_from_lists(&j->S, m->S.plus, m->S.n_plus, m->S.minus, m->S.n_minus, m->st.m, e))
-		return -1;
-	j->S.fallback = m->S.fallback;
-	j->S.rows_mode = m->S.rows_mode;
-	j->S.opts = m->S.opts;
-	return 0;
-}
-
-static int plan_run(void *ctx, const sf_progress *p, sf_err *e)
-{
-	struct plan_job *j = ctx;
-	(void)p;
-	return plan_make(&j->out, j->m->P, &j->sc, &j->S, j->strategy, j->ratio,
-	                 ws_fingerprint(j->m->w), e);
-}
-
-static void plan_done(app *a, void *ctx, int rc, const sf_err *e)
-{
-	struct plan_job *j = ctx;
-	(void)e;
-	if (rc == 0) {
-		xm_set_plan(j->m, &j->out);
-		app_msg(a, MSG_INFO, "%s %g%%: %zu of the train pairs (S+ %d, S- %d features)%s",
-		        plan_strategy_name(j->strategy), j->ratio * 100, j->m->plan.n,
-		        j->m->plan.n_plus, j->m->plan.n_minus,
-		        j->m->plan.fallback ? " — no ratings yet: top features by |s| used" : "");
-		if (j->m->edits) {
-			edits_top(j->m);
-			xm_show(j->m, j->m->edits);
-		}
-	}
-	plan_job_free(j);
-}
-
-int xm_plan_job(xmodel *m, int strategy, double ratio)
-{
-	sf_err e;
-	if (app_busy(m->a)) {
-		app_msg(m->a, MSG_ERROR, "a job is running; wait or cancel it (x)");
-		return -1;
-	}
-	/* Scores on the main thread: they read the labels, which only the
-	 * main thread changes. */
-	if (xm_scores(m, &e)) {
-		app_msg(m->a, MSG_ERROR, "%s", e.msg);
-		return -1;
-	}
-	struct plan_job *j = calloc(1, sizeof *j);
-	if (!j)
-		return -1;
-	j->m = m;
-	j->strategy = strategy;
-	j->ratio = ratio;
-	if (plan_job_copy(j, m, &e)) {
-		app_msg(m->a, MSG_ERROR, "%s", e.msg);
-		plan_job_free(j);
-		return -1;
-	}
-	if (app_job(m->a, "planning", plan_run, plan_done, j)) {
-		plan_job_free(j);
-		return -1;
-	}
-	return 0;
-}
-
-struct eval_job {
-	xmodel *m;
-	sf_bt_result out;
-};
-
-static int eval_run(void *ctx, const sf_progress *p, sf_err *e)
-{
-	struct eval_job *j = ctx;
-	sf_pooled pp;
-	sf_bt_opts o;
-	bt_opts_default(&o);
-	if (bt_pool_ws(&pp, j->m->w, p, e))
-		return -1;
-	int rc = bt_eval(&j->out, &pp, j->m->P, j->m->have_plan ? &j->m->plan : NULL, &o, p, e);
-	bt_pool_free(&pp);
-	return rc;
-}
-
-static void eval_done(app *a, void *ctx, int rc, const sf_err *e)
-{
-	struct eval_job *j = ctx;
-	(void)e;
-	if (rc == 0) {
-		if (j->m->have_bt)
-			bt_result_free(&j->m->bt);
-		j->m->bt = j->out;
-		j->m->have_bt = 1;
-		app_msg(a, MSG_INFO, "projected effect computed (%zu flips, %zu drops)", j->out.n_flip,
-		        j->out.n_drop);
-	}
-	free(j);
-}
-
-int xm_eval_job(xmodel *m)
-{
-	if (app_busy(m->a)) {
-		app_msg(m->a, MSG_ERROR, "a job is running; wait or cancel it (x)");
-		return -1;
-	}
-	struct eval_job *j = calloc(1, sizeof *j);
-	if (!j)
-		return -1;
-	j->m = m;
-	if (app_job(m->a, "evaluating the edit", eval_run, eval_done, j)) {
-		free(j);
-		return -1;
-	}
-	return 0;
-}
-
-/* ---- small helpers -------------------------------------------------------- */
-
 float xm_act(const xmodel *m, size_t r, int f)
 {
 	if (!m->l || r >= m->l->n_rows)
@@ -404,22 +827,40 @@ float xm_act(const xmodel *m, size_t r, int f)
 
 float xm_safety_act(const xmodel *m, size_t r)
 {
-	if (!m->l || !m->have_scores || r >= m->l->n_rows)
+	if (!m->l || !m->safety || r >= m->l->n_rows)
 		return 0;
+	const sf_safety *S = m->safety;
 	const uint32_t *idx = m->l->idx + r * (size_t)m->l->k;
 	const float *val = m->l->val + r * (size_t)m->l->k;
 	float s = 0;
 	for (int i = 0; i < m->l->k; i++) {
 		if (!(val[i] > 0))
 			continue;
-		for (int j = 0; j < m->S.n_plus; j++)
-			if (m->S.plus[j] == (int)idx[i])
+		for (int j = 0; j < S->n_plus; j++)
+			if (S->plus[j] == (int)idx[i])
 				s += val[i];
-		for (int j = 0; j < m->S.n_minus; j++)
-			if (m->S.minus[j] == (int)idx[i])
+		for (int j = 0; j < S->n_minus; j++)
+			if (S->minus[j] == (int)idx[i])
 				s -= val[i];
 	}
 	return s;
+}
+
+int xm_step_feature(xmodel *m, int delta)
+{
+	if (!m->order || !m->norder)
+		return -1;
+	size_t at = 0;
+	for (size_t i = 0; i < m->norder; i++)
+		if ((int)m->order[i] == m->cur_feature) {
+			at = i;
+			break;
+		}
+	long nx = (long)at + delta;
+	if (nx < 0 || nx >= (long)m->norder)
+		return -1;
+	m->cur_feature = (int)m->order[nx];
+	return m->cur_feature;
 }
 
 int xm_parse_ratio(const char *s, double *out)
@@ -445,55 +886,25 @@ int xm_find_feature(const xmodel *m, const char *what)
 	char *end;
 	long v = strtol(what, &end, 10);
 	if (*what && !*end)
-		return (m->l && v >= 0 && v < m->l->m) ? (int)v : -1;
-	if (!m->have_labels)
+		return (m->st && v >= 0 && v < m->st->m) ? (int)v : -1;
+	if (!m->L)
 		return -1;
-	for (size_t i = 0; i < m->L.n; i++)
-		if (!strcasecmp(m->L.v[i].name, what))
-			return m->L.v[i].feature;
+	for (size_t i = 0; i < m->L->n; i++)
+		if (!strcasecmp(m->L->v[i].name, what))
+			return m->L->v[i].feature;
 	size_t n = strlen(what);
-	for (size_t i = 0; i < m->L.n; i++)
-		if (!strncasecmp(m->L.v[i].name, what, n))
-			return m->L.v[i].feature;
+	for (size_t i = 0; i < m->L->n; i++)
+		if (!strncasecmp(m->L->v[i].name, what, n))
+			return m->L->v[i].feature;
 	return -1;
 }
 
-/* ---- commands ------------------------------------------------------------ */
-
-static const char *const commands[] = {
-	"sort", "filter", "search", "goto", "label", "rate", "note", "undo", "plan", "export",
-	"export-dataset", "eval", "pair", "features", "edits", "train", "rows", "set", "quit",
-	"help",
-	/* arguments */
-	"id", "salience", "chosen", "rejected", "density", "max", "rating", "poison",
-	"denoise", "candidates", "labelled", "unlabelled", "s+", "s-", "all", "sentence", NULL
-};
-
-const wkey xm_command_help[] = {
-	{ ":sort COL [asc|desc]", "id salience chosen rejected density-chosen density-rejected max label rating" },
-	{ ":filter NAME", "all candidates labelled unlabelled s+ s-" },
-	{ ":search TEXT", "label names and ids, as /" },
-	{ ":goto ID|NAME", "open a feature" },
-	{ ":label NAME", "name the current feature" },
-	{ ":rate 0-5", "rate the current feature (0 clears)" },
-	{ ":note TEXT", "note on the current feature" },
-	{ ":undo", "undo the last label change" },
-	{ ":plan poison|denoise R", "plan an edit (R: 5% or 0.05)" },
-	{ ":eval", "projected effect of the plan" },
-	{ ":export FILE", "write the edit list (JSONL)" },
-	{ ":export-dataset FILE", "write the edited dataset" },
-	{ ":pair N", "open pair N" },
-	{ ":rows sentence|all", "rows the statistics use" },
-	{ ":set NAME VALUE", "training hyperparameter (Train screen)" },
-	{ ":features :edits :train", "go to a screen" },
-	{ ":q", "quit" },
-};
-const int xm_command_help_n = (int)(sizeof xm_command_help / sizeof xm_command_help[0]);
+/* ---- global keys -------------------------------------------------------------- */
 
 const wkey xm_global_keys[] = {
-	{ "F", "Features screen" },
-	{ "e", "Edits screen" },
-	{ "t", "Train screen" },
+	{ "F", "Features screen", 'F' },
+	{ "e", "Edits screen", 'e' },
+	{ "t", "Train screen", 't' },
 };
 const int xm_global_keys_n = 3;
 
@@ -502,192 +913,9 @@ int xm_global_key(app *a, int key, void *ctx)
 	xmodel *m = ctx;
 	(void)a;
 	switch (key) {
-	case 'F': xm_show(m, m->features); return WF_HANDLED;
-	case 'e': xm_show(m, m->edits); return WF_HANDLED;
-	case 't': xm_show(m, m->train); return WF_HANDLED;
+	case 'F': xm_open(m, XS_FEATURES, XM_KEEP); return WF_HANDLED;
+	case 'e': xm_open(m, XS_EDITS, XM_KEEP); return WF_HANDLED;
+	case 't': xm_open(m, XS_TRAIN, XM_KEEP); return WF_HANDLED;
 	}
 	return WF_IGNORED;
-}
-
-const char *xm_word(void *ctx, size_t i)
-{
-	(void)ctx;
-	size_t nc = sizeof commands / sizeof commands[0] - 1;
-	if (i < nc)
-		return commands[i];
-	i -= nc;
-	/* Label names complete too (for :goto NAME). */
-	if (g_m && g_m->have_labels) {
-		for (size_t j = 0; j < g_m->L.n; j++) {
-			if (!g_m->L.v[j].name[0])
-				continue;
-			if (i-- == 0)
-				return g_m->L.v[j].name;
-		}
-	}
-	return NULL;
-}
-
-/* The words from argv[from] on, joined by spaces. */
-static void join(char *buf, size_t n, int argc, char **argv, int from)
-{
-	size_t o = 0;
-	buf[0] = '\0';
-	for (int i = from; i < argc && o + 1 < n; i++) {
-		int w = snprintf(buf + o, n - o, "%s%s", i > from ? " " : "", argv[i]);
-		if (w < 0)
-			break;
-		o += (size_t)w;
-	}
-}
-
-static int need_analysis(xmodel *m)
-{
-	if (m->have_stats)
-		return 1;
-	app_msg(m->a, MSG_ERROR, "no SAE latents yet: train one first (t)");
-	return 0;
-}
-
-static int cmd_export(xmodel *m, int argc, char **argv, int dataset)
-{
-	sf_err e;
-	if (argc < 2) {
-		app_msg(m->a, MSG_ERROR, "usage: :%s FILE", argv[0]);
-		return -1;
-	}
-	if (!m->have_plan) {
-		app_msg(m->a, MSG_ERROR, "no plan yet: :plan poison 5%% (or p / d in Edits)");
-		return -1;
-	}
-	char path[1024];
-	join(path, sizeof path, argc, argv, 1);
-	int rc = dataset ? plan_export(&m->plan, m->P, path, &e)
-	                 : plan_write(&m->plan, m->P, path, &e);
-	if (rc) {
-		app_msg(m->a, MSG_ERROR, "%s", e.msg);
-		return -1;
-	}
-	app_msg(m->a, MSG_INFO, "wrote %s (%zu edits)", path, m->plan.n);
-	return 1;
-}
-
-int xm_command(app *a, int argc, char **argv)
-{
-	xmodel *m = g_m;
-	const char *c = argv[0];
-	char text[1024];
-	if (!strcmp(c, "features")) {
-		xm_show(m, m->features);
-		return 1;
-	}
-	if (!strcmp(c, "train")) {
-		xm_show(m, m->train);
-		return 1;
-	}
-	if (!need_analysis(m))
-		return -1;
-	if (!strcmp(c, "sort")) {
-		if (argc < 2)
-			return app_msg(a, MSG_ERROR, "usage: :sort COLUMN [asc|desc]"), -1;
-		int given = argc > 2, desc = argc > 2 && !strcmp(argv[2], "desc");
-		if (features_sort(m, argv[1], given, desc))
-			return -1;
-		xm_show(m, m->features);
-		return 1;
-	}
-	if (!strcmp(c, "filter")) {
-		if (features_filter(m, argc > 1 ? argv[1] : "all"))
-			return -1;
-		xm_show(m, m->features);
-		return 1;
-	}
-	if (!strcmp(c, "search")) {
-		join(text, sizeof text, argc, argv, 1);
-		xm_show(m, m->features);
-		return features_search(m, text) ? -1 : 1;
-	}
-	if (!strcmp(c, "goto")) {
-		join(text, sizeof text, argc, argv, 1);
-		int f = xm_find_feature(m, text);
-		if (f < 0)
-			return app_msg(a, MSG_ERROR, "no feature '%s'", text), -1;
-		feature_show(m, f);
-		return 1;
-	}
-	if (!strcmp(c, "label") || !strcmp(c, "note")) {
-		join(text, sizeof text, argc, argv, 1);
-		int isname = !strcmp(c, "label");
-		return xm_label(m, m->cur_feature, isname ? text : NULL, -1, isname ? NULL : text)
-		               ? -1 : 1;
-	}
-	if (!strcmp(c, "rate")) {
-		if (argc != 2 || argv[1][0] < '0' || argv[1][0] > '5' || argv[1][1])
-			return app_msg(a, MSG_ERROR, "usage: :rate 0-5"), -1;
-		return xm_label(m, m->cur_feature, NULL, argv[1][0] - '0', NULL) ? -1 : 1;
-	}
-	if (!strcmp(c, "undo"))
-		return xm_undo(m) ? -1 : 1;
-	if (!strcmp(c, "plan")) {
-		double r;
-		int strategy = argc > 1 && !strcmp(argv[1], "poison") ? PLAN_POISON
-		               : argc > 1 && !strcmp(argv[1], "denoise") ? PLAN_DENOISE : 0;
-		join(text, sizeof text, argc, argv, 2);
-		if (!strategy || xm_parse_ratio(text, &r))
-			return app_msg(a, MSG_ERROR, "usage: :plan poison|denoise RATIO (e.g. 5%%)"), -1;
-		return xm_plan_job(m, strategy, r) ? -1 : 1;
-	}
-	if (!strcmp(c, "export"))
-		return cmd_export(m, argc, argv, 0);
-	if (!strcmp(c, "export-dataset"))
-		return cmd_export(m, argc, argv, 1);
-	if (!strcmp(c, "eval"))
-		return xm_eval_job(m) ? -1 : 1;
-	if (!strcmp(c, "edits")) {
-		xm_show(m, m->edits);
-		return 1;
-	}
-	if (!strcmp(c, "pair")) {
-		char *end;
-		long p = argc > 1 ? strtol(argv[1], &end, 10) : -1;
-		if (argc < 2 || *end || p < 0 || (size_t)p >= m->P->n)
-			return app_msg(a, MSG_ERROR, "usage: :pair INDEX (0..%zu)", m->P->n - 1), -1;
-		pair_show(m, (size_t)p);
-		return 1;
-	}
-	if (!strcmp(c, "rows")) {
-		int mode;
-		sf_err e;
-		if (argc != 2 || rows_mode_parse(argv[1], &mode))
-			return app_msg(a, MSG_ERROR, "usage: :rows sentence|all"), -1;
-		sf_stats st;
-		if (stats_compute_ws(&st, m->l, m->s, mode, NULL, &e))
-			return app_msg(a, MSG_ERROR, "%s", e.msg), -1;
-		stats_free(&m->st);
-		m->st = st;
-		m->rows_mode = mode;
-		scores_stale(m);
-		features_refresh(m);
-		app_msg(a, MSG_INFO, "statistics over %s rows", rows_mode_name(mode));
-		return 1;
-	}
-	return 0;
-}
-
-void xm_show(xmodel *m, screen *s)
-{
-	if (app_top(m->a) == s) {
-		if (s->ops->enter)
-			s->ops->enter(s, m->a);
-	} else if (app_find(m->a, s->ops)) {
-		app_raise(m->a, s);
-	} else {
-		app_push(m->a, s);
-	}
-	app_redraw(m->a);
-}
-
-void xm_bind(xmodel *m)
-{
-	g_m = m;
 }

@@ -1,22 +1,61 @@
-/* The explorer's model: the workspace and everything computed from it,
- * shared by the screens. Only the main thread touches it; jobs compute
- * into their own structs and the main thread swaps the results in. */
+/* The explorer's model: one engine session (engine/ws/session.h) and the
+ * view of it the screens draw from.
+ *
+ * Every derived result comes from the session: the model borrows the
+ * pointers its getters hand out (latents, index, statistics, labels,
+ * safety sets, scores, the current plan, the evaluation) and keeps them
+ * only until the generation of their input changes. Long steps (encoding,
+ * index, statistics, plans, the evaluation, loading an SAE) run on the
+ * app's worker thread; while one runs the main thread does not call the
+ * session at all (a session is used by one thread at a time), it only
+ * draws from what it borrowed before, which no job drops.
+ *
+ * Screens are created through a registry (xm_screen_defs) and opened
+ * with xm_open; they notice changes by comparing the model's generations
+ * (xm_gen) with the ones they last drew from. Nothing here calls into a
+ * screen. */
 #ifndef TUI_EXPLORE_EXPLORE_H
 #define TUI_EXPLORE_EXPLORE_H
 
+#include <pthread.h>
 #include <stddef.h>
 
-#include "engine/analysis/bteval.h"
-#include "engine/analysis/index.h"
-#include "engine/analysis/labels.h"
-#include "engine/ws/latents.h"
-#include "engine/analysis/plan.h"
-#include "engine/analysis/safety.h"
-#include "engine/analysis/scores.h"
-#include "engine/analysis/stats.h"
 #include "engine/analysis/top.h"
-#include "engine/ws/workspace.h"
+#include "engine/ws/session.h"
 #include "tui/explore/app.h"
+
+typedef struct xmodel xmodel;
+
+/* The screens. */
+enum { XS_FEATURES, XS_FEATURE, XS_PAIR, XS_EDITS, XS_TRAIN, XS_N };
+#define XS_BIT(id) (1u << (id))
+#define XS_ANALYSIS (XS_BIT(XS_FEATURES) | XS_BIT(XS_FEATURE) | XS_BIT(XS_PAIR) | XS_BIT(XS_EDITS))
+
+/* What xm_open can ask of a screen besides an id. */
+enum { XM_KEEP = -1, XM_TOP = -2 };
+
+typedef struct xscreen_def {
+	const char *name;
+	screen *(*create)(xmodel *m);
+	void (*free)(screen *s);
+	/* What to show: a feature id, a pair index, XM_TOP; XM_KEEP leaves it
+	 * as it is. May be NULL. */
+	void (*target)(screen *s, long arg);
+} xscreen_def;
+
+/* Indexed by XS_*: the registry (tui/explore/screens.c). */
+extern const xscreen_def *const xm_screen_defs[XS_N];
+
+/* Model generations: each counts changes of one part of the view
+ * (including becoming available or going away). */
+enum {
+	XG_DATA = 1,    /* latents, index, statistics (SAE, rows mode) */
+	XG_LABELS = 2,  /* the labels */
+	XG_SCORES = 4,  /* safety sets and scores */
+	XG_PLAN = 8,    /* the current plan and its actions */
+	XG_EVAL = 16,   /* the evaluation of the plan */
+	XG_NBITS = 5,
+};
 
 typedef struct xlabel_undo {
 	int valid;
@@ -26,110 +65,133 @@ typedef struct xlabel_undo {
 	int safety;
 } xlabel_undo;
 
-typedef struct xmodel {
+/* Where the data stands. */
+enum { XD_NONE, XD_LOADING, XD_READY, XD_MISSING, XD_FAILED };
+
+/* One Tab completion's candidates (rebuilt on each attempt). */
+typedef struct xcompletion {
+	char **v;
+	size_t n, cap;
+} xcompletion;
+
+struct xmodel {
+	sf_session *sess;
 	ws *w;
 	const pairs *P;
 	const store *s;
-	latents *l;       /* NULL until the workspace has an SAE and latents */
-	sf_index *ix;
-	sf_stats st;
-	int have_stats;
-	sf_labels L;
-	int have_labels;
-	/* safety sets and scores: recomputed when ratings change */
-	sf_safety S;
-	sf_scores sc;
-	int have_scores;
-	sf_plan plan;
-	int have_plan;
-	unsigned char *actions; /* [P->n] the plan's action per pair */
-	sf_bt_result bt;
-	int have_bt;
-	int rows_mode;
-	sf_safety_opts so;
+	app *a;
+	/* The view, borrowed from the session; NULL when not there (yet). */
+	int has_sae;
+	int data;                     /* XD_* */
+	const latents *l;
+	const sf_index *ix;
+	const sf_stats *st;
+	const sf_labels *L;
+	const sf_safety *safety;
+	const sf_scores *sc;
+	const sf_plan *plan;          /* NULL: no current plan */
+	const unsigned char *actions; /* [P->n] the plan's action per pair */
+	const sf_bt_result *bt;
+	sf_safety_opts so;            /* the session's, as of the last sync */
+	char state[600];              /* what is missing and what to do */
 	int cur_feature;
 	size_t cur_pair;
+	/* The Features table's order, for stepping elsewhere ([ ]). */
+	const size_t *order;
+	size_t norder;
 	xlabel_undo undo;
-	app *a;
-	/* screens, created once */
-	screen *features, *feature, *pair, *edits, *train;
-} xmodel;
+	screen *screens[XS_N];
+	wkey *cmd_help;
+	int n_cmd_help;
+	xcompletion comp;
+	/* bookkeeping of xm_sync */
+	unsigned long gen[XG_NBITS];
+	unsigned long s_data, s_labels, s_scores, s_plan, s_sae;
+	int synced;
+	int scores_failed;            /* for this scores generation */
+	int labels_tried;             /* for this labels generation */
+	int after_ready;              /* screen to open when the data is ready, -1 none */
+	char ready_msg[4096 + 256];   /* message then, "" for the default */
+	double last_poll;
+	char title[512];              /* as last set */
+	char pending_sae[4096];       /* :load-sae waiting for its confirmation */
+	/* notices from the session (any thread) until the main thread shows them */
+	pthread_mutex_t mu;
+	char notice[512];
+};
 
-/* Open the analysis state of a workspace that has latents (stats, index,
- * labels, current plan). Fails with e set. p reports building the index
- * (first open) and the statistics; may be NULL. */
-int xm_load_analysis(xmodel *m, const sf_progress *p, sf_err *e);
-void xm_free_analysis(xmodel *m);
+/* A model on session S (taken over) shown through a. Creates the
+ * screens; NULL when out of memory. */
+xmodel *xm_new(sf_session *S, app *a);
+void xm_free(xmodel *m);
+/* Push the first screens: Features, and Train on top when the workspace
+ * has no SAE; starts loading (encoding) what is missing. */
+void xm_start(xmodel *m);
+
+/* Bring the view up to date with the session (main thread; nothing
+ * while a job runs). Starts the loading job when the data went away. */
+void xm_sync(xmodel *m);
+/* Sum of the generations of the XG_* parts in what. */
+unsigned long xm_gen(const xmodel *m, int what);
 void xm_update_title(xmodel *m);
 
-/* Label changes: saved at once (the engine writes atomically); the
- * previous label is kept for one undo. Returns 0, or -1 with a message. */
+/* The screen registered as id, and opening it (raised when on the
+ * stack, else pushed) showing arg (see xscreen_def.target). */
+screen *xm_screen(xmodel *m, int id);
+void xm_open(xmodel *m, int id, long arg);
+
+/* 1 (with a message) when a job runs: the session is the job's then. */
+int xm_busy(xmodel *m);
+
+/* Label changes: saved at once; the previous label is kept for one undo.
+ * Returns 0, or -1 with a message. */
 int xm_label(xmodel *m, int feature, const char *name, int safety, const char *note);
 int xm_undo(xmodel *m);
+/* The label of feature f, NULL when none (or no labels). */
+const sf_label *xm_label_of(const xmodel *m, int f);
 
-/* Safety sets and scores for the current labels (synchronous; cheap next
- * to the plan itself). */
-int xm_scores(xmodel *m, sf_err *e);
-/* Install a plan (takes ownership) and write it as WS/plan.jsonl. */
-void xm_set_plan(xmodel *m, sf_plan *pl);
-/* Start a plan job ("poison"/"denoise", ratio in (0,1]). */
+/* Safety sets and scores for the current labels (computed here when
+ * missing and no job runs: cheap next to a plan). 0 when m->sc and
+ * m->safety are there. */
+int xm_scores(xmodel *m);
+/* Start a plan job (PLAN_POISON/PLAN_DENOISE, ratio in (0,1]); its end
+ * makes it the current plan and opens the Edits screen. */
 int xm_plan_job(xmodel *m, int strategy, double ratio);
+/* Include pair p in the current plan, or take it out (a manual plan). */
+int xm_plan_toggle(xmodel *m, size_t p);
 int xm_eval_job(xmodel *m);
+/* Statistics over another rows mode (recomputed on the worker). */
+int xm_rows(xmodel *m, int rows_mode);
+/* Load an SAE from path (a file or directory, as `safer load-sae`),
+ * install it as the workspace's and encode; ends on the Features table. */
+int xm_load_sae(xmodel *m, const char *path);
+/* After this process replaced the SAE (training): reload everything and
+ * open the Features table with msg. */
+void xm_sae_replaced(xmodel *m, const char *msg);
+/* Load again what failed or was cancelled. */
+void xm_reload(xmodel *m);
 
 /* The activation of feature f on store row r (0 when it does not fire). */
 float xm_act(const xmodel *m, size_t r, int f);
 /* Safety contribution of row r: sum over S+ of z+ minus sum over S-. */
 float xm_safety_act(const xmodel *m, size_t r);
+/* Step the current feature by delta in the Features table's order: the
+ * new feature, or -1 at either end. */
+int xm_step_feature(xmodel *m, int delta);
 
 /* Parse "5%", "0.05", "5 %" into a ratio in (0, 1]. -1 when bad. */
 int xm_parse_ratio(const char *s, double *out);
 /* A feature by id or by label name (exact, then prefix). -1 when none. */
 int xm_find_feature(const xmodel *m, const char *what);
-
-/* The screens. */
-screen *features_screen(xmodel *m);
-screen *feature_screen(xmodel *m);
-screen *pair_screen(xmodel *m);
-screen *edits_screen(xmodel *m);
-screen *train_screen(xmodel *m);
-void features_refresh(xmodel *m);  /* after labels or stats change */
-void features_reload(xmodel *m);
-void edits_top(xmodel *m);         /* a new plan: show it from the top */   /* after the analysis was reloaded */
-void feature_show(xmodel *m, int f); /* open the Feature screen on f */
-void pair_show(xmodel *m, size_t pair);
-/* Features screen commands (used by `:sort`, `:filter`, `/`). */
-int features_sort(xmodel *m, const char *col, int desc_given, int desc);
-int features_filter(xmodel *m, const char *name);
-int features_search(xmodel *m, const char *text); /* as `/`: -1 when no match */
-/* Step the current feature by delta in the Features screen's order. */
-int features_step(xmodel *m, int delta);
+/* "★★★☆☆" (or "***.." without UTF-8) for a rating 0..5 into buf. */
+const char *xm_stars(int rating, char *buf, size_t n);
 
 /* Keys that work on every screen (unless the screen uses them). */
 extern const wkey xm_global_keys[];
 extern const int xm_global_keys_n;
 int xm_global_key(app *a, int key, void *ctx);
-
-/* The `:` commands, for help. */
-extern const wkey xm_command_help[];
-extern const int xm_command_help_n;
-
-/* Completion words for `:` (commands, columns, label names). */
-const char *xm_word(void *ctx, size_t i);
-int xm_command(app *a, int argc, char **argv);
-/* Bring s to the top: raise it when on the stack, else push it. */
-void xm_show(xmodel *m, screen *s);
-/* Free the screens at exit (they live as long as the model). */
-void features_screen_free(screen *s);
-void pair_screen_free(screen *s);
-void edits_screen_free(screen *s);
-void train_screen_free(screen *s);
-void feature_screen_free(screen *s);
-
-/* Make m the model the `:` commands act on. */
-void xm_bind(xmodel *m);
-/* Save the (hand-edited) plan as WS/plan.jsonl and refresh the title. */
-void xm_plan_changed(xmodel *m);
-/* "★★★☆☆" (or "***.." without UTF-8) for a rating 0..5 into buf. */
-const char *xm_stars(int rating, char *buf, size_t n);
+/* For app_set_tick: notices, other processes' changes (session_poll a
+ * few times a second), and the view kept in sync. */
+void xm_tick(app *a, void *ctx);
 
 #endif

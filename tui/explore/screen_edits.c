@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "tui/explore/explore.h"
+#include "tui/explore/screens.h"
 #include "widgets/chart.h"
 #include "widgets/draw.h"
 #include "widgets/table.h"
@@ -29,12 +29,15 @@ struct edits {
 	int desc;     /* order: highest score first (poison, manual) */
 	char path[1024];
 	int export_dataset;
+	unsigned long seen; /* generations of scores and plan the view was built from */
 };
 
+/* "i Space" and "j/k g/G" send their first key. */
 static const wkey keys[] = {
-	{ "p", "poison" }, { "d", "denoise" }, { "i Space", "include/exclude" },
-	{ "v", "projected effect" }, { "w", "write edit list" }, { "W", "write dataset" },
-	{ "Enter", "open pair" }, { "j/k g/G", "move" }, { "q Esc", "back" }, { "?", "help" },
+	{ "p", "poison", 'p' }, { "d", "denoise", 'd' }, { "i Space", "include/exclude", 'i' },
+	{ "v", "projected effect", 'v' }, { "w", "write edit list", 'w' },
+	{ "W", "write dataset", 'W' }, { "Enter", "open pair", '\n' },
+	{ "j/k g/G", "move", 'j' }, { "q Esc", "back", 'q' }, { "?", "help", '?' },
 };
 
 static void cell(void *ctx, size_t row, int col, char *buf, size_t n, attr_t *attr)
@@ -48,11 +51,11 @@ static void cell(void *ctx, size_t row, int col, char *buf, size_t n, attr_t *at
 	case C_ID: snprintf(buf, n, "%s", pr->id_json ? pr->id_json : "—"); break;
 	case C_CAT: snprintf(buf, n, "%s", pr->category ? pr->category : "—"); break;
 	case C_SCORE:
-		if (m->have_scores)
-			snprintf(buf, n, "%+.4f", m->sc.score[p]);
+		if (m->sc)
+			snprintf(buf, n, "%+.4f", m->sc->score[p]);
 		break;
 	case C_FATE:
-		if (m->actions[p]) {
+		if (m->actions && m->actions[p]) {
 			snprintf(buf, n, "%s", plan_action_name(m->actions[p]));
 			*attr = theme_attr(TH_NEG) | A_BOLD;
 		}
@@ -83,21 +86,32 @@ static int by_index(size_t a, size_t b, void *ctx)
 static void rebuild(struct edits *E)
 {
 	xmodel *m = E->m;
-	sf_err e;
+	size_t keep = E->nview ? E->view[E->t.sel] : (size_t)-1;
 	E->nview = 0;
-	if (!m->have_stats)
-		return;
-	if (xm_scores(m, &e))
-		app_msg(m->a, MSG_ERROR, "%s", e.msg);
-	for (size_t i = 0; i < m->P->n; i++)
-		if (m->P->v[i].split == SPLIT_TRAIN)
-			E->view[E->nview++] = i;
-	E->desc = !(m->have_plan && m->plan.strategy == PLAN_DENOISE);
+	if (m->st) {
+		xm_scores(m);
+		for (size_t i = 0; i < m->P->n; i++)
+			if (m->P->v[i].split == SPLIT_TRAIN)
+				E->view[E->nview++] = i;
+	}
+	E->desc = !(m->plan && m->plan->strategy == PLAN_DENOISE);
 	/* Sort by score, ties by index ascending (as plans break them). */
 	wtable_sort_perm(E->view, E->nview, by_index, NULL, 0);
-	if (m->have_scores)
-		wtable_sort_perm(E->view, E->nview, by_score, m->sc.score, E->desc);
+	if (m->sc)
+		wtable_sort_perm(E->view, E->nview, by_score, m->sc->score, E->desc);
 	wtable_set_rows(&E->t, E->nview);
+	for (size_t i = 0; keep != (size_t)-1 && i < E->nview; i++)
+		if (E->view[i] == keep) {
+			wtable_select(&E->t, i);
+			break;
+		}
+	E->seen = xm_gen(m, XG_DATA | XG_SCORES | XG_PLAN);
+}
+
+static void sync(struct edits *E)
+{
+	if (E->seen != xm_gen(E->m, XG_DATA | XG_SCORES | XG_PLAN))
+		rebuild(E);
 }
 
 /* Per category, three bars: accuracy with no edit, after the plan, and
@@ -106,7 +120,8 @@ static void draw_effect(struct edits *E, wrect r)
 {
 	xmodel *m = E->m;
 	int y = r.y;
-	if (!m->have_bt) {
+	const sf_bt_result *bt = m->bt;
+	if (!bt) {
 		wdraw_str(stdscr, y, 1, r.w - 2, "projected effect: press v (reward head on held-out "
 		          "test pairs: none / plan / random)", theme_attr(TH_DIM));
 		return;
@@ -114,22 +129,22 @@ static void draw_effect(struct edits *E, wrect r)
 	wdraw_fmt(stdscr, y++, 1, r.w - 2, theme_attr(TH_HEADER),
 	          "reward-head accuracy on held-out test pairs: none / plan / random "
 	          "(%zu flips, %zu drops; random over %d seeds)",
-	          m->bt.n_flip, m->bt.n_drop, m->bt.random_seeds);
+	          bt->n_flip, bt->n_drop, bt->random_seeds);
 	int bw = (r.w - 14) / 3 - 14;
 	if (bw < 4)
 		bw = 4;
-	for (size_t i = 0; i < m->bt.n && y < r.y + r.h; i++) {
-		const sf_bt_row *none = &m->bt.rows[i];
+	for (size_t i = 0; i < bt->n && y < r.y + r.h; i++) {
+		const sf_bt_row *none = &bt->rows[i];
 		if (strcmp(none->edit, "none"))
 			continue;
 		const sf_bt_row *row[3] = { none, NULL, NULL };
-		for (size_t j = 0; j < m->bt.n; j++) {
-			if (strcmp(m->bt.rows[j].category, none->category))
+		for (size_t j = 0; j < bt->n; j++) {
+			if (strcmp(bt->rows[j].category, none->category))
 				continue;
-			if (!strcmp(m->bt.rows[j].edit, "plan"))
-				row[1] = &m->bt.rows[j];
-			if (!strcmp(m->bt.rows[j].edit, "random"))
-				row[2] = &m->bt.rows[j];
+			if (!strcmp(bt->rows[j].edit, "plan"))
+				row[1] = &bt->rows[j];
+			if (!strcmp(bt->rows[j].edit, "random"))
+				row[2] = &bt->rows[j];
 		}
 		int x = 1;
 		x += wdraw_fmt(stdscr, y, x, 12, theme_attr(TH_NORMAL), "%-10.10s ",
@@ -156,22 +171,22 @@ static void draw(screen *s, app *a, wrect r)
 	struct edits *E = s->data;
 	xmodel *m = E->m;
 	(void)a;
-	if (!m->have_stats) {
-		wdraw_str(stdscr, r.y + 1, 2, r.w - 4, "No latents yet: train an SAE first (t).",
-		          theme_attr(TH_NORMAL));
+	sync(E);
+	if (!m->st) {
+		wdraw_str(stdscr, r.y + 1, 2, r.w - 4, m->state, theme_attr(TH_NORMAL));
 		return;
 	}
-	if (m->have_plan)
+	const sf_plan *pl = m->plan;
+	if (pl)
 		wdraw_fmt(stdscr, r.y, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
 		          "%s%s%.4g%% · %zu pairs %s · S+ %d / S− %d features%s",
-		          plan_strategy_name(m->plan.strategy), m->plan.ratio > 0 ? " " : "",
-		          m->plan.ratio * 100, m->plan.n,
-		          m->plan.strategy == PLAN_DENOISE ? "dropped" : "flipped", m->plan.n_plus,
-		          m->plan.n_minus, m->plan.fallback ? " (no ratings: top by |s|)" : "");
+		          plan_strategy_name(pl->strategy), pl->ratio > 0 ? " " : "", pl->ratio * 100,
+		          pl->n, pl->strategy == PLAN_DENOISE ? "dropped" : "flipped", pl->n_plus,
+		          pl->n_minus, pl->fallback ? " (no ratings: top by |s|)" : "");
 	else
 		wdraw_str(stdscr, r.y, 1, r.w - 2, "no plan yet: p poison, d denoise (or :plan poison 5%)",
 		          theme_attr(TH_NORMAL) | A_BOLD);
-	int eff_h = m->have_bt ? 2 + (int)(m->bt.n / 3) : 1;
+	int eff_h = m->bt ? 2 + (int)(m->bt->n / 3) : 1;
 	int prev_h = 4;
 	wrect tr = wrect_make(r.y + 1, r.x, r.h - 1 - eff_h - prev_h, r.w);
 	wtable_draw(stdscr, tr, &E->t);
@@ -233,38 +248,21 @@ static void on_path(void *ctx, const char *line)
 
 static void toggle(struct edits *E)
 {
-	xmodel *m = E->m;
-	sf_err e;
-	if (!E->nview)
-		return;
-	if (app_busy(m->a)) {
-		app_msg(m->a, MSG_ERROR, "a job is running; wait or cancel it (x)");
-		return;
-	}
-	size_t p = E->view[E->t.sel];
-	if (!m->have_plan) {
-		plan_init(&m->plan, ws_fingerprint(m->w));
-		m->have_plan = 1;
-	}
-	int action = m->actions[p] ? 0 : m->plan.strategy == PLAN_DENOISE ? EDIT_DROP : EDIT_FLIP;
-	if (plan_mark(&m->plan, m->P, p, action, m->have_scores ? m->sc.score[p] : NAN, &e)) {
-		app_msg(m->a, MSG_ERROR, "%s", e.msg);
-		return;
-	}
-	xm_plan_changed(m);
-	if (m->have_bt) {
-		bt_result_free(&m->bt);
-		m->have_bt = 0;
-	}
+	if (E->nview)
+		xm_plan_toggle(E->m, E->view[E->t.sel]);
 }
 
 static int key(screen *s, app *a, int k)
 {
 	struct edits *E = s->data;
 	xmodel *m = E->m;
+	sync(E);
+	if (!m->st)
+		return WF_IGNORED;
 	int f = wtable_key(&E->t, k);
 	if (f & WF_ACCEPT) {
-		pair_show(m, E->view[E->t.sel]);
+		if (E->nview)
+			xm_open(m, XS_PAIR, (long)E->view[E->t.sel]);
 		return WF_HANDLED;
 	}
 	if (f & WF_SORT)
@@ -290,11 +288,14 @@ static int click(screen *s, app *a, wrect body, int y, int x, int dbl)
 	struct edits *E = s->data;
 	xmodel *m = E->m;
 	(void)a;
-	int eff_h = m->have_bt ? 2 + (int)(m->bt.n / 3) : 1;
+	sync(E);
+	if (!m->st)
+		return WF_IGNORED;
+	int eff_h = m->bt ? 2 + (int)(m->bt->n / 3) : 1;
 	wrect tr = wrect_make(body.y + 1, body.x, body.h - 1 - eff_h - 4, body.w);
 	int f = wtable_click(&E->t, tr, y, x);
-	if ((f & WF_ACCEPT) || (dbl && (f & WF_SELECT)))
-		pair_show(m, E->view[E->t.sel]);
+	if (((f & WF_ACCEPT) || (dbl && (f & WF_SELECT))) && E->nview)
+		xm_open(m, XS_PAIR, (long)E->view[E->t.sel]);
 	return f & ~WF_SORT;
 }
 
@@ -302,13 +303,7 @@ static void enter(screen *s, app *a)
 {
 	struct edits *E = s->data;
 	(void)a;
-	size_t keep = E->nview ? E->view[E->t.sel] : (size_t)-1;
-	rebuild(E);
-	for (size_t i = 0; keep != (size_t)-1 && i < E->nview; i++)
-		if (E->view[i] == keep) {
-			wtable_select(&E->t, i);
-			break;
-		}
+	rebuild(E); /* keeps the selected pair */
 }
 
 static void destroy(screen *s)
@@ -327,24 +322,7 @@ static const screen_ops ops = {
 	.nkeys = (int)(sizeof keys / sizeof keys[0]),
 };
 
-screen *edits_screen(xmodel *m)
-{
-	screen *s = screen_new(&ops, sizeof(struct edits));
-	if (!s)
-		return NULL;
-	struct edits *E = s->data;
-	E->m = m;
-	E->view = calloc(m->P->n ? m->P->n : 1, sizeof *E->view);
-	if (!E->view) {
-		edits_screen_free(s);
-		return NULL;
-	}
-	wtable_init(&E->t, cols, NCOLS, cell, E);
-	E->t.title = "train pairs by score";
-	return s;
-}
-
-void edits_screen_free(screen *s)
+static void edits_free(screen *s)
 {
 	if (!s)
 		return;
@@ -354,9 +332,31 @@ void edits_screen_free(screen *s)
 	free(s);
 }
 
-void edits_top(xmodel *m)
+static screen *edits_new(xmodel *m)
 {
-	struct edits *E = m->edits->data;
-	E->nview = 0; /* enter() rebuilds from the top */
-	E->t.sel = E->t.top = 0;
+	screen *s = screen_new(&ops, sizeof(struct edits));
+	if (!s)
+		return NULL;
+	struct edits *E = s->data;
+	E->m = m;
+	E->view = calloc(m->P->n ? m->P->n : 1, sizeof *E->view);
+	if (!E->view) {
+		edits_free(s);
+		return NULL;
+	}
+	wtable_init(&E->t, cols, NCOLS, cell, E);
+	E->t.title = "train pairs by score";
+	return s;
 }
+
+/* XM_TOP: a new plan, shown from the top. */
+static void edits_target(screen *s, long arg)
+{
+	struct edits *E = s->data;
+	if (arg == XM_TOP) {
+		E->nview = 0; /* enter() rebuilds from the top */
+		E->t.sel = E->t.top = 0;
+	}
+}
+
+const xscreen_def xs_edits_def = { "Edits", edits_new, edits_free, edits_target };

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/explore/explore.h"
+#include "tui/explore/screens.h"
 #include "widgets/chart.h"
 #include "widgets/draw.h"
 #include "widgets/theme.h"
@@ -30,13 +30,19 @@ struct feature {
 	int focus;
 	int page;
 	char err[sizeof ((sf_err *)0)->msg]; /* a whole engine message */
+	unsigned long seen; /* XG_DATA generation the rows were read at */
 };
 
+/* A click on a label sends its code: "Tab h/l" Tab (switch side), "[ ]"
+ * the next feature, "j/k" and "PgUp/PgDn g/G" a step down (first keys,
+ * harmless); "1-5" nothing, since any one would be a rating the user did
+ * not pick. */
 static const wkey keys[] = {
-	{ "[ ]", "prev/next feature" }, { "Tab h/l", "switch side" }, { "j/k", "move" },
-	{ "Enter", "open pair" }, { "n", "name" }, { "m", "note" }, { "1-5", "rate" },
-	{ "0", "clear rating" }, { "u", "undo" }, { "PgUp/PgDn g/G", "scroll" },
-	{ "q Esc", "back" }, { "?", "help" },
+	{ "[ ]", "prev/next feature", ']' }, { "Tab h/l", "switch side", '\t' },
+	{ "j/k", "move", 'j' }, { "Enter", "open pair", '\n' }, { "n", "name", 'n' },
+	{ "m", "note", 'm' }, { "1-5", "rate", 0 }, { "0", "clear rating", '0' },
+	{ "u", "undo", 'u' }, { "PgUp/PgDn g/G", "scroll", KEY_NPAGE }, { "q Esc", "back", 'q' },
+	{ "?", "help", '?' },
 };
 
 static void load(struct feature *F, int f)
@@ -45,18 +51,30 @@ static void load(struct feature *F, int f)
 	sf_err e;
 	F->f = f;
 	F->err[0] = '\0';
-	m->cur_feature = f;
+	F->seen = xm_gen(m, XG_DATA);
+	if (m->st && f >= 0 && f < m->st->m)
+		m->cur_feature = f;
 	for (int i = 0; i < 2; i++) {
 		struct side_view *v = &F->side[i];
 		int side = i == 0 ? SIDE_CHOSEN : SIDE_REJECTED;
 		v->sel = v->top = 0;
 		v->n = v->total = 0;
-		if (top_rows(m->ix, m->s, f, side, m->rows_mode, TOP_N, CTX_WINDOW, v->rows, &v->n,
-		             &v->total, &e) ||
-		    stats_histogram(m->ix, store_flags(m->s), &m->st, f, side, NBINS, 0, v->bins,
+		memset(v->bins, 0, sizeof v->bins);
+		if (!m->st || f < 0 || f >= m->st->m)
+			continue;
+		if (top_rows(m->ix, m->s, f, side, m->st->rows_mode, TOP_N, CTX_WINDOW,
+		             v->rows, &v->n, &v->total, &e) ||
+		    stats_histogram(m->ix, store_flags(m->s), m->st, f, side, NBINS, 0, v->bins,
 		                    &v->zeros, &e))
 			snprintf(F->err, sizeof F->err, "%s", e.msg);
 	}
+}
+
+/* New statistics (another SAE or rows mode): read the rows again. */
+static void sync(struct feature *F)
+{
+	if (F->seen != xm_gen(F->m, XG_DATA))
+		load(F, F->f);
 }
 
 /* The context of a top row as tokens with heat relative to the feature's
@@ -64,7 +82,7 @@ static void load(struct feature *F, int f)
 static size_t context_tokens(const struct feature *F, const sf_top_row *t, wtok *out)
 {
 	const xmodel *m = F->m;
-	float mx = m->st.max_act[F->f] > 0 ? m->st.max_act[F->f] : 1;
+	float mx = m->st->max_act[F->f] > 0 ? m->st->max_act[F->f] : 1;
 	size_t n = 0;
 	for (size_t r = t->ctx_begin; r < t->ctx_end && n < CTX_MAX; r++, n++) {
 		size_t len;
@@ -126,15 +144,21 @@ static void draw(screen *s, app *a, wrect r)
 	xmodel *m = F->m;
 	int f = F->f;
 	(void)a;
+	sync(F);
 	if (r.h < 6)
 		return;
-	const sf_label *lb = labels_get(&m->L, f);
+	if (!m->st || f < 0 || f >= m->st->m) {
+		wdraw_str(stdscr, r.y + 1, 2, r.w - 4, m->st ? "No such feature." : m->state,
+		          theme_attr(TH_NORMAL));
+		return;
+	}
+	const sf_stats *st = m->st;
+	const sf_label *lb = xm_label_of(m, f);
 	wdraw_fmt(stdscr, r.y, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
 	          "Feature %d · salience %+.3f (rank %d) · chosen Σ %.1f · rejected Σ %.1f · "
 	          "density %.2f%% / %.2f%% · max %.2f",
-	          f, m->st.salience[f], m->st.rank[f] + 1, m->st.chosen_sum[f],
-	          m->st.rejected_sum[f], m->st.density_chosen[f] * 100,
-	          m->st.density_rejected[f] * 100, m->st.max_act[f]);
+	          f, st->salience[f], st->rank[f] + 1, st->chosen_sum[f], st->rejected_sum[f],
+	          st->density_chosen[f] * 100, st->density_rejected[f] * 100, st->max_act[f]);
 	wrect panes = wrect_make(r.y + 1, r.x, r.h - 3, r.w);
 	wrect p[2];
 	wlayout_panes(panes, 2, 60, p);
@@ -188,9 +212,12 @@ static int key(screen *s, app *a, int k)
 	struct side_view *v = &F->side[F->focus];
 	const sf_label *lb;
 	long page = F->page > 1 ? F->page - 1 : 1;
+	sync(F);
+	if (!m->st)
+		return WF_IGNORED;
 	switch (k) {
 	case '[': case ']': {
-		int nf = features_step(m, k == ']' ? 1 : -1);
+		int nf = xm_step_feature(m, k == ']' ? 1 : -1);
 		if (nf >= 0)
 			load(F, nf);
 		return WF_HANDLED;
@@ -206,14 +233,14 @@ static int key(screen *s, app *a, int k)
 	case 'G': case KEY_END: sel_move(v, TOP_N); return WF_HANDLED;
 	case '\n': case '\r': case KEY_ENTER:
 		if (v->n)
-			pair_show(m, (size_t)v->rows[v->sel].pair);
+			xm_open(m, XS_PAIR, (long)v->rows[v->sel].pair);
 		return WF_HANDLED;
 	case 'n':
-		lb = labels_get(&m->L, F->f);
+		lb = xm_label_of(m, F->f);
 		app_prompt(a, 1, "name: ", lb ? lb->name : "", on_name, NULL, F);
 		return WF_HANDLED;
 	case 'm':
-		lb = labels_get(&m->L, F->f);
+		lb = xm_label_of(m, F->f);
 		app_prompt(a, 2, "note: ", lb ? lb->note : "", on_note, NULL, F);
 		return WF_HANDLED;
 	case '0': case '1': case '2': case '3': case '4': case '5':
@@ -242,7 +269,7 @@ static int click(screen *s, app *a, wrect body, int y, int x, int dbl)
 		if (row >= 0 && (size_t)row < v->n) {
 			v->sel = (size_t)row;
 			if (dbl)
-				pair_show(F->m, (size_t)v->rows[row].pair);
+				xm_open(F->m, XS_PAIR, (long)v->rows[row].pair);
 		}
 		return WF_HANDLED | WF_REDRAW;
 	}
@@ -255,6 +282,8 @@ static void enter(screen *s, app *a)
 	(void)a;
 	if (F->f != F->m->cur_feature)
 		load(F, F->m->cur_feature);
+	else
+		sync(F);
 }
 
 static void destroy(screen *s)
@@ -262,7 +291,7 @@ static void destroy(screen *s)
 	(void)s; /* lives as long as the model */
 }
 
-void feature_screen_free(screen *s)
+static void feature_free(screen *s)
 {
 	if (!s)
 		return;
@@ -281,7 +310,7 @@ static const screen_ops ops = {
 	.nkeys = (int)(sizeof keys / sizeof keys[0]),
 };
 
-screen *feature_screen(xmodel *m)
+static screen *feature_new(xmodel *m)
 {
 	screen *s = screen_new(&ops, sizeof(struct feature));
 	if (!s)
@@ -292,10 +321,14 @@ screen *feature_screen(xmodel *m)
 	return s;
 }
 
-void feature_show(xmodel *m, int f)
+/* The feature to show: read its rows now. */
+static void feature_target(screen *s, long arg)
 {
-	struct feature *F = m->feature->data;
-	m->cur_feature = f;
-	load(F, f);
-	xm_show(m, m->feature);
+	struct feature *F = s->data;
+	if (arg >= 0) {
+		F->m->cur_feature = (int)arg;
+		load(F, (int)arg);
+	}
 }
+
+const xscreen_def xs_feature_def = { "Feature", feature_new, feature_free, feature_target };

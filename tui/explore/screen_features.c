@@ -7,7 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "tui/explore/explore.h"
+#include "tui/explore/commands.h"
+#include "tui/explore/screens.h"
 #include "widgets/draw.h"
 #include "widgets/table.h"
 #include "widgets/theme.h"
@@ -15,10 +16,10 @@
 enum { C_ID, C_SAL, C_CHOSEN, C_REJ, C_DENS_C, C_DENS_R, C_MAX, C_LABEL, C_RATING, NCOLS };
 enum { F_ALL, F_CANDIDATES, F_LABELLED, F_UNLABELLED, F_SPLUS, F_SMINUS, NFILTERS };
 
-static const char *const col_names[NCOLS] = { "id", "salience", "chosen", "rejected",
-	"density-chosen", "density-rejected", "max", "label", "rating" };
-static const char *const filter_names[NFILTERS] = { "all", "candidates", "labelled",
-	"unlabelled", "s+", "s-" };
+static const char *const col_names[NCOLS + 1] = { "id", "salience", "chosen", "rejected",
+	"density-chosen", "density-rejected", "max", "label", "rating", NULL };
+static const char *const filter_names[NFILTERS + 1] = { "all", "candidates", "labelled",
+	"unlabelled", "s+", "s-", NULL };
 
 static const wtable_col cols[NCOLS] = {
 	{ "id", 6, 1, 0 },       { "salience", 9, 1, 0 }, { "chosen Σ", 11, 1, 0 },
@@ -34,14 +35,20 @@ struct features {
 	int filter;
 	char search[256];
 	signed char *in_set; /* [m] +1 S+, -1 S-, for the S+/S- filters */
+	/* the model generations the view was built from */
+	unsigned long seen_data, seen_rest;
 };
 
+/* A click on a label sends its code: "n/N" the next match and "j/k g/G"
+ * one row down (the first key: harmless); "1-5" nothing, since any one
+ * of them would be a rating the user did not pick. */
 static const wkey keys[] = {
-	{ "Enter", "open" }, { "/", "search" }, { "n/N", "next/prev match" },
-	{ "s", "sort" }, { "r", "reverse" }, { "f", "filter" }, { "l", "label" },
-	{ "1-5", "rate" }, { "0", "clear rating" }, { "u", "undo label" }, { "e", "edits" },
-	{ "t", "train" }, { "j/k g/G", "move" }, { ":", "command" }, { "?", "help" },
-	{ "q", "quit" },
+	{ "Enter", "open", '\n' }, { "/", "search", '/' }, { "n/N", "next/prev match", 'n' },
+	{ "s", "sort", 's' }, { "r", "reverse", 'r' }, { "f", "filter", 'f' },
+	{ "l", "label", 'l' }, { "1-5", "rate", 0 }, { "0", "clear rating", '0' },
+	{ "u", "undo label", 'u' }, { "e", "edits", 'e' }, { "t", "train", 't' },
+	{ "j/k g/G", "move", 'j' }, { ":", "command", ':' }, { "?", "help", '?' },
+	{ "q", "quit", 'q' },
 };
 
 static void cell(void *ctx, size_t row, int col, char *buf, size_t n, attr_t *attr)
@@ -49,8 +56,8 @@ static void cell(void *ctx, size_t row, int col, char *buf, size_t n, attr_t *at
 	struct features *F = ctx;
 	const xmodel *m = F->m;
 	int f = (int)F->view[row];
-	const sf_stats *st = &m->st;
-	const sf_label *lb = m->have_labels ? labels_get(&m->L, f) : NULL;
+	const sf_stats *st = m->st;
+	const sf_label *lb = xm_label_of(m, f);
 	switch (col) {
 	case C_ID: snprintf(buf, n, "%d", f); break;
 	case C_SAL:
@@ -73,7 +80,7 @@ static void cell(void *ctx, size_t row, int col, char *buf, size_t n, attr_t *at
 
 static double key_of(const struct features *F, int col, int f)
 {
-	const sf_stats *st = &F->m->st;
+	const sf_stats *st = F->m->st;
 	const sf_label *lb;
 	switch (col) {
 	case C_ID: return f;
@@ -84,7 +91,7 @@ static double key_of(const struct features *F, int col, int f)
 	case C_DENS_R: return st->density_rejected[f];
 	case C_MAX: return st->max_act[f];
 	case C_RATING:
-		lb = labels_get(&F->m->L, f);
+		lb = xm_label_of(F->m, f);
 		return lb ? lb->safety : 0;
 	}
 	return 0;
@@ -95,7 +102,7 @@ static int cmp(size_t a, size_t b, void *ctx)
 	struct features *F = ctx;
 	int col = F->t.sort_col;
 	if (col == C_LABEL) {
-		const sf_label *la = labels_get(&F->m->L, (int)a), *lb = labels_get(&F->m->L, (int)b);
+		const sf_label *la = xm_label_of(F->m, (int)a), *lb = xm_label_of(F->m, (int)b);
 		const char *x = la ? la->name : "", *y = lb ? lb->name : "";
 		/* unlabelled last whatever the direction would say */
 		int c = strcasecmp(x, y);
@@ -105,7 +112,7 @@ static int cmp(size_t a, size_t b, void *ctx)
 	if (x != y)
 		return x < y ? -1 : 1;
 	/* ties: by rank (|s| order), whatever the direction */
-	int ra = F->m->st.rank[a], rb = F->m->st.rank[b];
+	int ra = F->m->st->rank[a], rb = F->m->st->rank[b];
 	return F->t.sort_desc ? (ra < rb) - (ra > rb) : (ra > rb) - (ra < rb);
 }
 
@@ -114,12 +121,12 @@ static int passes(const struct features *F, int f)
 	const xmodel *m = F->m;
 	const sf_label *lb;
 	switch (F->filter) {
-	case F_CANDIDATES: return m->st.rank[f] < m->so.candidates;
+	case F_CANDIDATES: return m->st->rank[f] < m->so.candidates;
 	case F_LABELLED:
-		lb = labels_get(&m->L, f);
+		lb = xm_label_of(m, f);
 		return lb && (lb->name[0] || lb->safety > 0 || lb->note[0]);
 	case F_UNLABELLED:
-		lb = labels_get(&m->L, f);
+		lb = xm_label_of(m, f);
 		return !(lb && (lb->name[0] || lb->safety > 0 || lb->note[0]));
 	case F_SPLUS: return F->in_set && F->in_set[f] > 0;
 	case F_SMINUS: return F->in_set && F->in_set[f] < 0;
@@ -127,31 +134,35 @@ static int passes(const struct features *F, int f)
 	return 1;
 }
 
+static void publish(struct features *F)
+{
+	F->m->order = F->view;
+	F->m->norder = F->nview;
+}
+
 static void rebuild(struct features *F)
 {
 	xmodel *m = F->m;
 	int keep = F->nview ? (int)F->view[F->t.sel] : m->cur_feature;
 	F->nview = 0;
-	if (!m->have_stats)
+	if (!m->st || !F->view) {
+		wtable_set_rows(&F->t, 0);
+		publish(F);
 		return;
+	}
 	if (F->filter == F_SPLUS || F->filter == F_SMINUS) {
-		sf_safety S;
-		sf_err e;
 		free(F->in_set);
-		F->in_set = calloc((size_t)m->st.m, 1);
-		if (F->in_set && safety_select(&S, &m->st, &m->L, &m->so, &e) == 0) {
-			for (int i = 0; i < S.n_plus; i++)
-				F->in_set[S.plus[i]] = 1;
-			for (int i = 0; i < S.n_minus; i++)
-				F->in_set[S.minus[i]] = -1;
-			if (S.fallback)
-				app_msg(m->a, MSG_INFO, "note: %s", SAFETY_FALLBACK_NOTE);
-			safety_free(&S);
+		F->in_set = calloc((size_t)m->st->m + 1, 1);
+		if (F->in_set && xm_scores(m) == 0) {
+			for (int i = 0; i < m->safety->n_plus; i++)
+				F->in_set[m->safety->plus[i]] = 1;
+			for (int i = 0; i < m->safety->n_minus; i++)
+				F->in_set[m->safety->minus[i]] = -1;
 		}
 	}
 	/* Start from the |s| order so ties keep it. */
-	for (int i = 0; i < m->st.m; i++) {
-		int f = m->st.order[i];
+	for (int i = 0; i < m->st->m; i++) {
+		int f = m->st->order[i];
 		if (passes(F, f))
 			F->view[F->nview++] = (size_t)f;
 	}
@@ -163,6 +174,37 @@ static void rebuild(struct features *F)
 			wtable_select(&F->t, i);
 			break;
 		}
+	publish(F);
+}
+
+/* New data: a view as wide as its features, from the top. */
+static void reload(struct features *F)
+{
+	xmodel *m = F->m;
+	free(F->view);
+	F->view = calloc(m->st && m->st->m > 0 ? (size_t)m->st->m : 1, sizeof *F->view);
+	F->nview = 0;
+	F->t.sel = F->t.top = 0;
+	rebuild(F);
+}
+
+/* Rebuild when what the view was made from changed (labels change the
+ * label and rating columns' order and the filters; the safety sets the
+ * S+/S- filters). */
+static void sync(struct features *F)
+{
+	xmodel *m = F->m;
+	unsigned long data = xm_gen(m, XG_DATA), rest = xm_gen(m, XG_LABELS | XG_SCORES);
+	if (data != F->seen_data) {
+		F->seen_data = data;
+		F->seen_rest = rest;
+		reload(F);
+	} else if (rest != F->seen_rest) {
+		F->seen_rest = rest;
+		rebuild(F);
+	}
+	/* rebuild may have computed the safety sets */
+	F->seen_rest = xm_gen(m, XG_LABELS | XG_SCORES);
 }
 
 static void title(struct features *F, char *buf, size_t n)
@@ -171,7 +213,7 @@ static void title(struct features *F, char *buf, size_t n)
 	if (F->t.sort_col >= 0)
 		snprintf(arrow, sizeof arrow, "%s", F->t.sort_desc ? "▼" : "▲");
 	snprintf(buf, n, "Features %zu of %d ─ sort: %s%s%s%s ─ filter: %s%s%s", F->nview,
-	         F->m->st.m, F->t.sort_col == C_SAL ? "|" : "",
+	         F->m->st->m, F->t.sort_col == C_SAL ? "|" : "",
 	         F->t.sort_col >= 0 ? col_names[F->t.sort_col] : "rank",
 	         F->t.sort_col == C_SAL ? "|" : "", arrow, filter_names[F->filter],
 	         F->search[0] ? " ─ / " : "", F->search);
@@ -182,9 +224,9 @@ static void draw(screen *s, app *a, wrect r)
 	struct features *F = s->data;
 	char t[512];
 	(void)a;
-	if (!F->m->have_stats) {
-		wdraw_str(stdscr, r.y + 1, 2, r.w - 4, "No latents yet: press t to train an SAE.",
-		          theme_attr(TH_NORMAL));
+	sync(F);
+	if (!F->m->st) {
+		wdraw_str(stdscr, r.y + 1, 2, r.w - 4, F->m->state, theme_attr(TH_NORMAL));
 		return;
 	}
 	title(F, t, sizeof t);
@@ -206,7 +248,7 @@ static int matches(const struct features *F, int f)
 	snprintf(id, sizeof id, "%d", f);
 	if (!strncmp(id, F->search, strlen(F->search)))
 		return 1;
-	const sf_label *lb = labels_get(&F->m->L, f);
+	const sf_label *lb = xm_label_of(F->m, f);
 	return lb && strcasestr(lb->name, F->search) != NULL;
 }
 
@@ -244,24 +286,32 @@ static void on_label(void *ctx, const char *line)
 		xm_label(F->m, F->m->cur_feature, line, -1, NULL);
 }
 
+/* Label names for `/`. */
+static const char *search_word(void *ctx, size_t i)
+{
+	struct features *F = ctx;
+	const sf_labels *L = F->m->L;
+	for (size_t j = 0; L && j < L->n; j++)
+		if (L->v[j].name[0] && i-- == 0)
+			return L->v[j].name;
+	return NULL;
+}
+
 static int key(screen *s, app *a, int k)
 {
 	struct features *F = s->data;
 	xmodel *m = F->m;
-	if (!m->have_stats) {
-		if (k == 't') {
-			xm_show(m, m->train);
-			return WF_HANDLED;
-		}
+	sync(F);
+	if (!m->st)
 		return WF_IGNORED;
-	}
 	int f = wtable_key(&F->t, k);
 	if (f & WF_SORT) {
 		rebuild(F);
 		return WF_HANDLED | WF_REDRAW;
 	}
 	if (f & WF_ACCEPT) {
-		feature_show(m, (int)F->view[F->t.sel]);
+		if (F->nview)
+			xm_open(m, XS_FEATURE, (long)F->view[F->t.sel]);
 		return WF_HANDLED;
 	}
 	if (f & WF_HANDLED) {
@@ -271,7 +321,7 @@ static int key(screen *s, app *a, int k)
 	const sf_label *lb;
 	switch (k) {
 	case '/':
-		app_prompt(a, 2, "/", NULL, on_search, xm_word, F);
+		app_prompt(a, 2, "/", NULL, on_search, search_word, F);
 		return WF_HANDLED;
 	case 'n': search_step(F, 1, 0); return WF_HANDLED;
 	case 'N': search_step(F, -1, 0); return WF_HANDLED;
@@ -282,7 +332,7 @@ static int key(screen *s, app *a, int k)
 	case 'l':
 		if (!F->nview)
 			return WF_HANDLED;
-		lb = labels_get(&m->L, m->cur_feature);
+		lb = xm_label_of(m, m->cur_feature);
 		app_prompt(a, 1, "label name: ", lb ? lb->name : "", on_label, NULL, F);
 		return WF_HANDLED;
 	case '0': case '1': case '2': case '3': case '4': case '5':
@@ -297,13 +347,16 @@ static int key(screen *s, app *a, int k)
 static int click(screen *s, app *a, wrect body, int y, int x, int dbl)
 {
 	struct features *F = s->data;
+	sync(F);
+	if (!F->m->st)
+		return WF_IGNORED;
 	int f = wtable_click(&F->t, body, y, x);
 	if (f & WF_SORT)
 		rebuild(F);
 	if (f & WF_SELECT)
 		select_changed(F);
-	if ((f & WF_ACCEPT) || (dbl && (f & WF_SELECT)))
-		feature_show(F->m, (int)F->view[F->t.sel]);
+	if (((f & WF_ACCEPT) || (dbl && (f & WF_SELECT))) && F->nview)
+		xm_open(F->m, XS_FEATURE, (long)F->view[F->t.sel]);
 	(void)a;
 	return f;
 }
@@ -312,6 +365,7 @@ static void enter(screen *s, app *a)
 {
 	struct features *F = s->data;
 	(void)a;
+	sync(F);
 	/* Come back to the feature last looked at. */
 	for (size_t i = 0; i < F->nview; i++)
 		if ((int)F->view[i] == F->m->cur_feature) {
@@ -325,11 +379,13 @@ static void destroy(screen *s)
 	(void)s; /* lives as long as the model */
 }
 
-void features_screen_free(screen *s)
+static void features_free(screen *s)
 {
 	if (!s)
 		return;
 	struct features *F = s->data;
+	if (F->m->order == F->view)
+		F->m->order = NULL;
 	free(F->view);
 	free(F->in_set);
 	free(F);
@@ -347,54 +403,82 @@ static const screen_ops ops = {
 	.nkeys = (int)(sizeof keys / sizeof keys[0]),
 };
 
-screen *features_screen(xmodel *m)
+static screen *features_new(xmodel *m)
 {
 	screen *s = screen_new(&ops, sizeof(struct features));
 	if (!s)
 		return NULL;
 	struct features *F = s->data;
 	F->m = m;
-	F->view = calloc(m->have_stats && m->st.m > 0 ? (size_t)m->st.m : 1, sizeof *F->view);
-	if (!F->view) {
-		features_screen_free(s);
-		return NULL;
-	}
 	wtable_init(&F->t, cols, NCOLS, cell, F);
 	wtable_sort_by(&F->t, C_SAL, 1);
-	rebuild(F);
+	F->seen_data = xm_gen(m, XG_DATA);
+	reload(F);
+	if (!F->view) {
+		features_free(s);
+		return NULL;
+	}
 	return s;
 }
 
-void features_refresh(xmodel *m)
+/* A feature id selects that row; XM_TOP the first. */
+static void features_target(screen *s, long arg)
 {
-	if (!m->features)
-		return;
-	struct features *F = m->features->data;
-	if (F->t.sort_col == C_LABEL || F->t.sort_col == C_RATING || F->filter != F_ALL)
-		rebuild(F);
+	struct features *F = s->data;
+	sync(F);
+	if (arg == XM_TOP && F->nview) {
+		wtable_select(&F->t, 0);
+		select_changed(F);
+	} else if (arg >= 0) {
+		F->m->cur_feature = (int)arg; /* enter() selects it */
+	}
 }
 
-int features_sort(xmodel *m, const char *col, int desc_given, int desc)
+const xscreen_def xs_features_def = { "Features", features_new, features_free, features_target };
+
+/* ---- the commands that drive this screen ---------------------------------- */
+
+static struct features *shown(xmodel *m)
 {
-	struct features *F = m->features->data;
-	for (int c = 0; c < NCOLS; c++) {
-		size_t n = strlen(col);
-		if (n && !strncasecmp(col_names[c], col, n)) {
+	struct features *F = xm_screen(m, XS_FEATURES)->data;
+	sync(F);
+	if (!m->st) {
+		app_msg(m->a, MSG_ERROR, "%s", m->state);
+		return NULL;
+	}
+	xm_open(m, XS_FEATURES, XM_KEEP);
+	return F;
+}
+
+static int do_sort(xmodel *m, int argc, char **argv)
+{
+	struct features *F = shown(m);
+	if (!F)
+		return -1;
+	size_t n = strlen(argv[1]);
+	int given = argc > 2, desc = given && !strcmp(argv[2], "desc");
+	if (given && !desc && strcmp(argv[2], "asc")) {
+		app_msg(m->a, MSG_ERROR, "usage: :sort COLUMN [asc|desc]");
+		return -1;
+	}
+	for (int c = 0; c < NCOLS; c++)
+		if (n && !strncasecmp(col_names[c], argv[1], n)) {
 			/* numbers read best largest first; text A to Z */
-			int d = desc_given ? desc : (c != C_LABEL && c != C_ID);
-			wtable_sort_by(&F->t, c, d);
+			wtable_sort_by(&F->t, c, given ? desc : (c != C_LABEL && c != C_ID));
 			rebuild(F);
 			return 0;
 		}
-	}
 	app_msg(m->a, MSG_ERROR, "no column '%s' (id salience chosen rejected density-chosen "
-	        "density-rejected max label rating)", col);
+	        "density-rejected max label rating)", argv[1]);
 	return -1;
 }
 
-int features_filter(xmodel *m, const char *name)
+static int do_filter(xmodel *m, int argc, char **argv)
 {
-	struct features *F = m->features->data;
+	struct features *F = shown(m);
+	const char *name = argc > 1 ? argv[1] : "all";
+	if (!F)
+		return -1;
 	for (int i = 0; i < NFILTERS; i++)
 		if (!strcasecmp(filter_names[i], name) ||
 		    (i == F_LABELLED && !strcasecmp(name, "labeled")) ||
@@ -407,41 +491,30 @@ int features_filter(xmodel *m, const char *name)
 	return -1;
 }
 
-int features_step(xmodel *m, int delta)
+static int do_search(xmodel *m, int argc, char **argv)
 {
-	struct features *F = m->features->data;
-	if (!F->nview)
+	struct features *F = shown(m);
+	if (!F)
 		return -1;
-	size_t at = F->t.sel;
-	for (size_t i = 0; i < F->nview; i++)
-		if ((int)F->view[i] == m->cur_feature) {
-			at = i;
-			break;
-		}
-	long nx = (long)at + delta;
-	if (nx < 0 || nx >= (long)F->nview)
-		return -1;
-	wtable_select(&F->t, (size_t)nx);
-	m->cur_feature = (int)F->view[nx];
-	return m->cur_feature;
-}
-
-void features_reload(xmodel *m)
-{
-	struct features *F = m->features->data;
-	size_t *v = calloc(m->have_stats && m->st.m > 0 ? (size_t)m->st.m : 1, sizeof *v);
-	if (!v)
-		return;
-	free(F->view);
-	F->view = v;
-	F->nview = 0;
-	F->t.sel = F->t.top = 0;
-	rebuild(F);
-}
-
-int features_search(xmodel *m, const char *text)
-{
-	struct features *F = m->features->data;
-	snprintf(F->search, sizeof F->search, "%s", text);
+	xcmd_join(F->search, sizeof F->search, argc, argv, 1);
 	return search_step(F, 1, 1);
 }
+
+static const char *const order_words[] = { "asc", "desc", NULL };
+
+const xcmd xcmd_sort = {
+	.name = "sort", .usage = "COLUMN [asc|desc]",
+	.help = "id salience chosen rejected density-chosen density-rejected max label rating",
+	.min = 1, .max = 2, .screens = XS_ANALYSIS, .complete = { XC_LIST, XC_LIST },
+	.words = { col_names, order_words }, .fn = do_sort,
+};
+const xcmd xcmd_filter = {
+	.name = "filter", .usage = "NAME", .help = "all candidates labelled unlabelled s+ s-",
+	.min = 0, .max = 1, .screens = XS_ANALYSIS, .complete = { XC_LIST },
+	.words = { filter_names }, .fn = do_filter,
+};
+const xcmd xcmd_search = {
+	.name = "search", .usage = "TEXT", .help = "label names and ids, as /",
+	.min = 1, .max = XCMD_TEXT, .screens = XS_ANALYSIS, .complete = { XC_FEATURE },
+	.fn = do_search,
+};

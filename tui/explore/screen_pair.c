@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/explore/explore.h"
+#include "tui/explore/screens.h"
 #include "widgets/draw.h"
 #include "widgets/theme.h"
 #include "widgets/tokview.h"
@@ -19,12 +19,14 @@ struct pair_view {
 	int first[3];    /* first wrapped line shown per section */
 	wtok *toks[3];
 	size_t ntoks[3];
+	unsigned long seen; /* XG_DATA | XG_SCORES generation of the tokens' heat */
 };
 
+/* "[ ]" and "j/k" send their first key (a step: harmless). */
 static const wkey keys[] = {
-	{ "[ ]", "prev/next pair" }, { "s", "heat: feature / safety" }, { "Tab", "section" },
-	{ "j/k", "scroll" }, { "i", "include/exclude in plan" }, { "q Esc", "back" },
-	{ "?", "help" },
+	{ "[ ]", "prev/next pair", ']' }, { "s", "heat: feature / safety", 's' },
+	{ "Tab", "section", '\t' }, { "j/k", "scroll", 'j' },
+	{ "i", "include/exclude in plan", 'i' }, { "q Esc", "back", 'q' }, { "?", "help", '?' },
 };
 
 static void free_toks(struct pair_view *V)
@@ -42,6 +44,7 @@ static void build(struct pair_view *V)
 	xmodel *m = V->m;
 	const pair_rec *pr = &m->P->v[V->p];
 	free_toks(V);
+	V->seen = xm_gen(m, XG_DATA | XG_SCORES);
 	float mx = 1;
 	if (V->safety_heat) {
 		mx = 0;
@@ -52,8 +55,9 @@ static void build(struct pair_view *V)
 				if (fabsf(xm_safety_act(m, r)) > mx)
 					mx = fabsf(xm_safety_act(m, r));
 		}
-	} else if (m->have_stats && m->st.max_act[m->cur_feature] > 0) {
-		mx = m->st.max_act[m->cur_feature];
+	} else if (m->st && m->cur_feature >= 0 && m->cur_feature < m->st->m &&
+	           m->st->max_act[m->cur_feature] > 0) {
+		mx = m->st->max_act[m->cur_feature];
 	}
 	if (!(mx > 0))
 		mx = 1;
@@ -93,30 +97,40 @@ static void build(struct pair_view *V)
 
 static void load(struct pair_view *V, size_t p)
 {
-	sf_err e;
 	V->p = p;
 	V->m->cur_pair = p;
 	memset(V->first, 0, sizeof V->first);
-	if (xm_scores(V->m, &e))
-		app_msg(V->m->a, MSG_ERROR, "%s", e.msg);
+	xm_scores(V->m);
 	build(V);
+}
+
+/* Other statistics or safety sets: the heat again. */
+static void sync(struct pair_view *V)
+{
+	if (V->p < V->m->P->n && V->seen != xm_gen(V->m, XG_DATA | XG_SCORES)) {
+		xm_scores(V->m);
+		build(V);
+	}
 }
 
 static void draw(screen *s, app *a, wrect r)
 {
 	struct pair_view *V = s->data;
 	xmodel *m = V->m;
-	const pair_rec *pr = &m->P->v[V->p];
 	(void)a;
+	if (V->p >= m->P->n)
+		return;
+	sync(V);
+	const pair_rec *pr = &m->P->v[V->p];
 	char score[64] = "score —", fate[96] = "untouched";
-	if (m->have_scores)
-		snprintf(score, sizeof score, "score %+.4f", m->sc.score[V->p]);
+	if (m->sc)
+		snprintf(score, sizeof score, "score %+.4f", m->sc->score[V->p]);
 	if (pr->split == SPLIT_TEST)
 		snprintf(fate, sizeof fate, "test pair: never edited");
-	else if (m->have_plan && m->actions[V->p])
+	else if (m->plan && m->actions && m->actions[V->p])
 		snprintf(fate, sizeof fate, "%s (%s plan)", plan_action_name(m->actions[V->p]),
-		         plan_strategy_name(m->plan.strategy));
-	else if (!m->have_plan)
+		         plan_strategy_name(m->plan->strategy));
+	else if (!m->plan)
 		snprintf(fate, sizeof fate, "no plan");
 	char heat[64];
 	if (V->safety_heat)
@@ -136,9 +150,9 @@ static void draw(screen *s, app *a, wrect r)
 	static const char *const names[3] = { "prompt", "chosen", "rejected" };
 	for (int i = 0; i < 3; i++) {
 		char title[96];
-		if (i > 0 && m->have_scores)
+		if (i > 0 && m->sc)
 			snprintf(title, sizeof title, "%s · a = %+.4f", names[i],
-			         i == 1 ? m->sc.a_chosen[V->p] : m->sc.a_rejected[V->p]);
+			         i == 1 ? m->sc->a_chosen[V->p] : m->sc->a_rejected[V->p]);
 		else
 			snprintf(title, sizeof title, "%s · heat: %s", names[i], heat);
 		wdraw_box(stdscr, sec[i], title, theme_attr(TH_BORDER),
@@ -151,33 +165,13 @@ static void draw(screen *s, app *a, wrect r)
 	}
 }
 
-static void toggle_plan(xmodel *m, size_t p)
-{
-	sf_err e;
-	if (app_busy(m->a)) {
-		app_msg(m->a, MSG_ERROR, "a job is running; wait or cancel it (x)");
-		return;
-	}
-	if (!m->have_plan) {
-		plan_init(&m->plan, ws_fingerprint(m->w));
-		m->have_plan = 1;
-	}
-	int action = m->actions[p] ? 0
-	             : m->plan.strategy == PLAN_DENOISE ? EDIT_DROP : EDIT_FLIP;
-	double score = m->have_scores ? m->sc.score[p] : NAN;
-	if (plan_mark(&m->plan, m->P, p, action, score, &e)) {
-		app_msg(m->a, MSG_ERROR, "%s", e.msg);
-		return;
-	}
-	xm_plan_changed(m);
-	app_msg(m->a, MSG_INFO, "pair %zu %s the plan", p, action ? "added to" : "removed from");
-}
-
 static int key(screen *s, app *a, int k)
 {
 	struct pair_view *V = s->data;
 	xmodel *m = V->m;
 	(void)a;
+	if (V->p >= m->P->n)
+		return WF_IGNORED;
 	switch (k) {
 	case '[': case KEY_LEFT:
 		if (V->p > 0)
@@ -198,7 +192,7 @@ static int key(screen *s, app *a, int k)
 	case KEY_NPAGE: case ' ': V->first[V->focus] += 10; return WF_HANDLED;
 	case KEY_PPAGE: V->first[V->focus] = V->first[V->focus] > 10 ? V->first[V->focus] - 10 : 0; return WF_HANDLED;
 	case 'g': V->first[V->focus] = 0; return WF_HANDLED;
-	case 'i': toggle_plan(m, V->p); return WF_HANDLED;
+	case 'i': xm_plan_toggle(m, V->p); return WF_HANDLED;
 	}
 	return WF_IGNORED;
 }
@@ -207,6 +201,8 @@ static void enter(screen *s, app *a)
 {
 	struct pair_view *V = s->data;
 	(void)a;
+	if (V->m->cur_pair >= V->m->P->n)
+		return;
 	if (V->p != V->m->cur_pair || !V->toks[1])
 		load(V, V->m->cur_pair);
 	else
@@ -228,7 +224,7 @@ static const screen_ops ops = {
 	.nkeys = (int)(sizeof keys / sizeof keys[0]),
 };
 
-screen *pair_screen(xmodel *m)
+static screen *pair_new(xmodel *m)
 {
 	screen *s = screen_new(&ops, sizeof(struct pair_view));
 	if (!s)
@@ -239,15 +235,17 @@ screen *pair_screen(xmodel *m)
 	return s;
 }
 
-void pair_show(xmodel *m, size_t p)
+/* The pair to show: loaded by enter(). */
+static void pair_target(screen *s, long arg)
 {
-	m->cur_pair = p;
-	struct pair_view *V = m->pair->data;
-	V->p = (size_t)-1;
-	xm_show(m, m->pair); /* enter() loads it */
+	struct pair_view *V = s->data;
+	if (arg >= 0) {
+		V->m->cur_pair = (size_t)arg;
+		V->p = (size_t)-1;
+	}
 }
 
-void pair_screen_free(screen *s)
+static void pair_free(screen *s)
 {
 	if (!s)
 		return;
@@ -255,3 +253,5 @@ void pair_screen_free(screen *s)
 	free(s->data);
 	free(s);
 }
+
+const xscreen_def xs_pair_def = { "Pair", pair_new, pair_free, pair_target };

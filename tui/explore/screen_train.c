@@ -1,7 +1,8 @@
 /* Train: the SAE's hyperparameters, start and cancel, and live curves of
  * the figures the trainer reports (NMSE, L0, dead fraction, aux loss)
  * with a progress bar. Training runs on the worker thread; keys keep
- * working. At the end the latents are encoded and the explorer reloads. */
+ * working. At the end the latents are encoded and the explorer reloads.
+ * Without an SAE it says so and offers loading one trained elsewhere. */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -11,7 +12,8 @@
 #include "engine/sae/train.h"
 #include "engine/sae/train_params.h"
 #include "engine/ws/train_ws.h"
-#include "tui/explore/explore.h"
+#include "tui/explore/commands.h"
+#include "tui/explore/screens.h"
 #include "widgets/chart.h"
 #include "widgets/draw.h"
 #include "widgets/theme.h"
@@ -35,8 +37,9 @@ struct train_view {
 };
 
 static const wkey keys[] = {
-	{ "s", "start training" }, { "c x", "cancel" }, { "=", "set a hyperparameter" },
-	{ "q Esc", "back" }, { "?", "help" },
+	{ "s", "start training", 's' }, { "c x", "cancel", 'c' },
+	{ "=", "set a hyperparameter", '=' }, { "L", "load an SAE", 'L' },
+	{ "q Esc", "back", 'q' }, { "?", "help", '?' },
 };
 
 static void push(double *v, size_t n, double x)
@@ -105,16 +108,8 @@ static void train_done(app *a, void *ctx, int rc, const sf_err *e)
 		         "trained: NMSE %.4f · L0 %.1f · dead %.1f%% · %.0f rows/s · %.1f s",
 		         j->final.nmse, j->final.l0, j->final.dead_frac * 100, j->final.rows_per_s,
 		         j->final.elapsed_s);
-		sf_err le;
-		xm_free_analysis(m);
-		if (xm_load_analysis(m, NULL, &le)) {
-			app_msg(a, MSG_ERROR, "%s", le.msg);
-		} else {
-			features_reload(m);
-			xm_update_title(m);
-			xm_show(m, m->features);
-			app_msg(a, MSG_INFO, "%s", T->result);
-		}
+		(void)a;
+		xm_sae_replaced(m, T->result); /* ends on the Features table */
 	} else {
 		snprintf(T->result, sizeof T->result, "%s", e->msg);
 	}
@@ -213,7 +208,11 @@ static void draw(screen *s, app *a, wrect r)
 	wdraw_fmt(stdscr, y++, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
 	          "Train the workspace's TopK SAE · %zu of %zu rows · d = %d%s", T->shown_rows,
 	          store_nrows(m->s), store_dim(m->s),
-	          m->l ? " · an SAE exists: training replaces it" : "");
+	          m->has_sae ? " · an SAE exists: training replaces it" : "");
+	if (!m->has_sae)
+		wdraw_str(stdscr, y, 1, r.w - 2,
+		          "No SAE in this workspace yet: s trains one with these settings, L loads "
+		          "one trained elsewhere (:load-sae PATH).", theme_attr(TH_STATUS));
 	y++;
 	y = draw_params(T, res, r, y);
 	if (y < r.y + r.h)
@@ -249,25 +248,46 @@ static void draw(screen *s, app *a, wrect r)
 }
 
 /* `:set NAME VALUE`, by the hyperparameter table (as `safer train --NAME VALUE`) */
-static int command(screen *s, app *a, int argc, char **argv)
+static int do_set(xmodel *m, int argc, char **argv)
 {
-	struct train_view *T = s->data;
-	if (strcmp(argv[0], "set"))
-		return 0;
-	if (argc != 3) {
-		app_msg(a, MSG_ERROR, "usage: :set NAME VALUE (a name shown on the Train screen)");
-		return -1;
-	}
+	struct train_view *T = xm_screen(m, XS_TRAIN)->data;
+	(void)argc;
 	train_opts next = T->o;
 	sf_err e;
 	if (train_param_set_name(&next, argv[1], argv[2], "", &e) ||
 	    train_params_check(&next, "", &e)) {
-		app_msg(a, MSG_ERROR, "%s", e.msg);
+		app_msg(m->a, MSG_ERROR, "%s", e.msg);
 		return -1;
 	}
 	T->o = next;
-	return 1;
+	return 0;
 }
+
+/* Completion: the table's names, then the values the named one takes. */
+static const char *param_word(int argc, char **argv, size_t i)
+{
+	(void)argc;
+	(void)argv;
+	return i < train_params_count ? train_params[i].name : NULL;
+}
+
+static const char *value_word(int argc, char **argv, size_t i)
+{
+	static const char *const bit[] = { "off", "on", NULL };
+	const train_param *p = argc > 1 ? train_param_find(argv[1]) : NULL;
+	const char *const *names = !p ? NULL : p->type == TP_ENUM ? p->names
+	                           : p->type == TP_BIT ? bit : NULL;
+	for (; names && *names; names++)
+		if (i-- == 0)
+			return *names;
+	return p && p->auto_text && i == 0 ? "auto" : NULL;
+}
+
+const xcmd xcmd_set = {
+	.name = "set", .usage = "NAME VALUE", .help = "training hyperparameter (names as shown)",
+	.min = 2, .max = 2, .screens = XS_BIT(XS_TRAIN), .complete = { XC_FN, XC_FN },
+	.wordfn = { param_word, value_word }, .fn = do_set,
+};
 
 static void on_set(void *ctx, const char *line)
 {
@@ -286,6 +306,7 @@ static int key(screen *s, app *a, int k)
 	case 's': start(T); return WF_HANDLED;
 	case 'c': app_cancel_job(a); return WF_HANDLED;
 	case '=': app_prompt(a, 0, "set (e.g. k 32): ", NULL, on_set, NULL, T); return WF_HANDLED;
+	case 'L': app_command_line(a, "load-sae "); return WF_HANDLED;
 	}
 	return WF_IGNORED;
 }
@@ -299,13 +320,12 @@ static const screen_ops ops = {
 	.name = "Train",
 	.draw = draw,
 	.key = key,
-	.command = command,
 	.destroy = destroy,
 	.keys = keys,
 	.nkeys = (int)(sizeof keys / sizeof keys[0]),
 };
 
-screen *train_screen(xmodel *m)
+static screen *train_new(xmodel *m)
 {
 	screen *s = screen_new(&ops, sizeof(struct train_view));
 	if (!s)
@@ -317,7 +337,7 @@ screen *train_screen(xmodel *m)
 	return s;
 }
 
-void train_screen_free(screen *s)
+static void train_free(screen *s)
 {
 	if (!s)
 		return;
@@ -326,3 +346,5 @@ void train_screen_free(screen *s)
 	free(T);
 	free(s);
 }
+
+const xscreen_def xs_train_def = { "Train", train_new, train_free, NULL };
