@@ -128,8 +128,8 @@ void xm_start(xmodel *m)
 /* ---- the view ------------------------------------------------------------ */
 
 static const char *const no_sae_text =
-	"No SAE in this workspace yet: train one here (s) or load one trained "
-	"elsewhere (L, or :load-sae PATH).";
+	"No SAE in this workspace yet: train one on the Train screen (s there) or "
+	"load one trained elsewhere (L there, or :load-sae PATH).";
 
 static int load_run(void *ctx, const sf_progress *p, sf_err *e);
 static void load_done(app *a, void *ctx, int rc, const sf_err *e);
@@ -387,7 +387,7 @@ static int writable(xmodel *m)
 {
 	if (!ws_readonly(m->w))
 		return 1;
-	app_msg(m->a, MSG_ERROR, "read-only: %s", ws_readonly_reason(m->w));
+	app_msg(m->a, MSG_ERROR, "read-only: %s; nothing is saved", ws_readonly_reason(m->w));
 	return 0;
 }
 
