@@ -47,11 +47,24 @@ x_wait "Train the workspace's TopK SAE"
 ok $? "no SAE: opens on the Train screen"
 x_wait "No SAE in this workspace yet" && keybar | grep -q "L load an SAE" && title | grep -q "no SAE"
 ok $? "says what is missing, offers L to load one, title says no SAE"
+x_keys ':'; x_type 'set '; x_keys Tab
+x_wait "bpre-sample" && keybar | grep -q "epochs"
+ok $? ":set + Tab lists the hyperparameter names"
+x_keys C-u; x_type 'set rows '; x_keys Tab
+x_wait "sentence" && keybar | grep -qw "auto" && ! keybar | grep -q "epochs"
+ok $? ":set rows + Tab lists the values rows takes: $(keybar)"
+x_keys Escape
+x_wait "L load an SAE"
 x_keys ':'; x_type "load-sae $X_T/does-not-exist"; x_keys Enter
 x_wait "does-not-exist: cannot open" && x_screen | grep -q "Train the workspace's TopK SAE"
 ok $? ":load-sae of a missing path fails with a message and stays on Train"
 x_keys L
-x_wait ":load-sae "
+i=0
+while [ $i -lt 200 ] && [ "$(x_screen | sed -n 29p)" != ":load-sae" ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+[ "$(x_screen | sed -n 29p)" = ":load-sae" ]
 ok $? "L opens the command line on :load-sae"
 x_type "$X_T/sae-s"; x_keys Tab
 x_wait "sae-src/"
