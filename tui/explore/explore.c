@@ -288,8 +288,10 @@ static void load_done(app *a, void *ctx, int rc, const sf_err *e)
 		take_data(m);
 	} else {
 		m->data = XD_FAILED;
-		snprintf(m->state, sizeof m->state, "%s%s (:reload tries again)",
-		         rc == 1 ? "cancelled: " : "", e->msg);
+		if (rc == 1)
+			snprintf(m->state, sizeof m->state, "Loading cancelled: :reload starts it again.");
+		else
+			snprintf(m->state, sizeof m->state, "%s (:reload tries again)", e->msg);
 	}
 	xm_sync(m);
 	take_notices(m, notes, sizeof notes);
