@@ -31,6 +31,7 @@ struct job {
 	app_job_fn fn;
 	app_done_fn on_done;
 	void *ctx;
+	double started; /* ms, CLOCK_MONOTONIC */
 };
 
 struct app {
@@ -66,6 +67,13 @@ struct app {
 };
 
 static volatile sig_atomic_t sig_quit;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 static app *the_app; /* for the crash handler and atexit */
 
 /* ---- terminal restore ---------------------------------------------- */
@@ -438,6 +446,7 @@ int app_job(app *a, const char *label, app_job_fn fn, app_done_fn done, void *ct
 		return -1;
 	}
 	j->running = 1;
+	j->started = now_ms();
 	a->dirty = 1;
 	return 0;
 }
@@ -802,21 +811,15 @@ static void check_size(app *a)
 	}
 }
 
+/* Idle: wake four times a second. A job: ten times (its progress), and
+ * often in its first moments, since most end at once (a cached load) and
+ * their result should not wait for the next wake. */
 static int read_key(app *a)
 {
-	if (winput_active() && a->inwin) {
-		wtimeout(a->inwin, a->job.running ? 100 : 250);
-		return wgetch(a->inwin);
-	}
-	wtimeout(stdscr, a->job.running ? 100 : 250);
-	return wgetch(stdscr);
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+	int ms = !a->job.running ? 250 : now_ms() - a->job.started < 300 ? 10 : 100;
+	WINDOW *w = winput_active() && a->inwin ? a->inwin : stdscr;
+	wtimeout(w, ms);
+	return wgetch(w);
 }
 
 /* Benchmark: feed the keys of SAFER_EXPLORE_BENCH_KEYS one by one after

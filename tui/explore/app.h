@@ -103,7 +103,8 @@ void app_cancel_job(app *a);
 /* Progress of the running job (frac, phase) for screens that show it. */
 double app_job_frac(app *a, char *phase, size_t n);
 /* Called on the main thread after every key and a few times a second
- * when idle (the loop wakes every 250 ms, every 100 ms while a job runs).
+ * when idle (the loop wakes every 250 ms; while a job runs every 100 ms,
+ * and every 10 ms in its first 300 ms).
  * The screen is redrawn after it while a job runs; otherwise tick calls
  * app_redraw when it changed something. */
 void app_set_tick(app *a, void (*tick)(app *, void *), void *ctx);
