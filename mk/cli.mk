@@ -18,6 +18,7 @@ tui_safer_SOURCES += \
 	tui/cli/cmd_stats.c \
 	tui/cli/cmd_top.c \
 	tui/cli/cmd_train.c \
+	tui/cli/commands.c \
 	tui/cli/commands.h \
 	tui/cli/main.c \
 	tui/cli/options.c \
