@@ -7,6 +7,7 @@
 #include "tui/cli/analysis_cli.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
+#include "tui/explore/commands.h"
 #include "tui/explore/explore.h"
 
 const char cmd_explore_usage[] =
@@ -30,10 +31,10 @@ static int run(sf_session *S)
 		session_close(S);
 		return cli_fail("out of memory");
 	}
-	xmodel *m = xm_new(S, a);
-	if (!m) {
+	xmodel *m = xm_new(S, a); /* takes S over, also when it fails */
+	if (!m || xcmd_install(m)) {
+		xm_free(m);
 		app_free(a);
-		session_close(S);
 		return cli_fail("out of memory");
 	}
 	if (app_start(a)) {

@@ -597,8 +597,14 @@ static void help_destroy(screen *s)
 }
 
 static const wkey help_keys[] = { { "j/k", "scroll", 'j' }, { "q", "close", 'q' } };
-static const screen_ops help_ops = { "help", help_draw, help_key, NULL, NULL,
-                                     help_destroy, help_keys, 2 };
+static const screen_ops help_ops = {
+	.name = "help",
+	.draw = help_draw,
+	.key = help_key,
+	.destroy = help_destroy,
+	.keys = help_keys,
+	.nkeys = 2,
+};
 
 void app_help(app *a)
 {

@@ -469,7 +469,7 @@ const char *xcmd_word(void *ctx, size_t i)
 	return i < m->comp.n ? m->comp.v[i] : NULL;
 }
 
-/* ---- help --------------------------------------------------------------------- */
+/* ---- help and installing ------------------------------------------------------- */
 
 wkey *xcmd_help(int *n)
 {
@@ -492,4 +492,13 @@ wkey *xcmd_help(int *n)
 	}
 	*n = NTABLE;
 	return k;
+}
+
+int xcmd_install(xmodel *m)
+{
+	if (!(m->cmd_help = xcmd_help(&m->n_cmd_help)))
+		return -1;
+	app_set_commands(m->a, xcmd_run, xcmd_word, m);
+	app_set_command_help(m->a, m->cmd_help, m->n_cmd_help);
+	return 0;
 }

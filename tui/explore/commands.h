@@ -41,6 +41,9 @@ typedef struct xcmd {
 /* Defined with the screens they drive. */
 extern const xcmd xcmd_sort, xcmd_filter, xcmd_search, xcmd_set;
 
+/* Make the table m's `:` commands: dispatch, completion and help on its
+ * app. -1 when out of memory. */
+int xcmd_install(xmodel *m);
 /* app_command_fn over the table (ctx: the model). */
 int xcmd_run(app *a, void *ctx, int argc, char **argv);
 /* winput_word_fn for the `:` line (ctx: the model): the candidates for

@@ -8,7 +8,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include "tui/explore/commands.h"
 #include "widgets/draw.h"
 
 static void bump(xmodel *m, int what)
@@ -62,8 +61,10 @@ static void flush_notices(xmodel *m)
 xmodel *xm_new(sf_session *S, app *a)
 {
 	xmodel *m = calloc(1, sizeof *m);
-	if (!m)
+	if (!m) {
+		session_close(S);
 		return NULL;
+	}
 	pthread_mutex_init(&m->mu, NULL);
 	m->sess = S;
 	m->w = session_ws(S);
@@ -78,12 +79,6 @@ xmodel *xm_new(sf_session *S, app *a)
 			xm_free(m);
 			return NULL;
 		}
-	if (!(m->cmd_help = xcmd_help(&m->n_cmd_help))) {
-		xm_free(m);
-		return NULL;
-	}
-	app_set_commands(a, xcmd_run, xcmd_word, m);
-	app_set_command_help(a, m->cmd_help, m->n_cmd_help);
 	app_set_global_keys(a, xm_global_key, m, xm_global_keys, xm_global_keys_n);
 	app_set_tick(a, xm_tick, m);
 	return m;

@@ -101,7 +101,7 @@ struct xmodel {
 	size_t norder;
 	xlabel_undo undo;
 	screen *screens[XS_N];
-	wkey *cmd_help;
+	wkey *cmd_help;               /* made by xcmd_install, freed with the model */
 	int n_cmd_help;
 	xcompletion comp;
 	/* bookkeeping of xm_sync */
@@ -120,8 +120,10 @@ struct xmodel {
 	char notice[512];
 };
 
-/* A model on session S (taken over) shown through a. Creates the
- * screens; NULL when out of memory. */
+/* A model on session S shown through a. Creates the screens; NULL when
+ * out of memory. S is the model's from here on, closed by xm_free (or
+ * here when the model cannot be made). The `:` commands are installed
+ * separately (xcmd_install, tui/explore/commands.h). */
 xmodel *xm_new(sf_session *S, app *a);
 void xm_free(xmodel *m);
 /* Push the first screens: Features, and Train on top when the workspace
