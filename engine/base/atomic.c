@@ -35,6 +35,31 @@ int fsync_parent_dir(const char *path, sf_err *e)
 	return 0;
 }
 
+/* A new temp file "path.tmp-XXXXXX", locked while it is being written, so
+ * that a sweep of the temp files killed saves left (workspace.c) can tell
+ * a live one from a dead one: the kernel drops the lock when the writer
+ * dies. A sweep that found the file between its creation and our lock has
+ * unlinked it (we then cannot lock it, or it has no link left): make
+ * another. */
+static int locked_temp(char *tmp, size_t n, const char *path)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		snprintf(tmp, n, "%s.tmp-XXXXXX", path);
+		int fd = mkostemp(tmp, O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		struct stat sb;
+		int r = flock(fd, LOCK_EX | LOCK_NB);
+		if (r != 0 && errno != EWOULDBLOCK)
+			return fd; /* a file system without flock: go on unlocked */
+		if (r == 0 && fstat(fd, &sb) == 0 && sb.st_nlink > 0)
+			return fd;
+		close(fd); /* the sweep holds it, or has removed it */
+	}
+	errno = EBUSY;
+	return -1;
+}
+
 int atomic_open(atomic_file *af, const char *path, sf_err *e)
 {
 	memset(af, 0, sizeof *af);
@@ -45,8 +70,7 @@ int atomic_open(atomic_file *af, const char *path, sf_err *e)
 		atomic_abort(af);
 		return sf_fail(e, "%s: out of memory", path);
 	}
-	snprintf(af->tmp_path, n, "%s.tmp-XXXXXX", path);
-	int fd = mkostemp(af->tmp_path, O_CLOEXEC);
+	int fd = locked_temp(af->tmp_path, n, path);
 	if (fd < 0) {
 		sf_fail_errno(e, "%s: cannot create temporary file", path);
 		free(af->tmp_path);
@@ -54,10 +78,6 @@ int atomic_open(atomic_file *af, const char *path, sf_err *e)
 		atomic_abort(af);
 		return -1;
 	}
-	/* Locked while it is being written, so that a sweep of the temp files
-	 * killed saves left (workspace.c) can tell a live one from a dead one:
-	 * the kernel drops the lock when the writer dies. */
-	(void)flock(fd, LOCK_EX | LOCK_NB);
 	/* mkostemp makes the file 0600; user files should follow the umask. */
 	mode_t um = umask(0);
 	umask(um);
