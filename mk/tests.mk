@@ -91,3 +91,4 @@ EXTRA_DIST += tests/test_session.sh
 # breaks some of them (it lists which); run it alone with
 # `make check TESTS=tests/test_layers.sh`.
 EXTRA_DIST += tests/test_layers.sh tests/layers.py
+TESTS += tests/test_layers.sh
