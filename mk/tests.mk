@@ -87,8 +87,6 @@ check_PROGRAMS += tests/test_session
 tests_test_session_LDADD = $(ENGINE_LIBS)
 TESTS += tests/test_session.sh
 EXTRA_DIST += tests/test_session.sh
-# The layering rules (tests/layers.py). Not in TESTS while the tree still
-# breaks some of them (it lists which); run it alone with
-# `make check TESTS=tests/test_layers.sh`.
+# The layering rules (tests/layers.py).
 EXTRA_DIST += tests/test_layers.sh tests/layers.py
 TESTS += tests/test_layers.sh
