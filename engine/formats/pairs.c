@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/base/threads.h"
+
 static int blank(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -130,36 +132,102 @@ void pairs_free(pairs *p)
 	memset(p, 0, sizeof *p);
 }
 
-static int parse_all(pairs *p, const char *buf, size_t size, sf_err *e)
+/* One non-blank line: where it is and its 1-based number. */
+typedef struct line_span {
+	size_t at, len, line;
+} line_span;
+
+typedef struct parse_job {
+	const pairs *p;
+	const char *buf;
+	const line_span *ln;
+	size_t n;
+	size_t *first_bad; /* [nt] lowest failing record of each thread, or n */
+	sf_err *err;       /* [nt] its message */
+} parse_job;
+
+/* JSON parsing is most of the cost of opening a workspace: each thread
+ * parses a fixed share of the records into their own slots. */
+static void parse_share(void *ctx, int t, int nt)
+{
+	parse_job *j = ctx;
+	j->first_bad[t] = j->n;
+	for (size_t i = sf_share(j->n, t, nt); i < sf_share(j->n, t + 1, nt); i++) {
+		pair_rec *r = &j->p->v[i];
+		if (parse_line(j->buf + j->ln[i].at, j->ln[i].len, r, j->p->path, j->ln[i].line,
+		               &j->err[t])) {
+			j->first_bad[t] = i;
+			return;
+		}
+	}
+}
+
+/* The non-blank lines of buf, each within the line limit. */
+static int split_lines(const pairs *p, const char *buf, size_t size, line_span **out, size_t *n,
+                       sf_err *e)
 {
 	size_t cap = 0, line = 0;
+	line_span *v = NULL;
+	*n = 0;
 	for (size_t at = 0; at < size;) {
 		const char *nl = memchr(buf + at, '\n', size - at);
 		size_t len = (nl ? (size_t)(nl - buf) : size) - at;
 		const char *s = buf + at;
-		at += len + 1;
 		line++;
-		if (len > PAIRS_MAX_LINE)
-			return sf_fail(e, "%s:%zu: line of %zu bytes exceeds the %zu-byte limit",
-			               p->path, line, len, PAIRS_MAX_LINE);
-		if (blank(s, len))
-			continue;
-		if (p->n == cap) {
-			cap = cap ? 2 * cap : 256;
-			pair_rec *v = realloc(p->v, cap * sizeof *v);
-			if (!v)
-				return sf_fail(e, "%s: out of memory", p->path);
-			p->v = v;
+		if (len > PAIRS_MAX_LINE) {
+			free(v);
+			return sf_fail(e, "%s:%zu: line of %zu bytes exceeds the %zu-byte limit", p->path,
+			               line, len, PAIRS_MAX_LINE);
 		}
-		pair_rec *r = &p->v[p->n];
-		int rc = parse_line(s, len, r, p->path, line, e);
-		if (r->record)
-			p->n++; /* owned now, freed with the rest */
-		if (rc)
-			return -1;
+		if (!blank(s, len)) {
+			if (*n == cap) {
+				cap = cap ? 2 * cap : 256;
+				line_span *nv = realloc(v, cap * sizeof *nv);
+				if (!nv) {
+					free(v);
+					return sf_fail(e, "%s: out of memory", p->path);
+				}
+				v = nv;
+			}
+			v[(*n)++] = (line_span){ at, len, line };
+		}
+		at += len + 1;
 	}
-	if (p->n == 0)
+	*out = v;
+	return 0;
+}
+
+static int parse_all(pairs *p, const char *buf, size_t size, sf_err *e)
+{
+	line_span *ln = NULL;
+	size_t n;
+	if (split_lines(p, buf, size, &ln, &n, e))
+		return -1;
+	if (n == 0) {
+		free(ln);
 		return sf_fail(e, "%s: no pairs (the file holds no JSON lines)", p->path);
+	}
+	int nt = n >= 1024 ? sf_threads() : 1;
+	size_t first_bad[64];
+	sf_err err[64];
+	if (nt > 64)
+		nt = 64;
+	p->v = calloc(n, sizeof *p->v);
+	if (!p->v) {
+		free(ln);
+		return sf_fail(e, "%s: out of memory for %zu pairs", p->path, n);
+	}
+	p->n = n; /* every slot is freed with the rest, parsed or not */
+	json_object_seed(0); /* once, before threads create objects */
+	parse_job j = { p, buf, ln, n, first_bad, err };
+	sf_parallel(nt, parse_share, &j);
+	free(ln);
+	/* The first bad line of the file is the one reported. */
+	for (int t = 0; t < nt; t++)
+		if (first_bad[t] < n) {
+			*e = err[t];
+			return -1;
+		}
 	return 0;
 }
 

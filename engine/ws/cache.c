@@ -5,12 +5,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine/base/fingerprint.h"
+#include "engine/base/threads.h"
 #include "engine/ws/workspace.h"
 
 #define SUM_BLOCK ((size_t)1 << 20)
@@ -19,13 +21,38 @@
 /* Magics of the layouts before this one: stale, not damaged. */
 static const char *const legacy_magic[] = { "SAFERLT1", "SFIDX001", "SFPOOL01" };
 
+typedef struct sum_job {
+	const unsigned char *p;
+	size_t n, nb;
+	uint64_t *h; /* [nb] */
+} sum_job;
+
+static void sum_blocks(void *ctx, int t, int nt)
+{
+	sum_job *j = ctx;
+	for (size_t b = sf_share(j->nb, t, nt); b < sf_share(j->nb, t + 1, nt); b++) {
+		size_t at = b * SUM_BLOCK, len = j->n - at < SUM_BLOCK ? j->n - at : SUM_BLOCK;
+		j->h[b] = fp_bytes(j->p + at, len, b);
+	}
+}
+
+/* The blocks are hashed independently, so a large payload (the latents
+ * are checked at every open) is hashed on every thread, then folded in
+ * order: the same sum for any thread count. */
 static uint64_t payload_sum(const unsigned char *p, size_t n)
 {
+	sum_job j = { p, n, (n + SUM_BLOCK - 1) / SUM_BLOCK, NULL };
+	int nt = sf_threads();
+	if (nt > 1 && j.nb >= 16)
+		j.h = malloc(j.nb * sizeof *j.h);
+	if (j.h)
+		sf_parallel(nt, sum_blocks, &j);
 	uint64_t h = fp_u64(0, n);
-	for (size_t at = 0, b = 0; at < n; at += SUM_BLOCK, b++) {
-		size_t len = n - at < SUM_BLOCK ? n - at : SUM_BLOCK;
-		h = fp_u64(h, fp_bytes(p + at, len, b));
+	for (size_t b = 0; b < j.nb; b++) {
+		size_t at = b * SUM_BLOCK, len = n - at < SUM_BLOCK ? n - at : SUM_BLOCK;
+		h = fp_u64(h, j.h ? j.h[b] : fp_bytes(p + at, len, b));
 	}
+	free(j.h);
 	return h;
 }
 

@@ -104,6 +104,21 @@ static int current_flags(struct ws *w, uint32_t *flags, sf_err *e)
 	return 1;
 }
 
+int latents_present(struct ws *w)
+{
+	char path[4096], sfp[17];
+	cache_hdr h;
+	cache_key want;
+	sf_err e;
+	if (ws_file(w, "latents.bin", path, sizeof path, &e) || sae_ws_fingerprint(w, sfp, &e) ||
+	    cache_peek(path, &h))
+		return 0;
+	lat_key(&want, w, sfp);
+	return h.key.kind == want.kind && h.key.version == want.version &&
+	       !strcmp(h.key.data_fp, want.data_fp) && !strcmp(h.key.sae_fp, want.sae_fp) &&
+	       h.key.param[0] == want.param[0];
+}
+
 int latents_current(struct ws *w, sf_err *e)
 {
 	uint32_t flags;

@@ -55,6 +55,10 @@ int latents_build(struct ws *w, const struct sae *s, int with_prompt, int force,
 int latents_encode_mem(latents **out, struct ws *w, const struct sae *s, int with_prompt,
                        const sf_progress *p, sf_err *e);
 
+/* 1 when latents.bin's header says it holds this SAE's codes of this
+ * data; the payload is not checked (cheap: for titles and `safer info`). */
+int latents_present(struct ws *w);
+
 /* 1 when latents.bin is current for the workspace's SAE, 0 when missing or
  * stale (why in e), -1 on a damaged file. */
 int latents_current(struct ws *w, sf_err *e);

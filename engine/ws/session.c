@@ -332,8 +332,7 @@ int session_has_sae(sf_session *s)
 
 int session_has_latents(sf_session *s)
 {
-	sf_err e;
-	return s->l != NULL || latents_current(s->w, &e) == 1;
+	return s->l != NULL || latents_present(s->w);
 }
 
 int session_sae(sf_session *s, const sae **out, sf_err *e)

@@ -80,7 +80,8 @@ const sf_safety_opts *session_safety_opts(const sf_session *s);
 
 /* 1 when the workspace has an SAE (cheap: no weights are read). */
 int session_has_sae(sf_session *s);
-/* 1 when the latents are there and current for the SAE (cheap). */
+/* 1 when the latents are there for the SAE, as their file's header says
+ * (cheap: the payload is checked when they are opened). */
 int session_has_latents(sf_session *s);
 
 /* The getters. Each fails (e set) when a step cannot be taken; with no

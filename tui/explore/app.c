@@ -40,6 +40,7 @@ struct app {
 	int quit;
 	int started;
 	int dirty;
+	int ready; /* the first screen has what it shows (app_ready) */
 	wlayout L;
 	WINDOW *inwin; /* the input line: keypad OFF so readline sees raw bytes */
 	char title[512];
@@ -290,6 +291,12 @@ void app_msg(app *a, int level, const char *fmt, ...)
 	vsnprintf(a->msg, sizeof a->msg, fmt, ap);
 	va_end(ap);
 	a->msg_level = level;
+	a->dirty = 1;
+}
+
+void app_ready(app *a)
+{
+	a->ready = 1;
 	a->dirty = 1;
 }
 
@@ -858,8 +865,9 @@ int app_run(app *a)
 		if (a->dirty) {
 			draw_all(a);
 			a->dirty = 0;
-			/* The first screen that is ready: no job still loading it. */
-			if (exit_after_draw && !a->job.running)
+			/* The first screen that is ready: said so, or no job still
+			 * loading it. */
+			if (exit_after_draw && (a->ready || !a->job.running))
 				break;
 			if (a->bench_keys && !a->job.running) {
 				run_bench(a);

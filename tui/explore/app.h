@@ -82,6 +82,9 @@ void app_raise(app *a, screen *s);
 void app_set_title(app *a, const char *title);
 void app_msg(app *a, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void app_redraw(app *a);
+/* The first screen has its content (a job may still run for the next
+ * ones): ends the wait of SAFER_EXPLORE_EXIT_AFTER_DRAW. */
+void app_ready(app *a);
 
 /* What runs the `:` lines, and their completion words; both get ctx. */
 void app_set_commands(app *a, app_command_fn fn, winput_word_fn words, void *ctx);

@@ -129,8 +129,11 @@ static const char *const no_sae_text =
 static int load_run(void *ctx, const sf_progress *p, sf_err *e);
 static void load_done(app *a, void *ctx, int rc, const sf_err *e);
 
-/* Encoding (when the latents are missing), the index and the statistics
- * on the worker; the labels and the plan follow on the main thread. */
+/* Loading, in two steps on the worker: the statistics (encoding first when
+ * the latents are missing; read from their cache otherwise, which needs
+ * no latents), so that the Features table shows at once; then the
+ * latents and the index for the Feature and Pair screens. The labels and
+ * the plan are read on the main thread between the two. */
 static void start_loading(xmodel *m)
 {
 	int have = session_has_latents(m->sess);
@@ -227,21 +230,18 @@ void xm_sync(xmodel *m)
 	xm_update_title(m);
 }
 
-/* After the loading job: every getter of the chain is cached now. */
+/* After the first loading step: the statistics are there. */
 static void take_data(xmodel *m)
 {
 	sf_err e;
-	const latents *l;
-	const sf_index *ix;
 	const sf_stats *st;
-	if (session_latents(m->sess, &l, &e) || session_index(m->sess, &ix, &e) ||
-	    session_stats(m->sess, &st, &e)) {
+	if (session_stats(m->sess, &st, &e)) {
 		m->data = XD_FAILED;
 		snprintf(m->state, sizeof m->state, "%s", e.msg);
 		return;
 	}
-	m->l = l;
-	m->ix = ix;
+	m->l = NULL; /* with the index, from the second step */
+	m->ix = NULL;
 	m->st = st;
 	m->data = XD_READY;
 	m->state[0] = '\0';
@@ -265,14 +265,53 @@ static int load_run(void *ctx, const sf_progress *p, sf_err *e)
 {
 	xmodel *m = ctx;
 	sf_session *S = m->sess;
-	const latents *l;
-	const sf_index *ix;
 	const sf_stats *st;
 	session_set_progress(S, p->fn, p->ctx);
-	int rc = session_latents(S, &l, e) || session_index(S, &ix, e) || session_stats(S, &st, e)
-	                 ? -1 : 0;
+	int rc = session_stats(S, &st, e) ? -1 : 0;
 	session_set_progress(S, NULL, NULL);
 	return job_end(p, rc);
+}
+
+/* The second step of loading, after the Features table is up: the
+ * latents and the index, which the Feature and Pair screens read. */
+static int rows_run(void *ctx, const sf_progress *p, sf_err *e)
+{
+	xmodel *m = ctx;
+	sf_session *S = m->sess;
+	const latents *l;
+	const sf_index *ix;
+	session_set_progress(S, p->fn, p->ctx);
+	int rc = session_latents(S, &l, e) || session_index(S, &ix, e) ? -1 : 0;
+	session_set_progress(S, NULL, NULL);
+	return job_end(p, rc);
+}
+
+static void rows_done(app *a, void *ctx, int rc, const sf_err *e)
+{
+	xmodel *m = ctx;
+	sf_err ge;
+	const latents *l;
+	const sf_index *ix;
+	if (rc == 0 && session_latents(m->sess, &l, &ge) == 0 && session_index(m->sess, &ix, &ge) == 0) {
+		m->l = l;
+		m->ix = ix;
+		bump(m, XG_DATA);
+	} else if (rc == 1) {
+		app_msg(a, MSG_ERROR, "loading the index cancelled: :reload starts it again");
+	} else {
+		app_msg(a, MSG_ERROR, "index not loaded: %s", rc ? e->msg : ge.msg);
+	}
+	xm_sync(m);
+	flush_notices(m);
+	app_redraw(a);
+}
+
+/* Start the second step (nothing when the rows are there already). */
+static void start_rows(xmodel *m)
+{
+	if (m->data == XD_READY && !m->ix &&
+	    app_job(m->a, "loading the index", rows_run, rows_done, m))
+		app_msg(m->a, MSG_ERROR, "cannot start the worker: :reload tries again");
 }
 
 static void load_done(app *a, void *ctx, int rc, const sf_err *e)
@@ -302,6 +341,7 @@ static void load_done(app *a, void *ctx, int rc, const sf_err *e)
 			snprintf(msg + o, sizeof msg - o, " — %s", notes);
 		}
 		app_msg(a, MSG_INFO, "%s", msg);
+		app_ready(a);
 		if (m->after_ready >= 0)
 			xm_open(m, m->after_ready, XM_TOP);
 	} else if (notes[0]) {
@@ -309,6 +349,7 @@ static void load_done(app *a, void *ctx, int rc, const sf_err *e)
 	}
 	m->after_ready = -1;
 	m->ready_msg[0] = '\0';
+	start_rows(m);
 }
 
 void xm_update_title(xmodel *m)
@@ -317,6 +358,9 @@ void xm_update_title(xmodel *m)
 	if (m->l)
 		snprintf(what, sizeof what, "%s %d×k%d", m->has_sae ? "SAE" : "latents (no SAE)", m->l->m,
 		         m->l->k);
+	else if (m->st)
+		snprintf(what, sizeof what, "%s %d latents", m->has_sae ? "SAE" : "latents (no SAE)",
+		         m->st->m);
 	else if (m->has_sae)
 		snprintf(what, sizeof what, "SAE, latents %s",
 		         m->data == XD_LOADING ? "loading" : "not encoded");

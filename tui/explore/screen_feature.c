@@ -62,6 +62,10 @@ static void load(struct feature *F, int f)
 		memset(v->bins, 0, sizeof v->bins);
 		if (!m->st || f < 0 || f >= m->st->m)
 			continue;
+		if (!m->ix) {
+			snprintf(F->err, sizeof F->err, "loading the index...");
+			continue;
+		}
 		if (top_rows(m->ix, m->s, f, side, m->st->rows_mode, TOP_N, CTX_WINDOW,
 		             v->rows, &v->n, &v->total, &e) ||
 		    stats_histogram(m->ix, store_flags(m->s), m->st, f, side, NBINS, 0, v->bins,
