@@ -109,4 +109,31 @@ cp "$B/good.jsonl" "$TMPD/p.jsonl"
 echo '{"prompt":"p","chosen":"c","rejected":"r"}' >>"$TMPD/p.jsonl"
 expect_fail 1 "p.jsonl: changed since the workspace was made" "changed pairs file" -- "$SAFER" info "$TMPD/ws2"
 
+# Pairs are parsed on several threads: the first bad line of the file is
+# the one named, whatever the thread count.
+"$PYTHON3" -c '
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(3000):
+        bad = i in (int(sys.argv[2]) - 1, 2499)
+        f.write("{\"prompt\": \"x\", \"chosen\": 1}\n" if bad else
+                json.dumps({"prompt": "p%d" % i, "chosen": "c", "rejected": "r"}) + "\n")
+' "$TMPD/many.jsonl" 100
+for t in 1 2 4; do
+	expect_fail 1 "many.jsonl:100: field \"chosen\" is not a string" \
+		"first bad line named with $t threads" -- \
+		env OPENBLAS_NUM_THREADS=$t "$SAFER" init "$TMPD/many$t" --pairs "$TMPD/many.jsonl" \
+		--acts "$B/good.safetensors"
+done
+"$PYTHON3" -c '
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(3000):
+        f.write("{\"prompt\": \"x\", \"chosen\": 1}\n" if i == 2499 else
+                json.dumps({"prompt": "p%d" % i, "chosen": "c", "rejected": "r"}) + "\n")
+' "$TMPD/late.jsonl"
+expect_fail 1 "late.jsonl:2500: field" "a bad line in the second thread's share is named" -- \
+	env OPENBLAS_NUM_THREADS=2 "$SAFER" init "$TMPD/late" --pairs "$TMPD/late.jsonl" \
+	--acts "$B/good.safetensors"
+
 done_testing
