@@ -62,6 +62,18 @@ x_start() {
 	tmux -L "$X_SOCK" set -g remain-on-exit off >/dev/null 2>&1
 }
 
+# The pid of the safer process in the pane: the pane runs a shell, safer is
+# its child (read from /proc, so no procps is needed).
+x_pid() {
+	local shell p
+	shell=$(tmux -L "$X_SOCK" display -p '#{pane_pid}' 2>/dev/null) || return 1
+	for p in /proc/[0-9]*; do
+		[ "$(cut -d' ' -f4 "$p/stat" 2>/dev/null)" = "$shell" ] &&
+			[ "$(cat "$p/comm" 2>/dev/null)" = safer ] && { echo "${p#/proc/}"; return 0; }
+	done
+	return 1
+}
+
 x_screen() { tmux -L "$X_SOCK" capture-pane -p 2>/dev/null; }
 
 x_wait() {

@@ -77,8 +77,7 @@ ok $? "terminal restored (alternate screen off)"
 # A crash (SIGSEGV) restores the terminal before dying.
 x_start "$SAFER explore hws"
 x_wait "Features 32"
-pid=$(pgrep -f "explore hws" | while read -r p; do
-	[ "$(cat /proc/$p/comm 2>/dev/null)" = safer ] && echo "$p"; done | head -1)
+pid=$(x_pid)
 [ -n "$pid" ] && kill -SEGV "$pid"
 x_wait "EXITED 139"
 ok $? "crash: exit by SIGSEGV"
