@@ -138,7 +138,8 @@ static void draw_pane(struct feature *F, int i, wrect r)
 		wtok_draw_line(stdscr, in.y + y, in.x + used, in.w - used, toks, n);
 	}
 	if (!v->n)
-		wdraw_str(stdscr, in.y, in.x + 1, in.w - 1, "(never fires on this side)",
+		wdraw_str(stdscr, in.y, in.x + 1, in.w - 1,
+		          F->m->ix ? "(never fires on this side)" : "(the rows come with the index)",
 		          theme_attr(TH_DIM));
 }
 
