@@ -31,7 +31,8 @@ title | grep -q "no SAE"
 ok $? "title never says 'no SAE' while the latents are encoded: $(title | cut -c1-60)"
 x_wait "Features 256 of 256" 60
 ok $? "an SAE without latents reaches the Features table"
-title | grep -q "SAE 256×k16"
+# The latents and index load right after the table; then the title has k.
+x_wait "SAE 256×k16" 30 && title | grep -q "SAE 256×k16"
 ok $? "title shows the SAE"
 [ -f "$X_T/a/latents.bin" ] && "$SAFER" info "$X_T/a" 2>/dev/null | grep -q "^latents	yes"
 ok $? "latents encoded into the workspace"
@@ -72,7 +73,7 @@ ok $? "Tab completes the path"
 x_keys Enter
 x_wait "Features 256 of 256" 60
 ok $? ":load-sae PATH reaches the Features table"
-x_wait "loaded $X_T/sae-src" && title | grep -q "SAE 256×k16"
+x_wait "loaded $X_T/sae-src" && x_wait "SAE 256×k16" 30
 ok $? "with a message saying what was loaded, and the SAE in the title"
 [ -f "$X_T/b/sae/cfg.json" ] && [ -f "$X_T/b/latents.bin" ]
 ok $? "SAE installed and encoded in the workspace"
