@@ -49,8 +49,9 @@ def read(top, rel):
         return f.read()
 
 
-def strip_comments(text):
-    """Comments, string and character literals blanked (newlines kept)."""
+def strip_comments(text, literals=True):
+    """Comments blanked (newlines kept), and string and character literals
+    too unless literals is False (an #include's file name is one)."""
     out, i, n = [], 0, len(text)
     while i < n:
         c = text[i]
@@ -64,7 +65,7 @@ def strip_comments(text):
             j = n if j < 0 else j
             out.append(" " * (j - i))
             i = j
-        elif c in "\"'":
+        elif literals and c in "\"'":
             j = i + 1
             while j < n and text[j] != c and text[j] != "\n":
                 j += 2 if text[j] == "\\" else 1
@@ -79,7 +80,7 @@ def strip_comments(text):
 
 def includes(top, rel):
     """(kind, name, resolved path or None) of each #include of rel."""
-    text = strip_comments_keep_includes(read(top, rel))
+    text = strip_comments(read(top, rel), literals=False)
     res = []
     for m in INCLUDE.finditer(text):
         kind, name = m.group(1), m.group(2)
@@ -92,26 +93,6 @@ def includes(top, rel):
                     break
         res.append((kind, name, path))
     return res
-
-
-def strip_comments_keep_includes(text):
-    # An #include inside a comment does not count; the file name of a real
-    # one is a string literal, so blank comments only.
-    out, i, n = [], 0, len(text)
-    while i < n:
-        if text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            out.append(re.sub(r"[^\n]", " ", text[i:j]))
-            i = j
-        elif text.startswith("//", i):
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            i = j
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
 
 
 def node(rel):
