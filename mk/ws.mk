@@ -10,6 +10,8 @@ engine_libengine_a_SOURCES += \
 	engine/ws/latents.h \
 	engine/ws/lock.c \
 	engine/ws/lock.h \
+	engine/ws/outpath.c \
+	engine/ws/outpath.h \
 	engine/ws/pooled_ws.c \
 	engine/ws/pooled_ws.h \
 	engine/ws/sae_ws.c \

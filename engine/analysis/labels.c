@@ -371,15 +371,26 @@ int labels_export_json(const sf_labels *L, const char *path, sf_err *e)
 			a = NULL;
 		}
 	}
-	char *s = a ? json_dumps(a, JSON_INDENT(1)) : NULL;
+	atomic_file af;
+	if (!a || atomic_open(&af, path, e)) {
+		json_decref(a);
+		return a ? -1 : sf_fail(e, "%s: out of memory", path);
+	}
+	/* on a terminal, as printable ASCII */
+	char *s = json_dumps(a, JSON_INDENT(1) | (af.tty ? JSON_ENSURE_ASCII : 0));
 	json_decref(a);
-	if (!s)
+	if (!s) {
+		atomic_abort(&af);
 		return sf_fail(e, "%s: cannot encode labels", path);
-	size_t n = strlen(s);
-	s[n] = '\n'; /* json_dumps left room for the NUL we replace */
-	int rc = atomic_write(path, s, n + 1, e);
+	}
+	if ((af.tty ? textsafe_put_json(af.f, s) : fputs(s, af.f)) == EOF || fputc('\n', af.f) == EOF) {
+		free(s);
+		sf_fail_errno(e, "%s: write failed", path);
+		atomic_abort(&af);
+		return -1;
+	}
 	free(s);
-	return rc;
+	return atomic_commit(&af, e);
 }
 
 /* One imported entry, validated; *l gets fresh strings. */

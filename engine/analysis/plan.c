@@ -8,6 +8,7 @@
 
 #include "engine/base/atomic.h"
 #include "engine/base/fingerprint.h"
+#include "engine/base/textsafe.h"
 
 #define PLAN_MAX_LINE ((size_t)1 << 20)
 
@@ -212,11 +213,10 @@ static void put_id(FILE *f, const char *id, int ascii)
 		fputs("null", f); /* not JSON: cannot happen for ids pairs_load kept */
 		return;
 	}
-	for (const char *p = s ? s : id; *p; p++)
-		if (ascii && *p == 0x7f)
-			fputs("\\u007f", f);
-		else
-			fputc(*p, f);
+	if (ascii)
+		textsafe_put_json(f, s);
+	else
+		fputs(id, f);
 	free(s);
 }
 
@@ -260,7 +260,7 @@ int plan_write(const sf_plan *pl, const pairs *P, const char *path, sf_err *e)
 	atomic_file af;
 	if (atomic_open(&af, path, e))
 		return -1;
-	if (plan_write_stream(pl, P, af.f, e)) {
+	if (plan_write_stream_ascii(pl, P, af.f, af.tty, e)) {
 		atomic_abort(&af);
 		return sf_prefix(e, "%s", path);
 	}
@@ -538,13 +538,15 @@ int plan_export(const sf_plan *pl, const pairs *P, const char *path, sf_err *e)
 			}
 			o = copy;
 		}
-		char *s = json_dumps(o, JSON_COMPACT);
+		/* on a terminal, as printable ASCII */
+		char *s = json_dumps(o, JSON_COMPACT | (af.tty ? JSON_ENSURE_ASCII : 0));
 		json_decref(copy);
 		if (!s) {
 			rc = sf_fail(e, "%s: cannot encode pair %zu", path, i);
 			break;
 		}
-		if (fputs(s, af.f) < 0 || fputc('\n', af.f) < 0)
+		if ((af.tty ? textsafe_put_json(af.f, s) : fputs(s, af.f)) == EOF ||
+		    fputc('\n', af.f) < 0)
 			rc = sf_fail_errno(e, "%s: write error", path);
 		free(s);
 	}

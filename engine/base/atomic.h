@@ -1,6 +1,16 @@
 /* Crash-safe file replacement: write to a temporary file in the same
  * directory, fsync it, rename it over the target, fsync the directory.
- * A reader sees either the old file or the new one, never a mix. */
+ * A reader sees either the old file or the new one, never a mix.
+ *
+ * Only a regular file (or one not there yet) is replaced that way. The
+ * target is what the path names after its symlinks: a symlink stays, the
+ * file it leads to is replaced (a dangling one is refused, as cp does). A
+ * character device or a FIFO is written to directly, never replaced: a
+ * terminal, /dev/null, a pipe to another program. A FIFO is opened
+ * without blocking and retried for a few seconds while no program reads
+ * it, then refused, so that a FIFO nobody reads cannot hang the writer.
+ * A directory, block device or socket is refused. "-" is standard
+ * output, written directly. */
 #ifndef ENGINE_BASE_ATOMIC_H
 #define ENGINE_BASE_ATOMIC_H
 
@@ -17,8 +27,9 @@ int atomic_write(const char *path, const void *data, size_t len, sf_err *e);
  * target; atomic_abort removes it and leaves the target untouched. */
 typedef struct atomic_file {
 	FILE *f;
-	char *tmp_path;
-	char *path;
+	char *tmp_path; /* NULL when written directly */
+	char *path;     /* the file replaced or written (symlinks resolved) */
+	int tty;        /* f is a terminal: callers keep their text printable */
 } atomic_file;
 
 int atomic_open(atomic_file *af, const char *path, sf_err *e);

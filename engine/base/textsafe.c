@@ -132,3 +132,11 @@ char *textsafe_dup(const char *src, size_t len, int flags)
 	out[o] = '\0';
 	return out;
 }
+
+int textsafe_put_json(FILE *f, const char *json)
+{
+	for (const char *p = json; *p; p++)
+		if ((*p == 0x7f ? fputs("\\u007f", f) : fputc(*p, f)) == EOF)
+			return EOF;
+	return 0;
+}

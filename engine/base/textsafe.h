@@ -13,6 +13,7 @@
 #define ENGINE_BASE_TEXTSAFE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum {
 	TEXTSAFE_KEEP_NL = 1,  /* keep '\n' as is (else "^J") */
@@ -46,5 +47,10 @@ int textsafe_utf8_valid(const char *s, size_t n);
  * caret pair; out is always NUL-terminated. out and s must not overlap.
  * Returns how many bytes of s went into out: strlen(s) when all of it fit. */
 size_t textsafe_caret(char *out, size_t cap, const char *s);
+
+/* Put JSON text made with JSON_ENSURE_ASCII on f with DEL, which that
+ * leaves raw, as \u007f: JSON for a terminal, nothing in it a control.
+ * Returns EOF on a write error. */
+int textsafe_put_json(FILE *f, const char *json);
 
 #endif

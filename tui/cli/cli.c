@@ -13,7 +13,8 @@
 
 /* Messages quote file names, tensor names, JSON tokens: text from outside.
  * Print it through textsafe so that it cannot drive the terminal. */
-static __attribute__((format(printf, 1, 0))) void put_safe(const char *fmt, va_list ap)
+static __attribute__((format(printf, 2, 0))) void put_safe(FILE *f, const char *fmt,
+                                                           va_list ap)
 {
 	char buf[2048];
 	int n = vsnprintf(buf, sizeof buf, fmt, ap);
@@ -21,8 +22,17 @@ static __attribute__((format(printf, 1, 0))) void put_safe(const char *fmt, va_l
 		return;
 	size_t len = (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
 	char *safe = textsafe_dup(buf, len, 0);
-	fputs(safe ? safe : "(message lost: out of memory)", stderr);
+	fputs(safe ? safe : "(message lost: out of memory)", f);
 	free(safe);
+}
+
+void cli_say(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	put_safe(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
 }
 
 int cli_fail(const char *fmt, ...)
@@ -30,7 +40,7 @@ int cli_fail(const char *fmt, ...)
 	va_list ap;
 	fputs("safer: ", stderr);
 	va_start(ap, fmt);
-	put_safe(fmt, ap);
+	put_safe(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return EXIT_FAIL;
@@ -41,7 +51,7 @@ void cli_note(const char *fmt, ...)
 	va_list ap;
 	fputs("safer: note: ", stderr);
 	va_start(ap, fmt);
-	put_safe(fmt, ap);
+	put_safe(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -51,7 +61,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_list ap;
 	fprintf(stderr, "safer %s: ", cmd);
 	va_start(ap, fmt);
-	put_safe(fmt, ap);
+	put_safe(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\n(see 'safer %s --help')\n", cmd);
 	return EXIT_USAGE;
@@ -222,12 +232,10 @@ void tout_row_end(tout *t)
 			flags |= JSON_ENSURE_ASCII;
 		char *s = json_dumps(t->obj, flags);
 		fputs(t->rows ? ",\n" : "\n", t->f);
-		/* ENSURE_ASCII leaves DEL raw; on a terminal escape it too */
-		for (const char *p = s ? s : "{}"; *p; p++)
-			if (*p == 0x7f && t->tty)
-				fputs("\\u007f", t->f);
-			else
-				fputc(*p, t->f);
+		if (t->tty)
+			textsafe_put_json(t->f, s ? s : "{}");
+		else
+			fputs(s ? s : "{}", t->f);
 		free(s);
 		json_decref(t->obj);
 		t->obj = NULL;
@@ -286,9 +294,11 @@ static int progress_cb(void *ctx, double frac, const char *phase)
 			int w = 30, fill = (int)(frac * w + 0.5);
 			if (fill > w)
 				fill = w;
+			char *safe = textsafe_dup(phase ? phase : "", phase ? strlen(phase) : 0, 0);
 			fprintf(stderr, "\r%s [%.*s%*s] %3.0f%% %-40.40s", p->label, fill,
-			        "##############################", w - fill, "",
-			        frac * 100, phase ? phase : "");
+			        "##############################", w - fill, "", frac * 100,
+			        safe ? safe : "");
+			free(safe);
 			fflush(stderr);
 			p->drawn = 1;
 			p->last_time = t;
@@ -296,7 +306,7 @@ static int progress_cb(void *ctx, double frac, const char *phase)
 	} else if (t - p->last_time >= 5.0 || frac - p->last_frac >= 0.25 ||
 	           (p->announce && (!p->lines || (frac >= 1.0 && p->last_frac < 1.0)))) {
 		int detail = phase && phase[0];
-		fprintf(stderr, "%s: %.0f%%%s%s\n", p->label, frac * 100, detail ? " " : "",
+		cli_say(stderr, "%s: %.0f%%%s%s", p->label, frac * 100, detail ? " " : "",
 		        detail ? phase : "");
 		p->last_time = t;
 		p->last_frac = frac;

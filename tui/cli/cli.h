@@ -52,6 +52,12 @@ void tout_row_end(tout *t);
  * message when the output could not be written. */
 int tout_finish(tout *t);
 
+/* One line of a message (what was created, saved, written) on f: text
+ * from outside in it - a path, a name - goes through textsafe as in
+ * error messages, so that no line can drive the terminal or split in
+ * two. */
+void cli_say(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* "safer: note: <msg>" on stderr, for what is worth knowing but not an
  * error. */
 void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

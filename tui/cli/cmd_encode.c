@@ -55,8 +55,8 @@ int cmd_encode(int argc, char **argv)
 		return cli_session_fail(&c, &e);
 	cli_session_close(&c);
 	if (rebuilt)
-		printf("encoded %zu rows into %s/latents.bin\n", n, dir);
+		cli_say(stdout, "encoded %zu rows into %s/latents.bin", n, dir);
 	else
-		printf("%s/latents.bin is up to date\n", dir);
+		cli_say(stdout, "%s/latents.bin is up to date", dir);
 	return EXIT_OK;
 }

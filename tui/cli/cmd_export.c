@@ -3,23 +3,27 @@
 #include <string.h>
 
 #include "engine/analysis/plan.h"
+#include "engine/ws/outpath.h"
 #include "tui/cli/analysis_cli.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
 
 const char cmd_export_usage[] =
-	"usage: safer export WS [--plan F.jsonl] --out EDITED.jsonl\n"
+	"usage: safer export WS [--plan F.jsonl] --out EDITED.jsonl [--force]\n"
 	"\n"
 	"Write the workspace's pairs with a plan applied - F, or without --plan the\n"
 	"workspace's current plan (the last `safer plan`) - as pairs JSONL: flipped\n"
 	"pairs have chosen and rejected swapped (PKU-SafeRLHF rows: safer_response_id\n"
 	"flipped), dropped pairs are left out, every other pair - test pairs always -\n"
 	"is written as it was read, with its id and extra fields. The plan must have\n"
-	"been made for this workspace's data. The output is written atomically.\n";
+	"been made for this workspace's data. The output is written atomically (- is\n"
+	"standard output). An existing EDITED.jsonl is replaced only with --force; it\n"
+	"may never be in the workspace, one of its inputs or the plan file.\n";
 
 int cmd_export(int argc, char **argv)
 {
 	const char *ws_dir = NULL, *planf = NULL, *out = NULL;
+	int force = 0;
 	for (int i = 1; i < argc; i++) {
 		int bad = 0;
 		const char *v;
@@ -27,6 +31,8 @@ int cmd_export(int argc, char **argv)
 			planf = v;
 		else if (!bad && (v = opt_value("export", "--out", argc, argv, &i, &bad)))
 			out = v;
+		else if (!bad && !strcmp(argv[i], "--force"))
+			force = 1;
 		else if (bad)
 			return EXIT_USAGE;
 		else if ((argv[i][0] == '-' && argv[i][1]) || ws_dir)
@@ -47,6 +53,9 @@ int cmd_export(int argc, char **argv)
 	if (cli_session_open(&c, &o, WS_READONLY, &e))
 		return cli_session_fail(&c, &e);
 	const pairs *P = ws_pairs(session_ws(c.s));
+	const char *inputs[] = { planf, NULL };
+	if (outpath_check(out, session_ws(c.s), inputs, force ? NULL : "--force", &e))
+		return cli_session_fail(&c, &e);
 	if (planf ? plan_read(&file, P, planf, ws_fingerprint(session_ws(c.s)), &e)
 	          : session_plan(c.s, &pl, &e))
 		return cli_session_fail(&c, &e);
@@ -59,7 +68,7 @@ int cmd_export(int argc, char **argv)
 	if (plan_export(pl, P, out, &e))
 		rc = cli_fail("%s", e.msg);
 	else
-		fprintf(stderr, "safer: wrote %s: %zu pairs (%zu flipped, %zu dropped)\n", out,
+		cli_say(stderr, "safer: wrote %s: %zu pairs (%zu flipped, %zu dropped)", out,
 		        P->n - plan_count(pl, EDIT_DROP), plan_count(pl, EDIT_FLIP),
 		        plan_count(pl, EDIT_DROP));
 	if (planf)

@@ -54,7 +54,7 @@ int cmd_init(int argc, char **argv)
 	if (ws_open(&w, dir, WS_READONLY, &e))
 		return cli_fail("%s", e.msg);
 	const store *s = ws_store(w);
-	printf("created %s: %zu pairs, %zu rows, d %d %s, fingerprint %s\n", dir, ws_pairs(w)->n,
+	cli_say(stdout, "created %s: %zu pairs, %zu rows, d %d %s, fingerprint %s", dir, ws_pairs(w)->n,
 	       store_nrows(s), store_dim(s), store_dtype_name(s), ws_fingerprint(w));
 	ws_close(w);
 	return EXIT_OK;

@@ -2,17 +2,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/ws/outpath.h"
 #include "tui/cli/analysis_cli.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
 
 const char cmd_labels_usage[] =
-	"usage: safer labels WS [--export F.json | --import F.json] [--format tsv|json]\n"
-	"                    [--read-only]\n"
+	"usage: safer labels WS [--export F.json [--force] | --import F.json]\n"
+	"                    [--format tsv|json] [--read-only]\n"
 	"\n"
 	"Without options, list every label: columns feature name safety note updated.\n"
 	"--export writes them as JSON: [{\"feature\": 123, \"name\": \"...\", \"safety\": 5,\n"
 	"\"note\": \"...\", \"updated\": \"2026-11-27T21:00:00Z\"}] (safety null when unrated).\n"
+	"- is standard output; an existing F.json is replaced only with --force; it\n"
+	"may not be in the workspace or one of its inputs.\n"
 	"--import reads the same JSON and merges it: each entry replaces that\n"
 	"feature's label. The file is checked whole first; on any error nothing\n"
 	"changes.\n"
@@ -28,6 +31,7 @@ int cmd_labels(int argc, char **argv)
 	copts o;
 	copts_default(&o);
 	const char *exp = NULL, *imp = NULL;
+	int force = 0;
 	for (int i = 1; i < argc; i++) {
 		int bad = 0, r = opt_shared("labels", &o, OPT_FORMAT | OPT_READONLY, argc, argv, &i);
 		const char *v;
@@ -39,6 +43,8 @@ int cmd_labels(int argc, char **argv)
 			exp = v;
 		} else if (!bad && (v = opt_value("labels", "--import", argc, argv, &i, &bad))) {
 			imp = v;
+		} else if (!bad && !strcmp(argv[i], "--force")) {
+			force = 1;
 		} else if (bad) {
 			return EXIT_USAGE;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
@@ -53,12 +59,16 @@ int cmd_labels(int argc, char **argv)
 		return cli_usage_error("labels", "missing workspace");
 	if (exp && imp)
 		return cli_usage_error("labels", "--export and --import exclude each other");
+	if (force && !exp)
+		return cli_usage_error("labels", "--force goes with --export");
 	cli_session c;
 	sf_err e;
 	const sf_labels *L;
 	if (cli_session_open(&c, &o, 0, &e))
 		return cli_session_fail(&c, &e);
 	ws *w = session_ws(c.s);
+	if (exp && outpath_check(exp, w, NULL, force ? NULL : "--force", &e))
+		return cli_session_fail(&c, &e);
 	if (imp && ws_readonly(w)) {
 		int rc = cli_fail("%s: the workspace is read-only (%s); labels cannot change", o.ws,
 		                  ws_readonly_reason(w));
@@ -71,7 +81,7 @@ int cmd_labels(int argc, char **argv)
 	cli_session_quiet(&c);
 	int rc = EXIT_OK;
 	if (imp) {
-		fprintf(stderr, "safer: imported %zu labels (%zu in the workspace)\n", n, L->n);
+		cli_say(stderr, "safer: imported %zu labels (%zu in the workspace)", n, L->n);
 	} else if (exp) {
 		if (labels_export_json(L, exp, &e))
 			rc = cli_fail("%s", e.msg);

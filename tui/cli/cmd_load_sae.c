@@ -85,7 +85,7 @@ int cmd_load_sae(int argc, char **argv)
 		if (session_sae_install(c.s, s, &e))
 			rc = cli_fail("%s", e.msg);
 		else
-			printf("loaded %s (%s layout): d %d, m %d, k %d, normalize %s, %s\n", path,
+			cli_say(stdout, "loaded %s (%s layout): d %d, m %d, k %d, normalize %s, %s", path,
 			       sae_layout_name(s->layout), s->d, s->m, s->k,
 			       s->normalize ? "standardize" : "none", s->relu ? "ReLU" : "raw TopK");
 	}

@@ -7,22 +7,26 @@
 #include <unistd.h>
 
 #include "engine/analysis/plan.h"
+#include "engine/base/atomic.h"
+#include "engine/ws/outpath.h"
 #include "tui/cli/analysis_cli.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
 
 const char cmd_plan_usage[] =
-	"usage: safer plan WS (--poison R | --denoise R) [--out F.jsonl]\n"
+	"usage: safer plan WS (--poison R | --denoise R) [--out F.jsonl [--force]]\n"
 	"                  [--rows sentence|all] [--candidates N] [--threshold T] [--cap C]\n"
 	"                  [--read-only]\n"
 	"       safer plan WS [--poison R | --denoise R] [--mark I[,I...] --action flip|drop]\n"
-	"                  [--unmark I[,I...]] [--out F.jsonl]\n"
+	"                  [--unmark I[,I...]] [--out F.jsonl [--force]]\n"
 	"\n"
 	"Plan a dataset edit from the pair scores (see `safer score`), over the\n"
 	"train pairs only (N of them); R is a ratio in (0, 1]:\n"
 	"  --poison R   flip the floor(R*N) highest-scored pairs\n"
 	"  --denoise R  drop the floor(R*N) lowest-scored pairs\n"
-	"Prints the edit list as JSONL (or writes it atomically to --out), one line\n"
+	"Prints the edit list as JSONL (or writes it atomically to --out F; - is\n"
+	"standard output; an existing F is replaced only with --force; F may not be\n"
+	"in the workspace or one of its inputs), one line\n"
 	"per edited pair: {\"index\", \"id\", \"action\", \"score\", \"strategy\",\n"
 	"\"ratio\", \"fingerprint\", \"s_plus\", \"s_minus\", \"fallback\"}. The plan is\n"
 	"also kept as the workspace's current plan (WS/plan.jsonl, which `safer eval`\n"
@@ -146,6 +150,7 @@ static void free_marks(marks *mk)
 typedef struct pargs {
 	copts o;
 	const char *out;
+	int force;
 	double ratio;
 	int strategy;
 	marks mk;
@@ -174,6 +179,8 @@ static int parse_args(pargs *g, int argc, char **argv)
 			g->strategy = which;
 		} else if (!bad && (v = opt_value("plan", "--out", argc, argv, &i, &bad))) {
 			g->out = v;
+		} else if (!bad && !strcmp(argv[i], "--force")) {
+			g->force = 1;
 		} else if (!bad && (v = opt_value("plan", "--mark", argc, argv, &i, &bad))) {
 			if (parse_indices(v, &g->mk.mark, &g->mk.n_mark))
 				return cli_usage_error("plan", "--mark takes pair indices like 3,17,42, not '%s'", v);
@@ -198,6 +205,8 @@ static int parse_args(pargs *g, int argc, char **argv)
 		return cli_usage_error("plan", "--mark needs --action flip or --action drop");
 	if (g->mk.action && !g->mk.n_mark)
 		return cli_usage_error("plan", "--action goes with --mark");
+	if (g->force && !g->out)
+		return cli_usage_error("plan", "--force goes with --out");
 	if (!g->strategy && !g->mk.n_mark && !g->mk.n_unmark)
 		return cli_usage_error("plan", "give --poison R, --denoise R, --mark or --unmark");
 	return EXIT_OK;
@@ -239,26 +248,42 @@ static int run(pargs *g)
 	sf_err e;
 	sf_plan mine;
 	const sf_plan *pl = &mine;
-	if (cli_session_open(&c, &g->o, 0, &e) || make_plan(&mine, c.s, g, &e))
+	/* the output is checked before anything, the current plan included, is written */
+	if (cli_session_open(&c, &g->o, 0, &e) ||
+	    (g->out && outpath_check(g->out, session_ws(c.s), NULL, g->force ? NULL : "--force", &e)) ||
+	    make_plan(&mine, c.s, g, &e))
 		return cli_session_fail(&c, &e);
 	ws *w = session_ws(c.s);
 	int keep = !ws_readonly(w);
-	/* the session takes the plan over; print what it saved */
-	if (keep && (session_plan_set(c.s, &mine, &e) || session_plan(c.s, &pl, &e)))
+	/* --out opened first: a FIFO nobody reads leaves the current plan as it was */
+	atomic_file af = { .f = stdout, .tty = isatty(STDOUT_FILENO) };
+	if (g->out && atomic_open(&af, g->out, &e)) {
+		plan_free(&mine);
 		return cli_session_fail(&c, &e);
+	}
+	/* the session takes the plan over; print what it saved */
+	if (keep && (session_plan_set(c.s, &mine, &e) || session_plan(c.s, &pl, &e))) {
+		if (g->out)
+			atomic_abort(&af);
+		return cli_session_fail(&c, &e);
+	}
 	cli_session_quiet(&c);
 	int rc = EXIT_OK;
-	if (g->out ? plan_write(pl, ws_pairs(w), g->out, &e)
-	           : plan_write_stream_ascii(pl, ws_pairs(w), stdout, isatty(STDOUT_FILENO), &e))
+	if (plan_write_stream_ascii(pl, ws_pairs(w), af.f, af.tty, &e)) {
+		if (g->out)
+			atomic_abort(&af);
+		rc = cli_fail("%s%s%s", g->out ? g->out : "", g->out ? ": " : "", e.msg);
+	} else if (g->out && atomic_commit(&af, &e)) {
 		rc = cli_fail("%s", e.msg);
+	}
 	if (!rc && !keep)
 		cli_note("%s is read-only (%s): the plan is not kept as its current plan", ws_dir(w),
 		         ws_readonly_reason(w));
 	if (!rc && pl->strategy == PLAN_MANUAL)
-		fprintf(stderr, "safer: manual: %zu of the train pairs (%zu flips, %zu drops)\n", pl->n,
+		cli_say(stderr, "safer: manual: %zu of the train pairs (%zu flips, %zu drops)", pl->n,
 		        plan_count(pl, EDIT_FLIP), plan_count(pl, EDIT_DROP));
 	else if (!rc)
-		fprintf(stderr, "safer: %s %g: %zu of the train pairs (S+ %d, S- %d features)\n",
+		cli_say(stderr, "safer: %s %g: %zu of the train pairs (S+ %d, S- %d features)",
 		        plan_strategy_name(g->strategy), g->ratio, pl->n, pl->n_plus, pl->n_minus);
 	if (!keep)
 		plan_free(&mine);

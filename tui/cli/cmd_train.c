@@ -180,9 +180,9 @@ int cmd_train(int argc, char **argv)
 	if (train_ws(session_ws(cs.s), &o, cont, resume, on_report, &c, &fin, &e))
 		return cli_session_fail(&cs, &e);
 	cli_session_close(&cs);
-	printf("NMSE %.4f  L0 %.2f  dead %.2f%%  kept<=0 %.2f%%  (last epoch)\n", fin.nmse, fin.l0,
+	cli_say(stdout, "NMSE %.4f  L0 %.2f  dead %.2f%%  kept<=0 %.2f%%  (last epoch)", fin.nmse, fin.l0,
 	       100 * fin.dead_frac, 100 * fin.nonpos_frac);
-	printf("%ld steps, %zu rows in %.1f s (%.0f rows/s); saved %s/sae%s\n", fin.steps,
+	cli_say(stdout, "%ld steps, %zu rows in %.1f s (%.0f rows/s); saved %s/sae%s", fin.steps,
 	       fin.rows_seen, fin.elapsed_s, fin.rows_per_s, dir,
 	       o.encode_after ? ", latents.bin written" : "");
 	return EXIT_OK;

@@ -27,7 +27,7 @@ int main(int argc, char **argv)
 	}
 	const cli_cmd *c = cli_find(name);
 	if (!c) {
-		fprintf(stderr, "safer: no such command '%s'\n", name);
+		cli_say(stderr, "safer: no such command '%s'", name);
 		cli_print_overview(stderr);
 		return EXIT_USAGE;
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "engine/ws/outpath.h"
 #include "widgets/input.h"
 
 void xcmd_join(char *buf, size_t n, int argc, char **argv, int from)
@@ -95,8 +96,17 @@ static int do_export(xmodel *m, int argc, char **argv)
 		return -1;
 	}
 	xcmd_join(path, sizeof path, argc, argv, 1);
-	int rc = !strcmp(argv[0], "export-dataset") ? plan_export(m->plan, m->P, path, &e)
-	                                            : plan_write(m->plan, m->P, path, &e);
+	/* "export! F" replaces an existing F; never a file of the workspace */
+	size_t n = strlen(argv[0]);
+	int force = argv[0][n - 1] == '!', dataset = !strncmp(argv[0], "export-dataset", 14);
+	char how[32];
+	snprintf(how, sizeof how, ":%s! FILE", dataset ? "export-dataset" : "export");
+	if (!strcmp(path, "-")) {
+		app_msg(m->a, MSG_ERROR, "standard output is this screen: give a file");
+		return -1;
+	}
+	int rc = outpath_check(path, m->w, NULL, force ? NULL : how, &e) ||
+	         (dataset ? plan_export(m->plan, m->P, path, &e) : plan_write(m->plan, m->P, path, &e));
 	if (rc) {
 		app_msg(m->a, MSG_ERROR, "%s", e.msg);
 		return -1;
@@ -210,12 +220,14 @@ static const xcmd cmd_eval = {
 	.min = 0, .max = 0, .screens = XS_ANALYSIS, .fn = do_eval,
 };
 static const xcmd cmd_export = {
-	.name = "export", .usage = "FILE", .help = "write the edit list (JSONL)",
+	.name = "export", .alias = "export!", .usage = "FILE",
+	.help = "write the edit list (JSONL; export! replaces a file)",
 	.min = 1, .max = XCMD_TEXT, .screens = XS_ANALYSIS, .complete = { XC_PATH },
 	.fn = do_export,
 };
 static const xcmd cmd_export_dataset = {
-	.name = "export-dataset", .usage = "FILE", .help = "write the edited dataset",
+	.name = "export-dataset", .alias = "export-dataset!", .usage = "FILE",
+	.help = "write the edited dataset (export-dataset! replaces a file)",
 	.min = 1, .max = XCMD_TEXT, .screens = XS_ANALYSIS, .complete = { XC_PATH },
 	.fn = do_export,
 };

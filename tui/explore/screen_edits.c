@@ -221,11 +221,12 @@ static void on_ratio(void *ctx, const char *line, int strategy)
 static void on_poison(void *ctx, const char *line) { on_ratio(ctx, line, PLAN_POISON); }
 static void on_denoise(void *ctx, const char *line) { on_ratio(ctx, line, PLAN_DENOISE); }
 
+/* Confirmed (or new): the command that replaces an existing file. */
 static void do_export(app *a, void *ctx)
 {
 	struct edits *E = ctx;
 	char cmd[1100];
-	snprintf(cmd, sizeof cmd, "%s \"%s\"", E->export_dataset ? "export-dataset" : "export",
+	snprintf(cmd, sizeof cmd, "%s! \"%s\"", E->export_dataset ? "export-dataset" : "export",
 	         E->path);
 	app_command(a, cmd);
 }
