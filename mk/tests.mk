@@ -72,8 +72,8 @@ EXTRA_DIST += tests/test_terminal_safety.sh tests/test_harden_open.sh \
 	tests/term_check.py
 TESTS += tests/test_lock.sh
 EXTRA_DIST += tests/test_lock.sh
-TESTS += tests/test_out_guard.sh tests/test_out_special.sh
-EXTRA_DIST += tests/test_out_guard.sh tests/test_out_special.sh
+TESTS += tests/test_out_guard.sh tests/test_out_special.sh tests/test_message_paths.sh
+EXTRA_DIST += tests/test_out_guard.sh tests/test_out_special.sh tests/test_message_paths.sh
 TESTS += tests/test_cli_tour.sh
 EXTRA_DIST += tests/test_cli_tour.sh
 VALGRIND_TESTS = tests/test_formats_cli.sh tests/test_broken_inputs.sh \
