@@ -19,9 +19,11 @@ const char cmd_explore_usage[] =
 	"with their projected effect, and SAE training or loading when WS has none\n"
 	"yet (latents missing for its SAE are encoded first, with a progress bar).\n"
 	"Press ? on any screen for its keys, : for the command line (:sort\n"
-	"salience, :goto 123, :label NAME, :rate 5, :plan poison 5%, :export F,\n"
-	":load-sae PATH, :q; Tab completes). Labels and plans saved by another\n"
-	"process (safer label WS ..., a second explorer) show up within a second.\n"
+	"salience, :goto 123, :label NAME, :rate 5, :plan poison 5%, :export F\n"
+	"(:export! F replaces a file), :load-sae PATH, :q; Tab completes). Outputs\n"
+	"are never the workspace's files or inputs (see doc/formats.md). Labels and\n"
+	"plans saved by another process (safer label WS ..., a second explorer)\n"
+	"show up within a second.\n"
 	"NO_COLOR=1 turns colour off.\n";
 
 static int run(sf_session *S)
