@@ -98,6 +98,17 @@ ok $? ":plan poison 5% opens the Edits screen"
 x_keys ':'; x_type "export $X_T/explore-edits.jsonl"; x_keys Enter
 x_wait "wrote $X_T/explore-edits.jsonl"
 ok $? ":export writes the edit list"
+# An existing file is replaced only by :export!; the workspace never.
+x_keys ':'; x_type "export $X_T/explore-edits.jsonl"; x_keys Enter
+x_wait "explore-edits.jsonl: exists; :export! FILE replaces it"
+ok $? ":export refuses to replace an existing file"
+x_keys ':'; x_type "export! $X_T/explore-edits.jsonl"; x_keys Enter
+x_wait "wrote $X_T/explore-edits.jsonl"
+ok $? ":export! replaces it"
+cp "$ws/labels.msgpack" "$X_T/labels.before"
+x_keys ':'; x_type "export-dataset! $ws/labels.msgpack"; x_keys Enter
+x_wait "is inside the workspace" && cmp -s "$ws/labels.msgpack" "$X_T/labels.before"
+ok $? ":export-dataset! into the workspace is refused, the file as it was"
 
 # The edited dataset through the W key, a path typed with readline, and
 # the confirm dialog when the file exists.
@@ -110,6 +121,12 @@ x_keys Up; x_keys Enter
 x_wait "Replace it?"
 ok $? "confirm dialog when the file exists (path from readline history)"
 x_keys n
+: >"$X_T/explore-data.jsonl"
+x_keys W; x_wait "write edited dataset to:"
+x_keys Up; x_keys Enter
+x_wait "Replace it?" && x_keys y && x_wait "wrote $X_T/explore-data.jsonl" &&
+	[ -s "$X_T/explore-data.jsonl" ]
+ok $? "confirmed, the existing file is replaced"
 # Manual exclude: the first pair leaves the plan, which becomes manual.
 n_plan=$(wc -l < "$X_T/explore-edits.jsonl")
 x_keys g i

@@ -140,6 +140,12 @@ for c in plan export labels; do
 	ok $? "$c to a pty: nothing on the terminal that can drive it"
 	cat check.out
 done
+# "-" on a terminal: the same printable JSON
+script -qec "'$SAFER' export '$ws' --out -" /dev/null </dev/null >tty.out 2>&1
+rc=$?
+[ $rc -eq 0 ] && [ "$(wc -c <tty.out)" -gt 1000 ] && "$PYTHON3" "$check" tty.out >check.out
+ok $? "export --out - on a terminal: nothing that can drive it (exit $rc, $(wc -c <tty.out) bytes)"
+cat check.out
 # the dataset as written to a file holds the attack; on the terminal it did not
 LC_ALL=C grep -q "$(printf '\302\233')" edited.jsonl
 ok $? "the edited dataset in a file holds raw C1 controls (the attack is there)"
