@@ -42,6 +42,17 @@ expect_fail 1 "dangling symlink" "plan --out a dangling symlink is refused" -- \
 [ -L dangling.jsonl ] && [ ! -e real/nothing.jsonl ]
 ok $? "the dangling symlink is left as it was"
 
+# --- the workspace's own files are never written through a symlink ---
+echo keep >victim
+cp "$ws/plan.jsonl" plan.saved
+rm "$ws/plan.jsonl"
+ln -s ../victim "$ws/plan.jsonl"
+"$SAFER" plan "$ws" --poison 0.2 >/dev/null 2>&1
+ok $? "plan with WS/plan.jsonl a symlink to a file outside"
+[ "$(cat victim)" = keep ] && [ -f "$ws/plan.jsonl" ] && [ ! -L "$ws/plan.jsonl" ] &&
+	cmp -s "$ws/plan.jsonl" plan.saved
+ok $? "the link itself is replaced by the plan; the file it named is untouched"
+
 # --- a FIFO with a reader: written through, still a FIFO ---
 # reader FIFO OUT: copy what comes through FIFO into OUT, in the background
 # (for at most 30 s: a FIFO replaced by a file has no writer to end it)

@@ -372,7 +372,7 @@ int labels_export_json(const sf_labels *L, const char *path, sf_err *e)
 		}
 	}
 	atomic_file af;
-	if (!a || atomic_open(&af, path, e)) {
+	if (!a || atomic_open_out(&af, path, e)) {
 		json_decref(a);
 		return a ? -1 : sf_fail(e, "%s: out of memory", path);
 	}

@@ -63,9 +63,9 @@ void labels_bind(sf_labels *L, const char *path);
 /* Write the msgpack file (labels_set does it). */
 int labels_save(const sf_labels *L, sf_err *e);
 
-/* JSON export (atomic) and import. Import merges: every entry in the file
- * replaces that feature's label (keeping its "updated" when given);
- * the whole file is validated first. */
+/* JSON export (to a user-named output: atomic_open_out) and import.
+ * Import merges: every entry in the file replaces that feature's label
+ * (keeping its "updated" when given); the whole file is validated first. */
 int labels_export_json(const sf_labels *L, const char *path, sf_err *e);
 int labels_import_json(sf_labels *L, const char *path, size_t *n_imported, sf_err *e);
 

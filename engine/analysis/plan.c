@@ -255,16 +255,28 @@ int plan_write_stream_ascii(const sf_plan *pl, const pairs *P, FILE *f, int asci
 	return 0;
 }
 
-int plan_write(const sf_plan *pl, const pairs *P, const char *path, sf_err *e)
+/* out: path is a user-named output (atomic_open_out), else a file of
+ * the workspace. */
+static int write_list(const sf_plan *pl, const pairs *P, const char *path, int out, sf_err *e)
 {
 	atomic_file af;
-	if (atomic_open(&af, path, e))
+	if (out ? atomic_open_out(&af, path, e) : atomic_open(&af, path, e))
 		return -1;
 	if (plan_write_stream_ascii(pl, P, af.f, af.tty, e)) {
 		atomic_abort(&af);
 		return sf_prefix(e, "%s", path);
 	}
 	return atomic_commit(&af, e);
+}
+
+int plan_write(const sf_plan *pl, const pairs *P, const char *path, sf_err *e)
+{
+	return write_list(pl, P, path, 0, e);
+}
+
+int plan_write_out(const sf_plan *pl, const pairs *P, const char *path, sf_err *e)
+{
+	return write_list(pl, P, path, 1, e);
 }
 
 /* An int array field; -1 with a message when it is not one. */
@@ -519,7 +531,7 @@ int plan_export(const sf_plan *pl, const pairs *P, const char *path, sf_err *e)
 		return sf_fail(e, "%s: out of memory", path);
 	plan_actions(pl, P->n, act);
 	atomic_file af;
-	if (atomic_open(&af, path, e)) {
+	if (atomic_open_out(&af, path, e)) {
 		free(act);
 		return -1;
 	}

@@ -67,8 +67,12 @@ int plan_action(const sf_plan *pl, size_t index);
 void plan_actions(const sf_plan *pl, size_t n_pairs, unsigned char *actions);
 size_t plan_count(const sf_plan *pl, int action);
 
-/* Edit-list JSONL, written atomically. */
+/* Edit-list JSONL, written atomically: plan_write as a workspace's file
+ * (atomic_open), plan_write_out to a user-named output (atomic_open_out:
+ * "-", symlinks followed, devices and FIFOs written directly, printable
+ * ASCII on a terminal). */
 int plan_write(const sf_plan *pl, const pairs *P, const char *path, sf_err *e);
+int plan_write_out(const sf_plan *pl, const pairs *P, const char *path, sf_err *e);
 int plan_write_stream(const sf_plan *pl, const pairs *P, FILE *f, sf_err *e);
 /* Same; ascii != 0 writes ids in printable ASCII only (non-ASCII and DEL
  * as \uXXXX escapes), the same JSON values, for output to a terminal. */
@@ -81,7 +85,8 @@ int plan_write_stream_ascii(const sf_plan *pl, const pairs *P, FILE *f, int asci
 int plan_read(sf_plan *out, const pairs *P, const char *path, const char *fingerprint,
               sf_err *e);
 
-/* The edited dataset as pairs JSONL (atomic): every pair's record passed
+/* The edited dataset as pairs JSONL, to a user-named output
+ * (atomic_open_out; printable ASCII on a terminal): every pair's record passed
  * through with its unknown fields and id; flipped train pairs swap chosen
  * and rejected (PKU rows: safer_response_id flips); dropped ones are left
  * out; test pairs are written untouched. */

@@ -149,7 +149,48 @@ static const char *kind_refused(mode_t m)
 	                                                                        : "not a file";
 }
 
+/* The temporary file for af->path; mode: that of the file it replaces,
+ * or -1 for the umask's. */
+static int open_temp(atomic_file *af, int mode, sf_err *e)
+{
+	size_t n = strlen(af->path) + 16;
+	af->tmp_path = malloc(n);
+	if (!af->tmp_path) {
+		sf_fail(e, "%s: out of memory", af->path);
+		atomic_abort(af);
+		return -1;
+	}
+	int fd = locked_temp(af->tmp_path, n, af->path);
+	if (fd < 0) {
+		sf_fail_errno(e, "%s: cannot create temporary file", af->path);
+		free(af->tmp_path);
+		af->tmp_path = NULL;
+		atomic_abort(af);
+		return -1;
+	}
+	/* mkostemp makes the file 0600; user files follow the umask. */
+	mode_t um = umask(0);
+	umask(um);
+	(void)fchmod(fd, mode >= 0 ? (mode_t)mode : 0666 & ~um);
+	af->f = fdopen(fd, "wb");
+	if (!af->f) {
+		close(fd);
+		sf_fail_errno(e, "%s: fdopen", af->path);
+		atomic_abort(af);
+		return -1;
+	}
+	return 0;
+}
+
 int atomic_open(atomic_file *af, const char *path, sf_err *e)
+{
+	memset(af, 0, sizeof *af);
+	if (!(af->path = strdup(path)))
+		return sf_fail(e, "%s: out of memory", path);
+	return open_temp(af, -1, e);
+}
+
+int atomic_open_out(atomic_file *af, const char *path, sf_err *e)
 {
 	memset(af, 0, sizeof *af);
 	if (!strcmp(path, "-")) {
@@ -180,33 +221,8 @@ int atomic_open(atomic_file *af, const char *path, sf_err *e)
 		atomic_abort(af);
 		return -1;
 	}
-	size_t n = strlen(af->path) + 16;
-	af->tmp_path = malloc(n);
-	if (!af->tmp_path) {
-		atomic_abort(af);
-		return sf_fail(e, "%s: out of memory", path);
-	}
-	int fd = locked_temp(af->tmp_path, n, af->path);
-	if (fd < 0) {
-		sf_fail_errno(e, "%s: cannot create temporary file", af->path);
-		free(af->tmp_path);
-		af->tmp_path = NULL;
-		atomic_abort(af);
-		return -1;
-	}
-	/* mkostemp makes the file 0600: a new file follows the umask, a
-	 * replaced one keeps its mode. */
-	mode_t um = umask(0);
-	umask(um);
-	(void)fchmod(fd, exists ? sb.st_mode & 07777 : 0666 & ~um);
-	af->f = fdopen(fd, "wb");
-	if (!af->f) {
-		close(fd);
-		sf_fail_errno(e, "%s: fdopen", af->path);
-		atomic_abort(af);
-		return -1;
-	}
-	return 0;
+	/* a file replaced keeps its mode */
+	return open_temp(af, exists ? (int)(sb.st_mode & 07777) : -1, e);
 }
 
 /* Flush and close a direct write (nothing to rename or fsync: a pipe

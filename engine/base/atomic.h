@@ -2,15 +2,18 @@
  * directory, fsync it, rename it over the target, fsync the directory.
  * A reader sees either the old file or the new one, never a mix.
  *
- * Only a regular file (or one not there yet) is replaced that way. The
- * target is what the path names after its symlinks: a symlink stays, the
- * file it leads to is replaced (a dangling one is refused, as cp does). A
- * character device or a FIFO is written to directly, never replaced: a
- * terminal, /dev/null, a pipe to another program. A FIFO is opened
- * without blocking and retried for a few seconds while no program reads
- * it, then refused, so that a FIFO nobody reads cannot hang the writer.
- * A directory, block device or socket is refused. "-" is standard
- * output, written directly. */
+ * Two kinds of target. A program's own file (a workspace's labels, its
+ * caches: atomic_open, atomic_write) is the directory entry itself: a
+ * symlink or a FIFO found there is replaced like a file, never written
+ * through, so that a workspace from elsewhere cannot aim a save at
+ * another file. A file the user named as an output (atomic_open_out) is
+ * what the path leads to: a symlink is followed and the file at its end
+ * replaced, the link staying (a dangling one is refused, as cp does); only
+ * a regular file is replaced by rename; a character device or a FIFO is
+ * written to directly (a terminal, /dev/null, a pipe to another program),
+ * a FIFO opened without blocking and retried for a few seconds while no
+ * program reads it, then refused, so that it cannot hang the writer; a
+ * directory, block device or socket is refused; "-" is standard output. */
 #ifndef ENGINE_BASE_ATOMIC_H
 #define ENGINE_BASE_ATOMIC_H
 
@@ -28,11 +31,14 @@ int atomic_write(const char *path, const void *data, size_t len, sf_err *e);
 typedef struct atomic_file {
 	FILE *f;
 	char *tmp_path; /* NULL when written directly */
-	char *path;     /* the file replaced or written (symlinks resolved) */
+	char *path;     /* the file replaced or written */
 	int tty;        /* f is a terminal: callers keep their text printable */
 } atomic_file;
 
 int atomic_open(atomic_file *af, const char *path, sf_err *e);
+/* The same for a user-named output (see above); af->tty tells a
+ * terminal. */
+int atomic_open_out(atomic_file *af, const char *path, sf_err *e);
 int atomic_commit(atomic_file *af, sf_err *e);
 void atomic_abort(atomic_file *af);
 

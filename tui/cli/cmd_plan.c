@@ -257,7 +257,7 @@ static int run(pargs *g)
 	int keep = !ws_readonly(w);
 	/* --out opened first: a FIFO nobody reads leaves the current plan as it was */
 	atomic_file af = { .f = stdout, .tty = isatty(STDOUT_FILENO) };
-	if (g->out && atomic_open(&af, g->out, &e)) {
+	if (g->out && atomic_open_out(&af, g->out, &e)) {
 		plan_free(&mine);
 		return cli_session_fail(&c, &e);
 	}

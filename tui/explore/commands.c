@@ -106,7 +106,8 @@ static int do_export(xmodel *m, int argc, char **argv)
 		return -1;
 	}
 	int rc = outpath_check(path, m->w, NULL, force ? NULL : how, &e) ||
-	         (dataset ? plan_export(m->plan, m->P, path, &e) : plan_write(m->plan, m->P, path, &e));
+	         (dataset ? plan_export(m->plan, m->P, path, &e)
+	                   : plan_write_out(m->plan, m->P, path, &e));
 	if (rc) {
 		app_msg(m->a, MSG_ERROR, "%s", e.msg);
 		return -1;
