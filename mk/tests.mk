@@ -72,6 +72,9 @@ EXTRA_DIST += tests/test_terminal_safety.sh tests/test_harden_open.sh \
 	tests/term_check.py
 TESTS += tests/test_lock.sh
 EXTRA_DIST += tests/test_lock.sh
+check_PROGRAMS += tests/test_outpath
+TESTS += tests/test_outpath
+tests_test_outpath_LDADD = $(ENGINE_LIBS)
 TESTS += tests/test_out_guard.sh tests/test_out_special.sh tests/test_message_paths.sh
 EXTRA_DIST += tests/test_out_guard.sh tests/test_out_special.sh tests/test_message_paths.sh
 TESTS += tests/test_cli_tour.sh
