@@ -124,8 +124,10 @@ x_keys n
 : >"$X_T/explore-data.jsonl"
 x_keys W; x_wait "write edited dataset to:"
 x_keys Up; x_keys Enter
-x_wait "Replace it?" && x_keys y && x_wait "wrote $X_T/explore-data.jsonl" &&
-	[ -s "$X_T/explore-data.jsonl" ]
+x_wait "Replace it?" && x_keys y
+# the status line still says "wrote" from before: wait for the file itself
+for _ in $(seq 400); do [ -s "$X_T/explore-data.jsonl" ] && break; sleep 0.05; done
+[ -s "$X_T/explore-data.jsonl" ]
 ok $? "confirmed, the existing file is replaced"
 # Manual exclude: the first pair leaves the plan, which becomes manual.
 n_plan=$(wc -l < "$X_T/explore-edits.jsonl")
