@@ -20,6 +20,8 @@ engine_libengine_a_SOURCES += \
 	engine/ws/stats_ws.h \
 	engine/ws/train_ws.c \
 	engine/ws/train_ws.h \
+	engine/ws/verdicts_ws.c \
+	engine/ws/verdicts_ws.h \
 	engine/ws/workspace.c \
 	engine/ws/workspace.h
 engine_libengine_a_SOURCES += engine/ws/session.c engine/ws/session.h
