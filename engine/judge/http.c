@@ -152,6 +152,7 @@ static int start(run *r, slot *s, sf_err *e)
 	CURL *h = s->h;
 	curl_easy_reset(h);
 	s->len = 0;
+	s->max = r->o->max_reply;
 	s->too_big = 0;
 	s->errbuf[0] = 0;
 	curl_easy_setopt(h, CURLOPT_URL, s->url);

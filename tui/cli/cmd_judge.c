@@ -1,0 +1,341 @@
+/* safer judge WS: the LLM judge's first pass over the candidate features. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/analysis/top.h"
+#include "engine/base/textsafe.h"
+#include "engine/judge/http.h"
+#include "engine/judge/prompt.h"
+#include "engine/judge/reply.h"
+#include "engine/ws/verdicts_ws.h"
+#include "tui/cli/analysis_cli.h"
+#include "tui/cli/cli.h"
+#include "tui/cli/commands.h"
+
+const char cmd_judge_usage[] =
+	"usage: safer judge WS --url URL --model NAME [--api-key-env VAR]\n"
+	"                   [--top N | --features LIST] [--again] [--jobs J]\n"
+	"                   [--timeout S] [--retries R] [--candidates N] [--rows sentence|all]\n"
+	"\n"
+	"Ask an LLM judge to rate each candidate feature on the 1-5 safety rubric of\n"
+	"safer-method.md §5, through any server that speaks the OpenAI chat-completions\n"
+	"protocol (OpenAI, vLLM, llama.cpp's server, Ollama): one request per feature,\n"
+	"POST URL/chat/completions with the feature's top contexts (SAFER's prompt),\n"
+	"temperature 0.1, at most 256 reply tokens. URL is the API base, e.g.\n"
+	"https://api.openai.com/v1 or http://127.0.0.1:8080/v1.\n"
+	"\n"
+	"The candidates are the top N features by |salience| (--candidates, default\n"
+	"256) less those the judge input's drop rules remove (more than 32 distinct\n"
+	"token texts, 4 or fewer contexts); --top N keeps the first N of them;\n"
+	"--features 3,17,40-45 names the features instead.\n"
+	"\n"
+	"The API key is read from the environment variable VAR (default\n"
+	"OPENAI_API_KEY) and sent as 'Authorization: Bearer'; when VAR is unset no\n"
+	"key is sent, as local servers expect. The key is never written anywhere.\n"
+	"\n"
+	"Each verdict is saved in the workspace as it arrives (WS/judge-<SAE>.json):\n"
+	"a rerun skips the features already judged unless --again; Ctrl-C stops\n"
+	"cleanly. Verdicts are suggestions, never a person's rating: see `safer\n"
+	"judged` and the explorer, and --ratings of score, plan, eval and export.\n"
+	"--jobs J requests in flight (default 4); --timeout S seconds per request\n"
+	"(default 120); connection errors, timeouts, HTTP 429 (its Retry-After is\n"
+	"honoured) and 5xx are retried up to R times (default 5) with exponential\n"
+	"backoff; any other 4xx stops the run with the server's message. A redirect\n"
+	"to another host is not followed. Replies larger than 1 MB are refused.\n"
+	"At the end a tally on stderr: features judged, replies without a score,\n"
+	"failures, requests, retries and the tokens the server counted.\n"
+	"Exit 1 when any feature could not be judged.\n";
+
+typedef struct jrun {
+	cli_session *c;
+	const sf_index *ix;
+	const store *st;
+	ws *w;
+	int rows_mode;
+	sf_verdicts V;
+	const char *model;
+	const int *feat;
+	int nfeat, next, finished;
+	long judged, unparsed, failed, ptok, ctok;
+	char first_fail[640];
+} jrun;
+
+static int stop_requested(void *ctx)
+{
+	(void)ctx;
+	return cli_interrupted();
+}
+
+static int next_request(void *ctx, int *id, char **body, sf_err *e)
+{
+	jrun *r = ctx;
+	if (r->next >= r->nfeat)
+		return 0;
+	int f = r->feat[r->next];
+	sf_judge_input j;
+	if (top_judge_input(&j, r->ix, r->st, f, r->rows_mode, e))
+		return -1;
+	char *user = judge_prompt_user(&j, r->st, e);
+	top_judge_free(&j);
+	if (!user)
+		return -1;
+	*body = judge_request_body(r->model, user, e);
+	free(user);
+	if (!*body)
+		return -1;
+	*id = r->next++;
+	return 1;
+}
+
+static void report(jrun *r, int f)
+{
+	char d[64];
+	snprintf(d, sizeof d, "feature %d (%d of %d)", f, r->finished, r->nfeat);
+	cli_session_report(r->c, (double)r->finished / r->nfeat, "judging", d);
+}
+
+static void failed(jrun *r, int f, const char *why)
+{
+	r->failed++;
+	if (!r->first_fail[0])
+		snprintf(r->first_fail, sizeof r->first_fail, "feature %d: %s", f, why);
+}
+
+static int on_done(void *ctx, int id, const char *body, size_t len, const char *why, sf_err *e)
+{
+	jrun *r = ctx;
+	int f = r->feat[id];
+	r->finished++;
+	sf_err pe;
+	sf_judge_reply rep;
+	if (!body) {
+		failed(r, f, why);
+	} else if (judge_reply_parse(&rep, body, len, &pe)) {
+		failed(r, f, pe.msg);
+	} else {
+		r->ptok += rep.prompt_tokens;
+		r->ctok += rep.completion_tokens;
+		sf_verdict v = { .feature = f, .model = (char *)r->model, .raw = rep.content };
+		v.score = judge_parse_score(rep.content);
+		v.explanation = judge_parse_explanation(rep.content);
+		v.time = (int64_t)time(NULL);
+		int rc = v.explanation ? verdicts_ws_put(&r->V, r->w, &v, e)
+		                       : sf_fail(e, "judge: out of memory");
+		free(v.explanation);
+		judge_reply_free(&rep);
+		if (rc)
+			return -1;
+		r->judged++;
+		r->unparsed += v.score == 0;
+	}
+	report(r, f);
+	return 0;
+}
+
+/* "3,17,40-45" into a list of features below m. */
+static int parse_features(const char *s, int m, int **out, int *n)
+{
+	*out = NULL;
+	*n = 0;
+	int cap = 0;
+	const char *p = s;
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b;
+		if (end == p || a < 0)
+			return -1;
+		b = a;
+		if (*end == '-') {
+			p = end + 1;
+			b = strtol(p, &end, 10);
+			if (end == p || b < a)
+				return -1;
+		}
+		if (b >= m || b - a > 1000000)
+			return -2;
+		for (long f = a; f <= b; f++) {
+			if (*n == cap) {
+				cap = cap ? 2 * cap : 64;
+				int *nv = realloc(*out, (size_t)cap * sizeof **out);
+				if (!nv)
+					return -1;
+				*out = nv;
+			}
+			(*out)[(*n)++] = (int)f;
+		}
+		if (*end == ',')
+			end++;
+		else if (*end)
+			return -1;
+		p = end;
+	}
+	return *n ? 0 : -1;
+}
+
+/* The candidate list of §5 after its drop rules, the first `top` of it. */
+static int candidates(cli_session *c, const sf_index *ix, const store *st, const copts *o,
+                      long top, int **out, int *n, sf_err *e)
+{
+	const sf_stats *s;
+	if (session_stats(c->s, &s, e))
+		return -1;
+	int cand = o->so.candidates < s->m ? o->so.candidates : s->m;
+	*out = malloc((size_t)(cand > 0 ? cand : 1) * sizeof **out);
+	*n = 0;
+	if (!*out)
+		return sf_fail(e, "out of memory");
+	for (int i = 0; i < cand && (top <= 0 || *n < top); i++) {
+		sf_judge_input j;
+		if (top_judge_input(&j, ix, st, s->order[i], o->rows_mode, e))
+			return -1;
+		if (!j.dropped)
+			(*out)[(*n)++] = s->order[i];
+		top_judge_free(&j);
+		if (cli_interrupted())
+			return sf_fail(e, "cancelled");
+	}
+	return 0;
+}
+
+int cmd_judge(int argc, char **argv)
+{
+	copts o;
+	copts_default(&o);
+	const char *url = NULL, *model = NULL, *keyvar = "OPENAI_API_KEY", *flist = NULL;
+	long top = 0, jobs = 4, retries = 5;
+	double timeout = 120;
+	int again = 0;
+	for (int i = 1; i < argc; i++) {
+		int r = opt_shared("judge", &o, OPT_ROWS | OPT_SAFETY, argc, argv, &i), bad = 0;
+		const char *v;
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		if ((v = opt_value("judge", "--url", argc, argv, &i, &bad))) {
+			url = v;
+		} else if (!bad && (v = opt_value("judge", "--model", argc, argv, &i, &bad))) {
+			model = v;
+		} else if (!bad && (v = opt_value("judge", "--api-key-env", argc, argv, &i, &bad))) {
+			keyvar = v;
+		} else if (!bad && (v = opt_value("judge", "--features", argc, argv, &i, &bad))) {
+			flist = v;
+		} else if (!bad && (v = opt_value("judge", "--top", argc, argv, &i, &bad))) {
+			if (parse_long(v, 1, 1000000, &top))
+				return cli_usage_error("judge", "--top must be 1-1000000");
+		} else if (!bad && (v = opt_value("judge", "--jobs", argc, argv, &i, &bad))) {
+			if (parse_long(v, 1, 64, &jobs))
+				return cli_usage_error("judge", "--jobs must be 1-64");
+		} else if (!bad && (v = opt_value("judge", "--retries", argc, argv, &i, &bad))) {
+			if (parse_long(v, 0, 100, &retries))
+				return cli_usage_error("judge", "--retries must be 0-100");
+		} else if (!bad && (v = opt_value("judge", "--timeout", argc, argv, &i, &bad))) {
+			if (parse_double(v, &timeout) || !(timeout >= 0.1 && timeout <= 86400))
+				return cli_usage_error("judge", "--timeout must be 0.1-86400 seconds");
+		} else if (bad) {
+			return EXIT_USAGE;
+		} else if (!strcmp(argv[i], "--again")) {
+			again = 1;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cli_usage_error("judge", "unknown option '%s'", argv[i]);
+		} else if (!o.ws) {
+			o.ws = argv[i];
+		} else {
+			return cli_usage_error("judge", "unexpected argument '%s'", argv[i]);
+		}
+	}
+	if (!o.ws)
+		return cli_usage_error("judge", "missing workspace");
+	if (!url || !model)
+		return cli_usage_error("judge", "need --url URL and --model NAME");
+	if (!model[0] || strlen(model) > 256 || !textsafe_utf8_valid(model, strlen(model)))
+		return cli_usage_error("judge", "--model must be a name of 1-256 bytes of UTF-8");
+	if (!keyvar[0] || strchr(keyvar, '='))
+		return cli_usage_error("judge", "--api-key-env must name an environment variable");
+	if (top && flist)
+		return cli_usage_error("judge", "--top and --features exclude each other");
+	sf_err e;
+	if (judge_http_check_url(url, &e))
+		return cli_usage_error("judge", "%s", e.msg);
+	char endpoint[4096];
+	size_t ul = strlen(url);
+	while (ul > 0 && url[ul - 1] == '/')
+		ul--;
+	snprintf(endpoint, sizeof endpoint, "%.*s/chat/completions", (int)ul, url);
+
+	cli_session c;
+	int m;
+	const sf_index *ix;
+	if (cli_session_open(&c, &o, 0, &e) || session_width(c.s, &m, &e))
+		return cli_session_fail(&c, &e);
+	ws *w = session_ws(c.s);
+	if (ws_readonly(w)) {
+		int rc = cli_fail("%s: the workspace is read-only (%s); verdicts cannot be saved", o.ws,
+		                  ws_readonly_reason(w));
+		cli_session_close(&c);
+		return rc;
+	}
+	int *feat = NULL, nfeat = 0;
+	if (flist) {
+		int pr = parse_features(flist, m, &feat, &nfeat);
+		if (pr) {
+			free(feat);
+			cli_session_close(&c);
+			return pr == -2 ? cli_fail("--features: no such feature in '%s' (the SAE has %d: "
+			                           "0-%d)", flist, m, m - 1)
+			                : cli_usage_error("judge", "--features must be a list like 3,17,40-45");
+		}
+	}
+	jrun r = { .c = &c, .w = w, .rows_mode = o.rows_mode, .model = model };
+	r.st = ws_store(w);
+	if (session_index(c.s, &ix, &e) ||
+	    (!flist && candidates(&c, ix, r.st, &o, top, &feat, &nfeat, &e)) ||
+	    verdicts_ws_load(&r.V, w, m, &e)) {
+		free(feat);
+		return cli_session_fail(&c, &e);
+	}
+	r.ix = ix;
+	int asked = 0, skipped = 0;
+	for (int i = 0; i < nfeat; i++) {
+		if (!again && verdicts_get(&r.V, feat[i]))
+			skipped++;
+		else
+			feat[asked++] = feat[i];
+	}
+	r.feat = feat;
+	r.nfeat = asked;
+	cli_session_quiet(&c);
+	if (skipped)
+		cli_note("%d features already judged, not asked again (--again asks them)", skipped);
+	judge_http_opts ho;
+	judge_http_opts_default(&ho);
+	ho.url = endpoint;
+	ho.api_key = getenv(keyvar);
+	ho.jobs = (int)jobs;
+	ho.timeout = timeout;
+	ho.retries = (int)retries;
+	ho.stop = stop_requested;
+	judge_http_tally t;
+	int rc = asked ? judge_http_run(&ho, next_request, on_done, &r, &t, &e) : 0;
+	if (!asked)
+		memset(&t, 0, sizeof t);
+	cli_session_quiet(&c);
+	fprintf(stderr,
+	        "safer: judged %ld features (%ld without a score), %ld failed; %ld requests, "
+	        "%ld retries; tokens: %ld prompt, %ld completion\n",
+	        r.judged, r.unparsed, r.failed, t.requests, t.retries, r.ptok, r.ctok);
+	int status = EXIT_OK;
+	if (rc) {
+		status = cli_fail("%s%s", e.msg,
+		                  strcmp(e.msg, "cancelled") ? "" : " (the verdicts so far are saved)");
+	} else if (r.failed) {
+		status = cli_fail("%s: %ld of %d features could not be judged (first: %s); a rerun "
+		                  "asks them again", endpoint, r.failed, asked, r.first_fail);
+	}
+	verdicts_free(&r.V);
+	free(feat);
+	cli_session_close(&c);
+	return status;
+}
