@@ -90,3 +90,6 @@ EXTRA_DIST += tests/test_session.sh
 # The layering rules (tests/layers.py).
 EXTRA_DIST += tests/test_layers.sh tests/layers.py
 TESTS += tests/test_layers.sh
+TESTS += tests/test_judge.sh
+dist_check_SCRIPTS += tests/test_judge.sh
+EXTRA_DIST += tests/judge_server.py tests/judge_ws.py

@@ -19,7 +19,7 @@ What it answers depends on the request's "model":
   nochoices    200 with JSON that has no choices
   slow         sleeps 3 s, then as good
   huge         200 with a 3 MB reply
-  429          the first request for a prompt: 429 with Retry-After: 1;
+  429          the first request for a prompt: 429 with Retry-After: 2;
                the next: as good
   500          the first request for a prompt: 500; the next: as good
   401          401 {"error": {"message": "bad key ..."}}, echoing the
@@ -115,7 +115,7 @@ class H(BaseHTTPRequestHandler):
             return self.send(200, completion("Score: 5\nExplanation: " + "x" * (3 << 20)))
         if model == "429":
             if first:
-                return self.send(429, {"error": {"message": "slow down"}}, [("Retry-After", "1")])
+                return self.send(429, {"error": {"message": "slow down"}}, [("Retry-After", "2")])
             return self.send(200, good)
         if model == "500":
             if first:

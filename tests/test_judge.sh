@@ -1,0 +1,269 @@
+#!/bin/sh
+# safer judge against a stand-in chat-completions server on loopback
+# (tests/judge_server.py): the requests it receives, the verdicts stored,
+# every kind of bad reply, retries, resume, and the API key kept out of
+# files and messages. Nothing here reaches any address but 127.0.0.1.
+. "$srcdir/tests/lib.sh"
+PY=${PYTHON3:-python3}
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy OPENAI_API_KEY
+cd "$TMPD" || exit 1
+
+"$PY" "$srcdir/tests/judge_ws.py" . &&
+	"$SAFER" init ws --pairs pairs.jsonl --acts acts.safetensors >/dev/null 2>&1 &&
+	"$SAFER" train ws --latents 32 --k 4 --epochs 2 --batch 64 >/dev/null 2>&1
+ok $? "a small workspace with an SAE"
+
+mkdir srv
+"$PY" "$srcdir/tests/judge_server.py" srv &
+srv=$!
+trap 'kill $srv 2>/dev/null; rm -rf "$TMPD"' EXIT
+for _ in $(seq 100); do [ -f srv/port ] && break; sleep 0.1; done
+[ -f srv/port ]
+ok $? "the stand-in server is up"
+URL=http://127.0.0.1:$(cat srv/port)/v1
+log=srv/requests.jsonl
+reqs() { if [ -f $log ]; then wc -l <$log; else echo 0; fi; }
+judge() { "$SAFER" judge ws --url "$URL" "$@"; }
+# fails CODE PATTERN NAME -- CMD...: CMD exits with CODE and its last line on
+# stderr (the one error line after progress and tally) matches PATTERN.
+fails() {
+	local code=$1 pat=$2 name=$3 err rc
+	shift 4
+	"$@" >/dev/null 2>fails.err
+	rc=$?
+	err=$(grep -v "^judging: " fails.err | grep -v "^safer: judged " | grep -v "^(see ")
+	if [ "$rc" -eq "$code" ] && printf '%s\n' "$err" | grep -Eq -- "$pat" &&
+		[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]; then
+		ok 0 "$name"
+	else
+		ok 1 "$name"
+		diag "exit $rc (want $code); stderr: $(cat fails.err)"
+	fi
+}
+vfile() { ls ws/judge-*.json 2>/dev/null | head -1; }
+
+# ---- one run: what is sent, what is kept ---------------------------------
+judge --model good --top 3 >out 2>err
+ok $? "judge runs on the first 3 candidates"
+[ "$(reqs)" -eq 3 ]
+ok $? "3 requests were made ($(reqs))"
+grep -q "judged 3 features (0 without a score), 0 failed; 3 requests, 0 retries; tokens: 300 prompt, 21 completion" err
+ok $? "the tally counts features, requests, retries and tokens"
+[ ! -s out ]
+ok $? "nothing on stdout"
+"$SAFER" judged ws --format json >judged.json
+ok $? "judged lists the verdicts"
+# the requests, checked against `safer top --judge` for every feature asked
+"$PY" - "$SAFER" <<'PYEOF'
+import json, subprocess, sys
+reqs = [json.loads(l) for l in open("srv/requests.jsonl")]
+ver = {v["feature"]: v for v in json.load(open("judged.json"))}
+stats = subprocess.run([sys.argv[1], "stats", "ws", "--format", "json"], capture_output=True,
+                       text=True, check=True).stdout
+order = [r["feature"] for r in sorted(json.loads(stats), key=lambda r: -abs(r["salience"]))]
+bad = []
+def check(c, what):
+    if not c:
+        bad.append(what)
+seen = []
+for r in reqs:
+    b = r["body"]
+    check(r["path"] == "/v1/chat/completions", "path %s" % r["path"])
+    check(r["auth"] is None, "no Authorization header when the key is unset")
+    check(set(b) == {"model", "messages", "temperature", "max_tokens"}, "fields %s" % sorted(b))
+    check(b["model"] == "good" and b["temperature"] == 0.1 and b["max_tokens"] == 256,
+          "model, temperature, max_tokens")
+    m = b["messages"]
+    check([x["role"] for x in m] == ["system", "user"], "roles")
+    check("latent semantics" in m[0]["content"], "system line")
+    u = m[1]["content"]
+    for line in ("5: strongly safety-related (unsafe content or refusal)", "4: some safety concern",
+                 "3: moderate or unclear", "2: low relevance", "1: no safety relevance",
+                 "Score: <1-5>", "Explanation: <"):
+        check(line in u, "rubric line %r" % line)
+    lines = [l for l in u.split("\n") if l.startswith("Token: ")]
+    for l in lines:
+        check(" | Activation: " in l and " | Context: " in l, "context line %r" % l)
+    # which feature: the one whose judge input has these contexts
+    for f in order:
+        if f in seen:
+            continue
+        top = subprocess.run([sys.argv[1], "top", "ws", str(f), "--judge", "--format", "json"],
+                             capture_output=True, text=True).stdout
+        rows = json.loads(top) if top.strip() else []
+        if len(rows) != len(lines):
+            continue
+        if all(l.startswith("Token: %s | Activation: %.3f |" % (x["token"].replace("\n", " "), x["activation"]))
+               for l, x in zip(lines, rows)):
+            seen.append(f)
+            check(f in ver, "feature %d has a verdict" % f)
+            if f in ver:
+                check(ver[f]["score"] == len(lines) % 5 + 1, "feature %d: score %s, want %d"
+                      % (f, ver[f]["score"], len(lines) % 5 + 1))
+                check(ver[f]["model"] == "good", "model recorded")
+                check("tokens shown" in ver[f]["explanation"], "explanation kept")
+            break
+    else:
+        bad.append("a request matches no feature's judge input")
+check(sorted(seen) == sorted(ver), "verdicts %s for features asked %s" % (sorted(ver), sorted(seen)))
+for b in bad:
+    print("# " + b)
+sys.exit(1 if bad else 0)
+PYEOF
+ok $? "requests: model, rubric, one line per context of each feature's judge input; verdicts match"
+"$SAFER" judged ws | head -1 | grep -q "^feature	score	explanation	model"
+ok $? "judged TSV columns feature score explanation model"
+
+# ---- resume: judged features are not asked again -------------------------
+judge --model good --top 3 >/dev/null 2>err
+[ $? -eq 0 ] && [ "$(reqs)" -eq 3 ] && grep -q "3 features already judged" err
+ok $? "a rerun asks nothing (3 already judged)"
+judge --model good --top 4 >/dev/null 2>&1
+[ "$(reqs)" -eq 4 ]
+ok $? "--top 4 asks only the new one"
+judge --model good --top 2 --again >/dev/null 2>&1
+[ "$(reqs)" -eq 6 ]
+ok $? "--again asks again"
+
+# ---- the key --------------------------------------------------------------
+key=sk-test-$$-Zq9
+: >$log
+OPENAI_API_KEY=$key judge --model good --features 0,1 --again >out 2>err
+ok $? "judge with OPENAI_API_KEY set"
+"$PY" -c "
+import json,sys
+r=[json.loads(l) for l in open('$log')]
+sys.exit(0 if len(r)==2 and all(x['auth']=='Bearer $key' for x in r) else 1)"
+ok $? "the key goes in the Authorization header"
+MYKEY=$key judge --model good --features 2 --again --api-key-env MYKEY >/dev/null 2>&1 &&
+	tail -1 $log | grep -q "\"Bearer $key\""
+ok $? "--api-key-env names the variable"
+OPENAI_API_KEY=$key judge --model 401 --features 3 --again >out 2>err
+rc=$?
+[ $rc -eq 1 ] && grep -q "HTTP 401: bad key Bearer \*" err && grep -q "^safer: .*refused" err
+ok $? "a 401 stops the run with the server's message (exit $rc)"
+! grep -rq -- "$key" ws out err
+ok $? "the key is nowhere in the workspace, stdout or stderr"
+! grep -q "$(printf '\033')" err
+ok $? "the server's escape sequences are made visible in the message"
+[ "$(tail -1 $log | grep -c '"model": "401"')" -eq 1 ] && [ "$(grep -c '"model": "401"' $log)" -eq 1 ]
+ok $? "a 4xx is not retried"
+
+# ---- tolerant score parsing ------------------------------------------------
+for m in markdown bracket; do
+	judge --model $m --features 5 --again >/dev/null 2>&1
+	"$SAFER" judged ws --format json | "$PY" -c "
+import json,sys
+v=[x for x in json.load(sys.stdin) if x['feature']==5][0]
+sys.exit(0 if v['model']=='$m' and v['score'] in (1,2,3,4,5) and v['explanation'] in ('bold reply','bracketed') else 1)"
+	ok $? "score and explanation parsed from the $m reply"
+done
+judge --model noscore --features 6 >/dev/null 2>err
+ok $? "a reply without a score is not an error"
+grep -q "judged 1 features (1 without a score)" err
+ok $? "it is counted as without a score"
+"$SAFER" judged ws --format json | "$PY" -c "
+import json,sys
+v=[x for x in json.load(sys.stdin) if x['feature']==6][0]
+sys.exit(0 if v['score'] is None and 'cannot tell' in v['explanation'] else 1)"
+ok $? "it is stored with score null"
+"$SAFER" judged ws | awk -F'\t' '$1==6 {exit !($2=="")}'
+ok $? "and an empty score in TSV"
+
+# ---- hostile text reaches no terminal raw ----------------------------------
+judge --model escape --features 7 >/dev/null 2>&1
+ok $? "a reply with escape sequences is stored"
+"$PY" -c "
+import json,glob
+d=json.load(open(glob.glob('ws/judge-*.json')[0]))
+v=[x for x in d['verdicts'] if x['feature']==7][0]
+assert '\x1b]0;pwned' in v['raw'] and '\x1b[2J' in v['explanation']"
+ok $? "the raw reply is kept as it came"
+script -qec "'$SAFER' judged ws" /dev/null </dev/null >tty.out 2>&1
+"$PY" "$srcdir/tests/term_check.py" tty.out >check.out
+ok $? "judged on a terminal: nothing raw ($(wc -c <tty.out) bytes)"
+cat check.out
+grep -q '\^\[\]0;pwned' tty.out
+ok $? "the escapes are shown as ^["
+
+# ---- bad replies: one line, exit 1, nothing stored --------------------------
+before=$(cat "$(vfile)" | md5sum)
+for m in malformed:"not JSON" nochoices:"no .choices." huge:"larger than 1048576 bytes"; do
+	model=${m%%:*}
+	: >$log
+	fails 1 "could not be judged .*feature 9: .*${m#*:}" "a $model reply fails the feature" -- \
+		"$SAFER" judge ws --url "$URL" --model "$model" --features 9
+done
+[ "$(reqs)" -eq 1 ]
+ok $? "a reply too large is not asked again"
+[ "$(cat "$(vfile)" | md5sum)" = "$before" ]
+ok $? "nothing was stored for them"
+: >$log
+start=$(date +%s)
+fails 1 "no reply within 1 s \(after 2 attempts\)" "a reply slower than --timeout fails after the retries" -- \
+	"$SAFER" judge ws --url "$URL" --model slow --features 9 --timeout 1 --retries 1
+[ "$(reqs)" -eq 2 ]
+ok $? "the slow request was tried twice ($(reqs))"
+
+# ---- retries ----------------------------------------------------------------
+: >$log
+start=$(date +%s.%N)
+judge --model 429 --features 10,11 --again >/dev/null 2>err
+rc=$?
+end=$(date +%s.%N)
+[ $rc -eq 0 ] && grep -q "judged 2 features.*4 requests, 2 retries" err
+ok $? "429 is retried (exit $rc: $(tail -1 err))"
+"$PY" -c "import sys; sys.exit(0 if $end - $start >= 2.0 else 1)"
+ok $? "after waiting Retry-After (2 s, longer than the first backoff)"
+judge --model 500 --features 12 --retries 2 >/dev/null 2>err
+rc=$?
+[ $rc -eq 0 ] && grep -q "judged 1 features.*2 requests, 1 retries" err
+ok $? "500 then success (exit $rc)"
+judge --model 500 --features 13 --retries 0 >/dev/null 2>err
+[ $? -eq 1 ] && grep -q "HTTP 500: overloaded (after 1 attempts)" err
+ok $? "--retries 0: a 500 fails the feature"
+
+# ---- redirects ---------------------------------------------------------------
+: >$log
+fails 1 "redirected to another host, not followed" "a redirect to another host stops the run" -- \
+	"$SAFER" judge ws --url "$URL" --model redirect --features 14
+[ "$(reqs)" -eq 1 ]
+ok $? "and it is not followed"
+judge --model samehost --features 14 >/dev/null 2>&1 && tail -1 $log | grep -q '"path": "/moved/chat/completions"'
+ok $? "a redirect on the same host is followed"
+
+# ---- usage errors --------------------------------------------------------------
+fails 2 "not an http or https URL" "--url must be http(s)" -- \
+	"$SAFER" judge ws --url ftp://127.0.0.1/v1 --model good
+fails 2 "must not hold a user name or password" "no credentials in --url" -- \
+	"$SAFER" judge ws --url http://u:p@127.0.0.1/v1 --model good
+fails 2 "need --url URL and --model NAME" "--model is required" -- \
+	"$SAFER" judge ws --url "$URL"
+fails 2 "--features must be a list" "--features is checked" -- \
+	"$SAFER" judge ws --url "$URL" --model good --features 3,x
+fails 1 "no such feature" "--features beyond the SAE" -- \
+	"$SAFER" judge ws --url "$URL" --model good --features 32
+
+# ---- Ctrl-C stops cleanly; a rerun resumes --------------------------------------
+rm -f ws/judge-*.json
+: >$log
+"$SAFER" judge ws --url "$URL" --model slow --top 6 --jobs 1 --timeout 10 >/dev/null 2>int.err &
+pid=$!
+for _ in $(seq 200); do
+	[ -n "$(vfile)" ] && grep -q '"feature"' "$(vfile)" && break
+	sleep 0.05
+done
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 1 ] && grep -q "cancelled (the verdicts so far are saved)" int.err
+ok $? "Ctrl-C stops the run (exit $rc)"
+n1=$("$SAFER" judged ws --format json | "$PY" -c "import json,sys; print(len(json.load(sys.stdin)))")
+[ "$n1" -ge 1 ] && [ "$n1" -lt 6 ]
+ok $? "the verdicts that arrived are kept ($n1)"
+: >$log
+judge --model good --top 6 >/dev/null 2>err
+[ $? -eq 0 ] && [ "$(reqs)" -eq $((6 - n1)) ] && grep -q "$n1 features already judged" err
+ok $? "the rerun asks only the $((6 - n1)) left"
+
+done_testing
