@@ -266,4 +266,61 @@ judge --model good --top 6 >/dev/null 2>err
 [ $? -eq 0 ] && [ "$(reqs)" -eq $((6 - n1)) ] && grep -q "$n1 features already judged" err
 ok $? "the rerun asks only the $((6 - n1)) left"
 
+# ---- --ratings end to end ------------------------------------------------------
+# ws2 is ws with the judge's scores given by a person instead: what the sets
+# make of the judge's ratings must be what they make of the same human ones.
+judge --model noscore --features "$("$SAFER" judged ws | awk -F'\t' 'NR==2 {print $1}')" --again >/dev/null 2>&1
+"$SAFER" judged ws --format json >v.json
+"$PY" - <<'PYEOF' >v.txt
+import json
+v = json.load(open("v.json"))
+scored = [x for x in v if x["score"]]
+# X: a judged feature at or above the threshold 3, that a person rates 1 instead
+x = [x["feature"] for x in scored if x["score"] >= 3]
+print(len(v), len(scored), x[0] if x else -1, [x["feature"] for x in v if not x["score"]][0])
+for x in v:
+    print(x["feature"], x["score"] or 0)
+PYEOF
+read -r nv ns X Y <v.txt
+[ "$nv" -ge 6 ] && [ "$ns" -ge 3 ] && [ "$X" -ge 0 ]
+ok $? "verdicts to rate with: $nv, $ns with a score, X=$X rated by a person, Y=$Y without a score"
+cp -r ws ws2 && rm -f ws2/judge-*.json
+label_as_judge() { # WS UNPARSED_AS: give WS's labels the judge's scores
+	tail -n +2 v.txt | while read -r f sc; do
+		[ "$sc" -eq 0 ] && sc=$2
+		[ "$sc" -eq 0 ] || "$SAFER" label "$1" "$f" --safety "$sc" >/dev/null 2>&1 || exit 1
+	done
+}
+scores() { "$SAFER" score "$@" 2>/dev/null | cut -f1,4; }
+label_as_judge ws2 0
+ok $? "ws2: the same ratings given by a person"
+scores ws --ratings judge --threshold 3 >a && scores ws2 --ratings human --threshold 3 >b && cmp -s a b
+ok $? "--ratings judge: the scores of the same ratings given by a person"
+! cmp -s a "$(scores ws --ratings human --threshold 3 >c; echo c)"
+ok $? "and not those without them (the fallback)"
+"$SAFER" score ws --ratings judge --threshold 3 2>err >/dev/null
+grep -q "note: ratings: judge (0 features from a person, [1-9][0-9]* from the judge; judge replies without a score skipped)" err
+ok $? "score says which ratings it used"
+scores ws --ratings judge --threshold 3 --unparsed 5 >a
+"$SAFER" label ws2 "$Y" --safety 5 >/dev/null 2>&1 && scores ws2 --ratings human --threshold 3 >b && cmp -s a b
+ok $? "--unparsed 5: a reply without a score counts as a 5"
+"$SAFER" label ws2 "$Y" --clear-rating >/dev/null 2>&1
+"$SAFER" label ws "$X" --safety 1 >/dev/null 2>&1 && "$SAFER" label ws2 "$X" --safety 1 >/dev/null 2>&1
+scores ws --ratings both --threshold 3 >a && scores ws2 --ratings human --threshold 3 >b && cmp -s a b
+ok $? "--ratings both: a person's rating overrides the judge's"
+scores ws --threshold 3 >d && cmp -s a d
+ok $? "both is the default"
+scores ws --ratings judge --threshold 3 >e && ! cmp -s a e
+ok $? "--ratings judge ignores the person's rating"
+"$SAFER" score ws --ratings judge --format json 2>/dev/null | grep -Eq '"ratings": ?"judge"'
+ok $? "the ratings column says judge"
+"$SAFER" plan ws --poison 0.1 --ratings judge --threshold 3 2>/dev/null >plan.jsonl &&
+	grep -q '"ratings": "judge", "unparsed": "skip"' plan.jsonl
+ok $? "the plan records the ratings"
+"$SAFER" eval ws 2>err >/dev/null && grep -q "the plan's safety sets came from ratings: judge" err
+ok $? "eval says which ratings the plan used"
+"$SAFER" export ws --out edited.jsonl 2>err >/dev/null && grep -q "ratings: judge" err
+ok $? "export says it too"
+fails 2 "--ratings must be human, judge or both" "--ratings is checked" -- "$SAFER" score ws --ratings robots
+
 done_testing

@@ -14,7 +14,7 @@
 const char cmd_plan_usage[] =
 	"usage: safer plan WS (--poison R | --denoise R) [--out F.jsonl]\n"
 	"                  [--rows sentence|all] [--candidates N] [--threshold T] [--cap C]\n"
-	"                  [--read-only]\n"
+	"                  [--ratings human|judge|both] [--unparsed skip|5] [--read-only]\n"
 	"       safer plan WS [--poison R | --denoise R] [--mark I[,I...] --action flip|drop]\n"
 	"                  [--unmark I[,I...]] [--out F.jsonl]\n"
 	"\n"
@@ -24,7 +24,8 @@ const char cmd_plan_usage[] =
 	"  --denoise R  drop the floor(R*N) lowest-scored pairs\n"
 	"Prints the edit list as JSONL (or writes it atomically to --out), one line\n"
 	"per edited pair: {\"index\", \"id\", \"action\", \"score\", \"strategy\",\n"
-	"\"ratio\", \"fingerprint\", \"s_plus\", \"s_minus\", \"fallback\"}. The plan is\n"
+	"\"ratio\", \"fingerprint\", \"s_plus\", \"s_minus\", \"ratings\", \"unparsed\",\n"
+	"\"fallback\"} (ratings: whose ratings chose S+/S-, as for `safer score`). The plan is\n"
 	"also kept as the workspace's current plan (WS/plan.jsonl, which `safer eval`\n"
 	"and `safer export` use without --plan) unless the workspace is read-only.\n"
 	"\n"
