@@ -3,6 +3,8 @@ engine_libengine_a_SOURCES += \
 	engine/ws/cache.c \
 	engine/ws/cache.h \
 	engine/ws/index_ws.c \
+	engine/ws/judge_ws.c \
+	engine/ws/judge_ws.h \
 	engine/ws/index_ws.h \
 	engine/ws/labels_ws.c \
 	engine/ws/labels_ws.h \

@@ -551,11 +551,6 @@ int session_safety(sf_session *s, const sf_safety **out, sf_err *e)
 			snprintf(msg, sizeof msg, "%s (top %d)", SAFETY_FALLBACK_NOTE, s->so.cap);
 			notice(s, msg);
 		}
-		if (s->so.ratings != RATINGS_HUMAN && !s->S.fallback) {
-			char msg[256];
-			safety_ratings_note(&s->S, msg, sizeof msg);
-			notice(s, msg);
-		}
 	}
 	*out = &s->S;
 	return 0;

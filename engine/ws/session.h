@@ -99,8 +99,8 @@ int session_labels(sf_session *s, const sf_labels **out, sf_err *e);
  * file change. reload re-reads them after this process changed the file. */
 int session_verdicts(sf_session *s, const sf_verdicts **out, sf_err *e);
 int session_verdicts_reload(sf_session *s, sf_err *e);
-/* The sets under the safety options' ratings (RATINGS_*): with judge
- * ratings in use, a notice says how many features came from whom. */
+/* The sets under the safety options' ratings (RATINGS_*; what they used:
+ * safety_ratings_note). */
 int session_safety(sf_session *s, const sf_safety **out, sf_err *e);
 int session_scores(sf_session *s, const sf_scores **out, sf_err *e);
 /* The SAE width without computing latents (from the latents when open,

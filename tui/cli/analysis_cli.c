@@ -107,3 +107,14 @@ void plan_ratings_note(const sf_plan *pl)
 		         "%s)", safety_ratings_name(pl->ratings),
 		         pl->unparsed == UNPARSED_5 ? "counted as 5" : "skipped");
 }
+
+void safety_used_note(sf_session *s)
+{
+	const sf_safety *S;
+	sf_err e;
+	char b[256];
+	if (session_safety(s, &S, &e) || S->fallback)
+		return;
+	safety_ratings_note(S, b, sizeof b);
+	cli_note("%s", b);
+}

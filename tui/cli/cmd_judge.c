@@ -2,14 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "engine/analysis/top.h"
 #include "engine/base/textsafe.h"
 #include "engine/judge/http.h"
-#include "engine/judge/prompt.h"
-#include "engine/judge/reply.h"
-#include "engine/ws/verdicts_ws.h"
+#include "engine/ws/judge_ws.h"
 #include "tui/cli/analysis_cli.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
@@ -47,92 +43,6 @@ const char cmd_judge_usage[] =
 	"At the end a tally on stderr: features judged, replies without a score,\n"
 	"failures, requests, retries and the tokens the server counted.\n"
 	"Exit 1 when any feature could not be judged.\n";
-
-typedef struct jrun {
-	cli_session *c;
-	const sf_index *ix;
-	const store *st;
-	ws *w;
-	int rows_mode;
-	sf_verdicts V;
-	const char *model;
-	const int *feat;
-	int nfeat, next, finished;
-	long judged, unparsed, failed, ptok, ctok;
-	char first_fail[640];
-} jrun;
-
-static int stop_requested(void *ctx)
-{
-	(void)ctx;
-	return cli_interrupted();
-}
-
-static int next_request(void *ctx, int *id, char **body, sf_err *e)
-{
-	jrun *r = ctx;
-	if (r->next >= r->nfeat)
-		return 0;
-	int f = r->feat[r->next];
-	sf_judge_input j;
-	if (top_judge_input(&j, r->ix, r->st, f, r->rows_mode, e))
-		return -1;
-	char *user = judge_prompt_user(&j, r->st, e);
-	top_judge_free(&j);
-	if (!user)
-		return -1;
-	*body = judge_request_body(r->model, user, e);
-	free(user);
-	if (!*body)
-		return -1;
-	*id = r->next++;
-	return 1;
-}
-
-static void report(jrun *r, int f)
-{
-	char d[64];
-	snprintf(d, sizeof d, "feature %d (%d of %d)", f, r->finished, r->nfeat);
-	cli_session_report(r->c, (double)r->finished / r->nfeat, "judging", d);
-}
-
-static void failed(jrun *r, int f, const char *why)
-{
-	r->failed++;
-	if (!r->first_fail[0])
-		snprintf(r->first_fail, sizeof r->first_fail, "feature %d: %s", f, why);
-}
-
-static int on_done(void *ctx, int id, const char *body, size_t len, const char *why, sf_err *e)
-{
-	jrun *r = ctx;
-	int f = r->feat[id];
-	r->finished++;
-	sf_err pe;
-	sf_judge_reply rep;
-	if (!body) {
-		failed(r, f, why);
-	} else if (judge_reply_parse(&rep, body, len, &pe)) {
-		failed(r, f, pe.msg);
-	} else {
-		r->ptok += rep.prompt_tokens;
-		r->ctok += rep.completion_tokens;
-		sf_verdict v = { .feature = f, .model = (char *)r->model, .raw = rep.content };
-		v.score = judge_parse_score(rep.content);
-		v.explanation = judge_parse_explanation(rep.content);
-		v.time = (int64_t)time(NULL);
-		int rc = v.explanation ? verdicts_ws_put(&r->V, r->w, &v, e)
-		                       : sf_fail(e, "judge: out of memory");
-		free(v.explanation);
-		judge_reply_free(&rep);
-		if (rc)
-			return -1;
-		r->judged++;
-		r->unparsed += v.score == 0;
-	}
-	report(r, f);
-	return 0;
-}
 
 /* "3,17,40-45" into a list of features below m. */
 static int parse_features(const char *s, int m, int **out, int *n)
@@ -172,31 +82,6 @@ static int parse_features(const char *s, int m, int **out, int *n)
 		p = end;
 	}
 	return *n ? 0 : -1;
-}
-
-/* The candidate list of §5 after its drop rules, the first `top` of it. */
-static int candidates(cli_session *c, const sf_index *ix, const store *st, const copts *o,
-                      long top, int **out, int *n, sf_err *e)
-{
-	const sf_stats *s;
-	if (session_stats(c->s, &s, e))
-		return -1;
-	int cand = o->so.candidates < s->m ? o->so.candidates : s->m;
-	*out = malloc((size_t)(cand > 0 ? cand : 1) * sizeof **out);
-	*n = 0;
-	if (!*out)
-		return sf_fail(e, "out of memory");
-	for (int i = 0; i < cand && (top <= 0 || *n < top); i++) {
-		sf_judge_input j;
-		if (top_judge_input(&j, ix, st, s->order[i], o->rows_mode, e))
-			return -1;
-		if (!j.dropped)
-			(*out)[(*n)++] = s->order[i];
-		top_judge_free(&j);
-		if (cli_interrupted())
-			return sf_fail(e, "cancelled");
-	}
-	return 0;
 }
 
 int cmd_judge(int argc, char **argv)
@@ -267,7 +152,6 @@ int cmd_judge(int argc, char **argv)
 
 	cli_session c;
 	int m;
-	const sf_index *ix;
 	if (cli_session_open(&c, &o, 0, &e) || session_width(c.s, &m, &e))
 		return cli_session_fail(&c, &e);
 	ws *w = session_ws(c.s);
@@ -288,24 +172,22 @@ int cmd_judge(int argc, char **argv)
 			                : cli_usage_error("judge", "--features must be a list like 3,17,40-45");
 		}
 	}
-	jrun r = { .c = &c, .w = w, .rows_mode = o.rows_mode, .model = model };
-	r.st = ws_store(w);
-	if (session_index(c.s, &ix, &e) ||
-	    (!flist && candidates(&c, ix, r.st, &o, top, &feat, &nfeat, &e)) ||
-	    verdicts_ws_load(&r.V, w, m, &e)) {
+	const sf_verdicts *V;
+	cli_step step, cstep;
+	sf_progress p = cli_step_progress(&step, &c, "judging");
+	sf_progress pc = cli_step_progress(&cstep, &c, "candidates");
+	if ((!flist && judge_ws_candidates(c.s, (int)top, &feat, &nfeat, &pc, &e)) ||
+	    session_verdicts(c.s, &V, &e)) {
 		free(feat);
 		return cli_session_fail(&c, &e);
 	}
-	r.ix = ix;
 	int asked = 0, skipped = 0;
 	for (int i = 0; i < nfeat; i++) {
-		if (!again && verdicts_get(&r.V, feat[i]))
+		if (!again && verdicts_get(V, feat[i]))
 			skipped++;
 		else
 			feat[asked++] = feat[i];
 	}
-	r.feat = feat;
-	r.nfeat = asked;
 	cli_session_quiet(&c);
 	if (skipped)
 		cli_note("%d features already judged, not asked again (--again asks them)", skipped);
@@ -316,25 +198,22 @@ int cmd_judge(int argc, char **argv)
 	ho.jobs = (int)jobs;
 	ho.timeout = timeout;
 	ho.retries = (int)retries;
-	ho.stop = stop_requested;
-	judge_http_tally t;
-	int rc = asked ? judge_http_run(&ho, next_request, on_done, &r, &t, &e) : 0;
-	if (!asked)
-		memset(&t, 0, sizeof t);
+	judge_ws_tally t;
+	int rc = judge_ws_run(c.s, model, feat, asked, &ho, &p, &t, &e);
 	cli_session_quiet(&c);
 	fprintf(stderr,
 	        "safer: judged %ld features (%ld without a score), %ld failed; %ld requests, "
 	        "%ld retries; tokens: %ld prompt, %ld completion\n",
-	        r.judged, r.unparsed, r.failed, t.requests, t.retries, r.ptok, r.ctok);
+	        t.judged, t.unparsed, t.failed, t.http.requests, t.http.retries, t.prompt_tokens,
+	        t.completion_tokens);
 	int status = EXIT_OK;
 	if (rc) {
 		status = cli_fail("%s%s", e.msg,
 		                  strcmp(e.msg, "cancelled") ? "" : " (the verdicts so far are saved)");
-	} else if (r.failed) {
+	} else if (t.failed) {
 		status = cli_fail("%s: %ld of %d features could not be judged (first: %s); a rerun "
-		                  "asks them again", endpoint, r.failed, asked, r.first_fail);
+		                  "asks them again", endpoint, t.failed, asked, t.first_failure);
 	}
-	verdicts_free(&r.V);
 	free(feat);
 	cli_session_close(&c);
 	return status;

@@ -248,6 +248,8 @@ static int run(pargs *g)
 	if (keep && (session_plan_set(c.s, &mine, &e) || session_plan(c.s, &pl, &e)))
 		return cli_session_fail(&c, &e);
 	cli_session_quiet(&c);
+	if (g->strategy)
+		safety_used_note(c.s);
 	int rc = EXIT_OK;
 	if (g->out ? plan_write(pl, ws_pairs(w), g->out, &e)
 	           : plan_write_stream_ascii(pl, ws_pairs(w), stdout, isatty(STDOUT_FILENO), &e))

@@ -57,6 +57,7 @@ int cmd_score(int argc, char **argv)
 	if (cli_session_open(&c, &o, 0, &e) || session_scores(c.s, &sc, &e))
 		return cli_session_fail(&c, &e);
 	cli_session_quiet(&c);
+	safety_used_note(c.s);
 	static const char *const cols[] = { "index", "id", "category", "score", "a_chosen",
 		                            "a_rejected", "split", "fallback", "ratings" };
 	char used[64];
