@@ -93,3 +93,5 @@ TESTS += tests/test_layers.sh
 TESTS += tests/test_judge.sh
 dist_check_SCRIPTS += tests/test_judge.sh
 EXTRA_DIST += tests/judge_server.py tests/judge_ws.py
+TESTS += tests/test_explore_judge.sh
+dist_check_SCRIPTS += tests/test_explore_judge.sh

@@ -148,7 +148,5 @@ int judge_ws_run(sf_session *s, const char *model, const int *feat, int n,
 	o.stop = stop_requested;
 	int rc = judge_http_run(&o, next_request, on_done, &r, &t->http, e);
 	verdicts_free(&V);
-	/* what depends on the ratings sees the new verdicts */
-	session_drop(s, SESS_LABELS);
 	return rc;
 }

@@ -30,7 +30,9 @@ typedef struct judge_ws_tally {
  * p reports per finished feature ("feature F (i of n)"); cancelling it
  * stops the run ("cancelled"). A feature that fails (after its retries,
  * or a malformed reply) is counted in t and the run goes on; a fatal
- * HTTP error stops it. */
+ * HTTP error stops it. The session's own verdicts (session_verdicts) are
+ * left as they were, since another thread may be drawing from them: drop
+ * SESS_LABELS afterwards to see the new ones. */
 int judge_ws_run(sf_session *s, const char *model, const int *feat, int n,
                  const judge_http_opts *http, const sf_progress *p, judge_ws_tally *t,
                  sf_err *e);
