@@ -92,6 +92,6 @@ EXTRA_DIST += tests/test_layers.sh tests/layers.py
 TESTS += tests/test_layers.sh
 TESTS += tests/test_judge.sh
 dist_check_SCRIPTS += tests/test_judge.sh
-EXTRA_DIST += tests/judge_server.py tests/judge_ws.py
+EXTRA_DIST += tests/judge_server.py tests/judge_ws.py tests/judge_cmd.py
 TESTS += tests/test_explore_judge.sh
 dist_check_SCRIPTS += tests/test_explore_judge.sh

@@ -266,6 +266,42 @@ judge --model good --top 6 >/dev/null 2>err
 [ $? -eq 0 ] && [ "$(reqs)" -eq $((6 - n1)) ] && grep -q "$n1 features already judged" err
 ok $? "the rerun asks only the $((6 - n1)) left"
 
+# ---- --cmd: a local program instead of a server --------------------------------
+cmdrun() { local mode=$1; shift; "$SAFER" judge ws --cmd "$PY '$srcdir/tests/judge_cmd.py' cmd.log $mode" "$@"; }
+cmdrun good --features 20,21 --again >/dev/null 2>err
+ok $? "--cmd judges through a local program"
+"$PY" - "$SAFER" <<'PYEOF'
+import json, subprocess, sys
+prompts = [json.loads(l) for l in open("cmd.log")]
+v = {x["feature"]: x for x in json.loads(subprocess.run([sys.argv[1], "judged", "ws", "--format", "json"],
+     capture_output=True, text=True, check=True).stdout)}
+ok = len(prompts) == 2 and all(p.startswith("You are an assistant that explains the latent semantics")
+                               and "\n\nBelow are the contexts" in p and "Score: <1-5>" in p for p in prompts)
+scores = sorted(p.count("\nToken: ") % 5 + 1 for p in prompts)
+ok = ok and sorted(v[f]["score"] for f in (20, 21)) == scores
+ok = ok and all(v[f]["explanation"].startswith("local program") for f in (20, 21))
+sys.exit(0 if ok else 1)
+PYEOF
+ok $? "the prompt on stdin, the reply from stdout, the verdicts stored"
+"$SAFER" judged ws | awk -F'\t' '$1==20 {exit !($4 ~ /python/)}'
+ok $? "without --model the verdict names the program"
+rm -f cmd.log cmd.log.failed
+cmdrun fail-once --features 22 --model mine >/dev/null 2>err
+[ $? -eq 0 ] && grep -q "judged 1 features.*2 requests, 1 retries" err
+ok $? "--cmd: a run that exits non-zero is retried"
+fails 1 "exited with status 3: boom \^\[\[31mred" "--cmd: the program's stderr, made visible" -- \
+	"$SAFER" judge ws --cmd "$PY $srcdir/tests/judge_cmd.py cmd.log exit3" --features 23 --retries 0
+fails 1 "no reply within 1 s \(after 1 attempts\)" "--cmd: a program slower than --timeout is killed" -- \
+	"$SAFER" judge ws --cmd "$PY $srcdir/tests/judge_cmd.py cmd.log slow" --features 23 --retries 0 --timeout 1
+fails 1 "larger than 1048576 bytes" "--cmd: a reply too large" -- \
+	"$SAFER" judge ws --cmd "$PY $srcdir/tests/judge_cmd.py cmd.log huge" --features 23
+cmdrun deaf --features 23 >/dev/null 2>&1
+ok $? "--cmd: a program that does not read its stdin"
+fails 1 "cannot run 'no-such-program-here" "--cmd: a program that is not there" -- \
+	"$SAFER" judge ws --cmd "no-such-program-here x" --features 24
+fails 2 "unclosed" "--cmd: an unclosed quote" -- "$SAFER" judge ws --cmd "prog 'x"
+fails 2 "exclude each other" "--cmd and --url" -- "$SAFER" judge ws --cmd prog --url "$URL" --model x
+
 # ---- --ratings end to end ------------------------------------------------------
 # ws2 is ws with the judge's scores given by a person instead: what the sets
 # make of the judge's ratings must be what they make of the same human ones.

@@ -8,6 +8,14 @@
 
 #include "engine/base/textsafe.h"
 
+int judge_reply_text(sf_judge_reply *out, const char *text, size_t len, sf_err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (!(out->content = textsafe_dup(text, len, TEXTSAFE_UTF8_ONLY)))
+		return sf_fail(e, "out of memory");
+	return 0;
+}
+
 void judge_reply_free(sf_judge_reply *r)
 {
 	free(r->content);

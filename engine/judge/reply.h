@@ -16,6 +16,9 @@ typedef struct sf_judge_reply {
 /* Parse a 200 reply body. Fails (e says what is wrong) on anything that is
  * not a chat-completions object with a string content. */
 int judge_reply_parse(sf_judge_reply *out, const char *body, size_t len, sf_err *e);
+/* A reply that is the message text itself (a local program's stdout):
+ * made valid UTF-8, no token counts. */
+int judge_reply_text(sf_judge_reply *out, const char *text, size_t len, sf_err *e);
 void judge_reply_free(sf_judge_reply *r);
 
 /* The score in the message text, tolerant of the forms models write:

@@ -57,6 +57,7 @@ typedef struct jrun {
 	int nfeat, next, finished;
 	const sf_progress *p;
 	int cancel;
+	int raw; /* replies are the message text itself (a local program) */
 	judge_ws_tally *t;
 } jrun;
 
@@ -80,7 +81,15 @@ static int next_request(void *ctx, int *id, char **body, sf_err *e)
 	top_judge_free(&j);
 	if (!user)
 		return -1;
-	*body = judge_request_body(r->model, user, e);
+	if (r->raw) {
+		size_t n = strlen(judge_system_line) + strlen(user) + 3;
+		if ((*body = malloc(n)))
+			snprintf(*body, n, "%s\n\n%s", judge_system_line, user);
+		else
+			sf_fail(e, "judge: out of memory");
+	} else {
+		*body = judge_request_body(r->model, user, e);
+	}
 	free(user);
 	if (!*body)
 		return -1;
@@ -105,7 +114,8 @@ static int on_done(void *ctx, int id, const char *body, size_t len, const char *
 	sf_judge_reply rep;
 	if (!body) {
 		failed(t, f, why);
-	} else if (judge_reply_parse(&rep, body, len, &pe)) {
+	} else if (r->raw ? judge_reply_text(&rep, body, len, &pe)
+	                  : judge_reply_parse(&rep, body, len, &pe)) {
 		failed(t, f, pe.msg);
 	} else {
 		t->prompt_tokens += rep.prompt_tokens;
@@ -131,22 +141,30 @@ static int on_done(void *ctx, int id, const char *body, size_t len, const char *
 }
 
 int judge_ws_run(sf_session *s, const char *model, const int *feat, int n,
-                 const judge_http_opts *http, const sf_progress *p, judge_ws_tally *t,
-                 sf_err *e)
+                 const judge_http_opts *http, const judge_cmd_opts *cmd, const sf_progress *p,
+                 judge_ws_tally *t, sf_err *e)
 {
 	memset(t, 0, sizeof *t);
 	if (n == 0)
 		return 0;
 	sf_verdicts V;
 	int m;
-	jrun r = { .s = s, .model = model, .feat = feat, .nfeat = n, .p = p, .t = t, .V = &V };
+	jrun r = { .s = s, .model = model, .feat = feat, .nfeat = n, .p = p, .t = t, .V = &V,
+		   .raw = cmd != NULL };
 	if (session_index(s, &r.ix, e) || session_width(s, &m, e) ||
 	    verdicts_ws_load(&V, session_ws(s), m, e))
 		return -1;
 	r.st = ws_store(session_ws(s));
-	judge_http_opts o = *http;
-	o.stop = stop_requested;
-	int rc = judge_http_run(&o, next_request, on_done, &r, &t->http, e);
+	int rc;
+	if (cmd) {
+		judge_cmd_opts o = *cmd;
+		o.stop = stop_requested;
+		rc = judge_cmd_run(&o, next_request, on_done, &r, &t->http, e);
+	} else {
+		judge_http_opts o = *http;
+		o.stop = stop_requested;
+		rc = judge_http_run(&o, next_request, on_done, &r, &t->http, e);
+	}
 	verdicts_free(&V);
 	return rc;
 }

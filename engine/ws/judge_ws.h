@@ -7,6 +7,7 @@
 
 #include "engine/base/err.h"
 #include "engine/base/progress.h"
+#include "engine/judge/command.h"
 #include "engine/judge/http.h"
 #include "engine/ws/session.h"
 
@@ -24,7 +25,9 @@ typedef struct judge_ws_tally {
 } judge_ws_tally;
 
 /* Judge features feat[0..n) with the model, through http (its url is the
- * endpoint; its stop is set here from p). Each verdict is saved at once
+ * endpoint) or, when cmd is not NULL, through that local program (given
+ * the system line, a blank line and the user message on stdin; its
+ * stdout is the reply text); their stop is set here from p. Each verdict is saved at once
  * in the session's verdicts file (under the workspace lock), so an
  * interrupted run loses nothing and a rerun can skip what is judged.
  * p reports per finished feature ("feature F (i of n)"); cancelling it
@@ -34,7 +37,7 @@ typedef struct judge_ws_tally {
  * left as they were, since another thread may be drawing from them: drop
  * SESS_LABELS afterwards to see the new ones. */
 int judge_ws_run(sf_session *s, const char *model, const int *feat, int n,
-                 const judge_http_opts *http, const sf_progress *p, judge_ws_tally *t,
-                 sf_err *e);
+                 const judge_http_opts *http, const judge_cmd_opts *cmd, const sf_progress *p,
+                 judge_ws_tally *t, sf_err *e);
 
 #endif

@@ -11,8 +11,8 @@
 #include "tui/cli/commands.h"
 
 const char cmd_judge_usage[] =
-	"usage: safer judge WS --url URL --model NAME [--api-key-env VAR]\n"
-	"                   [--top N | --features LIST] [--again] [--jobs J]\n"
+	"usage: safer judge WS (--url URL --model NAME [--api-key-env VAR] | --cmd 'PROGRAM ARGS'\n"
+	"                   [--model NAME]) [--top N | --features LIST] [--again] [--jobs J]\n"
 	"                   [--timeout S] [--retries R] [--candidates N] [--rows sentence|all]\n"
 	"\n"
 	"Ask an LLM judge to rate each candidate feature on the 1-5 safety rubric of\n"
@@ -40,6 +40,14 @@ const char cmd_judge_usage[] =
 	"honoured) and 5xx are retried up to R times (default 5) with exponential\n"
 	"backoff; any other 4xx stops the run with the server's message. A redirect\n"
 	"to another host is not followed. Replies larger than 1 MB are refused.\n"
+	"\n"
+	"--cmd runs a local program instead of asking a server, once per feature,\n"
+	"without a shell (the words are split here; '...' and \"...\" group): the\n"
+	"prompt (the system line, a blank line, the user message) on its stdin, its\n"
+	"stdout the reply, bounded like a server's reply and by --timeout; a run\n"
+	"that exits non-zero or times out is retried; its stderr is shown when it\n"
+	"fails. One program runs at a time (--jobs is for --url). The verdicts\n"
+	"record --model, or the program's name.\n"
 	"At the end a tally on stderr: features judged, replies without a score,\n"
 	"failures, requests, retries and the tokens the server counted.\n"
 	"Exit 1 when any feature could not be judged.\n";
@@ -89,6 +97,7 @@ int cmd_judge(int argc, char **argv)
 	copts o;
 	copts_default(&o);
 	const char *url = NULL, *model = NULL, *keyvar = "OPENAI_API_KEY", *flist = NULL;
+	const char *cmdline = NULL;
 	long top = 0, jobs = 4, retries = 5;
 	double timeout = 120;
 	int again = 0;
@@ -101,6 +110,8 @@ int cmd_judge(int argc, char **argv)
 			continue;
 		if ((v = opt_value("judge", "--url", argc, argv, &i, &bad))) {
 			url = v;
+		} else if (!bad && (v = opt_value("judge", "--cmd", argc, argv, &i, &bad))) {
+			cmdline = v;
 		} else if (!bad && (v = opt_value("judge", "--model", argc, argv, &i, &bad))) {
 			model = v;
 		} else if (!bad && (v = opt_value("judge", "--api-key-env", argc, argv, &i, &bad))) {
@@ -133,22 +144,32 @@ int cmd_judge(int argc, char **argv)
 	}
 	if (!o.ws)
 		return cli_usage_error("judge", "missing workspace");
-	if (!url || !model)
-		return cli_usage_error("judge", "need --url URL and --model NAME");
+	if (url && cmdline)
+		return cli_usage_error("judge", "--url and --cmd exclude each other");
+	judge_cmd_opts co;
+	sf_err e;
+	if (cmdline && judge_cmd_parse(&co, cmdline, &e))
+		return cli_usage_error("judge", "%s", e.msg);
+	if (cmdline && !model)
+		model = co.argv[0];
+	if ((!url && !cmdline) || !model)
+		return cli_usage_error("judge", "need --url URL and --model NAME, or --cmd 'PROGRAM ARGS'");
 	if (!model[0] || strlen(model) > 256 || !textsafe_utf8_valid(model, strlen(model)))
 		return cli_usage_error("judge", "--model must be a name of 1-256 bytes of UTF-8");
 	if (!keyvar[0] || strchr(keyvar, '='))
 		return cli_usage_error("judge", "--api-key-env must name an environment variable");
 	if (top && flist)
 		return cli_usage_error("judge", "--top and --features exclude each other");
-	sf_err e;
-	if (judge_http_check_url(url, &e))
+	if (url && judge_http_check_url(url, &e))
 		return cli_usage_error("judge", "%s", e.msg);
 	char endpoint[4096];
-	size_t ul = strlen(url);
+	size_t ul = url ? strlen(url) : 0;
 	while (ul > 0 && url[ul - 1] == '/')
 		ul--;
-	snprintf(endpoint, sizeof endpoint, "%.*s/chat/completions", (int)ul, url);
+	if (url)
+		snprintf(endpoint, sizeof endpoint, "%.*s/chat/completions", (int)ul, url);
+	else
+		snprintf(endpoint, sizeof endpoint, "--cmd %s", co.argv[0]);
 
 	cli_session c;
 	int m;
@@ -199,7 +220,9 @@ int cmd_judge(int argc, char **argv)
 	ho.timeout = timeout;
 	ho.retries = (int)retries;
 	judge_ws_tally t;
-	int rc = judge_ws_run(c.s, model, feat, asked, &ho, &p, &t, &e);
+	co.timeout = timeout;
+	co.retries = (int)retries;
+	int rc = judge_ws_run(c.s, model, feat, asked, &ho, cmdline ? &co : NULL, &p, &t, &e);
 	cli_session_quiet(&c);
 	fprintf(stderr,
 	        "safer: judged %ld features (%ld without a score), %ld failed; %ld requests, "

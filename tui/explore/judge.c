@@ -110,7 +110,7 @@ static int judge_run(void *ctx, const sf_progress *p, sf_err *e)
 	judge_http_opts_default(&o);
 	o.url = j->endpoint;
 	o.api_key = getenv("OPENAI_API_KEY");
-	int rc = judge_ws_run(S, j->model, feat, n, &o, p, &j->t, e);
+	int rc = judge_ws_run(S, j->model, feat, n, &o, NULL, p, &j->t, e);
 	free(feat);
 	if (rc && !strcmp(e->msg, "cancelled"))
 		return 1;
