@@ -95,3 +95,6 @@ dist_check_SCRIPTS += tests/test_judge.sh
 EXTRA_DIST += tests/judge_server.py tests/judge_ws.py tests/judge_cmd.py
 TESTS += tests/test_explore_judge.sh
 dist_check_SCRIPTS += tests/test_explore_judge.sh
+check_PROGRAMS += tests/test_judge_unit
+TESTS += tests/test_judge_unit
+tests_test_judge_unit_LDADD = $(ENGINE_LIBS)

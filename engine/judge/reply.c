@@ -35,7 +35,7 @@ int judge_reply_parse(sf_judge_reply *out, const char *body, size_t len, sf_err 
 {
 	memset(out, 0, sizeof *out);
 	json_error_t je;
-	json_t *o = json_loadb(body, len, 0, &je);
+	json_t *o = json_loadb(body, len, JSON_ALLOW_NUL, &je);
 	if (!o)
 		return sf_fail(e, "reply is not JSON (%s)", je.text);
 	int rc = -1;
