@@ -76,6 +76,14 @@ ok $? "and shown at once: $((n - 2)) unreviewed"
 x_keys ':'; x_type 'judge this'; x_keys Enter
 x_wait "judged 1 of 1 features" 30
 ok $? ":judge this asks again for the current feature, with the URL and model of the last run"
+x_keys ':'; x_type 'ratings judge'; x_keys Enter
+x_wait "safety sets from ratings: judge"
+ok $? ":ratings judge"
+x_keys ':'; x_type 'plan poison 10%'; x_keys Enter
+x_wait "ratings: judge" 30
+ok $? "the Edits screen says which ratings the plan used"
+x_keys q
+x_wait "filter: unreviewed"
 x_keys q
 x_wait "EXITED 0"
 ok $? "quits cleanly"

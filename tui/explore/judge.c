@@ -200,3 +200,39 @@ const xcmd xcmd_judge = {
 	.help = "ask the LLM judge (key from OPENAI_API_KEY)", .min = 1, .max = 3,
 	.complete = { XC_LIST }, .words = { judge_words }, .fn = do_judge,
 };
+
+/* ---- :ratings ---------------------------------------------------------------- */
+
+static int do_ratings(xmodel *m, int argc, char **argv)
+{
+	sf_safety_opts so = *session_safety_opts(m->sess);
+	if (argc == 1) {
+		app_msg(m->a, MSG_INFO, "safety sets from ratings: %s (judge replies without a score: %s)",
+		        safety_ratings_name(so.ratings), safety_unparsed_name(so.unparsed));
+		return 0;
+	}
+	if (safety_parse_ratings(argv[1], &so.ratings) ||
+	    (argc > 2 && safety_parse_unparsed(argv[2], &so.unparsed))) {
+		app_msg(m->a, MSG_ERROR, "usage: :ratings human|judge|both [skip|5]");
+		return -1;
+	}
+	if (xm_busy(m))
+		return -1;
+	session_set_safety_opts(m->sess, &so);
+	/* said once the view is loaded again for the new sets */
+	snprintf(m->ready_msg, sizeof m->ready_msg,
+	         "safety sets from ratings: %s (judge replies without a score: %s)",
+	         safety_ratings_name(so.ratings), safety_unparsed_name(so.unparsed));
+	xm_sync(m);
+	return 0;
+}
+
+static const char *const ratings_words[] = { "both", "human", "judge", NULL };
+static const char *const unparsed_words[] = { "skip", "5", NULL };
+
+const xcmd xcmd_ratings = {
+	.name = "ratings", .usage = "[human|judge|both [skip|5]]",
+	.help = "whose ratings choose the safety sets", .min = 0, .max = 2,
+	.complete = { XC_LIST, XC_LIST }, .words = { ratings_words, unparsed_words },
+	.fn = do_ratings,
+};

@@ -23,6 +23,7 @@ int xj_accept(xmodel *m, int f);
  * order, wrapping). 0, or -1 with a message when there is none. */
 int xj_next_unreviewed(xmodel *m);
 
-extern const xcmd xcmd_judge;
+/* :judge, and :ratings (whose ratings choose the safety sets). */
+extern const xcmd xcmd_judge, xcmd_ratings;
 
 #endif
