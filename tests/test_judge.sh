@@ -302,6 +302,29 @@ fails 1 "cannot run 'no-such-program-here" "--cmd: a program that is not there" 
 fails 2 "unclosed" "--cmd: an unclosed quote" -- "$SAFER" judge ws --cmd "prog 'x"
 fails 2 "exclude each other" "--cmd and --url" -- "$SAFER" judge ws --cmd prog --url "$URL" --model x
 
+# ---- a key a header cannot carry is refused, and not shown -------------------
+OPENAI_API_KEY="$(printf 'sk-zz9\r\nX-Injected: 1')" "$SAFER" judge ws --url "$URL" --model good \
+	--features 0 >/dev/null 2>err
+[ $? -eq 2 ] && grep -q 'key in \$OPENAI_API_KEY holds a character' err && ! grep -q "zz9" err
+ok $? "a key with CR LF is refused without showing it"
+
+# ---- two runs at once keep each other's verdicts ----------------------------------
+set -- $("$SAFER" stats ws --format json | "$PY" -c "
+import json,sys
+r=sorted(json.load(sys.stdin), key=lambda x: -abs(x['salience']))
+print(' '.join(str(x['feature']) for x in r[8:12]))")
+"$SAFER" judged ws | cut -f1 | tail -n +2 >par.before
+"$SAFER" judge ws --url "$URL" --model slow --features "$1,$2" --again >/dev/null 2>par1.err &
+p1=$!
+"$SAFER" judge ws --url "$URL" --model slow --features "$3,$4" --again >/dev/null 2>par2.err &
+p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+"$SAFER" judged ws | cut -f1 | tail -n +2 | sort -n | tr '\n' ' ' >par.out
+want=$( (cat par.before; printf '%s\n' "$1" "$2" "$3" "$4") | sort -nu | tr '\n' ' ')
+[ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ "$(cat par.out)" = "$want" ]
+ok $? "two judge runs at once keep each other's verdicts ($(cat par.out); want $want)"
+
 # ---- --ratings end to end ------------------------------------------------------
 # ws2 is ws with the judge's scores given by a person instead: what the sets
 # make of the judge's ratings must be what they make of the same human ones.

@@ -41,7 +41,20 @@ int verdicts_ws_put(sf_verdicts *V, struct ws *w, const sf_verdict *v, sf_err *e
 {
 	if (ws_write_begin(w, e))
 		return -1;
-	int rc = verdicts_put(V, v, e);
+	/* the file as it is now, so that verdicts another process saved since
+	 * V was read are kept */
+	sf_verdicts now;
+	int rc = verdicts_load(&now, V->path, V->m, e);
+	if (rc == 0) {
+		memcpy(now.sae, V->sae, sizeof now.sae);
+		rc = verdicts_put(&now, v, e);
+	}
+	if (rc == 0) {
+		verdicts_free(V);
+		*V = now;
+	} else {
+		verdicts_free(&now);
+	}
 	ws_write_end(w);
 	return rc;
 }

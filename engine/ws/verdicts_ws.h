@@ -15,7 +15,9 @@ struct ws;
 int verdicts_ws_path(struct ws *w, char *buf, size_t n, sf_err *e);
 /* Load it (missing: empty), bound to the file; m is the SAE width. */
 int verdicts_ws_load(sf_verdicts *V, struct ws *w, int m, sf_err *e);
-/* verdicts_put under the workspace's writer lock. */
+/* verdicts_put under the workspace's writer lock, on the file as it is on
+ * disk then (another process may have added verdicts): V becomes that set
+ * with v in it. On failure V is unchanged. */
 int verdicts_ws_put(sf_verdicts *V, struct ws *w, const sf_verdict *v, sf_err *e);
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/analysis/top.h"
 #include "engine/base/textsafe.h"
 #include "engine/judge/http.h"
 #include "engine/ws/judge_ws.h"
@@ -160,6 +161,11 @@ int cmd_judge(int argc, char **argv)
 		return cli_usage_error("judge", "--api-key-env must name an environment variable");
 	if (top && flist)
 		return cli_usage_error("judge", "--top and --features exclude each other");
+	const char *key = getenv(keyvar);
+	for (const char *k = key; k && *k; k++)
+		if (*k <= ' ' || *k == 0x7f || (unsigned char)*k >= 0x80)
+			return cli_usage_error("judge", "the key in $%s holds a character an HTTP header "
+			                       "cannot carry (spaces, controls, non-ASCII)", keyvar);
 	if (url && judge_http_check_url(url, &e))
 		return cli_usage_error("judge", "%s", e.msg);
 	char endpoint[4096];
@@ -202,6 +208,32 @@ int cmd_judge(int argc, char **argv)
 		free(feat);
 		return cli_session_fail(&c, &e);
 	}
+	if (flist) { /* named features: each must have contexts to show */
+		const sf_index *ix;
+		if (session_index(c.s, &ix, &e)) {
+			free(feat);
+			return cli_session_fail(&c, &e);
+		}
+		for (int i = 0; i < nfeat; i++) {
+			sf_judge_input j;
+			if (top_judge_input(&j, ix, ws_store(w), feat[i], o.rows_mode, &e)) {
+				free(feat);
+				return cli_session_fail(&c, &e);
+			}
+			size_t nctx = j.n_contexts;
+			if (!nctx)
+				sf_fail(&e, "feature %d: no context to show the judge (%s)", feat[i],
+				        j.why ? j.why : "it does not fire on the rows in use");
+			else if (j.dropped)
+				cli_note("feature %d would be dropped from the candidates (%s); judging it "
+				         "as named", feat[i], j.why);
+			top_judge_free(&j);
+			if (!nctx) {
+				free(feat);
+				return cli_session_fail(&c, &e);
+			}
+		}
+	}
 	int asked = 0, skipped = 0;
 	for (int i = 0; i < nfeat; i++) {
 		if (!again && verdicts_get(V, feat[i]))
@@ -215,7 +247,7 @@ int cmd_judge(int argc, char **argv)
 	judge_http_opts ho;
 	judge_http_opts_default(&ho);
 	ho.url = endpoint;
-	ho.api_key = getenv(keyvar);
+	ho.api_key = key;
 	ho.jobs = (int)jobs;
 	ho.timeout = timeout;
 	ho.retries = (int)retries;
