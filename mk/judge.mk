@@ -1,5 +1,7 @@
 # engine/judge: the LLM judge's request, reply parsing, HTTP client and verdicts
 engine_libengine_a_SOURCES += \
+	engine/judge/check.c \
+	engine/judge/check.h \
 	engine/judge/command.c \
 	engine/judge/command.h \
 	engine/judge/http.c \

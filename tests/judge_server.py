@@ -27,6 +27,9 @@ What it answers depends on the request's "model":
   redirect     307 to another host (127.0.0.2)
   samehost     307 to /moved/chat/completions on this host, which answers
                as good
+An explanation check (a prompt that starts "A latent feature") is answered
+"N: yes" for every numbered snippet by good, "N: no" by checkno, and with
+no answer at all by noscore.
 """
 import json
 import os
@@ -88,6 +91,11 @@ class H(BaseHTTPRequestHandler):
         prompt = body["messages"][1]["content"]
         s = score_of(prompt)
         good = completion("Score: %d\nExplanation: the feature fires on the tokens shown (%d)." % (s, s))
+        if prompt.startswith("A latent feature"):
+            n = len([l for l in prompt.split("\n") if l.split(":")[0].isdigit()])
+            word = {"good": "yes", "checkno": "no"}.get(model)
+            text = "\n".join("%d: %s" % (i + 1, word) for i in range(n)) if word else "No idea."
+            return self.send(200, completion(text))
         with LOCK:
             first = (model, prompt) not in SEEN
             SEEN[(model, prompt)] = 1

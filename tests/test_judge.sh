@@ -302,6 +302,42 @@ fails 1 "cannot run 'no-such-program-here" "--cmd: a program that is not there" 
 fails 2 "unclosed" "--cmd: an unclosed quote" -- "$SAFER" judge ws --cmd "prog 'x"
 fails 2 "exclude each other" "--cmd and --url" -- "$SAFER" judge ws --cmd prog --url "$URL" --model x
 
+# ---- the explanation check ----------------------------------------------------------
+set -- $("$SAFER" judged ws | awk -F'\t' 'NR>1 && $3!="" {print $1}' | head -2)
+: >$log
+judge --model good --check --features "$1,$2" >check.tsv 2>err
+ok $? "--check runs on two judged features"
+"$PY" - "$1" "$2" <<'PYEOF'
+import json, sys
+reqs = [json.loads(l)["body"]["messages"][1]["content"] for l in open("srv/requests.jsonl")]
+rows = [l.rstrip("\n").split("\t") for l in open("check.tsv")]
+ok = rows[0][:4] == ["feature", "correct", "n", "accuracy"] and len(rows) == 3 and len(reqs) == 2
+for p in reqs:
+    snips = [l for l in p.split("\n") if l.split(":")[0].isdigit()]
+    ok = ok and p.startswith("A latent feature") and "Explanation: the feature fires" in p
+    ok = ok and len(snips) == 10 and [int(l.split(":")[0]) for l in snips] == list(range(1, 11))
+for r in rows[1:]:
+    # every answer "yes": right exactly on the 5 contexts where the feature fires
+    ok = ok and r[0] in sys.argv[1:] and r[1] == "5" and r[2] == "10" and float(r[3]) == 0.5
+sys.exit(0 if ok else 1)
+PYEOF
+ok $? "10 numbered snippets per feature, 5 where it fires: all-yes is right on 5"
+judge --model good --check --features "$1,$2" >/dev/null 2>err && grep -q "2 features checked already" err
+ok $? "a rerun does not check again"
+judge --model checkno --check --features "$1" --again >check2.tsv 2>/dev/null &&
+	awk -F'\t' 'NR==2 {exit !($2=="5" && $3=="10")}' check2.tsv
+ok $? "all-no is right on the other 5"
+"$SAFER" judged ws --format json | "$PY" -c "
+import json,sys
+v={x['feature']:x for x in json.load(sys.stdin)}
+sys.exit(0 if v[$2]['check']==0.5 and all('check' in x for x in v.values()) else 1)"
+ok $? "judged shows the check"
+judge --model noscore --check --features "$2" --again >/dev/null 2>err &&
+	grep -q "checked 1 explanations (1 replies answered nothing)" err
+ok $? "a reply that answers nothing counts 0 right"
+fails 1 "feature 0 has no explanation to check|no explanation" "--check needs a verdict" -- \
+	"$SAFER" judge ws --url "$URL" --model good --check --features 31
+
 # ---- a key a header cannot carry is refused, and not shown -------------------
 OPENAI_API_KEY="$(printf 'sk-zz9\r\nX-Injected: 1')" "$SAFER" judge ws --url "$URL" --model good \
 	--features 0 >/dev/null 2>err

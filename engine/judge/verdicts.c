@@ -102,6 +102,12 @@ static json_t *to_json(const sf_verdicts *V)
 		json_t *o = json_pack("{s:i, s:o, s:s, s:s, s:s, s:s}", "feature", v->feature, "score",
 		                      v->score ? json_integer(v->score) : json_null(), "explanation",
 		                      v->explanation, "model", v->model, "time", t, "raw", v->raw);
+		if (o && v->check_n > 0 &&
+		    json_object_set_new(o, "check", json_pack("{s:i, s:i}", "correct", v->check_correct,
+		                                              "n", v->check_n))) {
+			json_decref(o);
+			o = NULL;
+		}
 		if (!o || json_array_append_new(a, o)) {
 			json_decref(root);
 			return NULL;
@@ -132,6 +138,10 @@ int verdicts_put(sf_verdicts *V, const sf_verdict *v, sf_err *e)
 		return sf_fail(e, "judge verdicts: no feature %d (the SAE has %d)", v->feature, V->m);
 	if (v->score < 0 || v->score > 5)
 		return sf_fail(e, "judge verdicts: score %d is outside 1-5", v->score);
+	if (v->check_n < 0 || v->check_n > 1000 || v->check_correct < 0 ||
+	    v->check_correct > v->check_n)
+		return sf_fail(e, "judge verdicts: check %d of %d is not a result", v->check_correct,
+		               v->check_n);
 	sf_verdict nv;
 	if (copy_verdict(&nv, v))
 		return sf_fail(e, "judge verdicts: out of memory");
@@ -232,6 +242,17 @@ static int parse_entry(sf_verdicts *V, json_t *o, size_t i, const char *path, sf
 	v->score = json_is_integer(s) ? (int)json_integer_value(s) : 0;
 	if (i > 0 && V->v[i - 1].feature >= v->feature)
 		return sf_fail(e, "%s: verdict %zu: features must be sorted and unique", path, i + 1);
+	json_t *ck = json_object_get(o, "check");
+	if (ck) {
+		json_t *cc = json_object_get(ck, "correct"), *cn = json_object_get(ck, "n");
+		if (!json_is_integer(cc) || !json_is_integer(cn) || json_integer_value(cn) < 1 ||
+		    json_integer_value(cn) > 1000 || json_integer_value(cc) < 0 ||
+		    json_integer_value(cc) > json_integer_value(cn))
+			return sf_fail(e, "%s: verdict %zu: \"check\" must be {\"correct\": C, \"n\": N} "
+			               "with 0 <= C <= N <= 1000", path, i + 1);
+		v->check_correct = (int)json_integer_value(cc);
+		v->check_n = (int)json_integer_value(cn);
+	}
 	if (!json_is_string(t) || labels_parse_time(json_string_value(t), &v->time))
 		return sf_fail(e, "%s: verdict %zu: \"time\" must be a UTC time", path, i + 1);
 	if (str_field(o, "explanation", path, i, &v->explanation, e) ||

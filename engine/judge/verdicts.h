@@ -6,7 +6,9 @@
  *   {"format": "safer-judge/1", "m": M, "sae": FP, "verdicts": [
  *     {"feature": F, "score": 1-5 | null, "explanation": S, "model": S,
  *      "time": "2026-11-27T21:00:00Z", "raw": S}, ...]}
- * "raw" is the reply's message content as it came (made valid UTF-8). */
+ * "raw" is the reply's message content as it came (made valid UTF-8).
+ * An entry may also hold "check": {"correct": C, "n": N}, the explanation
+ * check's result (engine/judge/check.h): C of N contexts told right. */
 #ifndef ENGINE_JUDGE_VERDICTS_H
 #define ENGINE_JUDGE_VERDICTS_H
 
@@ -24,6 +26,7 @@ typedef struct sf_verdict {
 	char *model;       /* never NULL */
 	char *raw;         /* never NULL */
 	int64_t time;      /* unix seconds, UTC */
+	int check_correct, check_n; /* the explanation check; check_n 0: not run */
 } sf_verdict;
 
 typedef struct sf_verdicts {

@@ -40,4 +40,16 @@ int judge_ws_run(sf_session *s, const char *model, const int *feat, int n,
                  const judge_http_opts *http, const judge_cmd_opts *cmd, const sf_progress *p,
                  judge_ws_tally *t, sf_err *e);
 
+/* The explanation check over features feat[0..n), each with a verdict
+ * that has an explanation: JUDGE_WS_CHECK_POS contexts where the feature
+ * fires most and as many rows in use where it does not (picked at random,
+ * seeded by the feature, so a rerun asks the same), shuffled, windows of
+ * JUDGE_WS_CHECK_WINDOW tokens; the result is saved in each verdict's
+ * "check". t->judged counts the features checked, t->unparsed those whose
+ * reply answered nothing. */
+enum { JUDGE_WS_CHECK_POS = 5, JUDGE_WS_CHECK_WINDOW = 32 };
+int judge_ws_check(sf_session *s, const char *model, const int *feat, int n,
+                   const judge_http_opts *http, const judge_cmd_opts *cmd, const sf_progress *p,
+                   judge_ws_tally *t, sf_err *e);
+
 #endif

@@ -22,7 +22,8 @@ static int same(const sf_verdicts *a, const sf_verdicts *b)
 		return 0;
 	for (size_t i = 0; i < a->n; i++) {
 		const sf_verdict *x = &a->v[i], *y = &b->v[i];
-		if (x->feature != y->feature || x->score != y->score || x->time != y->time ||
+		if (x->feature != y->feature || x->score != y->score || x->time != y->time || x->check_n != y->check_n ||
+		    x->check_correct != y->check_correct ||
 		    strcmp(x->explanation, y->explanation) || strcmp(x->model, y->model) ||
 		    strcmp(x->raw, y->raw))
 			return 0;

@@ -15,6 +15,7 @@ const char cmd_judge_usage[] =
 	"usage: safer judge WS (--url URL --model NAME [--api-key-env VAR] | --cmd 'PROGRAM ARGS'\n"
 	"                   [--model NAME]) [--top N | --features LIST] [--again] [--jobs J]\n"
 	"                   [--timeout S] [--retries R] [--candidates N] [--rows sentence|all]\n"
+	"                   [--check [--format tsv|json]]\n"
 	"\n"
 	"Ask an LLM judge to rate each candidate feature on the 1-5 safety rubric of\n"
 	"safer-method.md §5, through any server that speaks the OpenAI chat-completions\n"
@@ -49,6 +50,13 @@ const char cmd_judge_usage[] =
 	"that exits non-zero or times out is retried; its stderr is shown when it\n"
 	"fails. One program runs at a time (--jobs is for --url). The verdicts\n"
 	"record --model, or the program's name.\n"
+	"\n"
+	"--check tests the explanations instead (detection scoring, as delphi does):\n"
+	"for each judged feature (or those --features names) the judge gets the\n"
+	"explanation and a shuffled mix of 5 contexts where the feature fires most\n"
+	"and 5 rows where it does not, and says which fire. The share it gets right\n"
+	"is saved with the verdict and printed: columns feature correct n accuracy\n"
+	"explanation. Features checked already are skipped unless --again.\n"
 	"At the end a tally on stderr: features judged, replies without a score,\n"
 	"failures, requests, retries and the tokens the server counted.\n"
 	"Exit 1 when any feature could not be judged.\n";
@@ -93,6 +101,95 @@ static int parse_features(const char *s, int m, int **out, int *n)
 	return *n ? 0 : -1;
 }
 
+/* The explanation check (--check) over the judged features, or those named. */
+static int run_check(cli_session *c, const copts *o, const sf_verdicts *V, const int *named,
+                     int nnamed, long top, int again, const char *model, const char *endpoint,
+                     const judge_cmd_opts *cmd, const char *key, int jobs, double timeout,
+                     int retries)
+{
+	sf_err e;
+	size_t cap = named ? (size_t)nnamed : V->n;
+	int *feat = malloc((cap ? cap : 1) * sizeof *feat), *all = malloc((cap ? cap : 1) * sizeof *all);
+	int n = 0, nall = 0;
+	if (!feat || !all) {
+		free(feat);
+		free(all);
+		cli_session_close(c);
+		return cli_fail("out of memory");
+	}
+	for (size_t i = 0; i < cap && (top <= 0 || nall < top); i++) {
+		int f = named ? named[i] : V->v[i].feature;
+		const sf_verdict *v = verdicts_get(V, f);
+		if (!v || !v->explanation[0]) {
+			free(feat);
+			free(all);
+			cli_session_close(c);
+			return cli_fail("feature %d has no explanation to check: judge it first", f);
+		}
+		all[nall++] = f;
+		if (again || !v->check_n)
+			feat[n++] = f;
+	}
+	cli_session_quiet(c);
+	if (n < nall)
+		cli_note("%d features checked already, not asked again (--again asks them)", nall - n);
+	judge_http_opts ho;
+	judge_http_opts_default(&ho);
+	ho.url = endpoint;
+	ho.api_key = key;
+	ho.jobs = jobs;
+	ho.timeout = timeout;
+	ho.retries = retries;
+	judge_cmd_opts co;
+	if (cmd) {
+		co = *cmd;
+		co.timeout = timeout;
+		co.retries = retries;
+	}
+	cli_step step;
+	sf_progress p = cli_step_progress(&step, c, "checking");
+	judge_ws_tally t;
+	int rc = judge_ws_check(c->s, model, feat, n, &ho, cmd ? &co : NULL, &p, &t, &e);
+	cli_session_quiet(c);
+	fprintf(stderr,
+	        "safer: checked %ld explanations (%ld replies answered nothing), %ld failed; "
+	        "%ld requests, %ld retries; tokens: %ld prompt, %ld completion\n",
+	        t.judged, t.unparsed, t.failed, t.http.requests, t.http.retries, t.prompt_tokens,
+	        t.completion_tokens);
+	int status = EXIT_OK;
+	sf_err le;
+	if (rc)
+		status = cli_fail("%s", e.msg);
+	else if (t.failed)
+		status = cli_fail("%s: %ld of %d features could not be checked (first: %s)", endpoint,
+		                  t.failed, n, t.first_failure);
+	if (session_verdicts_reload(c->s, &le) || session_verdicts(c->s, &V, &le)) {
+		status = cli_fail("%s", le.msg);
+	} else {
+		static const char *const cols[] = { "feature", "correct", "n", "accuracy",
+			                            "explanation" };
+		tout *tt = tout_new(stdout, o->fmt, cols, 5);
+		for (int i = 0; i < nall; i++) {
+			const sf_verdict *v = verdicts_get(V, all[i]);
+			if (!v || !v->check_n)
+				continue;
+			tout_int(tt, v->feature);
+			tout_int(tt, v->check_correct);
+			tout_int(tt, v->check_n);
+			tout_num(tt, (double)v->check_correct / v->check_n);
+			tout_str(tt, v->explanation);
+			tout_row_end(tt);
+		}
+		int r2 = tout_finish(tt);
+		if (!status)
+			status = r2;
+	}
+	free(feat);
+	free(all);
+	cli_session_close(c);
+	return status;
+}
+
 int cmd_judge(int argc, char **argv)
 {
 	copts o;
@@ -101,9 +198,10 @@ int cmd_judge(int argc, char **argv)
 	const char *cmdline = NULL;
 	long top = 0, jobs = 4, retries = 5;
 	double timeout = 120;
-	int again = 0;
+	int again = 0, check = 0;
 	for (int i = 1; i < argc; i++) {
-		int r = opt_shared("judge", &o, OPT_ROWS | OPT_SAFETY, argc, argv, &i), bad = 0;
+		int r = opt_shared("judge", &o, OPT_ROWS | OPT_SAFETY | OPT_FORMAT, argc, argv, &i),
+		    bad = 0;
 		const char *v;
 		if (r < 0)
 			return EXIT_USAGE;
@@ -133,6 +231,8 @@ int cmd_judge(int argc, char **argv)
 				return cli_usage_error("judge", "--timeout must be 0.1-86400 seconds");
 		} else if (bad) {
 			return EXIT_USAGE;
+		} else if (!strcmp(argv[i], "--check")) {
+			check = 1;
 		} else if (!strcmp(argv[i], "--again")) {
 			again = 1;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
@@ -203,10 +303,16 @@ int cmd_judge(int argc, char **argv)
 	cli_step step, cstep;
 	sf_progress p = cli_step_progress(&step, &c, "judging");
 	sf_progress pc = cli_step_progress(&cstep, &c, "candidates");
-	if ((!flist && judge_ws_candidates(c.s, (int)top, &feat, &nfeat, &pc, &e)) ||
+	if ((!flist && !check && judge_ws_candidates(c.s, (int)top, &feat, &nfeat, &pc, &e)) ||
 	    session_verdicts(c.s, &V, &e)) {
 		free(feat);
 		return cli_session_fail(&c, &e);
+	}
+	if (check) {
+		int rc = run_check(&c, &o, V, flist ? feat : NULL, nfeat, top, again, model, endpoint,
+		                   url ? NULL : &co, key, (int)jobs, timeout, (int)retries);
+		free(feat);
+		return rc;
 	}
 	if (flist) { /* named features: each must have contexts to show */
 		const sf_index *ix;

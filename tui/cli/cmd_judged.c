@@ -12,10 +12,12 @@ const char cmd_judged_usage[] =
 	"usage: safer judged WS [--format tsv|json] [--read-only]\n"
 	"\n"
 	"The verdicts `safer judge` saved for the workspace's SAE, by feature.\n"
-	"Columns: feature score explanation model time rating\n"
+	"Columns: feature score explanation model time rating check\n"
 	"score is 1-5, empty (null in JSON) where the reply had no parsable score;\n"
 	"rating is the person's rating of the feature (0 when not rated), which\n"
-	"overrides the judge's score under --ratings both.\n";
+	"overrides the judge's score under --ratings both; check is the share of\n"
+	"contexts the judge told right from the explanation (`safer judge --check`),\n"
+	"empty when not checked.\n";
 
 int cmd_judged(int argc, char **argv)
 {
@@ -47,8 +49,8 @@ int cmd_judged(int argc, char **argv)
 		return cli_session_fail(&c, &e);
 	cli_session_quiet(&c);
 	static const char *const cols[] = { "feature", "score", "explanation", "model", "time",
-		                            "rating" };
-	tout *t = tout_new(stdout, o.fmt, cols, 6);
+		                            "rating", "check" };
+	tout *t = tout_new(stdout, o.fmt, cols, 7);
 	for (size_t i = 0; i < V.n; i++) {
 		const sf_verdict *v = &V.v[i];
 		const sf_label *lb = labels_get(L, v->feature);
@@ -63,6 +65,10 @@ int cmd_judged(int argc, char **argv)
 		tout_str(t, v->model);
 		tout_str(t, when);
 		tout_int(t, lb ? lb->safety : 0);
+		if (v->check_n)
+			tout_num(t, (double)v->check_correct / v->check_n);
+		else
+			tout_null(t);
 		tout_row_end(t);
 	}
 	int rc = tout_finish(t);
