@@ -167,6 +167,9 @@ static void draw_verdict(const struct feature *F, int y, int w)
 	                      theme_attr(disagree ? TH_ERROR : TH_KEY) | A_BOLD);
 	x += wdraw_str(stdscr, y, x, w - x, xj_unreviewed(F->m, F->f) ? "(a accepts) " :
 	               disagree ? "(overridden) " : "(reviewed) ", theme_attr(TH_DIM));
+	if (v->check_n)
+		x += wdraw_fmt(stdscr, y, x, w - x, theme_attr(TH_DIM), "check %d/%d ", v->check_correct,
+		               v->check_n);
 	wdraw_str(stdscr, y, x, w - x - 1, v->explanation[0] ? v->explanation : "—",
 	          theme_attr(TH_NORMAL));
 }
