@@ -7,7 +7,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "tui/explore/judge.h"
 #include "widgets/input.h"
 
 void xcmd_join(char *buf, size_t n, int argc, char **argv, int from)

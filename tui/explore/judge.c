@@ -1,5 +1,6 @@
 /* Reviewing the judge's verdicts, and :judge (see judge.h). */
 #include "tui/explore/judge.h"
+#include "tui/explore/commands.h"
 
 #include <stdio.h>
 #include <stdlib.h>

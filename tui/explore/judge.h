@@ -8,7 +8,6 @@
 #ifndef TUI_EXPLORE_JUDGE_H
 #define TUI_EXPLORE_JUDGE_H
 
-#include "tui/explore/commands.h"
 #include "tui/explore/explore.h"
 
 /* The verdict on feature f, or NULL. */
@@ -23,7 +22,7 @@ int xj_accept(xmodel *m, int f);
  * order, wrapping). 0, or -1 with a message when there is none. */
 int xj_next_unreviewed(xmodel *m);
 
-/* :judge, and :ratings (whose ratings choose the safety sets). */
-extern const xcmd xcmd_judge, xcmd_ratings;
+/* :judge and :ratings (whose ratings choose the safety sets) are defined
+ * in judge.c and declared with the other commands (commands.h). */
 
 #endif
