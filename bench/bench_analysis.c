@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 	if (sink == 1)
 		puts("");
 	sf_safety S;
-	safety_select(&S, &st, NULL, NULL, &e);
+	safety_select(&S, &st, NULL, NULL, NULL, &e);
 	sf_scores sc;
 	t0 = now();
 	scores_compute(&sc, idx, val, pair, side, flags, N, k, m, P, &S, ROWS_SENTENCE, NULL, &e);

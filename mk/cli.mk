@@ -9,6 +9,8 @@ tui_safer_SOURCES += \
 	tui/cli/cmd_explore.c \
 	tui/cli/cmd_export.c \
 	tui/cli/cmd_info.c \
+	tui/cli/cmd_judge.c \
+	tui/cli/cmd_judged.c \
 	tui/cli/cmd_init.c \
 	tui/cli/cmd_label.c \
 	tui/cli/cmd_labels.c \

@@ -95,3 +95,11 @@ EXTRA_DIST += tests/test_session.sh
 # The layering rules (tests/layers.py).
 EXTRA_DIST += tests/test_layers.sh tests/layers.py
 TESTS += tests/test_layers.sh
+TESTS += tests/test_judge.sh
+dist_check_SCRIPTS += tests/test_judge.sh
+EXTRA_DIST += tests/judge_server.py tests/judge_ws.py tests/judge_cmd.py
+TESTS += tests/test_explore_judge.sh
+dist_check_SCRIPTS += tests/test_explore_judge.sh
+check_PROGRAMS += tests/test_judge_unit
+TESTS += tests/test_judge_unit
+tests_test_judge_unit_LDADD = $(ENGINE_LIBS)

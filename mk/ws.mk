@@ -3,6 +3,8 @@ engine_libengine_a_SOURCES += \
 	engine/ws/cache.c \
 	engine/ws/cache.h \
 	engine/ws/index_ws.c \
+	engine/ws/judge_ws.c \
+	engine/ws/judge_ws.h \
 	engine/ws/index_ws.h \
 	engine/ws/labels_ws.c \
 	engine/ws/labels_ws.h \
@@ -22,6 +24,8 @@ engine_libengine_a_SOURCES += \
 	engine/ws/stats_ws.h \
 	engine/ws/train_ws.c \
 	engine/ws/train_ws.h \
+	engine/ws/verdicts_ws.c \
+	engine/ws/verdicts_ws.h \
 	engine/ws/workspace.c \
 	engine/ws/workspace.h
 engine_libengine_a_SOURCES += engine/ws/session.c engine/ws/session.h

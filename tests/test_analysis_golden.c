@@ -266,7 +266,7 @@ static void check_mode(int mode, const sf_index *ix, const store *s, const pairs
 	safety_opts_default(&so);
 	so.cap = 6;
 	sf_safety S;
-	safety_select(&S, &st, NULL, &so, &e);
+	safety_select(&S, &st, NULL, NULL, &so, &e);
 	ok(S.fallback == 1, "%s: no labels means fallback", mn);
 	ok(same_ints(S.plus, (size_t)S.n_plus, get("%s.plus", mn)), "%s: S+", mn);
 	ok(same_ints(S.minus, (size_t)S.n_minus, get("%s.minus", mn)), "%s: S-", mn);

@@ -41,6 +41,7 @@ static int strategy_parse(const char *s)
 void plan_init(sf_plan *out, const char *fingerprint)
 {
 	memset(out, 0, sizeof *out);
+	out->ratings = out->unparsed = -1;
 	out->strategy = PLAN_MANUAL;
 	if (fingerprint)
 		snprintf(out->fingerprint, sizeof out->fingerprint, "%s", fingerprint);
@@ -116,6 +117,8 @@ int plan_make(sf_plan *out, const pairs *P, const sf_scores *sc, const sf_safety
 	out->strategy = strategy;
 	out->ratio = ratio;
 	out->fallback = S ? S->fallback : 0;
+	out->ratings = S ? S->opts.ratings : -1;
+	out->unparsed = S ? S->opts.unparsed : -1;
 	out->v = malloc((want ? want : 1) * sizeof(sf_edit));
 	if (!out->v || (S && copy_sets(out, S->plus, S->n_plus, S->minus, S->n_minus, e))) {
 		free(tr);
@@ -248,6 +251,10 @@ int plan_write_stream_ascii(const sf_plan *pl, const pairs *P, FILE *f, int asci
 		put_ints(f, pl->plus, pl->n_plus);
 		fputs(", \"s_minus\": ", f);
 		put_ints(f, pl->minus, pl->n_minus);
+		if (pl->ratings >= 0)
+			fprintf(f, ", \"ratings\": \"%s\"", safety_ratings_name(pl->ratings));
+		if (pl->unparsed >= 0)
+			fprintf(f, ", \"unparsed\": \"%s\"", safety_unparsed_name(pl->unparsed));
 		fprintf(f, ", \"fallback\": %s}\n", pl->fallback ? "true" : "false");
 	}
 	if (ferror(f))
@@ -321,7 +328,7 @@ static int is_fingerprint(json_t *jf)
 	       fp_hex_ok(json_string_value(jf));
 }
 
-enum { KNOWN_RATIO = 1, KNOWN_FALLBACK = 2, KNOWN_PLUS = 4, KNOWN_MINUS = 8 };
+enum { KNOWN_RATIO = 1, KNOWN_FALLBACK = 2, KNOWN_PLUS = 4, KNOWN_MINUS = 8, KNOWN_RATINGS = 16 };
 
 typedef struct read_state {
 	unsigned char *seen; /* [P->n] pair already edited */
@@ -388,6 +395,12 @@ static int read_line(sf_plan *pl, const pairs *P, json_t *o, size_t ln, read_sta
 		return sf_fail(e, "%s:%zu: \"fingerprint\" must be 16 lowercase hex digits", path, ln);
 	if (jb && !json_is_boolean(jb))
 		return sf_fail(e, "%s:%zu: \"fallback\" must be true or false", path, ln);
+	json_t *jrt = json_object_get(o, "ratings"), *jun = json_object_get(o, "unparsed");
+	int rt = -1, un = -1;
+	if (jrt && (!json_is_string(jrt) || safety_parse_ratings(json_string_value(jrt), &rt)))
+		return sf_fail(e, "%s:%zu: \"ratings\" must be both, human or judge", path, ln);
+	if (jun && (!json_is_string(jun) || safety_parse_unparsed(json_string_value(jun), &un)))
+		return sf_fail(e, "%s:%zu: \"unparsed\" must be skip or 5", path, ln);
 	const char *fp = jf ? json_string_value(jf) : "";
 	int *plus = NULL, *minus = NULL, np = 0, nm = 0;
 	if (get_ints(o, "s_plus", &plus, &np, 1 << 20) || get_ints(o, "s_minus", &minus, &nm, 1 << 20)) {
@@ -410,6 +423,11 @@ static int read_line(sf_plan *pl, const pairs *P, json_t *o, size_t ln, read_sta
 		same &= ratio == pl->ratio;
 	else if (jr)
 		pl->ratio = ratio, st->known |= KNOWN_RATIO;
+	if (jrt && !(st->known & KNOWN_RATINGS)) {
+		pl->ratings = rt;
+		pl->unparsed = un;
+		st->known |= KNOWN_RATINGS;
+	}
 	if (jb && !(st->known & KNOWN_FALLBACK))
 		pl->fallback = json_is_true(jb), st->known |= KNOWN_FALLBACK;
 	same &= set_field(o, "s_plus", KNOWN_PLUS, &plus, np, &pl->plus, &pl->n_plus, st);

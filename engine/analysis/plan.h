@@ -10,7 +10,9 @@
  * formats.md:
  *   {"index": 17, "id": ..., "action": "flip", "score": 0.93,
  *    "strategy": "poison", "ratio": 0.05, "fingerprint": "0123abcd...",
- *    "s_plus": [..], "s_minus": [..], "fallback": false}
+ *    "s_plus": [..], "s_minus": [..], "ratings": "both", "unparsed": "skip",
+ *    "fallback": false}
+ * ("ratings" and "unparsed": which ratings chose the sets, safety.h).
  * Reading refuses a file whose fingerprint differs from the workspace's.
  * Only index and action are required: a hand-written list without a
  * fingerprint is accepted on its index and id checks, and is written
@@ -46,6 +48,7 @@ typedef struct sf_plan {
 	int n_plus, n_minus;
 	int *plus, *minus;
 	int fallback;
+	int ratings, unparsed; /* RATINGS_*, UNPARSED_* of the sets; -1 unknown */
 	size_t n;
 	sf_edit *v;     /* sorted as planned (poison: score desc; denoise: asc) */
 } sf_plan;

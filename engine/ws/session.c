@@ -10,6 +10,7 @@
 
 #include "engine/analysis/labels.h"
 #include "engine/ws/index_ws.h"
+#include "engine/ws/verdicts_ws.h"
 #include "engine/ws/labels_ws.h"
 #include "engine/ws/pooled_ws.h"
 #include "engine/ws/sae_ws.h"
@@ -50,6 +51,9 @@ struct sf_session {
 	int have_stats, stats_cached;
 	sf_labels L;
 	int have_labels;
+	sf_verdicts V;
+	int have_verdicts;
+	file_id verdicts_seen;
 	sf_safety S;
 	int have_safety;
 	sf_scores sc;
@@ -80,18 +84,33 @@ static int latents_encode(latents **out, ws *w, const sae *m, const sf_progress 
 	return latents_open(out, w, e);
 }
 
-static void file_id_of(sf_session *s, int which, file_id *out)
+static void path_id(const char *path, file_id *out)
 {
-	char path[4096];
 	struct stat sb;
 	memset(out, 0, sizeof *out);
-	if (ws_file(s->w, watch_name[which], path, sizeof path, NULL) || stat(path, &sb))
+	if (stat(path, &sb))
 		return;
 	out->exists = 1;
 	out->dev = sb.st_dev;
 	out->ino = sb.st_ino;
 	out->size = sb.st_size;
 	out->mtime = sb.st_mtim;
+}
+
+static void file_id_of(sf_session *s, int which, file_id *out)
+{
+	char path[4096];
+	memset(out, 0, sizeof *out);
+	if (!ws_file(s->w, watch_name[which], path, sizeof path, NULL))
+		path_id(path, out);
+}
+
+static void verdicts_id(sf_session *s, file_id *out)
+{
+	char path[4096];
+	memset(out, 0, sizeof *out);
+	if (!verdicts_ws_path(s->w, path, sizeof path, NULL))
+		path_id(path, out);
 }
 
 static int file_id_same(const file_id *a, const file_id *b)
@@ -178,7 +197,9 @@ static void drop_labels(sf_session *s)
 	drop_scores(s);
 	if (s->have_labels)
 		labels_free(&s->L);
-	s->have_labels = 0;
+	if (s->have_verdicts)
+		verdicts_free(&s->V);
+	s->have_labels = s->have_verdicts = 0;
 }
 
 static void drop_sae(sf_session *s)
@@ -491,14 +512,38 @@ int session_labels(sf_session *s, const sf_labels **out, sf_err *e)
 	return 0;
 }
 
+int session_verdicts(sf_session *s, const sf_verdicts **out, sf_err *e)
+{
+	if (!s->have_verdicts) {
+		int m;
+		if (session_width(s, &m, e))
+			return -1;
+		verdicts_id(s, &s->verdicts_seen);
+		if (verdicts_ws_load(&s->V, s->w, m, e))
+			return -1;
+		s->have_verdicts = 1;
+	}
+	*out = &s->V;
+	return 0;
+}
+
+int session_verdicts_reload(sf_session *s, sf_err *e)
+{
+	const sf_verdicts *V;
+	session_drop(s, SESS_LABELS);
+	return session_verdicts(s, &V, e);
+}
+
 int session_safety(sf_session *s, const sf_safety **out, sf_err *e)
 {
 	if (!s->have_safety) {
 		const sf_stats *st;
 		const sf_labels *L;
-		if (session_stats(s, &st, e) || session_labels(s, &L, e))
+		const sf_verdicts *V = NULL;
+		if (session_stats(s, &st, e) || session_labels(s, &L, e) ||
+		    (s->so.ratings != RATINGS_HUMAN && session_verdicts(s, &V, e)))
 			return -1;
-		if (safety_select(&s->S, st, L, &s->so, e))
+		if (safety_select(&s->S, st, L, V, &s->so, e))
 			return -1;
 		s->have_safety = 1;
 		if (s->S.fallback) {
@@ -762,6 +807,13 @@ int session_poll(sf_session *s)
 		if (!(changed & SESS_SAE))
 			session_drop(s, SESS_LABELS);
 		changed |= SESS_LABELS;
+	}
+	if (s->have_verdicts && !(changed & (SESS_SAE | SESS_LABELS))) {
+		verdicts_id(s, &now);
+		if (!file_id_same(&now, &s->verdicts_seen)) {
+			session_drop(s, SESS_LABELS);
+			changed |= SESS_LABELS;
+		}
 	}
 	file_id_of(s, WATCH_PLAN, &now);
 	if (!file_id_same(&now, &s->seen[WATCH_PLAN])) {

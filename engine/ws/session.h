@@ -42,6 +42,7 @@
 #include "engine/analysis/stats.h"
 #include "engine/base/err.h"
 #include "engine/base/progress.h"
+#include "engine/judge/verdicts.h"
 #include "engine/sae/sae.h"
 #include "engine/ws/latents.h"
 #include "engine/ws/workspace.h"
@@ -93,6 +94,13 @@ int session_stats(sf_session *s, const sf_stats **out, sf_err *e);
 /* 1 when the last session_stats was read from the workspace's cache. */
 int session_stats_cached(const sf_session *s);
 int session_labels(sf_session *s, const sf_labels **out, sf_err *e);
+/* The judge's verdicts for the current SAE (suggestions, never labels);
+ * dropped with the labels (SESS_LABELS), and when session_poll sees the
+ * file change. reload re-reads them after this process changed the file. */
+int session_verdicts(sf_session *s, const sf_verdicts **out, sf_err *e);
+int session_verdicts_reload(sf_session *s, sf_err *e);
+/* The sets under the safety options' ratings (RATINGS_*; what they used:
+ * safety_ratings_note). */
 int session_safety(sf_session *s, const sf_safety **out, sf_err *e);
 int session_scores(sf_session *s, const sf_scores **out, sf_err *e);
 /* The SAE width without computing latents (from the latents when open,

@@ -1,5 +1,7 @@
 #include "tui/cli/analysis_cli.h"
 
+#include "engine/analysis/plan.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -92,4 +94,27 @@ void label_row(tout *t, const sf_label *lb, int feature)
 		labels_format_time(lb->updated, when);
 	tout_str(t, when);
 	tout_row_end(t);
+}
+
+void plan_ratings_note(const sf_plan *pl)
+{
+	if (!pl || pl->ratings < 0)
+		return;
+	if (pl->ratings == RATINGS_HUMAN)
+		cli_note("the plan's safety sets came from ratings: human");
+	else
+		cli_note("the plan's safety sets came from ratings: %s (judge replies without a score "
+		         "%s)", safety_ratings_name(pl->ratings),
+		         pl->unparsed == UNPARSED_5 ? "counted as 5" : "skipped");
+}
+
+void safety_used_note(sf_session *s)
+{
+	const sf_safety *S;
+	sf_err e;
+	char b[256];
+	if (session_safety(s, &S, &e) || S->fallback)
+		return;
+	safety_ratings_note(S, b, sizeof b);
+	cli_note("%s", b);
 }

@@ -40,6 +40,14 @@ void cli_session_close(cli_session *c);
 /* Print e's message, close c; returns EXIT_FAIL. */
 int cli_session_fail(cli_session *c, const sf_err *e);
 
+/* "safer: note: ratings: ..." saying whose ratings chose the session's
+ * safety sets (nothing when they are the fallback, which says so itself). */
+void safety_used_note(sf_session *s);
+/* "safer: note: the plan's safety sets came from ratings: ..." when pl
+ * (may be NULL) records them. */
+struct sf_plan;
+void plan_ratings_note(const struct sf_plan *pl);
+
 /* One label as a table row: feature name safety note updated. */
 void label_row(tout *t, const sf_label *lb, int feature);
 

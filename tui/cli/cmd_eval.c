@@ -98,6 +98,7 @@ int cmd_eval(int argc, char **argv)
 	cli_session_quiet(&c);
 	if (pl && pl->fallback)
 		cli_note("the plan was made with %s", SAFETY_FALLBACK_NOTE);
+	plan_ratings_note(pl);
 	static const char *const cols[] = { "edit", "category", "accuracy", "pairs", "spread",
 		                            "flips", "drops", "fallback" };
 	tout *t = tout_new(stdout, o.fmt, cols, 8);

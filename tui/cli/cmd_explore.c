@@ -12,6 +12,7 @@
 
 const char cmd_explore_usage[] =
 	"usage: safer explore WS [--read-only] [--rows sentence|all]\n"
+	"                     [--ratings human|judge|both] [--unparsed skip|5]\n"
 	"\n"
 	"Open the interactive explorer on workspace WS: the features ranked by\n"
 	"salience, their top activations on chosen and rejected responses, labels\n"
@@ -24,6 +25,9 @@ const char cmd_explore_usage[] =
 	"are never the workspace's files or inputs (see doc/formats.md). Labels and\n"
 	"plans saved by another process (safer label WS ..., a second explorer)\n"
 	"show up within a second.\n"
+	"The judge's verdicts (safer judge) stand beside your ratings; --ratings\n"
+	"says whose choose the safety sets (default both: yours override the\n"
+	"judge's), --unparsed whether a verdict without a score counts as 5.\n"
 	"NO_COLOR=1 turns colour off.\n";
 
 static int run(sf_session *S)
@@ -58,9 +62,15 @@ int cmd_explore(int argc, char **argv)
 {
 	const char *dir = NULL;
 	int flags = 0, rows_mode = ROWS_SENTENCE;
+	copts o;
+	copts_default(&o);
 	for (int i = 1; i < argc; i++) {
-		int bad = 0;
+		int bad = 0, r = opt_shared("explore", &o, OPT_RATINGS, argc, argv, &i);
 		const char *v;
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
 		if (!strcmp(argv[i], "--read-only") || !strcmp(argv[i], "--readonly")) {
 			flags |= WS_READONLY;
 		} else if ((v = opt_value("explore", "--rows", argc, argv, &i, &bad))) {
@@ -84,5 +94,6 @@ int cmd_explore(int argc, char **argv)
 	if (session_open(&S, dir, flags, &e))
 		return cli_fail("%s", e.msg);
 	session_set_rows_mode(S, rows_mode);
+	session_set_safety_opts(S, &o.so);
 	return run(S);
 }

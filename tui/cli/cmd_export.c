@@ -65,6 +65,7 @@ int cmd_export(int argc, char **argv)
 		return cli_session_fail(&c, &e);
 	}
 	int rc = EXIT_OK;
+	plan_ratings_note(pl);
 	if (plan_export(pl, P, out, &e))
 		rc = cli_fail("%s", e.msg);
 	else

@@ -16,7 +16,7 @@
 const char cmd_plan_usage[] =
 	"usage: safer plan WS (--poison R | --denoise R) [--out F.jsonl [--force]]\n"
 	"                  [--rows sentence|all] [--candidates N] [--threshold T] [--cap C]\n"
-	"                  [--read-only]\n"
+	"                  [--ratings human|judge|both] [--unparsed skip|5] [--read-only]\n"
 	"       safer plan WS [--poison R | --denoise R] [--mark I[,I...] --action flip|drop]\n"
 	"                  [--unmark I[,I...]] [--out F.jsonl [--force]]\n"
 	"\n"
@@ -26,9 +26,10 @@ const char cmd_plan_usage[] =
 	"  --denoise R  drop the floor(R*N) lowest-scored pairs\n"
 	"Prints the edit list as JSONL, one line per edited pair: {\"index\", \"id\",\n"
 	"\"action\", \"score\", \"strategy\", \"ratio\", \"fingerprint\", \"s_plus\",\n"
-	"\"s_minus\", \"fallback\"}. --out F writes it to F instead, atomically (- is\n"
-	"standard output); an existing F is replaced only with --force, and F is never\n"
-	"in the workspace or one of its inputs (doc/formats.md, Output files). The plan is\n"
+	"\"s_minus\", \"ratings\", \"unparsed\", \"fallback\"} (ratings: whose ratings\n"
+	"chose S+/S-, as for `safer score`). --out F writes it to F instead, atomically\n"
+	"(- is standard output); an existing F is replaced only with --force, and F is\n"
+	"never in the workspace or one of its inputs (doc/formats.md, Output files). The plan is\n"
 	"also kept as the workspace's current plan (WS/plan.jsonl, which `safer eval`\n"
 	"and `safer export` use without --plan) unless the workspace is read-only.\n"
 	"\n"
@@ -268,6 +269,8 @@ static int run(pargs *g)
 		return cli_session_fail(&c, &e);
 	}
 	cli_session_quiet(&c);
+	if (g->strategy)
+		safety_used_note(c.s);
 	int rc = EXIT_OK;
 	if (plan_write_stream_ascii(pl, ws_pairs(w), af.f, af.tty, &e)) {
 		if (g->out)

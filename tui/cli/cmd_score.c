@@ -1,4 +1,5 @@
 /* safer score WS: the safety score of every train pair (safer-method.md §6). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,14 +9,20 @@
 
 const char cmd_score_usage[] =
 	"usage: safer score WS [--rows sentence|all] [--candidates N] [--threshold T]\n"
-	"                   [--cap C] [--all] [--format tsv|json] [--read-only]\n"
+	"                   [--cap C] [--ratings human|judge|both] [--unparsed skip|5]\n"
+	"                   [--all] [--format tsv|json] [--read-only]\n"
 	"\n"
 	"Score every train pair (--all: test pairs too) with the safety features:\n"
 	"S+ / S- are the features rated >= T (default 5) among the top N (default\n"
 	"256) by |salience|, at most C (default 32), split by the salience's sign.\n"
 	"With no rated feature the top C by |salience| are used instead; stderr\n"
-	"says so and the `fallback` column is 1. Columns:\n"
-	"  index id category score a_chosen a_rejected split fallback\n"
+	"says so and the `fallback` column is 1. The ratings are a person's (the\n"
+	"labels), the judge's (`safer judge`), or both (the default: a person's\n"
+	"rating overrides the judge's for that feature); a judge reply without a\n"
+	"score is skipped, or counts as 5 with --unparsed 5 (as SAFER's reference\n"
+	"does). stderr says which ratings were used; so does the `ratings` column.\n"
+	"Columns:\n"
+	"  index id category score a_chosen a_rejected split fallback ratings\n"
 	"score = a(chosen) - a(rejected), a(resp) the mean over its rows in use of\n"
 	"(sum of S+ activations - sum of S- activations); high: the features agree\n"
 	"that chosen is the safer response.\n"
@@ -50,9 +57,13 @@ int cmd_score(int argc, char **argv)
 	if (cli_session_open(&c, &o, 0, &e) || session_scores(c.s, &sc, &e))
 		return cli_session_fail(&c, &e);
 	cli_session_quiet(&c);
+	safety_used_note(c.s);
 	static const char *const cols[] = { "index", "id", "category", "score", "a_chosen",
-		                            "a_rejected", "split", "fallback" };
-	tout *t = tout_new(stdout, o.fmt, cols, 8);
+		                            "a_rejected", "split", "fallback", "ratings" };
+	char used[64];
+	snprintf(used, sizeof used, "%s%s", safety_ratings_name(o.so.ratings),
+	         o.so.ratings != RATINGS_HUMAN && o.so.unparsed == UNPARSED_5 ? "+unparsed5" : "");
+	tout *t = tout_new(stdout, o.fmt, cols, 9);
 	const pairs *P = ws_pairs(session_ws(c.s));
 	for (size_t i = 0; i < P->n; i++) {
 		const pair_rec *pr = &P->v[i];
@@ -69,6 +80,7 @@ int cmd_score(int argc, char **argv)
 		tout_num(t, sc->a_rejected[i]);
 		tout_str(t, pr->split == SPLIT_TRAIN ? "train" : "test");
 		tout_int(t, sc->fallback);
+		tout_str(t, used);
 		tout_row_end(t);
 	}
 	int rc = tout_finish(t);

@@ -15,6 +15,8 @@ static const cli_cmd commands[] = {
 	CMD("top", top, "top-activating rows of one feature, with context"),
 	CMD("label", label, "name and rate one feature"),
 	CMD("labels", labels, "list, export or import feature labels"),
+	CMD("judge", judge, "ask an LLM judge to rate the candidate features"),
+	CMD("judged", judged, "list the judge's verdicts"),
 	CMD("score", score, "safety score of every train pair"),
 	CMD("plan", plan, "poison or denoise edit list (JSONL)"),
 	CMD("eval", eval, "projected effect of an edit on a reward head"),

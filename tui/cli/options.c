@@ -102,6 +102,20 @@ int opt_shared(const char *cmd, copts *o, int which, int argc, char **argv, int 
 	}
 	if (bad)
 		return -1;
+	if ((which & OPT_RATINGS) && (v = opt_value(cmd, "--ratings", argc, argv, i, &bad))) {
+		if (safety_parse_ratings(v, &o->so.ratings))
+			return cli_usage_error(cmd, "--ratings must be human, judge or both"), -1;
+		return 1;
+	}
+	if (bad)
+		return -1;
+	if ((which & OPT_RATINGS) && (v = opt_value(cmd, "--unparsed", argc, argv, i, &bad))) {
+		if (safety_parse_unparsed(v, &o->so.unparsed))
+			return cli_usage_error(cmd, "--unparsed must be skip or 5"), -1;
+		return 1;
+	}
+	if (bad)
+		return -1;
 	if (!(which & OPT_SAFETY))
 		return 0;
 	if ((r = count_opt(cmd, "--candidates", 1, 1 << 30, "a positive integer", argc, argv, i,

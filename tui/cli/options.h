@@ -22,7 +22,8 @@ enum {
 	OPT_ROWS = 2,     /* --rows sentence|all */
 	OPT_SAFETY = 4,   /* --candidates N, --threshold T, --cap C */
 	OPT_READONLY = 8, /* --read-only: open the workspace read-only */
-	OPT_ANALYSIS = OPT_FORMAT | OPT_ROWS | OPT_SAFETY | OPT_READONLY,
+	OPT_RATINGS = 16, /* --ratings human|judge|both, --unparsed skip|5 */
+	OPT_ANALYSIS = OPT_FORMAT | OPT_ROWS | OPT_SAFETY | OPT_READONLY | OPT_RATINGS,
 };
 
 /* Parse the shared option at argv[*i] if it is one of `which`. 1 =

@@ -39,7 +39,7 @@ typedef struct xcmd {
 } xcmd;
 
 /* Defined with the screens they drive. */
-extern const xcmd xcmd_sort, xcmd_filter, xcmd_search, xcmd_set;
+extern const xcmd xcmd_sort, xcmd_filter, xcmd_search, xcmd_set, xcmd_judge, xcmd_ratings;
 
 /* Make the table m's `:` commands: dispatch, completion and help on its
  * app. -1 when out of memory. */

@@ -184,6 +184,7 @@ void xm_sync(xmodel *m)
 	if (first || g != m->s_labels || (changed & XG_DATA)) {
 		m->s_labels = g;
 		m->L = NULL;
+		m->V = NULL;
 		m->labels_tried = 0;
 		changed |= XG_LABELS;
 	}
@@ -217,10 +218,15 @@ void xm_sync(xmodel *m)
 	if (m->data == XD_READY && !m->L && !m->labels_tried) {
 		const sf_labels *L;
 		m->labels_tried = 1; /* said once per labels generation */
+		const sf_verdicts *V;
 		if (session_labels(S, &L, &e))
 			app_msg(m->a, MSG_ERROR, "labels not loaded: %s", e.msg);
 		else
 			m->L = L;
+		if (session_verdicts(S, &V, &e))
+			app_msg(m->a, MSG_ERROR, "judge verdicts not loaded: %s", e.msg);
+		else
+			m->V = V;
 		changed |= XG_LABELS;
 	}
 	if (changed) {
@@ -249,6 +255,7 @@ static void take_data(xmodel *m)
 		m->cur_feature = st->m > 0 ? st->order[0] : 0;
 	/* The labels belong to this data: loaded again by xm_sync. */
 	m->L = NULL;
+	m->V = NULL;
 	m->labels_tried = 0;
 	bump(m, XG_DATA | XG_LABELS);
 }

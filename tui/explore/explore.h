@@ -87,6 +87,7 @@ struct xmodel {
 	const sf_index *ix;
 	const sf_stats *st;
 	const sf_labels *L;
+	const sf_verdicts *V;         /* the judge's, loaded with the labels */
 	const sf_safety *safety;
 	const sf_scores *sc;
 	const sf_plan *plan;          /* NULL: no current plan */

@@ -179,10 +179,12 @@ static void draw(screen *s, app *a, wrect r)
 	const sf_plan *pl = m->plan;
 	if (pl)
 		wdraw_fmt(stdscr, r.y, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
-		          "%s%s%.4g%% · %zu pairs %s · S+ %d / S− %d features%s",
+		          "%s%s%.4g%% · %zu pairs %s · S+ %d / S− %d features%s%s%s",
 		          plan_strategy_name(pl->strategy), pl->ratio > 0 ? " " : "", pl->ratio * 100,
 		          pl->n, pl->strategy == PLAN_DENOISE ? "dropped" : "flipped", pl->n_plus,
-		          pl->n_minus, pl->fallback ? " (no ratings: top by |s|)" : "");
+		          pl->n_minus, pl->fallback ? " (no ratings: top by |s|)" : "",
+		          pl->ratings >= 0 ? " · ratings: " : "",
+		          pl->ratings >= 0 ? safety_ratings_name(pl->ratings) : "");
 	else
 		wdraw_str(stdscr, r.y, 1, r.w - 2, "no plan yet: p poison, d denoise (or :plan poison 5%)",
 		          theme_attr(TH_NORMAL) | A_BOLD);

@@ -1,12 +1,14 @@
 /* Feature: the rows where one feature fires most, on chosen and on
  * rejected responses (side by side, stacked when narrow), each a token
  * window with the feature's heat and the activating token marked; an
- * activation histogram per side; and the label editor. */
+ * activation histogram per side; the label editor; and the judge's
+ * verdict, when there is one, with its explanation. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/explore/judge.h"
 #include "tui/explore/screens.h"
 #include "widgets/chart.h"
 #include "widgets/draw.h"
@@ -41,7 +43,8 @@ static const wkey keys[] = {
 	{ "[ ]", "prev/next feature", ']' }, { "Tab h/l", "switch side", '\t' },
 	{ "j/k", "move", 'j' }, { "Enter", "open pair", '\n' }, { "n", "name", 'n' },
 	{ "m", "note", 'm' }, { "1-5", "rate", 0 }, { "0", "clear rating", '0' },
-	{ "u", "undo", 'u' }, { "PgUp/PgDn g/G", "scroll", KEY_NPAGE }, { "q Esc", "back", 'q' },
+	{ "u", "undo", 'u' }, { "a", "accept judge's score", 'a' },
+	{ "J", "next judge suggestion", 'J' }, { "PgUp/PgDn g/G", "scroll", KEY_NPAGE }, { "q Esc", "back", 'q' },
 	{ "?", "help", '?' },
 };
 
@@ -143,6 +146,34 @@ static void draw_pane(struct feature *F, int i, wrect r)
 		          theme_attr(TH_DIM));
 }
 
+/* Lines under the panes: label, note, and the judge's verdict if any. */
+static int bottom_lines(const struct feature *F)
+{
+	return xj_verdict(F->m, F->f) ? 3 : 2;
+}
+
+static void draw_verdict(const struct feature *F, int y, int w)
+{
+	const sf_verdict *v = xj_verdict(F->m, F->f);
+	if (!v)
+		return;
+	char head[64];
+	if (v->score)
+		snprintf(head, sizeof head, "judge: %d ", v->score);
+	else
+		snprintf(head, sizeof head, "judge: no score ");
+	int disagree = xj_disagrees(F->m, F->f);
+	int x = 1 + wdraw_str(stdscr, y, 1, w - 2, head,
+	                      theme_attr(disagree ? TH_ERROR : TH_KEY) | A_BOLD);
+	x += wdraw_str(stdscr, y, x, w - x, xj_unreviewed(F->m, F->f) ? "(a accepts) " :
+	               disagree ? "(overridden) " : "(reviewed) ", theme_attr(TH_DIM));
+	if (v->check_n)
+		x += wdraw_fmt(stdscr, y, x, w - x, theme_attr(TH_DIM), "check %d/%d ", v->check_correct,
+		               v->check_n);
+	wdraw_str(stdscr, y, x, w - x - 1, v->explanation[0] ? v->explanation : "—",
+	          theme_attr(TH_NORMAL));
+}
+
 static void draw(screen *s, app *a, wrect r)
 {
 	struct feature *F = s->data;
@@ -164,11 +195,14 @@ static void draw(screen *s, app *a, wrect r)
 	          "density %.2f%% / %.2f%% · max %.2f",
 	          f, st->salience[f], st->rank[f] + 1, st->chosen_sum[f], st->rejected_sum[f],
 	          st->density_chosen[f] * 100, st->density_rejected[f] * 100, st->max_act[f]);
-	wrect panes = wrect_make(r.y + 1, r.x, r.h - 3, r.w);
+	int below = bottom_lines(F);
+	wrect panes = wrect_make(r.y + 1, r.x, r.h - 1 - below, r.w);
 	wrect p[2];
 	wlayout_panes(panes, 2, 60, p);
 	draw_pane(F, 0, p[0]);
 	draw_pane(F, 1, p[1]);
+	if (below > 2)
+		draw_verdict(F, r.y + r.h - 3, r.w);
 	char stars[32];
 	int y = r.y + r.h - 2, x = 1;
 	x += wdraw_str(stdscr, y, x, r.w - x, "label: ", theme_attr(TH_DIM));
@@ -254,6 +288,12 @@ static int key(screen *s, app *a, int k)
 	case 'u':
 		xm_undo(m);
 		return WF_HANDLED;
+	case 'a':
+		xj_accept(m, F->f);
+		return WF_HANDLED;
+	case 'J':
+		xj_next_unreviewed(m);
+		return WF_HANDLED;
 	}
 	return WF_IGNORED;
 }
@@ -263,7 +303,7 @@ static int click(screen *s, app *a, wrect body, int y, int x, int dbl)
 	struct feature *F = s->data;
 	wrect p[2];
 	(void)a;
-	wlayout_panes(wrect_make(body.y + 1, body.x, body.h - 3, body.w), 2, 60, p);
+	wlayout_panes(wrect_make(body.y + 1, body.x, body.h - 1 - bottom_lines(F), body.w), 2, 60, p);
 	for (int i = 0; i < 2; i++) {
 		if (y < p[i].y || y >= p[i].y + p[i].h || x < p[i].x || x >= p[i].x + p[i].w)
 			continue;

@@ -1,6 +1,8 @@
 /* Features: every feature of the SAE as a table, sortable by any column,
- * filtered (candidates, labelled, unlabelled, S+, S-), searched with `/`
- * over label names and ids. */
+ * filtered (candidates, labelled, unlabelled, S+, S-, judged but not
+ * reviewed, judge and person disagree), searched with `/` over label names
+ * and ids. The judge's score stands beside the person's rating, in digits
+ * where the person's is in stars. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,23 +10,26 @@
 #include <strings.h>
 
 #include "tui/explore/commands.h"
+#include "tui/explore/judge.h"
 #include "tui/explore/screens.h"
 #include "widgets/draw.h"
 #include "widgets/table.h"
 #include "widgets/theme.h"
 
-enum { C_ID, C_SAL, C_CHOSEN, C_REJ, C_DENS_C, C_DENS_R, C_MAX, C_LABEL, C_RATING, NCOLS };
-enum { F_ALL, F_CANDIDATES, F_LABELLED, F_UNLABELLED, F_SPLUS, F_SMINUS, NFILTERS };
+enum { C_ID, C_SAL, C_CHOSEN, C_REJ, C_DENS_C, C_DENS_R, C_MAX, C_LABEL, C_RATING, C_JUDGE, NCOLS };
+enum { F_ALL, F_CANDIDATES, F_LABELLED, F_UNLABELLED, F_SPLUS, F_SMINUS, F_UNREVIEWED,
+       F_DISAGREE, NFILTERS };
 
 static const char *const col_names[NCOLS + 1] = { "id", "salience", "chosen", "rejected",
-	"density-chosen", "density-rejected", "max", "label", "rating", NULL };
+	"density-chosen", "density-rejected", "max", "label", "rating", "judge", NULL };
 static const char *const filter_names[NFILTERS + 1] = { "all", "candidates", "labelled",
-	"unlabelled", "s+", "s-", NULL };
+	"unlabelled", "s+", "s-", "unreviewed", "disagree", NULL };
 
 static const wtable_col cols[NCOLS] = {
 	{ "id", 6, 1, 0 },       { "salience", 9, 1, 0 }, { "chosen Σ", 11, 1, 0 },
 	{ "rejected Σ", 11, 1, 0 }, { "dens.c", 7, 1, 0 },  { "dens.r", 7, 1, 0 },
 	{ "max", 7, 1, 0 },      { "label", 12, 0, 1 },   { "rating", 6, 0, 0 },
+	{ "judge", 5, 1, 0 },
 };
 
 struct features {
@@ -46,7 +51,8 @@ static const wkey keys[] = {
 	{ "Enter", "open", '\n' }, { "/", "search", '/' }, { "n/N", "next/prev match", 'n' },
 	{ "s", "sort", 's' }, { "r", "reverse", 'r' }, { "f", "filter", 'f' },
 	{ "l", "label", 'l' }, { "1-5", "rate", 0 }, { "0", "clear rating", '0' },
-	{ "u", "undo label", 'u' }, { "e", "edits", 'e' }, { "t", "train", 't' },
+	{ "u", "undo label", 'u' }, { "a", "accept judge's score", 'a' },
+	{ "J", "next judge suggestion", 'J' }, { "e", "edits", 'e' }, { "t", "train", 't' },
 	{ "j/k g/G", "move", 'j' }, { ":", "command", ':' }, { "?", "help", '?' },
 	{ "q", "quit", 'q' },
 };
@@ -75,6 +81,14 @@ static void cell(void *ctx, size_t row, int col, char *buf, size_t n, attr_t *at
 			*attr = theme_attr(TH_DIM);
 		break;
 	case C_RATING: xm_stars(lb ? lb->safety : 0, buf, n); break;
+	case C_JUDGE: {
+		const sf_verdict *v = xj_verdict(m, f);
+		if (!v)
+			break;
+		snprintf(buf, n, v->score ? "%d" : "?", v->score);
+		*attr = theme_attr(xj_disagrees(m, f) ? TH_ERROR : xj_unreviewed(m, f) ? TH_KEY : TH_DIM);
+		break;
+	}
 	}
 }
 
@@ -93,6 +107,10 @@ static double key_of(const struct features *F, int col, int f)
 	case C_RATING:
 		lb = xm_label_of(F->m, f);
 		return lb ? lb->safety : 0;
+	case C_JUDGE: {
+		const sf_verdict *v = xj_verdict(F->m, f);
+		return v ? (v->score ? v->score : 0.5) : 0;
+	}
 	}
 	return 0;
 }
@@ -130,6 +148,8 @@ static int passes(const struct features *F, int f)
 		return !(lb && (lb->name[0] || lb->safety > 0 || lb->note[0]));
 	case F_SPLUS: return F->in_set && F->in_set[f] > 0;
 	case F_SMINUS: return F->in_set && F->in_set[f] < 0;
+	case F_UNREVIEWED: return xj_unreviewed(m, f);
+	case F_DISAGREE: return xj_disagrees(m, f);
 	}
 	return 1;
 }
@@ -340,6 +360,11 @@ static int key(screen *s, app *a, int k)
 			xm_label(m, m->cur_feature, NULL, k - '0', NULL);
 		return WF_HANDLED;
 	case 'u': xm_undo(m); return WF_HANDLED;
+	case 'a':
+		if (F->nview)
+			xj_accept(m, m->cur_feature);
+		return WF_HANDLED;
+	case 'J': xj_next_unreviewed(m); return WF_HANDLED;
 	}
 	return WF_IGNORED;
 }
@@ -487,7 +512,8 @@ static int do_filter(xmodel *m, int argc, char **argv)
 			rebuild(F);
 			return 0;
 		}
-	app_msg(m->a, MSG_ERROR, "no filter '%s' (all candidates labelled unlabelled s+ s-)", name);
+	app_msg(m->a, MSG_ERROR,
+	        "no filter '%s' (all candidates labelled unlabelled s+ s- unreviewed disagree)", name);
 	return -1;
 }
 
@@ -504,12 +530,13 @@ static const char *const order_words[] = { "asc", "desc", NULL };
 
 const xcmd xcmd_sort = {
 	.name = "sort", .usage = "COLUMN [asc|desc]",
-	.help = "id salience chosen rejected density-chosen density-rejected max label rating",
+	.help = "id salience chosen rejected density-chosen density-rejected max label rating judge",
 	.min = 1, .max = 2, .screens = XS_ANALYSIS, .complete = { XC_LIST, XC_LIST },
 	.words = { col_names, order_words }, .fn = do_sort,
 };
 const xcmd xcmd_filter = {
-	.name = "filter", .usage = "NAME", .help = "all candidates labelled unlabelled s+ s-",
+	.name = "filter", .usage = "NAME",
+	.help = "all candidates labelled unlabelled s+ s- unreviewed disagree",
 	.min = 0, .max = 1, .screens = XS_ANALYSIS, .complete = { XC_LIST },
 	.words = { filter_names }, .fn = do_filter,
 };
