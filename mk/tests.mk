@@ -90,3 +90,6 @@ EXTRA_DIST += tests/test_session.sh
 # The layering rules (tests/layers.py).
 EXTRA_DIST += tests/test_layers.sh tests/layers.py
 TESTS += tests/test_layers.sh
+# Inputs that are not regular files (FIFOs, pipes) are refused, never waited on.
+TESTS += tests/test_special_inputs.sh
+EXTRA_DIST += tests/test_special_inputs.sh

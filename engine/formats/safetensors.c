@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "engine/base/atomic.h"
+#include "engine/base/infile.h"
 
 struct st_file {
 	char *path;
@@ -271,19 +272,11 @@ int st_open(st_file **out, const char *path, sf_err *e)
 		free(f);
 		return sf_fail(e, "%s: out of memory", path);
 	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat sb;
+	int fd = infile_open(path, &sb, e);
 	if (fd < 0) {
 		st_close(f);
-		return sf_fail_errno(e, "%s: cannot open", path);
-	}
-	struct stat sb;
-	if (fstat(fd, &sb) != 0) {
-		sf_fail_errno(e, "%s: cannot stat", path);
-		goto fail;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		sf_fail(e, "%s: not a regular file", path);
-		goto fail;
+		return -1;
 	}
 	if (sb.st_size < 8) {
 		sf_fail(e, "%s: truncated: %lld bytes, a safetensors file starts with an 8-byte "

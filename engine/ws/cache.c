@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "engine/base/fingerprint.h"
+#include "engine/base/infile.h"
 #include "engine/base/threads.h"
 #include "engine/ws/workspace.h"
 
@@ -140,19 +141,13 @@ int cache_map_file(cache_map *m, const char *path, const cache_key *want, cache_
 	memcpy(d, want->data_fp, strnlen(want->data_fp, 16));
 	memcpy(s, want->sae_fp, strnlen(want->sae_fp, 16));
 	memcpy(w.data_fp, d, 17), memcpy(w.sae_fp, s, 17);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = infile_open(path, &st, e);
 	if (fd < 0) {
 		if (errno == ENOENT) {
 			*why = "missing";
 			return CACHE_STALE;
 		}
-		sf_fail_errno(e, "%s", path);
-		return CACHE_DAMAGED;
-	}
-	struct stat st;
-	if (fstat(fd, &st)) {
-		sf_fail_errno(e, "%s", path);
-		close(fd);
 		return CACHE_DAMAGED;
 	}
 	char magic[8];
@@ -205,7 +200,7 @@ int cache_map_file(cache_map *m, const char *path, const cache_key *want, cache_
 int cache_peek(const char *path, cache_hdr *h)
 {
 	unsigned char b[CACHE_HEADER];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = infile_open(path, NULL, NULL);
 	if (fd < 0)
 		return -1;
 	int ok = pread(fd, b, sizeof b, 0) == (ssize_t)sizeof b && hdr_parse(b, h) == 0;

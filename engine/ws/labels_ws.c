@@ -11,6 +11,7 @@
 
 #include "engine/base/atomic.h"
 #include "engine/base/fingerprint.h"
+#include "engine/base/infile.h"
 #include "engine/ws/sae_ws.h"
 #include "engine/ws/workspace.h"
 
@@ -18,13 +19,13 @@
  * they were, whatever SAE width they were written for. */
 static int copy_atomic(const char *src, const char *dst, sf_err *e)
 {
-	FILE *f = fopen(src, "rb");
-	if (!f)
-		return sf_fail_errno(e, "%s: cannot open", src);
 	struct stat sb;
+	FILE *f = infile_fopen(src, &sb, e);
+	if (!f)
+		return -1;
 	char *buf = NULL;
 	int rc = 0;
-	if (fstat(fileno(f), &sb) || sb.st_size < 0 || sb.st_size > ((off_t)256 << 20))
+	if (sb.st_size < 0 || sb.st_size > ((off_t)256 << 20))
 		rc = sf_fail(e, "%s: not a labels file of a sane size", src);
 	else if (!(buf = malloc((size_t)sb.st_size + 1)))
 		rc = sf_fail(e, "%s: out of memory", src);
