@@ -93,3 +93,6 @@ TESTS += tests/test_layers.sh
 # Inputs that are not regular files (FIFOs, pipes) are refused, never waited on.
 TESTS += tests/test_special_inputs.sh
 EXTRA_DIST += tests/test_special_inputs.sh
+# Read-only commands on a full disk (a file-size limit of 0 stands in for it).
+TESTS += tests/test_full_disk.sh
+EXTRA_DIST += tests/test_full_disk.sh

@@ -295,7 +295,8 @@ int cache_open(cache_map *m, struct ws *w, const char *name, const cache_key *wa
 	int nseg = 0;
 	if (ops->build(ctx, &h, seg, &nseg, p, e))
 		return -1;
-	if (!ws_readonly(w) && cache_write(path, &h, seg, nseg, e))
-		return -1;
+	sf_err we;
+	if (!ws_readonly(w) && cache_write(path, &h, seg, nseg, &we))
+		ws_cannot_write(w, we.msg); /* the result is in ctx all the same */
 	return 0;
 }

@@ -75,9 +75,11 @@ static int latents_encode(latents **out, ws *w, const sae *m, const sf_progress 
 	int rebuilt;
 	if (ws_readonly(w))
 		return latents_encode_mem(out, w, m, 0, p, e);
-	if (latents_build(w, m, 0, 0, p, &rebuilt, e))
-		return -1;
-	return latents_open(out, w, e);
+	if (latents_build(w, m, 0, 0, p, &rebuilt, e) == 0)
+		return latents_open(out, w, e);
+	/* the cache could not be written (full disk): the workspace is
+	 * read-only from now on, and the latents are kept in memory */
+	return ws_readonly(w) ? latents_encode_mem(out, w, m, 0, p, e) : -1;
 }
 
 static void file_id_of(sf_session *s, int which, file_id *out)
@@ -375,6 +377,7 @@ int session_latents(sf_session *s, const latents **out, sf_err *e)
 		STAGE(p, s, "encoding");
 		if (latents_encode(&s->l, s->w, m, &p, e))
 			return -1;
+		readonly_notice(s); /* it may have become read-only on the way */
 	}
 	*out = s->l;
 	return 0;
@@ -468,8 +471,13 @@ static int load_labels(sf_session *s, sf_err *e)
 	/* Loading switches label sets when the file belongs to another SAE,
 	 * which writes: only then is the lock needed. */
 	int writing = !ws_readonly(s->w) && labels_may_switch(s);
-	if (writing && ws_write_begin(s->w, e))
-		return -1;
+	sf_err le;
+	if (writing && ws_write_begin(s->w, &le)) {
+		/* the switch cannot be saved now (busy, full disk): make it in
+		 * memory only, as a read-only workspace does */
+		ws_cannot_write(s->w, le.msg);
+		writing = 0;
+	}
 	remember(s, WATCH_LABELS);
 	int rc = labels_load(&s->L, s->w, m, e);
 	if (rc == 0)

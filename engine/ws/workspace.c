@@ -420,7 +420,17 @@ int ws_write_begin(ws *w, sf_err *e)
 	w->lock_depth = 0;
 	if (r == 1)
 		sf_fail(e, "%s: busy (%s); try again", w->dir, reason);
+	else if (r == 2)
+		sf_fail(e, "%s: %s", w->dir, reason);
 	return -1;
+}
+
+void ws_cannot_write(ws *w, const char *why)
+{
+	if (w->ro)
+		return;
+	w->ro = 1;
+	snprintf(w->reason, sizeof w->reason, "%s", why);
 }
 
 void ws_write_end(ws *w)
