@@ -96,3 +96,8 @@ EXTRA_DIST += tests/test_special_inputs.sh
 # Read-only commands on a full disk (a file-size limit of 0 stands in for it).
 TESTS += tests/test_full_disk.sh
 EXTRA_DIST += tests/test_full_disk.sh
+# The SAE is saved as one unit: killed saves never leave a mix.
+check_PROGRAMS += tests/kill_sae_driver
+tests_kill_sae_driver_LDADD = $(ENGINE_LIBS)
+TESTS += tests/test_sae_unit.sh
+EXTRA_DIST += tests/test_sae_unit.sh

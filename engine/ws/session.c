@@ -320,6 +320,13 @@ unsigned long session_generation(const sf_session *s, int what)
 static int no_sae(sf_session *s, sf_err *e)
 {
 	const char *d = ws_dir(s->w);
+	file_id a, b;
+	file_id_of(s, WATCH_SAE_CFG, &a);
+	file_id_of(s, WATCH_SAE_WEIGHTS, &b);
+	if (a.exists != b.exists)
+		return sf_fail(e, "%s/sae: %s (%s without %s)", d, SAE_WS_DAMAGED,
+		               a.exists ? "cfg.json" : "sae.safetensors",
+		               a.exists ? "sae.safetensors" : "cfg.json");
 	return sf_fail(e, "%s has no SAE: train one (safer train %s) or load one (safer load-sae %s PATH)",
 	               d, d, d);
 }
@@ -743,10 +750,9 @@ int session_eval(sf_session *s, const sf_bt_opts *o, const sf_bt_result **out, s
 
 int session_sae_install(sf_session *s, const sae *model, sf_err *e)
 {
-	char dir[4096];
-	if (ws_file(s->w, "sae", dir, sizeof dir, e) || ws_write_begin(s->w, e))
+	if (ws_write_begin(s->w, e))
 		return -1;
-	int rc = sae_save(model, dir, e);
+	int rc = sae_save_ws(s->w, model, e);
 	ws_write_end(s->w);
 	session_drop(s, SESS_SAE);
 	return rc;
