@@ -101,3 +101,6 @@ check_PROGRAMS += tests/kill_sae_driver
 tests_kill_sae_driver_LDADD = $(ENGINE_LIBS)
 TESTS += tests/test_sae_unit.sh
 EXTRA_DIST += tests/test_sae_unit.sh
+# A mapped input truncated while in use: one line naming it, nothing lost.
+TESTS += tests/test_shrink.sh
+EXTRA_DIST += tests/test_shrink.sh

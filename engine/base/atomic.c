@@ -9,6 +9,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "engine/base/mapguard.h"
+
 int fsync_parent_dir(const char *path, sf_err *e)
 {
 	char *copy = strdup(path);
@@ -78,6 +80,7 @@ int atomic_open(atomic_file *af, const char *path, sf_err *e)
 		atomic_abort(af);
 		return -1;
 	}
+	mapguard_temp(af->tmp_path); /* removed if a fault ends the program */
 	/* mkostemp makes the file 0600; user files should follow the umask. */
 	mode_t um = umask(0);
 	umask(um);
@@ -109,6 +112,7 @@ int atomic_commit(atomic_file *af, sf_err *e)
 		rc = fsync_parent_dir(af->path, e);
 	if (rc != 0)
 		unlink(af->tmp_path);
+	mapguard_untemp(af->tmp_path);
 	free(af->tmp_path);
 	free(af->path);
 	af->tmp_path = af->path = NULL;
@@ -119,8 +123,10 @@ void atomic_abort(atomic_file *af)
 {
 	if (af->f)
 		fclose(af->f);
-	if (af->tmp_path)
+	if (af->tmp_path) {
 		unlink(af->tmp_path);
+		mapguard_untemp(af->tmp_path);
+	}
 	free(af->tmp_path);
 	free(af->path);
 	memset(af, 0, sizeof *af);

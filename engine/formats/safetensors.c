@@ -13,6 +13,7 @@
 
 #include "engine/base/atomic.h"
 #include "engine/base/infile.h"
+#include "engine/base/mapguard.h"
 
 struct st_file {
 	char *path;
@@ -84,8 +85,10 @@ void st_close(st_file *f)
 {
 	if (!f)
 		return;
-	if (f->base)
+	if (f->base) {
+		mapguard_unmap(f->base);
 		munmap((void *)f->base, f->size);
+	}
 	for (size_t i = 0; i < f->n; i++)
 		free((char *)f->t[i].name);
 	free(f->t);
@@ -294,6 +297,7 @@ int st_open(st_file **out, const char *path, sf_err *e)
 		goto fail;
 	}
 	f->base = m;
+	mapguard_map(m, f->size, path);
 	close(fd);
 	fd = -1;
 

@@ -13,6 +13,7 @@
 
 #include "engine/base/fingerprint.h"
 #include "engine/base/infile.h"
+#include "engine/base/mapguard.h"
 #include "engine/base/threads.h"
 #include "engine/ws/workspace.h"
 
@@ -120,8 +121,10 @@ static const char *key_differs(const cache_key *have, const cache_key *want)
 
 void cache_unmap(cache_map *m)
 {
-	if (m && m->base_)
+	if (m && m->base_) {
+		mapguard_unmap(m->base_);
 		munmap(m->base_, m->len_);
+	}
 	if (m)
 		memset(m, 0, sizeof *m);
 }
@@ -168,6 +171,7 @@ int cache_map_file(cache_map *m, const char *path, const cache_key *want, cache_
 		return CACHE_DAMAGED;
 	}
 	m->base_ = base, m->len_ = (size_t)st.st_size;
+	mapguard_map(base, m->len_, path);
 	if (hdr_parse(base, &m->h)) {
 		cache_unmap(m);
 		sf_fail(e, "%s: damaged (not a cache header, or its checksum fails)", path);
