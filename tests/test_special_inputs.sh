@@ -54,6 +54,12 @@ out=$(timeout 20 "$SAFER" info wf 2>&1)
 rc=$?
 [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -Eq "sae/sae.safetensors: $FIFO_MSG"
 ok $? "info with WS/sae/sae.safetensors a FIFO says so (exit $rc)"
+# the workspace's own inputs replaced by a FIFO
+for f in pairs.jsonl acts.safetensors; do
+	mv data/$f data/$f.keep && mkfifo data/$f || exit 1
+	refused "stats with its $f a FIFO" "$SAFER" stats $ws
+	rm data/$f && mv data/$f.keep data/$f
+done
 # a cache replaced by a FIFO is rebuilt, not waited on
 rm -rf wf && cp -r $ws wf && rm -f wf/latents.bin && mkfifo wf/latents.bin
 timeout 20 "$SAFER" top wf 3 >/dev/null 2>&1

@@ -44,10 +44,9 @@ static void put(const char *s)
 	}
 }
 
-static void on_sigbus(int sig, siginfo_t *si, void *uc)
+void mapguard_fault(const void *addr)
 {
-	(void)sig, (void)uc;
-	uintptr_t a = (uintptr_t)si->si_addr;
+	uintptr_t a = (uintptr_t)addr;
 	const char *msg = unnamed;
 	for (int i = 0; i < SLOTS; i++) {
 		uintptr_t b = atomic_load(&maps[i].base);
@@ -63,11 +62,22 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 	_exit(1);
 }
 
-int mapguard_install(const char *prefix)
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)uc;
+	mapguard_fault(si->si_addr);
+}
+
+void mapguard_prefix(const char *prefix)
 {
 	snprintf(prefix_, sizeof prefix_, "%s", prefix);
 	snprintf(unnamed, sizeof unnamed, "%s: a mapped input file changed size while in use\n",
 	         prefix_);
+}
+
+int mapguard_install(const char *prefix)
+{
+	mapguard_prefix(prefix);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = on_sigbus;

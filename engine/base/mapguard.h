@@ -21,6 +21,13 @@
  * program's name). 0, or -1 when sigaction fails. */
 int mapguard_install(const char *prefix);
 
+/* For a program with a SIGBUS handler of its own (one that restores the
+ * terminal first): set the prefix without installing, and end the
+ * program from that handler as mapguard's own would, for the fault
+ * address si_addr. Does not return. */
+void mapguard_prefix(const char *prefix);
+void mapguard_fault(const void *addr) __attribute__((noreturn));
+
 /* Register the mapping [base, base + len) of the file path; forget it
  * again (before munmap) with mapguard_unmap(base). When every slot is
  * taken the mapping goes unnamed: a fault in it still ends in one line,

@@ -569,6 +569,10 @@ static int labels_change(sf_session *s, int (*op)(sf_labels *L, void *ctx, sf_er
 	int rc = labels_fresh(s, e);
 	if (rc == 0)
 		rc = op(&s->L, ctx, e);
+	/* the labels could not follow the SAE on disk (full disk): say that,
+	 * not that the workspace was opened read-only */
+	if (rc && ws_readonly(s->w))
+		sf_fail(e, "%s: labels not changed: %s", ws_dir(s->w), ws_readonly_reason(s->w));
 	if (rc == 0) {
 		remember(s, WATCH_LABELS);
 		drop_scores(s);
