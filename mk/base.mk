@@ -1,4 +1,4 @@
-# engine/base: errors, atomic writes, progress, fingerprints, random numbers, text safety, threads
+# engine/base: errors, atomic writes, progress, fingerprints, random numbers, text safety, threads, opening inputs, mapped inputs that shrink
 engine_libengine_a_SOURCES += \
 	engine/base/atomic.c \
 	engine/base/atomic.h \
@@ -7,6 +7,10 @@ engine_libengine_a_SOURCES += \
 	engine/base/fingerprint.c \
 	engine/base/fingerprint.h \
 	engine/base/hot.h \
+	engine/base/infile.c \
+	engine/base/infile.h \
+	engine/base/mapguard.c \
+	engine/base/mapguard.h \
 	engine/base/progress.h \
 	engine/base/rng.c \
 	engine/base/rng.h \

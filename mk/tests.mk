@@ -103,3 +103,17 @@ dist_check_SCRIPTS += tests/test_explore_judge.sh
 check_PROGRAMS += tests/test_judge_unit
 TESTS += tests/test_judge_unit
 tests_test_judge_unit_LDADD = $(ENGINE_LIBS)
+# Inputs that are not regular files (FIFOs, pipes) are refused, never waited on.
+TESTS += tests/test_special_inputs.sh
+EXTRA_DIST += tests/test_special_inputs.sh
+# Read-only commands on a full disk (a file-size limit of 0 stands in for it).
+TESTS += tests/test_full_disk.sh
+EXTRA_DIST += tests/test_full_disk.sh
+# The SAE is saved as one unit: killed saves never leave a mix.
+check_PROGRAMS += tests/kill_sae_driver
+tests_kill_sae_driver_LDADD = $(ENGINE_LIBS)
+TESTS += tests/test_sae_unit.sh
+EXTRA_DIST += tests/test_sae_unit.sh
+# A mapped input truncated while in use: one line naming it, nothing lost.
+TESTS += tests/test_shrink.sh
+EXTRA_DIST += tests/test_shrink.sh

@@ -14,10 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "engine/base/atomic.h"
 #include "engine/base/fingerprint.h"
+#include "engine/base/infile.h"
 #include "engine/base/textsafe.h"
 #include "engine/formats/mpk.h"
 
@@ -204,15 +206,21 @@ static int read_sae(const msgpack_object *root, char sae[17], const char *path, 
 	return 0;
 }
 
+/* 0 only when nothing is at path: whatever is there (unreadable, a FIFO)
+ * is read, and refused with a message by the reader. */
+static int file_present(const char *path)
+{
+	struct stat sb;
+	return lstat(path, &sb) == 0 || errno != ENOENT;
+}
+
 int labels_peek(const char *path, char sae[17], int64_t *m, int *exists, sf_err *e)
 {
 	sae[0] = 0;
 	*m = -1;
 	*exists = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	if (!file_present(path))
 		return 0;
-	fclose(f);
 	*exists = 1;
 	mpk_doc doc;
 	if (mpk_read_file(&doc, path, LABELS_MAX_FILE, e))
@@ -232,10 +240,8 @@ int labels_peek(const char *path, char sae[17], int64_t *m, int *exists, sf_err 
 /* Load path into an empty L (m set). A missing file is an empty set. */
 static int labels_load_path(sf_labels *L, const char *path, sf_err *e)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	if (!file_present(path))
 		return 0; /* nothing labelled yet */
-	fclose(f);
 	mpk_doc doc;
 	if (mpk_read_file(&doc, path, LABELS_MAX_FILE, e))
 		return -1;
@@ -477,9 +483,9 @@ static size_t capped_read(void *buf, size_t n, void *arg)
 
 static int load_json_capped(const char *path, json_t **out, sf_err *e)
 {
-	capped_src c = { fopen(path, "rb"), 0, 0, 0 };
+	capped_src c = { infile_fopen(path, NULL, e), 0, 0, 0 };
 	if (!c.f)
-		return sf_fail_errno(e, "%s", path);
+		return -1;
 	json_error_t je;
 	*out = json_load_callback(capped_read, &c, JSON_REJECT_DUPLICATES, &je);
 	int err = c.err ? errno : 0;

@@ -9,6 +9,7 @@
 #include "engine/base/atomic.h"
 #include "engine/base/fingerprint.h"
 #include "engine/base/textsafe.h"
+#include "engine/base/infile.h"
 
 #define PLAN_MAX_LINE ((size_t)1 << 20)
 
@@ -470,9 +471,9 @@ int plan_read(sf_plan *out, const pairs *P, const char *path, const char *finger
               sf_err *e)
 {
 	plan_init(out, NULL);
-	FILE *f = fopen(path, "rb");
+	FILE *f = infile_fopen(path, NULL, e);
 	if (!f)
-		return sf_fail_errno(e, "%s", path);
+		return -1;
 	unsigned char *seen = calloc(P->n ? P->n : 1, 1);
 	read_state st = { seen, 0 };
 	char *line = malloc(PLAN_MAX_LINE + 1);

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/base/mapguard.h"
+
 int fsync_parent_dir(const char *path, sf_err *e)
 {
 	char *copy = strdup(path);
@@ -168,6 +170,7 @@ static int open_temp(atomic_file *af, int mode, sf_err *e)
 		atomic_abort(af);
 		return -1;
 	}
+	mapguard_temp(af->tmp_path); /* removed if a fault ends the program */
 	/* mkostemp makes the file 0600; user files follow the umask. */
 	mode_t um = umask(0);
 	umask(um);
@@ -259,6 +262,7 @@ int atomic_commit(atomic_file *af, sf_err *e)
 		rc = fsync_parent_dir(af->path, e);
 	if (rc != 0)
 		unlink(af->tmp_path);
+	mapguard_untemp(af->tmp_path);
 	free(af->tmp_path);
 	free(af->path);
 	af->tmp_path = af->path = NULL;
@@ -269,8 +273,10 @@ void atomic_abort(atomic_file *af)
 {
 	if (af->f)
 		fclose(af->f);
-	if (af->tmp_path)
+	if (af->tmp_path) {
 		unlink(af->tmp_path);
+		mapguard_untemp(af->tmp_path);
+	}
 	free(af->tmp_path);
 	free(af->path);
 	memset(af, 0, sizeof *af);

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/base/infile.h"
+
 typedef struct walker {
 	const unsigned char *p, *end, *start;
 	sf_err *e;
@@ -134,14 +136,10 @@ int mpk_read_file(mpk_doc *doc, const char *path, size_t max_len, sf_err *e)
 {
 	memset(doc, 0, sizeof *doc);
 	msgpack_unpacked_init(&doc->u);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return sf_fail_errno(e, "%s: cannot open", path);
 	struct stat sb;
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		close(fd);
-		return sf_fail(e, "%s: not a regular file", path);
-	}
+	int fd = infile_open(path, &sb, e);
+	if (fd < 0)
+		return -1;
 	if ((uint64_t)sb.st_size > max_len) {
 		close(fd);
 		return sf_fail(e, "%s: %lld bytes exceeds the %zu-byte limit", path,

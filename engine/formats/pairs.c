@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/base/infile.h"
 #include "engine/base/threads.h"
 
 static int blank(const char *s, size_t n)
@@ -236,16 +237,9 @@ int pairs_load(pairs *out, const char *path, sf_err *e)
 	memset(out, 0, sizeof *out);
 	if (!(out->path = strdup(path)))
 		return sf_fail(e, "%s: out of memory", path);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		sf_fail_errno(e, "%s: cannot open", path);
-		pairs_free(out);
-		return -1;
-	}
 	struct stat sb;
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		close(fd);
-		sf_fail(e, "%s: not a regular file", path);
+	int fd = infile_open(path, &sb, e);
+	if (fd < 0) {
 		pairs_free(out);
 		return -1;
 	}

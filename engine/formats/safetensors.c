@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "engine/base/atomic.h"
+#include "engine/base/infile.h"
+#include "engine/base/mapguard.h"
 
 struct st_file {
 	char *path;
@@ -83,8 +85,10 @@ void st_close(st_file *f)
 {
 	if (!f)
 		return;
-	if (f->base)
+	if (f->base) {
+		mapguard_unmap(f->base);
 		munmap((void *)f->base, f->size);
+	}
 	for (size_t i = 0; i < f->n; i++)
 		free((char *)f->t[i].name);
 	free(f->t);
@@ -271,19 +275,11 @@ int st_open(st_file **out, const char *path, sf_err *e)
 		free(f);
 		return sf_fail(e, "%s: out of memory", path);
 	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat sb;
+	int fd = infile_open(path, &sb, e);
 	if (fd < 0) {
 		st_close(f);
-		return sf_fail_errno(e, "%s: cannot open", path);
-	}
-	struct stat sb;
-	if (fstat(fd, &sb) != 0) {
-		sf_fail_errno(e, "%s: cannot stat", path);
-		goto fail;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		sf_fail(e, "%s: not a regular file", path);
-		goto fail;
+		return -1;
 	}
 	if (sb.st_size < 8) {
 		sf_fail(e, "%s: truncated: %lld bytes, a safetensors file starts with an 8-byte "
@@ -301,6 +297,7 @@ int st_open(st_file **out, const char *path, sf_err *e)
 		goto fail;
 	}
 	f->base = m;
+	mapguard_map(m, f->size, path);
 	close(fd);
 	fd = -1;
 

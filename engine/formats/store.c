@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/base/infile.h"
 #include "engine/formats/half.h"
 #include "engine/formats/safetensors.h"
 
@@ -358,9 +359,9 @@ static int scan_chunk(const store *s, const unsigned char *buf, size_t nbytes, s
 int store_check_finite(const store *s, const sf_progress *prog, sf_err *e)
 {
 	const char *p = store_path(s);
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	int fd = infile_open(p, NULL, e);
 	if (fd < 0)
-		return sf_fail_errno(e, "%s: cannot open", p);
+		return -1;
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	/* Whole rows per chunk, about 8 MB, read with pread so the scan does
 	 * not fault the mapping in (resident memory stays small). */

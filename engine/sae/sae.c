@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "engine/base/atomic.h"
+#include "engine/base/infile.h"
 #include "engine/base/rng.h"
 #include "engine/base/threads.h"
 #include "engine/formats/half.h"
@@ -374,9 +375,9 @@ static int check_shape(const st_tensor *t, int ndim, int64_t a, int64_t b, const
 
 char *sae_read_small(const char *path, sf_err *e)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = infile_fopen(path, NULL, e);
 	if (!f)
-		return sf_fail_errno(e, "%s", path), NULL;
+		return NULL;
 	char *buf = malloc(SAE_MAX_CFG + 1);
 	size_t n = buf ? fread(buf, 1, SAE_MAX_CFG + 1, f) : 0;
 	fclose(f);
@@ -396,10 +397,12 @@ static int is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* Anything but a directory: a FIFO or a device named here is opened, and
+ * refused there with a message saying what it is (engine/base/infile.h). */
 static int file_exists(const char *p)
 {
 	struct stat st;
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	return stat(p, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
 /* snprintf into a path buffer of n bytes. A path that does not fit is an

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "engine/base/fingerprint.h"
+#include "engine/base/infile.h"
+#include "engine/base/mapguard.h"
 #include "engine/base/threads.h"
 #include "engine/ws/workspace.h"
 
@@ -119,8 +121,10 @@ static const char *key_differs(const cache_key *have, const cache_key *want)
 
 void cache_unmap(cache_map *m)
 {
-	if (m && m->base_)
+	if (m && m->base_) {
+		mapguard_unmap(m->base_);
 		munmap(m->base_, m->len_);
+	}
 	if (m)
 		memset(m, 0, sizeof *m);
 }
@@ -140,19 +144,13 @@ int cache_map_file(cache_map *m, const char *path, const cache_key *want, cache_
 	memcpy(d, want->data_fp, strnlen(want->data_fp, 16));
 	memcpy(s, want->sae_fp, strnlen(want->sae_fp, 16));
 	memcpy(w.data_fp, d, 17), memcpy(w.sae_fp, s, 17);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = infile_open(path, &st, e);
 	if (fd < 0) {
 		if (errno == ENOENT) {
 			*why = "missing";
 			return CACHE_STALE;
 		}
-		sf_fail_errno(e, "%s", path);
-		return CACHE_DAMAGED;
-	}
-	struct stat st;
-	if (fstat(fd, &st)) {
-		sf_fail_errno(e, "%s", path);
-		close(fd);
 		return CACHE_DAMAGED;
 	}
 	char magic[8];
@@ -173,6 +171,7 @@ int cache_map_file(cache_map *m, const char *path, const cache_key *want, cache_
 		return CACHE_DAMAGED;
 	}
 	m->base_ = base, m->len_ = (size_t)st.st_size;
+	mapguard_map(base, m->len_, path);
 	if (hdr_parse(base, &m->h)) {
 		cache_unmap(m);
 		sf_fail(e, "%s: damaged (not a cache header, or its checksum fails)", path);
@@ -205,7 +204,7 @@ int cache_map_file(cache_map *m, const char *path, const cache_key *want, cache_
 int cache_peek(const char *path, cache_hdr *h)
 {
 	unsigned char b[CACHE_HEADER];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = infile_open(path, NULL, NULL);
 	if (fd < 0)
 		return -1;
 	int ok = pread(fd, b, sizeof b, 0) == (ssize_t)sizeof b && hdr_parse(b, h) == 0;
@@ -300,7 +299,8 @@ int cache_open(cache_map *m, struct ws *w, const char *name, const cache_key *wa
 	int nseg = 0;
 	if (ops->build(ctx, &h, seg, &nseg, p, e))
 		return -1;
-	if (!ws_readonly(w) && cache_write(path, &h, seg, nseg, e))
-		return -1;
+	sf_err we;
+	if (!ws_readonly(w) && cache_write(path, &h, seg, nseg, &we))
+		ws_cannot_write(w, we.msg); /* the result is in ctx all the same */
 	return 0;
 }

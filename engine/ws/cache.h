@@ -109,8 +109,9 @@ typedef struct cache_ops {
 
 /* WS/name, current for want: mapped into m (*from_file = 1). Otherwise
  * built (*from_file = 0; m untouched; the result is in ctx) and written
- * when the workspace is writable; a damaged file in a read-only workspace
- * is refused with one line saying why. On -1, a result that build made is
+ * when the workspace is writable (a write that fails makes it read-only,
+ * ws_cannot_write); a damaged file in a read-only workspace is refused
+ * with one line saying why. On -1, a result that build made is
  * still in ctx for the caller to free. */
 int cache_open(cache_map *m, struct ws *w, const char *name, const cache_key *want,
                const cache_ops *ops, void *ctx, const sf_progress *p, int *from_file, sf_err *e);

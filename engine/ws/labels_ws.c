@@ -11,6 +11,7 @@
 
 #include "engine/base/atomic.h"
 #include "engine/base/fingerprint.h"
+#include "engine/base/infile.h"
 #include "engine/ws/sae_ws.h"
 #include "engine/ws/workspace.h"
 
@@ -18,13 +19,13 @@
  * they were, whatever SAE width they were written for. */
 static int copy_atomic(const char *src, const char *dst, sf_err *e)
 {
-	FILE *f = fopen(src, "rb");
-	if (!f)
-		return sf_fail_errno(e, "%s: cannot open", src);
 	struct stat sb;
+	FILE *f = infile_fopen(src, &sb, e);
+	if (!f)
+		return -1;
 	char *buf = NULL;
 	int rc = 0;
-	if (fstat(fileno(f), &sb) || sb.st_size < 0 || sb.st_size > ((off_t)256 << 20))
+	if (sb.st_size < 0 || sb.st_size > ((off_t)256 << 20))
 		rc = sf_fail(e, "%s: not a labels file of a sane size", src);
 	else if (!(buf = malloc((size_t)sb.st_size + 1)))
 		rc = sf_fail(e, "%s: out of memory", src);
@@ -68,19 +69,29 @@ static int labels_switch(sf_labels *out, struct ws *w, int m, const char *path,
 	labels_bind(out, path);
 	memcpy(out->sae, cur, 17);
 	out->readonly = ws_readonly(w);
-	if (!out->readonly && (copy_atomic(path, arch, e) || labels_save(out, e))) {
-		labels_free(out);
-		return -1;
+	sf_err se = { "" };
+	if (!out->readonly && (copy_atomic(path, arch, &se) || labels_save(out, &se))) {
+		/* Nothing moved: the archive copy and the save are atomic. The
+		 * switch holds in memory, as in a read-only workspace. */
+		ws_cannot_write(w, se.msg);
+		out->readonly = 1;
 	}
-	char what[160];
+	char what[160], how[300];
+	if (se.msg[0])
+		snprintf(how, sizeof how, "(not saved: %s; nothing moved yet) they will be kept in",
+		         se.msg);
+	else
+		snprintf(how, sizeof how, "%s", out->readonly ? "(read-only, nothing moved yet) they "
+		                                                "will be kept in" : "they are kept in");
 	if (restored)
 		snprintf(what, sizeof what, "restored its %zu labels from labels-%s.msgpack", out->n, cur);
 	else
 		snprintf(what, sizeof what, "starting an empty label set for it");
-	snprintf(out->notice, sizeof out->notice,
-	         "the labels were made for SAE %s, the workspace now has SAE %s: %s labels-%s.msgpack; %s",
-	         old, cur, out->readonly ? "(read-only, nothing moved yet) they will be kept in"
-	                                 : "they are kept in", old, what);
+	int n = snprintf(out->notice, sizeof out->notice, "the labels were made for SAE %s, the "
+	                 "workspace now has SAE %s: %s labels-%s.msgpack; %s", old, cur, how, old,
+	                 what);
+	if (n >= (int)sizeof out->notice)
+		memcpy(out->notice + sizeof out->notice - 4, "...", 4);
 	return 0;
 }
 

@@ -245,6 +245,7 @@ static int write_at(FILE *f, long off, const void *p, size_t n, const char *path
 typedef struct lat_sink {
 	FILE *f;            /* file: idx at CACHE_HEADER, val after all idx */
 	const char *path;
+	int write_failed;   /* the file could not take a block */
 	uint32_t *idx;      /* memory: [n, k] each */
 	float *val;
 } lat_sink;
@@ -259,9 +260,12 @@ static int sink_block(lat_sink *o, size_t n, int k, size_t r0, size_t cnt, const
 		return 0;
 	}
 	long val_base = CACHE_HEADER + (long)(n * (size_t)k * 4);
-	if (write_at(o->f, CACHE_HEADER + (long)(at * 4), idx, len * 4, o->path, e))
+	if (write_at(o->f, CACHE_HEADER + (long)(at * 4), idx, len * 4, o->path, e) ||
+	    write_at(o->f, val_base + (long)(at * 4), val, len * 4, o->path, e)) {
+		o->write_failed = 1;
 		return -1;
-	return write_at(o->f, val_base + (long)(at * 4), val, len * 4, o->path, e);
+	}
+	return 0;
 }
 
 /* Encode every row (prompt rows only when with_prompt) block by block
@@ -343,11 +347,18 @@ int latents_build(struct ws *w, const sae *s, int with_prompt, int force,
 		               ws_readonly_reason(w));
 	if (ws_file(w, "latents.bin", path, sizeof path, e))
 		return -1;
+	/* A file that cannot be written (a full disk) makes the workspace
+	 * read-only for this process (ws_cannot_write): a reader then encodes
+	 * into memory instead. */
 	atomic_file af;
-	if (cache_create(&af, path, e))
+	if (cache_create(&af, path, e)) {
+		ws_cannot_write(w, e->msg);
 		return -1;
+	}
 	lat_sink o = { .f = af.f, .path = path };
 	if (encode_rows(w, s, with_prompt, &o, p, e)) {
+		if (o.write_failed)
+			ws_cannot_write(w, e->msg);
 		atomic_abort(&af);
 		return -1;
 	}
@@ -355,8 +366,10 @@ int latents_build(struct ws *w, const sae *s, int with_prompt, int force,
 	lat_key(&h.key, w, fp);
 	h.key.param[1] = (uint64_t)s->k;
 	h.key.param[2] = (uint64_t)s->m;
-	if (cache_commit(&af, &h, e))
+	if (cache_commit(&af, &h, e)) {
+		ws_cannot_write(w, e->msg);
 		return -1;
+	}
 	/* Derived caches are keyed by the fingerprints, which an encode with
 	 * the same SAE keeps: drop them so they follow the new values. */
 	for (size_t i = 0; i < sizeof derived / sizeof *derived; i++) {

@@ -27,16 +27,31 @@ static long holder_pid(int fd)
 	return pid > 0 && (*end == '\n' || *end == 0) ? pid : 0;
 }
 
+/* Put our pid in the lock file. It only feeds messages ("in use by
+ * process N"): on a full disk it is not written, an empty file reads as
+ * "another process", and the flock alone does the locking. */
+static void write_pid(int fd)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, buf, (size_t)len, 0) == len)
+		return;
+	if (ftruncate(fd, 0) != 0) {
+		/* a cut pid does not parse (holder_pid), which is as good */
+	}
+}
+
 int lock_take(ws_lock **out, const char *path, int wait_ms, char *reason, size_t reason_len,
               sf_err *e)
 {
 	*out = NULL;
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
 	if (fd < 0) {
-		if (errno == EACCES || errno == EROFS || errno == EPERM) {
+		if (errno == EACCES || errno == EROFS || errno == EPERM || errno == ENOSPC ||
+		    errno == EDQUOT) {
 			snprintf(reason, reason_len, "cannot create the lock file %s: %s", path,
 			         strerror(errno));
-			return 1;
+			return 2;
 		}
 		return sf_fail_errno(e, "%s: cannot open lock file", path);
 	}
@@ -64,12 +79,7 @@ int lock_take(ws_lock **out, const char *path, int wait_ms, char *reason, size_t
 		return sf_fail_errno(e, "%s: cannot lock", path);
 	}
 	/* Ours now; whatever pid was there belonged to a process that is gone. */
-	char buf[32];
-	int len = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) != 0 || pwrite(fd, buf, (size_t)len, 0) != len) {
-		close(fd);
-		return sf_fail_errno(e, "%s: cannot write lock file", path);
-	}
+	write_pid(fd);
 	ws_lock *l = malloc(sizeof *l);
 	if (!l) {
 		close(fd);

@@ -1,13 +1,54 @@
 /* The workspace's SAE (WS/sae): its fingerprint and its weights. */
 #include "engine/ws/sae_ws.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "engine/base/atomic.h"
+#include "engine/formats/safetensors.h"
 #include "engine/ws/workspace.h"
+
+#define DAMAGED SAE_WS_DAMAGED
+
+/* The fingerprint in the weights' header (empty when it has none, as in
+ * SAEs from elsewhere): the half of the unit that cfg.json must match. */
+static int weights_fingerprint(const char *wpath, char out[17], sf_err *e)
+{
+	st_file *f;
+	out[0] = 0;
+	if (st_open(&f, wpath, e))
+		return -1;
+	const char *fp = st_meta(f, "fingerprint");
+	if (fp && strlen(fp) == 16)
+		memcpy(out, fp, 17);
+	st_close(f);
+	return 0;
+}
+
+/* cfg.json's fingerprint cfp against the weights': equal, or damaged. */
+static int check_unit(struct ws *w, const char *cfp, sf_err *e)
+{
+	char wpath[4096], wfp[17];
+	if (ws_file(w, "sae/sae.safetensors", wpath, sizeof wpath, e))
+		return -1;
+	struct stat sb;
+	if (stat(wpath, &sb) != 0)
+		return sf_fail(e, "%s/sae: %s (cfg.json without sae.safetensors)", ws_dir(w),
+		               DAMAGED);
+	if (weights_fingerprint(wpath, wfp, e))
+		return -1;
+	if (wfp[0] && strcmp(wfp, cfp))
+		return sf_fail(e, "%s/sae: %s (the weights are SAE %s, cfg.json is of SAE %s)",
+		               ws_dir(w), DAMAGED, wfp, cfp);
+	return 0;
+}
 
 int sae_ws_fingerprint(struct ws *w, char out[17], sf_err *e)
 {
@@ -33,7 +74,7 @@ int sae_ws_fingerprint(struct ws *w, char out[17], sf_err *e)
 	else
 		memcpy(out, json_string_value(fp), 17);
 	json_decref(cfg);
-	return rc;
+	return rc ? rc : check_unit(w, out, e);
 }
 
 int sae_load_ws(sae **out, struct ws *w, sf_err *e)
@@ -47,9 +88,24 @@ int sae_load_ws(sae **out, struct ws *w, sf_err *e)
 	if (stat(wpath, &st))
 		return sf_fail(e, "%s: no SAE yet; run `safer train %s` or `safer load-sae %s PATH`",
 		               ws_dir(w), ws_dir(w), ws_dir(w));
-	sae *s;
-	if (sae_load(&s, dir, -1, 0, e))
+	/* Both halves, of one SAE: a workspace's SAE is always saved with
+	 * its cfg.json (sae_save_ws). */
+	char cfg[4200], cfp[17];
+	snprintf(cfg, sizeof cfg, "%s/cfg.json", dir);
+	if (lstat(cfg, &st) != 0)
+		return sf_fail(e, "%s: %s (sae.safetensors without cfg.json)", dir, DAMAGED);
+	sf_err ce;
+	if (sae_ws_fingerprint(w, cfp, &ce) && strstr(ce.msg, DAMAGED)) {
+		*e = ce;
 		return -1;
+	}
+	sae *s;
+	if (sae_load(&s, dir, -1, 0, e)) {
+		/* the weights do not hash to what their cfg.json says */
+		if (strstr(e->msg, "weights do not match the fingerprint"))
+			sf_fail(e, "%s: %s (the weights do not match cfg.json)", dir, DAMAGED);
+		return -1;
+	}
 	int d = store_dim(ws_store(w));
 	if (s->d != d) {
 		sf_fail(e, "%s: SAE width d %d differs from the workspace's activations d %d%s%s%s",
@@ -60,4 +116,101 @@ int sae_load_ws(sae **out, struct ws *w, sf_err *e)
 	}
 	*out = s;
 	return 0;
+}
+
+/* Remove a directory of plain files (an SAE directory swapped out, or one
+ * a killed save left). Best effort: what stays is swept by the next save. */
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char p[4096];
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    snprintf(p, sizeof p, "%s/%s", dir, de->d_name) >= (int)sizeof p)
+			continue;
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/* "sae.new-XXXXXX": the directory a save builds the new SAE in. */
+#define NEW_PREFIX "sae.new-"
+
+/* Directories of saves killed before they were swapped in, or swapped out
+ * and not yet removed. Run under the writer lock, so none is live. */
+static void sweep_new_dirs(struct ws *w)
+{
+	DIR *d = opendir(ws_dir(w));
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char p[4096];
+		if (strncmp(de->d_name, NEW_PREFIX, strlen(NEW_PREFIX)) ||
+		    strlen(de->d_name) != strlen(NEW_PREFIX) + 6 ||
+		    ws_file(w, de->d_name, p, sizeof p, NULL))
+			continue;
+		struct stat sb;
+		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+			remove_dir(p);
+	}
+	closedir(d);
+}
+
+int sae_save_ws(struct ws *w, const sae *s, sf_err *e)
+{
+	char dir[4096], tmp[4096], ck[4200], ck_new[4200];
+	if (ws_file(w, "sae", dir, sizeof dir, e) ||
+	    ws_file(w, NEW_PREFIX "XXXXXX", tmp, sizeof tmp, e))
+		return -1;
+	sweep_new_dirs(w);
+	if (!mkdtemp(tmp))
+		return sf_fail_errno(e, "%s: cannot create a directory for the new SAE", ws_dir(w));
+	mode_t um = umask(0);
+	umask(um);
+	if (chmod(tmp, 0777 & ~um) != 0) {
+		/* mkdtemp's 0700 only keeps others out */
+	}
+	if (sae_save(s, tmp, e)) {
+		remove_dir(tmp);
+		return -1;
+	}
+	/* a training's checkpoint stays with the workspace, not the old SAE */
+	snprintf(ck, sizeof ck, "%s/checkpoint.safetensors", dir);
+	snprintf(ck_new, sizeof ck_new, "%s/checkpoint.safetensors", tmp);
+	if (link(ck, ck_new) != 0 && errno != ENOENT) {
+		/* not kept: a resume starts over, nothing else is lost */
+	}
+	/* The one step that changes what the workspace holds. */
+	int rc = renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE);
+	if (rc != 0 && errno == ENOENT)
+		rc = rename(tmp, dir); /* no SAE before: nothing to exchange */
+	else if (rc != 0 && (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP)) {
+		/* a file system without exchange: the old directory is moved
+		 * aside first, so a kill in between leaves no SAE rather than a
+		 * mix (the moved one is swept by the next save) */
+		char aside[4096];
+		if (ws_file(w, NEW_PREFIX "XXXXXX", aside, sizeof aside, e) || !mkdtemp(aside)) {
+			remove_dir(tmp);
+			return e->msg[0] ? -1 : sf_fail_errno(e, "%s: cannot save the SAE", dir);
+		}
+		rc = rename(dir, aside);
+		if (rc == 0 && (rc = rename(tmp, dir)) == 0)
+			snprintf(tmp, sizeof tmp, "%s", aside);
+		else if (rc != 0 && rename(aside, dir) != 0) {
+			/* the old SAE stays in WS/sae.new-*, found by hand */
+		}
+	}
+	if (rc != 0) {
+		sf_fail_errno(e, "%s: cannot put the new SAE in place", dir);
+		remove_dir(tmp);
+		return -1;
+	}
+	/* tmp now holds the old SAE (or nothing) */
+	remove_dir(tmp);
+	return fsync_parent_dir(dir, e);
 }

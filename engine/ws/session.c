@@ -79,9 +79,11 @@ static int latents_encode(latents **out, ws *w, const sae *m, const sf_progress 
 	int rebuilt;
 	if (ws_readonly(w))
 		return latents_encode_mem(out, w, m, 0, p, e);
-	if (latents_build(w, m, 0, 0, p, &rebuilt, e))
-		return -1;
-	return latents_open(out, w, e);
+	if (latents_build(w, m, 0, 0, p, &rebuilt, e) == 0)
+		return latents_open(out, w, e);
+	/* the cache could not be written (full disk): the workspace is
+	 * read-only from now on, and the latents are kept in memory */
+	return ws_readonly(w) ? latents_encode_mem(out, w, m, 0, p, e) : -1;
 }
 
 static void path_id(const char *path, file_id *out)
@@ -339,6 +341,13 @@ unsigned long session_generation(const sf_session *s, int what)
 static int no_sae(sf_session *s, sf_err *e)
 {
 	const char *d = ws_dir(s->w);
+	file_id a, b;
+	file_id_of(s, WATCH_SAE_CFG, &a);
+	file_id_of(s, WATCH_SAE_WEIGHTS, &b);
+	if (a.exists != b.exists)
+		return sf_fail(e, "%s/sae: %s (%s without %s)", d, SAE_WS_DAMAGED,
+		               a.exists ? "cfg.json" : "sae.safetensors",
+		               a.exists ? "sae.safetensors" : "cfg.json");
 	return sf_fail(e, "%s has no SAE: train one (safer train %s) or load one (safer load-sae %s PATH)",
 	               d, d, d);
 }
@@ -396,6 +405,7 @@ int session_latents(sf_session *s, const latents **out, sf_err *e)
 		STAGE(p, s, "encoding");
 		if (latents_encode(&s->l, s->w, m, &p, e))
 			return -1;
+		readonly_notice(s); /* it may have become read-only on the way */
 	}
 	*out = s->l;
 	return 0;
@@ -489,8 +499,13 @@ static int load_labels(sf_session *s, sf_err *e)
 	/* Loading switches label sets when the file belongs to another SAE,
 	 * which writes: only then is the lock needed. */
 	int writing = !ws_readonly(s->w) && labels_may_switch(s);
-	if (writing && ws_write_begin(s->w, e))
-		return -1;
+	sf_err le;
+	if (writing && ws_write_begin(s->w, &le)) {
+		/* the switch cannot be saved now (busy, full disk): make it in
+		 * memory only, as a read-only workspace does */
+		ws_cannot_write(s->w, le.msg);
+		writing = 0;
+	}
 	remember(s, WATCH_LABELS);
 	int rc = labels_load(&s->L, s->w, m, e);
 	if (rc == 0)
@@ -599,6 +614,10 @@ static int labels_change(sf_session *s, int (*op)(sf_labels *L, void *ctx, sf_er
 	int rc = labels_fresh(s, e);
 	if (rc == 0)
 		rc = op(&s->L, ctx, e);
+	/* the labels could not follow the SAE on disk (full disk): say that,
+	 * not that the workspace was opened read-only */
+	if (rc && ws_readonly(s->w))
+		sf_fail(e, "%s: labels not changed: %s", ws_dir(s->w), ws_readonly_reason(s->w));
 	if (rc == 0) {
 		remember(s, WATCH_LABELS);
 		drop_scores(s);
@@ -780,10 +799,9 @@ int session_eval(sf_session *s, const sf_bt_opts *o, const sf_bt_result **out, s
 
 int session_sae_install(sf_session *s, const sae *model, sf_err *e)
 {
-	char dir[4096];
-	if (ws_file(s->w, "sae", dir, sizeof dir, e) || ws_write_begin(s->w, e))
+	if (ws_write_begin(s->w, e))
 		return -1;
-	int rc = sae_save(model, dir, e);
+	int rc = sae_save_ws(s->w, model, e);
 	ws_write_end(s->w);
 	session_drop(s, SESS_SAE);
 	return rc;

@@ -186,7 +186,7 @@ int train_ws(struct ws *w, const train_opts *oin, int continue_sae, int resume,
 	s->train_json = train_opts_json(&o);
 	if ((rc = ws_write_begin(w, e)))
 		goto out;
-	rc = sae_save(s, dir, e);
+	rc = sae_save_ws(w, s, e);
 	ws_write_end(w);
 	if (rc)
 		goto out;

@@ -25,9 +25,10 @@
 
 #include "engine/base/atomic.h"
 #include "engine/base/fingerprint.h"
-#include "engine/ws/lock.h"
+#include "engine/base/infile.h"
 #include "engine/formats/mpk.h"
 #include "engine/formats/safetensors.h"
+#include "engine/ws/lock.h"
 
 #define MANIFEST "manifest.msgpack"
 #define MANIFEST_FORMAT "safer-workspace/1"
@@ -79,13 +80,8 @@ static int pread_all(int fd, void *buf, size_t n, off_t at)
 /* Open path read-only and stat it; the one way both fingerprints start. */
 static int open_stat(const char *path, int *fd, struct stat *sb, sf_err *e)
 {
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0 || fstat(*fd, sb) != 0) {
-		if (*fd >= 0)
-			close(*fd);
-		return sf_fail_errno(e, "%s: cannot open", path);
-	}
-	return 0;
+	*fd = infile_open(path, sb, e);
+	return *fd < 0 ? -1 : 0;
 }
 
 /* Fingerprint of a whole file (the pairs). */
@@ -424,7 +420,17 @@ int ws_write_begin(ws *w, sf_err *e)
 	w->lock_depth = 0;
 	if (r == 1)
 		sf_fail(e, "%s: busy (%s); try again", w->dir, reason);
+	else if (r == 2)
+		sf_fail(e, "%s: %s", w->dir, reason);
 	return -1;
+}
+
+void ws_cannot_write(ws *w, const char *why)
+{
+	if (w->ro)
+		return;
+	w->ro = 1;
+	snprintf(w->reason, sizeof w->reason, "%s", why);
 }
 
 void ws_write_end(ws *w)

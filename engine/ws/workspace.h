@@ -64,4 +64,11 @@ const char *ws_readonly_reason(const ws *w);
 int ws_write_begin(ws *w, sf_err *e);
 void ws_write_end(ws *w);
 
+/* A save that only spares work later (a cache, a label set switched to
+ * follow the SAE) failed, e.g. on a full disk: the workspace is read-only
+ * for the rest of this process, with why as the reason, so that what is
+ * computed from now on stays in memory and a read-only command still
+ * gives its answer. */
+void ws_cannot_write(ws *w, const char *why);
+
 #endif

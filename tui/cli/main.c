@@ -4,12 +4,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/base/mapguard.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
 
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/* an input truncated while mapped: one line naming it, not "Bus error" */
+	mapguard_install("safer");
 	if (argc < 2) {
 		cli_print_overview(stderr);
 		return EXIT_USAGE;

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/base/mapguard.h"
 #include "widgets/chart.h"
 #include "widgets/draw.h"
 #include "widgets/theme.h"
@@ -105,6 +106,15 @@ static void on_crash(int sig)
 	raise(sig);
 }
 
+/* A mapped input that shrank (engine/base/mapguard.h): the terminal
+ * first, then the one line naming the file. */
+static void on_bus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)uc;
+	restore_terminal();
+	mapguard_fault(si->si_addr);
+}
+
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -117,10 +127,12 @@ static void install_signals(void)
 	sa.sa_handler = on_crash;
 	sa.sa_flags = SA_RESETHAND;
 	sigaction(SIGSEGV, &sa, NULL);
-	sigaction(SIGBUS, &sa, NULL);
 	sigaction(SIGFPE, &sa, NULL);
 	sigaction(SIGABRT, &sa, NULL);
 	sigaction(SIGILL, &sa, NULL);
+	sa.sa_sigaction = on_bus;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGBUS, &sa, NULL);
 }
 
 static void at_exit(void)
