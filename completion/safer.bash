@@ -38,7 +38,7 @@ _safer_value() {
 
 _safer() {
 	local IFS=$' \t\n'
-	local cword=$COMP_CWORD cur=${COMP_WORDS[COMP_CWORD]} opt=
+	local cword=$COMP_CWORD cur=${COMP_WORDS[COMP_CWORD]} opt= joined=
 	COMPREPLY=()
 	# COMP_WORDBREAKS splits "--opt=val" into "--opt" "=" "val"
 	if [[ $cur == = ]]; then
@@ -46,7 +46,7 @@ _safer() {
 	elif ((cword > 1)) && [[ ${COMP_WORDS[cword - 1]} == = ]]; then
 		opt=${COMP_WORDS[cword - 2]}
 	elif [[ $cur == --*=* ]]; then
-		opt=${cur%%=*} cur=${cur#*=}
+		opt=${cur%%=*} cur=${cur#*=} joined=1
 	fi
 	local cmds
 	cmds=$(while IFS=$'\t' read -r c _; do printf '%s ' "$c"; done <<< "$_safer_spec")
@@ -93,11 +93,13 @@ _safer() {
 		fi
 	done
 	((cword > first)) && prev=${COMP_WORDS[cword - 1]}
-	if [[ -z $opt && -n ${kinds[$prev]-} && $prev == -* ]]; then
+	if [[ -z $opt && $prev == -* && -n ${kinds[$prev]-} ]]; then
 		opt=$prev
 	fi
 	if [[ -n $opt ]]; then
 		_safer_value "${kinds[$opt]-_}" "$cur" "$ws"
+		# "--opt=val" as one word (no "=" in COMP_WORDBREAKS): keep "--opt="
+		[[ -n $joined ]] && COMPREPLY=("${COMPREPLY[@]/#/$opt=}")
 	elif [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "${names[*]}" -- "$cur"))
 	elif ((n < ${#pos[@]})); then

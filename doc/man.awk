@@ -3,7 +3,7 @@
 # Run with LC_ALL=C so that the text is read as bytes.
 #
 # The help texts follow a few conventions, which become roff:
-#   "usage: ..." and its indented continuation lines   the synopsis (no fill)
+#   "usage: ..." and its indented continuation lines   the synopsis (.SY)
 #   a line at column 0                                 prose (filled)
 #   "  --opt VALUE   what it does" (a gap of 2 spaces)  a tagged paragraph
 #   "  other text", deeper lines continuing it         an indented item
@@ -61,16 +61,46 @@ function end_list() {
 	state = ""
 }
 
+# A synopsis form: .SY "safer CMD" and the rest, filled with a hanging
+# indent; spaces inside brackets do not break ("[--side chosen|rejected]").
+function synopsis(s,   i, c, depth, out) {
+	out = ""
+	depth = 0
+	for (i = 1; i <= length(s); i++) {
+		c = substr(s, i, 1)
+		if (c == "[" || c == "(") depth++
+		if (c == "]" || c == ")") depth--
+		out = out ((c == " " && depth > 0) ? "\\ " : c)
+	}
+	return out
+}
+
+function end_syn() {
+	if (syn != "") {
+		emit(".SY \"safer " cmd "\"")
+		emit(synopsis(esc(syn)))
+		emit(".YS")
+		emit(".nh") # .YS turns hyphenation back on; words stay whole
+	}
+	syn = ""
+}
+
 /^@@ / {
 	end_list()
-	emit(".SS \"safer " $2 "\"")
-	emit(".nf")
+	cmd = $2
+	emit(".SS \"safer " cmd "\"")
 	state = "syn"
+	syn = ""
 	next
 }
-state == "syn" && /^usage: / { emit(esc(substr($0, 8))); next }
-state == "syn" && /^       / { emit(esc(substr($0, 8))); next }
-state == "syn" { emit(".fi"); state = "" }
+state == "syn" && (/^usage: safer / || /^       safer /) {
+	end_syn()
+	syn = $0
+	sub(/^(usage:)? *safer [^ ]* */, "", syn)
+	next
+}
+state == "syn" && /^ / { t = $0; sub(/^ */, "", t); syn = syn " " t; next }
+state == "syn" { end_syn(); state = "" }
 
 /^$/ { end_list(); pp = 1; next }
 

@@ -12,6 +12,6 @@ doc/commands.roff: tui/safer$(EXEEXT) $(srcdir)/doc/help-texts $(srcdir)/doc/man
 		LC_ALL=C $(AWK) -f $(srcdir)/doc/man.awk > $@.tmp && mv $@.tmp $@
 
 doc/safer.1: doc/commands.roff $(srcdir)/doc/safer.1.in
-	$(AM_V_GEN)sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@docdir@|$(docdir)|g' \
+	$(AM_V_GEN)sed -e 's|%VERSION%|$(VERSION)|g' -e 's|%DOCDIR%|$(docdir)|g' \
 		-e '/^@COMMANDS@$$/r doc/commands.roff' -e '/^@COMMANDS@$$/d' \
 		$(srcdir)/doc/safer.1.in > $@.tmp && mv $@.tmp $@

@@ -90,3 +90,8 @@ EXTRA_DIST += tests/test_session.sh
 # The layering rules (tests/layers.py).
 EXTRA_DIST += tests/test_layers.sh tests/layers.py
 TESTS += tests/test_layers.sh
+# Installing: the completion, the man page, the layout of `make install`.
+TESTS += tests/test_completion.sh
+EXTRA_DIST += tests/test_completion.sh
+TESTS += tests/test_man.py
+EXTRA_DIST += tests/test_man.py
