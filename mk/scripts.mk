@@ -26,3 +26,4 @@ install-exec-local:
 uninstall-local:
 	@$(NORMAL_UNINSTALL)
 	for s in $(PY_ENTRY_POINTS); do rm -f '$(DESTDIR)$(bindir)'/$$s; done
+	rm -rf '$(DESTDIR)$(pkgdatadir)'/scripts/*/__pycache__

@@ -95,3 +95,6 @@ TESTS += tests/test_completion.sh
 EXTRA_DIST += tests/test_completion.sh
 TESTS += tests/test_man.py
 EXTRA_DIST += tests/test_man.py
+TESTS += tests/test_install.sh
+EXTRA_DIST += tests/test_install.sh
+AM_TESTS_ENVIRONMENT += MAKE='$(MAKE)'; export MAKE;
