@@ -91,8 +91,8 @@ EXTRA_DIST += tests/test_session.sh
 EXTRA_DIST += tests/test_layers.sh tests/layers.py
 TESTS += tests/test_layers.sh
 # Installing: the completion, the man page, the layout of `make install`.
-TESTS += tests/test_completion.sh
-EXTRA_DIST += tests/test_completion.sh
+TESTS += tests/test_completion.sh tests/test_completion_zsh.sh
+EXTRA_DIST += tests/test_completion.sh tests/test_completion_zsh.sh tests/zsh_complete.zsh
 TESTS += tests/test_man.py
 EXTRA_DIST += tests/test_man.py
 TESTS += tests/test_install.sh
