@@ -9,7 +9,7 @@ PS1= PS2= RPS1=
 autoload -U compinit && compinit -u -D
 zstyle ':completion:*' list-grouped false
 zstyle ':completion:*' insert-tab false
-# every match compadd would add, printed between two markers
+# every match compadd adds, printed
 compadd() {
 	if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then
 		builtin compadd "$@"
@@ -19,6 +19,7 @@ compadd() {
 	builtin compadd -A __m "$@"
 	local x
 	for x in $__m; do print -r -- "MATCH:$x"; done
+	builtin compadd "$@" # added for real, as the completion system expects
 }
 _zc_end() { print -r -- "END-MATCHES"; exit }
 comppostfuncs=(_zc_end)
