@@ -95,6 +95,6 @@ TESTS += tests/test_completion.sh tests/test_completion_zsh.sh
 EXTRA_DIST += tests/test_completion.sh tests/test_completion_zsh.sh tests/zsh_complete.zsh
 TESTS += tests/test_man.py
 EXTRA_DIST += tests/test_man.py
-TESTS += tests/test_install.sh
-EXTRA_DIST += tests/test_install.sh
+TESTS += tests/test_install.sh tests/test_quiet.sh
+EXTRA_DIST += tests/test_install.sh tests/test_quiet.sh
 AM_TESTS_ENVIRONMENT += MAKE='$(MAKE)'; export MAKE;
