@@ -83,6 +83,16 @@ expect "3 30" safer label ws --format tsv ''
 expect "" safer top nowhere ''
 want=$(awk -v m="$m" 'BEGIN { for (i = 0; i < m; i++) if (i ~ /^3/) print i }')
 expect "$want" safer top ws 3
+# the query behind it: ids with their names, made safe for a terminal
+"$SAFER" label ws 30 --name "$(printf 'harm\033[31m\tred')" >/dev/null
+"$SAFER" __complete features ws >q.txt
+ok $? "__complete features WS"
+[ "$(cut -f1 q.txt | tr '\n' ' ')" = "3 30 " ] && grep -q '^30	harm^\[\[31m^Ired$' q.txt &&
+	! grep -q "$(printf '\033')" q.txt
+ok $? "__complete: the labelled ids, names without raw control characters"
+"$SAFER" __complete features nowhere >q2.txt 2>&1
+[ $? -ne 0 ] && [ ! -s q2.txt ]
+ok $? "__complete on no workspace: fails and prints nothing"
 "$SAFER" stats ws >/dev/null 2>&1
 n=$(complete_words safer top ws '' | wc -l)
 [ "$n" -gt 2 ]
