@@ -22,6 +22,8 @@ tui_safer_SOURCES += \
 	tui/cli/cmd_train.c \
 	tui/cli/commands.c \
 	tui/cli/commands.h \
+	tui/cli/complete.c \
+	tui/cli/complete.h \
 	tui/cli/main.c \
 	tui/cli/options.c \
 	tui/cli/options.h

@@ -117,3 +117,11 @@ EXTRA_DIST += tests/test_sae_unit.sh
 # A mapped input truncated while in use: one line naming it, nothing lost.
 TESTS += tests/test_shrink.sh
 EXTRA_DIST += tests/test_shrink.sh
+# Installing: the completion, the man page, the layout of `make install`.
+TESTS += tests/test_completion.sh tests/test_completion_zsh.sh
+EXTRA_DIST += tests/test_completion.sh tests/test_completion_zsh.sh tests/zsh_complete.zsh
+TESTS += tests/test_man.py
+EXTRA_DIST += tests/test_man.py
+TESTS += tests/test_install.sh tests/test_quiet.sh
+EXTRA_DIST += tests/test_install.sh tests/test_quiet.sh
+AM_TESTS_ENVIRONMENT += MAKE='$(MAKE)'; export MAKE;

@@ -97,4 +97,21 @@ x_keys q
 x_wait "EXITED 0"
 ok $? "quit"
 
+# --color: never is NO_COLOR, always overrides it.
+colour() { tmux -L "$X_SOCK" capture-pane -p -e | grep -qE "$esc\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5|48;5)[;m]"; }
+x_start "$SAFER explore hws --color=never"
+x_wait "Features 32"
+colour
+[ $? -ne 0 ]
+ok $? "--color=never: no colour in the pane"
+x_keys q
+x_wait "EXITED 0"
+x_start "NO_COLOR=1 $SAFER explore hws --color always"
+x_wait "Features 32"
+colour
+ok $? "--color always: colour despite NO_COLOR"
+x_keys q
+x_wait "EXITED 0"
+ok $? "quit"
+
 done_testing

@@ -257,6 +257,12 @@ int tout_finish(tout *t)
 /* ---- progress ---------------------------------------------------- */
 
 static volatile sig_atomic_t interrupted;
+static int quiet;
+
+void cli_set_quiet(int q)
+{
+	quiet = q;
+}
 
 static void on_sigint(int sig)
 {
@@ -288,6 +294,8 @@ static double now_s(void)
 static int progress_cb(void *ctx, double frac, const char *phase)
 {
 	cli_progress *p = ctx;
+	if (quiet)
+		return interrupted ? 1 : 0;
 	double t = now_s();
 	if (p->tty) {
 		if (t - p->last_time >= 0.1 || frac >= 1.0) {

@@ -79,6 +79,8 @@ typedef struct cli_progress {
 } cli_progress;
 
 sf_progress cli_progress_begin(cli_progress *p, const char *label);
+/* With quiet set (`--quiet`), progress draws nothing; Ctrl-C still cancels. */
+void cli_set_quiet(int quiet);
 void cli_progress_end(cli_progress *p);
 /* Install the SIGINT handler that makes progress callbacks cancel. */
 void cli_catch_interrupt(void);

@@ -13,6 +13,7 @@
 const char cmd_explore_usage[] =
 	"usage: safer explore WS [--read-only] [--rows sentence|all]\n"
 	"                     [--ratings human|judge|both] [--unparsed skip|5]\n"
+	"                     [--color never|always|auto]\n"
 	"\n"
 	"Open the interactive explorer on workspace WS: the features ranked by\n"
 	"salience, their top activations on chosen and rejected responses, labels\n"
@@ -28,7 +29,9 @@ const char cmd_explore_usage[] =
 	"The judge's verdicts (safer judge) stand beside your ratings; --ratings\n"
 	"says whose choose the safety sets (default both: yours override the\n"
 	"judge's), --unparsed whether a verdict without a score counts as 5.\n"
-	"NO_COLOR=1 turns colour off.\n";
+	"Colour: --color auto (the default) uses it when the terminal has colours\n"
+	"and NO_COLOR is unset or empty; never (or NO_COLOR=1) turns it off;\n"
+	"always keeps it even with NO_COLOR set.\n";
 
 static int run(sf_session *S)
 {
@@ -76,6 +79,15 @@ int cmd_explore(int argc, char **argv)
 		} else if ((v = opt_value("explore", "--rows", argc, argv, &i, &bad))) {
 			if (rows_mode_parse(v, &rows_mode))
 				return cli_usage_error("explore", "--rows is sentence or all, not '%s'", v);
+		} else if (!bad && (v = opt_value("explore", "--color", argc, argv, &i, &bad))) {
+			/* the theme reads NO_COLOR */
+			if (!strcmp(v, "never"))
+				setenv("NO_COLOR", "1", 1);
+			else if (!strcmp(v, "always"))
+				unsetenv("NO_COLOR");
+			else if (strcmp(v, "auto"))
+				return cli_usage_error("explore",
+				                       "--color is never, always or auto, not '%s'", v);
 		} else if (bad) {
 			return EXIT_USAGE;
 		} else if (argv[i][0] == '-' || dir) {
