@@ -62,15 +62,19 @@ function end_list() {
 }
 
 # A synopsis form: .SY "safer CMD" and the rest, filled with a hanging
-# indent; spaces inside brackets do not break ("[--side chosen|rejected]").
-function synopsis(s,   i, c, depth, out) {
+# indent; spaces inside brackets do not break ("[--side chosen|rejected]"),
+# except around the "|" of a parenthesised choice, whose alternatives may
+# each be long ("(--url URL ... | --cmd ...)").
+function synopsis(s,   i, c, depth, open, out, brk) {
 	out = ""
 	depth = 0
 	for (i = 1; i <= length(s); i++) {
 		c = substr(s, i, 1)
-		if (c == "[" || c == "(") depth++
+		if (c == "[" || c == "(") open[++depth] = c
 		if (c == "]" || c == ")") depth--
-		out = out ((c == " " && depth > 0) ? "\\ " : c)
+		brk = depth == 0 || (open[depth] == "(" && \
+		      (substr(s, i - 1, 1) == "|" || substr(s, i + 1, 1) == "|"))
+		out = out ((c == " " && !brk) ? "\\ " : c)
 	}
 	return out
 }
