@@ -275,6 +275,17 @@ def body(tmp):
 	err = r.stderr.decode(errors="replace")
 	ok(r.returncode == 1 and err.count("\n") == 1 and "config.json" in err,
 	   "eval: a config whose d does not split into heads is refused in one line", err)
+	bad2 = os.path.join(tmp, "bad2")
+	shutil.copytree(d, bad2)
+	with open(os.path.join(bad2, "config.json"), "w") as f:
+		json.dump(dict(cfg, d=1 << 16, heads=1 << 10), f)
+	try:
+		tinyrm.load(bad2)
+		refused = ""
+	except tinyrm.ModelDirError as exc:
+		refused = str(exc)
+	ok("model.safetensors" in refused and "embed.weight" in refused,
+	   "load: a config far larger than its weights is refused before the model is built", refused)
 	r = run("safer-tinyrm", ["train", pj, "--out", pj], tmp)
 	ok(r.returncode == 2 and open(pj, encoding="utf-8").read().count("\n") == 60,
 	   "train: --out naming a file that is not a model directory is a usage error; "

@@ -157,6 +157,19 @@ def _check_config(cfg, where):
 		                    (where, cfg["d"], cfg["heads"]))
 
 
+def param_shapes(cfg):
+	"""{parameter name: shape} of the model a config describes."""
+	d, f = int(cfg["d"]), int(cfg["ffn"])
+	out = {"embed.weight": (int(cfg["vocab_size"]), d)}
+	for i in range(int(cfg["layers"])):
+		b = "blocks.%d." % i
+		out.update({b + "attn_norm.weight": (d,), b + "q.weight": (d, d), b + "k.weight": (d, d),
+		            b + "v.weight": (d, d), b + "o.weight": (d, d), b + "mlp_norm.weight": (d,),
+		            b + "gate.weight": (f, d), b + "up.weight": (f, d), b + "down.weight": (d, f)})
+	out.update({"norm.weight": (d,), "score.weight": (1, d)})
+	return out
+
+
 def save(path, model, tok, extra):
 	"""Write config.json, model.safetensors and tokenizer.json into path
 	(each atomically)."""
@@ -191,25 +204,26 @@ def load(path):
 	if tok.vocab_size != cfg["vocab_size"]:
 		raise ModelDirError("%s: vocab_size %d, but the tokenizer has %d tokens" %
 		                    (cp, cfg["vocab_size"], tok.vocab_size))
-	model = TinyRM(cfg)
 	mp = os.path.join(path, "model.safetensors")
 	try:
-		arrays, _ = stfile.load(mp, mmap=False)
+		arrays, _ = stfile.load(mp, mmap=True)
 	except OSError as exc:
 		raise ModelDirError("%s: %s" % (mp, exc.strerror))
 	except stfile.FormatError as exc:
 		raise ModelDirError(str(exc))
-	want = model.state_dict()
+	# Shapes are checked against the config before anything is allocated.
+	want = param_shapes(cfg)
 	if set(arrays) != set(want):
 		miss = sorted(set(want) ^ set(arrays))
 		raise ModelDirError("%s: tensors differ from the config's model (e.g. %s)" % (mp, miss[0]))
-	for k, v in want.items():
+	for k, shape in want.items():
 		a = arrays[k]
-		if tuple(a.shape) != tuple(v.shape) or a.dtype != np.dtype("<f4"):
+		if tuple(a.shape) != shape or a.dtype != np.dtype("<f4"):
 			raise ModelDirError("%s: tensor %s is %s %s, want F32 %s" %
-			                    (mp, k, a.dtype, list(a.shape), list(v.shape)))
+			                    (mp, k, a.dtype, list(a.shape), list(shape)))
 		if not np.isfinite(a).all():
 			raise ModelDirError("%s: tensor %s holds NaN or infinity" % (mp, k))
+	model = TinyRM(cfg)
 	model.load_state_dict({k: torch.from_numpy(np.array(a)) for k, a in arrays.items()})
 	model.eval()
 	return tok, model, cfg
