@@ -150,6 +150,10 @@ def ranks(v):
 for c in ("safety", "chat"):
 	dp = [proxy[e][c] - proxy["none"][c] for e in edits]
 	dr = [retr[e][c] - retr["none"][c] for e in edits]
+	if len(set(dp)) < 2 or len(set(dr)) < 2:
+		print("%s: no edit changes the %s accuracy (proxy: %s, retrained: %s); no ranking" %
+		      (c, "proxy's" if len(set(dp)) < 2 else "retrained", sorted(set(dp)), sorted(set(dr))))
+		continue
 	rho = np.corrcoef(ranks(dp), ranks(dr))[0, 1]
 	worst_p = edits[int(np.argmin(dp))]
 	worst_r = edits[int(np.argmin(dr))]
