@@ -11,3 +11,5 @@ BENCHES += bench/analysis.sh
 EXTRA_DIST += bench/analysis.sh
 BENCHES += bench/explore.sh
 EXTRA_DIST += bench/explore.sh bench/explore_pty.py
+BENCHES += bench/retrain.sh
+EXTRA_DIST += bench/retrain.sh bench/rate_truth.py bench/random_plan.py

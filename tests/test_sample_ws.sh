@@ -77,4 +77,37 @@ SAFER="$TMPD/missing" "$MAKE_WS" "$ws" 2>"$TMPD/err"
 [ $? -eq 1 ] && grep -q "not built" "$TMPD/err"
 ok $? "a missing safer binary is named"
 
+# --tiny-rm: the tiny reward model is trained and its layer extracted, each
+# only when missing or older than the pairs; the workspace is made from it.
+cat >"$TMPD/tinyrm" <<EOF
+echo "tinyrm \$*" >>"$LOG"
+mkdir -p "\$4" && echo w >"\$4/model.safetensors"
+EOF
+cat >"$TMPD/extract" <<EOF
+echo "extract \$*" >>"$LOG"
+echo a >"\$6"
+EOF
+export TINYRM="$TMPD/tinyrm" EXTRACT="$TMPD/extract" PYTHON3=/bin/sh
+ws="$TMPD/tws"
+tiny_calls="tinyrm train $TMPD/out/pairs.jsonl --out $TMPD/out/tinyrm extract $TMPD/out/tinyrm $TMPD/out/pairs.jsonl --layer 1 -o $TMPD/out/tinyrm-acts.safetensors init train"
+: >"$LOG"
+"$MAKE_WS" --tiny-rm "$ws" 2>"$TMPD/err"
+ok $? "--tiny-rm fresh: succeeds"
+[ "$(calls)" = "$tiny_calls" ]
+ok $? "--tiny-rm fresh: trains the tiny RM, extracts layer 1, inits, trains"
+diag "calls: $(calls)"
+: >"$LOG"
+"$MAKE_WS" --tiny-rm "$ws" 2>"$TMPD/err"
+[ ! -s "$LOG" ]
+ok $? "--tiny-rm up to date: calls nothing"
+sleep 1
+touch "$TMPD/out/pairs.jsonl"
+: >"$LOG"
+"$MAKE_WS" --tiny-rm "$ws" 2>"$TMPD/err"
+[ "$(calls)" = "$tiny_calls" ]
+ok $? "--tiny-rm, pairs newer than the model: retrains, extracts, rebuilds the workspace"
+"$MAKE_WS" --tiny-rm 2>/dev/null
+[ $? -eq 2 ]
+ok $? "--tiny-rm without a workspace is a usage error"
+
 done_testing

@@ -399,12 +399,15 @@ def _remove_parts(parts):
 
 def extract(pairs, tok, model, out, layer, render=None, keep_prompt=False, batch_size=8,
             max_length=None, acts_dtype="F16", shard_pairs=256, device="cpu", meta=None,
-            config=None, progress=None, on_shard=None, keep_parts=False):
+            config=None, progress=None, on_shard=None, keep_parts=False, reward_head=None):
 	"""Write the activation file `out` for `pairs` [(prompt, chosen,
 	rejected)]. Shards go to out + ".parts/" and are merged at the end.
 	config: what the caller knows of its settings (model, dataset hash...);
 	a rerun reuses shards only if it is equal. on_shard(i) is called after
-	shard i is on disk. Returns a summary dict."""
+	shard i is on disk. reward_head: (w [d], bias), the model's linear
+	score head on its last hidden state; written as the tensor reward_head
+	and the metadata reward_bias when layer is the last one. Returns a
+	summary dict."""
 	if not pairs:
 		raise ExtractError("no pairs to extract")
 	acts_dtype = acts_dtype.upper()
@@ -460,17 +463,25 @@ def extract(pairs, tok, model, out, layer, render=None, keep_prompt=False, batch
 	                 "sides": "prompt,chosen,rejected" if keep_prompt else "chosen,rejected",
 	                 "max_length": str(max_length or 0)})
 	meta_out.update(layer_aliases(layer, n_hidden))
+	extra = {}
+	if reward_head is not None and layer == n_hidden - 1:
+		w = np.asarray(reward_head[0], np.float32).reshape(-1)
+		if w.shape[0] != d or not np.isfinite(w).all():
+			raise ExtractError("the score head has %d entries, the hidden states %d" % (w.shape[0], d))
+		extra["reward_head"] = ("F32", w)
+		meta_out["reward_bias"] = repr(float(reward_head[1]))
 	summary.update(merge([os.path.join(parts, _shard_name(i)) for i in range(nshards)],
-	                     out, meta_out))
+	                     out, meta_out, extra))
 	summary["d_model"] = d
 	if not keep_parts:
 		_remove_parts(parts)
 	return summary
 
 
-def merge(shards, out, meta):
+def merge(shards, out, meta, extra=None):
 	"""Concatenate shard files (in pair order) into one activation file,
-	streaming: only one shard's tok_off is held in memory at a time."""
+	streaming: only one shard's tok_off is held in memory at a time.
+	extra: {name: (dtype, array)}, small tensors written as they are."""
 	heads = []
 	for p in shards:
 		h, data, _ = stfile.read_header(p)
@@ -482,6 +493,8 @@ def merge(shards, out, meta):
 	specs = [("acts", dt, (N, d)), ("pair", "I32", (N,)), ("side", "U8", (N,)),
 	         ("pos", "I32", (N,)), ("flags", "U8", (N,)), ("tok_off", "I64", (N + 1,)),
 	         ("tok_bytes", "U8", (T,))]
+	extra = extra or {}
+	specs += [(k, dt_, a.shape) for k, (dt_, a) in extra.items()]
 	for p, h, _ in heads:
 		if h["acts"]["shape"][1] != d or h["acts"]["dtype"] != dt:
 			raise ExtractError("%s: acts %s %s, others %s [.., %d]" %
@@ -489,6 +502,9 @@ def merge(shards, out, meta):
 	with stfile.AtomicFile(out) as f:
 		w = stfile.Writer(f, specs, meta)
 		for name in w.order:
+			if name in extra:
+				w.write(name, extra[name][1])
+				continue
 			base = 0
 			for p, h, data in heads:
 				b, e = h[name]["data_offsets"]

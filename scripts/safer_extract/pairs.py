@@ -53,11 +53,11 @@ def _checked(texts, where):
 	return texts
 
 
-def read_pairs(path):
-	"""[(prompt, chosen, rejected)] in pair-index order, and the sha256 of
-	the file's bytes. Raises InputError("FILE:LINE: problem")."""
-	out = []
+def _records(path):
+	"""[(object, "FILE:LINE")] of the non-blank lines, and the sha256 of
+	the file's bytes."""
 	h = hashlib.sha256()
+	out = []
 	with open(path, "rb") as f:
 		lineno = 0
 		while True:
@@ -77,5 +77,29 @@ def read_pairs(path):
 				raise InputError("%s: not valid UTF-8" % where)
 			except ValueError as exc:
 				raise InputError("%s: bad JSON (%s)" % (where, exc))
-			out.append(_checked(_pair_of(obj, where), where))
+			out.append((obj, where))
 	return out, h.hexdigest()
+
+
+def read_pairs(path):
+	"""[(prompt, chosen, rejected)] in pair-index order, and the sha256 of
+	the file's bytes. Raises InputError("FILE:LINE: problem")."""
+	recs, sha = _records(path)
+	return [_checked(_pair_of(obj, where), where) for obj, where in recs], sha
+
+
+def read_labelled(path):
+	"""[(prompt, chosen, rejected, category, split)] and the sha256:
+	category as written ("" when absent), split "train" or "test"."""
+	recs, sha = _records(path)
+	out = []
+	for obj, where in recs:
+		p = _checked(_pair_of(obj, where), where)
+		cat = obj.get("category", "")
+		split = obj.get("split", "train")
+		if not isinstance(cat, str):
+			raise InputError("%s: field 'category' is not a string" % where)
+		if split not in ("train", "test"):
+			raise InputError("%s: field 'split' must be \"train\" or \"test\"" % where)
+		out.append(p + (cat, split))
+	return out, sha
