@@ -17,7 +17,7 @@ rc=$?
 ok $rc "make install DESTDIR=... prefix=/usr/local"
 [ $rc -eq 0 ] || diag "$(tail -5 "$TMPD/make.log")"
 u=$dest/usr/local
-for f in bin/safer bin/safer-extract share/man/man1/safer.1 \
+for f in bin/safer bin/safer-extract bin/safer-tinyrm share/man/man1/safer.1 \
 	share/bash-completion/completions/safer share/zsh/site-functions/_safer \
 	share/safer/scripts/safer_extract/__init__.py share/safer/scripts/safer_extract/core.py \
 	share/doc/safer/README.md share/doc/safer/formats.md share/doc/safer/byo.md; do
@@ -28,8 +28,10 @@ done
 ok $? "the programs are executable"
 [ "$(find "$dest" -type f | wc -l)" -eq "$(find "$u" -type f | wc -l)" ]
 ok $? "everything lies under DESTDIR/prefix"
-grep -qx "PACKAGE_DIR = '/usr/local/share/safer/scripts'" "$u/bin/safer-extract"
-ok $? "the installed safer-extract names where its package went (without DESTDIR)"
+for s in safer-extract safer-tinyrm; do
+	grep -qx "PACKAGE_DIR = '/usr/local/share/safer/scripts'" "$u/bin/$s"
+	ok $? "the installed $s names where its package went (without DESTDIR)"
+done
 "$u/bin/safer" --version | grep -q '^safer '
 ok $? "the installed safer runs"
 cmp -s "$u/share/man/man1/safer.1" "$top_builddir/doc/safer.1"
@@ -56,6 +58,10 @@ ok $? "make install prefix=$p"
 (cd "$TMPD" && "$PY" "$p/bin/safer-extract" --help >"$TMPD/x.txt" 2>"$TMPD/x.err")
 ok $? "the installed safer-extract runs (--help)"
 grep -q 'safer init' "$TMPD/x.txt"
+ok $? "its help is the program's"
+(cd "$TMPD" && "$PY" "$p/bin/safer-tinyrm" --help >"$TMPD/t.txt" 2>"$TMPD/t.err")
+ok $? "the installed safer-tinyrm runs (--help)"
+grep -q 'Bradley-Terry' "$TMPD/t.txt"
 ok $? "its help is the program's"
 mk uninstall prefix="$p"
 [ -z "$(find "$p" -type f)" ]
