@@ -59,7 +59,9 @@ diag "$i runs, $kills killed, $completed labels saved"
 ok $? "the driver never failed to open or save ($broken failures)"
 [ $lost -eq 0 ]
 ok $? "after every SIGKILL the workspace opens with every completed label ($lost bad)"
-[ $kills -ge $((i / 2)) ] && [ "$completed" -gt 50 ]
+# Enough saves that kills fell between them, whatever the machine's speed
+# (a sanitizer build on a loaded machine manages a few dozen in the window).
+[ $kills -ge $((i / 2)) ] && [ "$completed" -gt 20 ]
 ok $? "kills landed mid-run ($kills of $i) and saves progressed ($completed)"
 "$SAFER" labels "$ws" --format tsv >"$TMPD/labels.tsv" 2>"$TMPD/err"
 ok $? "safer labels reads the workspace after the kills"
