@@ -14,6 +14,8 @@ engine_libengine_a_SOURCES += \
 	engine/ws/lock.h \
 	engine/ws/outpath.c \
 	engine/ws/outpath.h \
+	engine/ws/pairs_ws.c \
+	engine/ws/pairs_ws.h \
 	engine/ws/pooled_ws.c \
 	engine/ws/pooled_ws.h \
 	engine/ws/sae_ws.c \

@@ -1,5 +1,5 @@
 /* The binary caches of a workspace (latents.bin, index.bin, pooled.bin,
- * stats-<rows>.bin) share one header and one open-or-rebuild policy.
+ * stats-<rows>.bin, pairs.bin) share one header and one open-or-rebuild policy.
  *
  * Layout (little-endian):
  *   0    magic "SAFERCA1"
@@ -42,6 +42,7 @@ enum {
 	CACHE_INDEX = CACHE_TAG('I', 'N', 'D', 'X'),
 	CACHE_POOLED = CACHE_TAG('P', 'O', 'O', 'L'),
 	CACHE_STATS = CACHE_TAG('S', 'T', 'A', 'T'),
+	CACHE_PAIRS = CACHE_TAG('P', 'A', 'I', 'R'),
 };
 
 typedef struct cache_key {
