@@ -7,6 +7,8 @@ engine_libengine_a_SOURCES += \
 	engine/base/fingerprint.c \
 	engine/base/fingerprint.h \
 	engine/base/hot.h \
+	engine/base/jsonscan.c \
+	engine/base/jsonscan.h \
 	engine/base/progress.h \
 	engine/base/rng.c \
 	engine/base/rng.h \

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "engine/base/fingerprint.h"
+#include "engine/base/jsonscan.h"
 #include "engine/base/threads.h"
 
 enum { H_N, H_NCAT, H_POOL, H_SIZE, H_FP, H_MTIME, H_CTIME, H_INO, H_DEV, H_TAKEN, HDR_N = 12 };
@@ -94,36 +95,17 @@ static uint64_t sb_add(strbuf *b, const char *s)
 	return b->n - l;
 }
 
-/* The bounds of one line, checked without building it: nesting depth
- * and the number of values (every container, and every value after a
- * ',' or ':', counts). Strings are skipped; their syntax is jansson's. */
+/* The bounds of one line, checked before jansson builds it. */
 static int check_bounds(const char *s, size_t n, const char *path, size_t line, sf_err *e)
 {
-	size_t values = 0;
-	int depth = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (c == '"') {
-			for (i++; i < n && s[i] != '"'; i++)
-				if (s[i] == '\\')
-					i++;
-		} else if (c == '{' || c == '[') {
-			if (++depth > PAIRS_MAX_DEPTH)
-				return sf_fail(e, "%s:%zu: values nested deeper than %d levels", path, line,
-				               PAIRS_MAX_DEPTH);
-			values++;
-		} else if (c == '}' || c == ']') {
-			depth--;
-		} else if (c == ',' || c == ':') {
-			values++;
-		} else {
-			continue;
-		}
-		if (values > PAIRS_MAX_VALUES)
-			return sf_fail(e, "%s:%zu: more than %d JSON values in one record", path, line,
-			               PAIRS_MAX_VALUES);
-	}
-	return 0;
+	json_shape sh;
+	if (!json_scan(s, n, PAIRS_MAX_VALUES, PAIRS_MAX_DEPTH, &sh))
+		return 0;
+	if (sh.depth > PAIRS_MAX_DEPTH)
+		return sf_fail(e, "%s:%zu: values nested deeper than %d levels", path, line,
+		               PAIRS_MAX_DEPTH);
+	return sf_fail(e, "%s:%zu: more than %d JSON values in one record", path, line,
+	               PAIRS_MAX_VALUES);
 }
 
 /* ---- one record -------------------------------------------------------- */

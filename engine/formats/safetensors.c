@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "engine/base/atomic.h"
+#include "engine/base/jsonscan.h"
 
 struct st_file {
 	char *path;
@@ -223,6 +224,16 @@ static int check_overlap(st_file *f, sf_err *e)
 
 static int parse_header(st_file *f, const char *hdr, size_t hlen, size_t data_len, sf_err *e)
 {
+	json_shape sh;
+	int big = json_scan(hdr, hlen, ST_MAX_HEADER_VALUES, ST_MAX_HEADER_DEPTH, &sh);
+	if (sh.top_keys > ST_MAX_TENSORS + 1) /* + __metadata__ */
+		return sf_fail(e, "%s: header lists more than %d tensors (safer reads at most %d; "
+		               "activations need 7, an SAE a handful)", f->path, ST_MAX_TENSORS,
+		               ST_MAX_TENSORS);
+	if (big)
+		return sf_fail(e, "%s: header is too large a JSON value (more than %zu values or "
+		               "nested deeper than %d)", f->path, ST_MAX_HEADER_VALUES,
+		               ST_MAX_HEADER_DEPTH);
 	json_error_t je;
 	json_t *root = json_loadb(hdr, hlen, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
