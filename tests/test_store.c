@@ -2,6 +2,7 @@
  * (tests/broken/good.*, made by make_broken.py). Expected activation
  * values come from numpy (expected_f16.bin, expected_bf16.bin); expected
  * pair fields are the ones written by make_broken.py. */
+#include <jansson.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -57,6 +58,48 @@ static void test_pairs(void)
 	for (size_t i = 0; i < 7; i++)
 		pair_rec_free(&v[i]);
 	pairs_free(&p);
+}
+
+/* jansson's allocator, failing after a budget of calls */
+static long alloc_budget = -1;
+static void *budget_malloc(size_t n)
+{
+	if (alloc_budget == 0)
+		return NULL;
+	if (alloc_budget > 0)
+		alloc_budget--;
+	return malloc(n);
+}
+
+/* Running out of memory while a record is parsed is reported as that,
+ * never as invalid JSON. */
+static void test_pairs_oom(void)
+{
+	static const char line[] =
+		"{\"id\": \"x1\", \"prompt\": \"p\", \"chosen\": \"c\", \"rejected\": \"r\", "
+		"\"meta\": {\"a\": [1, 2, {\"b\": \"long enough to need a buffer of its own\"}]}}\n";
+	json_set_alloc_funcs(budget_malloc, free);
+	int failed = 0, all_oom = 1, worked = 0;
+	for (long k = 0; k < 200 && !worked; k++) {
+		pairs p;
+		sf_err e = {{0}};
+		alloc_budget = k;
+		if (pairs_index_mem(&p, "oom.jsonl", line, sizeof line - 1, &e) == 0) {
+			worked = 1;
+			pairs_free(&p);
+			break;
+		}
+		failed++;
+		if (!strstr(e.msg, "out of memory")) {
+			all_oom = 0;
+			diag("budget %ld: %s", k, e.msg);
+		}
+	}
+	alloc_budget = -1;
+	json_set_alloc_funcs(malloc, free);
+	ok(failed > 0 && worked, "some allocation budgets fail the record, a larger one reads it (%d)",
+	   failed);
+	ok(all_oom, "every failure says out of memory");
 }
 
 static float *load_expected(const char *name, size_t n)
@@ -308,6 +351,7 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 1;
 	test_pairs();
+	test_pairs_oom();
 	test_values("good.safetensors", "expected_f16.bin", "F16");
 	test_values("good_bf16.safetensors", "expected_bf16.bin", "BF16");
 	test_values("good_f32.safetensors", "expected_f16.bin", "F32");

@@ -19,4 +19,11 @@ typedef struct json_shape {
  * values exceeds max_values or depth exceeds max_depth: 1 then, else 0. */
 int json_scan(const char *s, size_t n, size_t max_values, int max_depth, json_shape *out);
 
+/* 1 when s[0..n) is one well-formed JSON value (RFC 8259 grammar,
+ * surrounding whitespace allowed, nesting at most max_depth), else 0.
+ * Allocates nothing: a parser that failed on a text this accepts ran out
+ * of memory (or met what the grammar leaves to it: bad UTF-8, repeated
+ * keys). */
+int json_valid(const char *s, size_t n, int max_depth);
+
 #endif

@@ -203,7 +203,15 @@ static int parse_line(const char *s, size_t n, pair_rec *r, char **id_json, cons
 	json_error_t je;
 	json_t *o = json_loadb(s, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 	if (!o) {
-		if (json_error_code(&je) == json_error_out_of_memory)
+		/* jansson does not always say that it ran out of memory: a
+		 * failure on a well-formed line is that, unless it is one of the
+		 * things jansson checks beyond the grammar */
+		static const char *const beyond[] = { "duplicate", "decode byte", "too big",
+		                                      "overflow", "Unicode", "NUL" };
+		int grammar_ok = json_valid(s, n, PAIRS_MAX_DEPTH);
+		for (size_t k = 0; k < sizeof beyond / sizeof *beyond; k++)
+			grammar_ok &= !strstr(je.text, beyond[k]);
+		if (json_error_code(&je) == json_error_out_of_memory || grammar_ok)
 			return sf_fail(e, "%s:%zu: out of memory (reading a line of %zu bytes)", path,
 			               line, n);
 		if (strstr(je.text, "decode byte"))
