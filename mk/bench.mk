@@ -11,3 +11,5 @@ BENCHES += bench/analysis.sh
 EXTRA_DIST += bench/analysis.sh
 BENCHES += bench/explore.sh
 EXTRA_DIST += bench/explore.sh bench/explore_pty.py
+BENCHES += bench/pairs.sh
+EXTRA_DIST += bench/pairs.sh bench/make_pairs_data.py bench/peer_pairs.py

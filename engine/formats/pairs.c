@@ -646,7 +646,7 @@ static int check_index(const pairs *p, const char *src, sf_err *e)
 	uint64_t end = 0, line = 0;
 	for (uint64_t i = 0; i < n; i++) {
 		if (x[i].at < end || x[i].line <= line || x[i].len > PAIRS_MAX_LINE ||
-		    x[i].at + x[i].len > h[H_SIZE] || x[i].cat >= nc || x[i].flags > 3 ||
+		    x[i].at > h[H_SIZE] || x[i].len > h[H_SIZE] - x[i].at || x[i].cat >= nc || x[i].flags > 3 ||
 		    (x[i].id != NO_ID && !pool_str_ok(pool_, pl, x[i].id)))
 			return sf_fail(e, "%s: damaged (pair %llu)", src, (unsigned long long)i);
 		end = x[i].at + x[i].len + 1, line = x[i].line;
@@ -691,7 +691,7 @@ void pairs_free(pairs *p)
 {
 	if (!p)
 		return;
-	if (p->fd_ >= 0)
+	if (p->path && p->fd_ >= 0) /* a zeroed struct has opened nothing */
 		close(p->fd_);
 	free(p->own_);
 	free(p->path);
