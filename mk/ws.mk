@@ -2,6 +2,8 @@
 engine_libengine_a_SOURCES += \
 	engine/ws/cache.c \
 	engine/ws/cache.h \
+	engine/ws/cache_ws.c \
+	engine/ws/cache_ws.h \
 	engine/ws/index_ws.c \
 	engine/ws/judge_ws.c \
 	engine/ws/judge_ws.h \

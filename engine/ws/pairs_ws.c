@@ -5,7 +5,6 @@
 
 #include "engine/base/fingerprint.h"
 #include "engine/ws/cache.h"
-#include "engine/ws/workspace.h"
 
 #define PAIRS_VERSION 1
 
@@ -55,12 +54,9 @@ static int from_cache(pairs *out, const char *path, const char *file, uint64_t w
 	return rc;
 }
 
-int pairs_open_ws(pairs *out, struct ws *w, const char *path, uint64_t want_fp, uint64_t *size,
-                  uint64_t *fp, sf_err *e)
+int pairs_open_ws(pairs *out, const char *file, const char *ro_reason, const char *path,
+                  uint64_t want_fp, uint64_t *size, uint64_t *fp, sf_err *e)
 {
-	char file[4096];
-	if (ws_file(w, PAIRS_WS_FILE, file, sizeof file, e))
-		return -1;
 	sf_err de = { { 0 } };
 	int damaged;
 	if (from_cache(out, path, file, want_fp, &damaged, &de) == 0) {
@@ -85,15 +81,14 @@ int pairs_open_ws(pairs *out, struct ws *w, const char *path, uint64_t want_fp, 
 			return 1;
 		}
 		pairs_set_stat(out, &now, at);
-		if (!ws_readonly(w) && pairs_save_ws(out, file, e)) {
+		if (!ro_reason && pairs_save_ws(out, file, e)) {
 			pairs_free(out);
 			return -1;
 		}
 		return 0;
 	}
-	if (damaged && ws_readonly(w))
-		return sf_fail(e, "%s (not rebuilt: workspace is read-only, %s)", de.msg,
-		               ws_readonly_reason(w));
+	if (damaged && ro_reason)
+		return sf_fail(e, "%s (not rebuilt: workspace is read-only, %s)", de.msg, ro_reason);
 	/* Indexed again: the file first, so that a changed file is called
 	 * changed rather than whatever is wrong with its lines now. */
 	if (fp_whole_file(path, size, fp, e))
@@ -107,7 +102,7 @@ int pairs_open_ws(pairs *out, struct ws *w, const char *path, uint64_t want_fp, 
 		pairs_free(out);
 		return 1;
 	}
-	if (!ws_readonly(w) && pairs_save_ws(out, file, e)) {
+	if (!ro_reason && pairs_save_ws(out, file, e)) {
 		pairs_free(out);
 		return -1;
 	}

@@ -453,8 +453,10 @@ int ws_open(ws **out, const char *dir, int flags, sf_err *e)
 	}
 	strcpy(now.pairs_path, want.pairs_path);
 	strcpy(now.acts_path, want.acts_path);
-	int pr = pairs_open_ws(&w->p, w, want.pairs_path, want.pairs_fp, &now.pairs_size,
-	                       &now.pairs_fp, e);
+	char bin[PATH_MAX];
+	int pr = ws_file(w, PAIRS_WS_FILE, bin, sizeof bin, e) ? -1
+	         : pairs_open_ws(&w->p, bin, ws_readonly_reason(w), want.pairs_path,
+	                         want.pairs_fp, &now.pairs_size, &now.pairs_fp, e);
 	if (pr < 0 || check_unchanged(&want, &now, e) || store_open(&w->s, want.acts_path, w->p.n, e))
 		goto fail;
 	memcpy(w->fp, now.fp, sizeof w->fp);
