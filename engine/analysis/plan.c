@@ -213,7 +213,7 @@ static void put_id(FILE *f, const char *id, int ascii)
 	char *s = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	json_decref(v);
 	if (ascii && !s) {
-		fputs("null", f); /* not JSON: cannot happen for ids pairs_load kept */
+		fputs("null", f); /* not JSON: cannot happen for ids pairs_index kept */
 		return;
 	}
 	if (ascii)
