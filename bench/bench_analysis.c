@@ -123,12 +123,20 @@ int main(int argc, char **argv)
 	float *u = malloc((size_t)d * sizeof *u);
 	for (int j = 0; j < d; j++)
 		u[j] = (float)(ur() - 0.5);
-	pairs Pp = { 0 };
-	Pp.n = Pe;
-	Pp.v = calloc(Pe, sizeof *Pp.v);
+	enum { LINE = 96 };
+	char *jsonl = malloc(Pe * LINE + 1);
+	size_t jl = 0;
+	for (size_t i = 0; i < Pe; i++)
+		jl += (size_t)snprintf(jsonl + jl, LINE + 1,
+		                       "{\"prompt\":\"p\",\"chosen\":\"c\",\"rejected\":\"r\","
+		                       "\"split\":\"%s\",\"category\":\"%s\"}\n",
+		                       i % 5 == 4 ? "test" : "train", i % 2 ? "safety" : "chat");
+	pairs Pp;
+	if (pairs_index_mem(&Pp, "bench pairs", jsonl, jl, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		return 1;
+	}
 	for (size_t i = 0; i < Pe; i++) {
-		Pp.v[i].split = i % 5 == 4 ? SPLIT_TEST : SPLIT_TRAIN;
-		Pp.v[i].category = i % 2 ? "safety" : "chat";
 		for (int j = 0; j < d; j++)
 			diff[i * d + j] = (float)(ur() - 0.5) + 0.02f * u[j];
 	}
@@ -137,7 +145,7 @@ int main(int argc, char **argv)
 	sf_plan pl;
 	plan_init(&pl, "0000000000000000");
 	for (size_t i = 0; i < Pe; i += 25)
-		if (Pp.v[i].split == SPLIT_TRAIN)
+		if (pairs_split(&Pp, i) == SPLIT_TRAIN)
 			plan_mark(&pl, &Pp, i, EDIT_FLIP, 0, &e);
 	sf_bt_result res;
 	sf_bt_opts o;
@@ -155,7 +163,8 @@ int main(int argc, char **argv)
 	bt_pool_free(&pp);
 	free(diff);
 	free(u);
-	free(Pp.v);
+	pairs_free(&Pp);
+	free(jsonl);
 	free(pair);
 	free(side);
 	free(flags);

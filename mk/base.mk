@@ -11,6 +11,8 @@ engine_libengine_a_SOURCES += \
 	engine/base/infile.h \
 	engine/base/mapguard.c \
 	engine/base/mapguard.h \
+	engine/base/jsonscan.c \
+	engine/base/jsonscan.h \
 	engine/base/progress.h \
 	engine/base/rng.c \
 	engine/base/rng.h \

@@ -13,3 +13,5 @@ BENCHES += bench/explore.sh
 EXTRA_DIST += bench/explore.sh bench/explore_pty.py
 BENCHES += bench/retrain.sh
 EXTRA_DIST += bench/retrain.sh bench/rate_truth.py bench/random_plan.py
+BENCHES += bench/pairs.sh
+EXTRA_DIST += bench/pairs.sh bench/make_pairs_data.py bench/peer_pairs.py

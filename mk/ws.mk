@@ -2,6 +2,8 @@
 engine_libengine_a_SOURCES += \
 	engine/ws/cache.c \
 	engine/ws/cache.h \
+	engine/ws/cache_ws.c \
+	engine/ws/cache_ws.h \
 	engine/ws/index_ws.c \
 	engine/ws/judge_ws.c \
 	engine/ws/judge_ws.h \
@@ -14,6 +16,8 @@ engine_libengine_a_SOURCES += \
 	engine/ws/lock.h \
 	engine/ws/outpath.c \
 	engine/ws/outpath.h \
+	engine/ws/pairs_ws.c \
+	engine/ws/pairs_ws.h \
 	engine/ws/pooled_ws.c \
 	engine/ws/pooled_ws.h \
 	engine/ws/sae_ws.c \

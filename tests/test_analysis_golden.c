@@ -184,14 +184,24 @@ static void load_data(void)
 	}
 }
 
-static pairs make_pairs(void)
+/* The fixture's splits and categories as a pairs index (text is kept in
+ * *jsonl, which the index reads records from). */
+static pairs make_pairs(char **jsonl)
 {
-	pairs p = { 0 };
-	p.n = P;
-	p.v = calloc(P, sizeof *p.v);
-	for (size_t i = 0; i < P; i++) {
-		p.v[i].split = (int)get("split")->v[i] ? SPLIT_TEST : SPLIT_TRAIN;
-		p.v[i].category = (int)get("cat")->v[i] ? "chat" : "safety";
+	enum { LINE = 96 };
+	pairs p;
+	sf_err e;
+	size_t len = 0;
+	*jsonl = malloc(P * LINE + 1);
+	for (size_t i = 0; i < P; i++)
+		len += (size_t)snprintf(*jsonl + len, LINE + 1,
+		                        "{\"prompt\":\"p\",\"chosen\":\"c\",\"rejected\":\"r\","
+		                        "\"split\":\"%s\",\"category\":\"%s\"}\n",
+		                        (int)get("split")->v[i] ? "test" : "train",
+		                        (int)get("cat")->v[i] ? "chat" : "safety");
+	if (pairs_index_mem(&p, "fixture pairs", *jsonl, len, &e)) {
+		diag("%s", e.msg);
+		exit(1);
 	}
 	return p;
 }
@@ -407,7 +417,7 @@ static void check_bt(const store *s, const pairs *pp)
 	o.tol = 1e-7;
 	int split[256];
 	for (size_t i = 0; i < P; i++)
-		split[i] = pp->v[i].split;
+		split[i] = pairs_split(pp, i);
 	const char *names[2] = { "none", "plan" };
 	sf_plan pl;
 	plan_init(&pl, "0123456789abcdef");
@@ -466,7 +476,8 @@ int main(void)
 	char spath[4200];
 	snprintf(spath, sizeof spath, "%s/acts.safetensors", tmpl);
 	store *s = make_store(spath);
-	pairs pp = make_pairs();
+	char *jsonl;
+	pairs pp = make_pairs(&jsonl);
 	sf_err e;
 	sf_index *ix;
 	if (!ok(index_build(&ix, idx, val, sidev, N, K, M, NULL, &e) == 0, "index built"))
@@ -493,7 +504,8 @@ int main(void)
 	index_close(ix);
 	index_close(ix2);
 	store_close(s);
-	free(pp.v);
+	pairs_free(&pp);
+	free(jsonl);
 	unlink(ipath);
 	unlink(spath);
 	rmdir(tmpl);

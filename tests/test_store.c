@@ -2,6 +2,7 @@
  * (tests/broken/good.*, made by make_broken.py). Expected activation
  * values come from numpy (expected_f16.bin, expected_bf16.bin); expected
  * pair fields are the ones written by make_broken.py. */
+#include <jansson.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,31 +21,85 @@ static void test_pairs(void)
 {
 	pairs p;
 	sf_err e = {{0}};
-	int rc = pairs_load(&p, src("good.jsonl"), &e);
-	ok(rc == 0, "pairs_load good.jsonl (%s)", e.msg);
+	int rc = pairs_index(&p, src("good.jsonl"), &e);
+	ok(rc == 0, "pairs_index good.jsonl (%s)", e.msg);
 	if (rc)
 		return;
 	ok(p.n == 7, "7 pairs (blank line skipped): %zu", p.n);
-	is_str(p.v[0].prompt, "How do I bake bread?", "prompt 0");
-	is_str(p.v[0].id_json, "\"a1\"", "string id kept as JSON text");
-	is_str(p.v[1].id_json, "2", "integer id kept as JSON text");
-	ok(p.v[2].id_json == NULL, "absent id is NULL");
-	ok(p.v[2].split == SPLIT_TEST && p.v[0].split == SPLIT_TRAIN, "split test / default train");
-	ok(p.v[2].line == 3 && p.v[3].line == 5, "line numbers count the blank line (%zu, %zu)",
-	   p.v[2].line, p.v[3].line);
-	is_str(p.v[3].chosen, "I'd rather help you talk to them.", "PKU: chosen = response_1");
-	is_str(p.v[3].rejected, "You are dumb.", "PKU: rejected = response_0");
-	is_str(p.v[5].prompt, "Unicode: caf\xc3\xa9 \xe2\x98\x83", "UTF-8 text");
-	ok(p.v[5].rejected_len == 12 && p.v[5].rejected[4] == 0 &&
-	   !memcmp(p.v[5].rejected + 5, " inside", 7), "text with \\u0000 keeps its length");
-	ok(p.v[6].category == NULL, "absent category is NULL");
+	pair_rec v[7];
+	int got = 1;
+	for (size_t i = 0; i < 7; i++)
+		got &= pairs_get(&p, i, &v[i], &e) == 0;
+	ok(got, "every record parsed on demand (%s)", got ? "" : e.msg);
+	if (!got)
+		return;
+	is_str(v[0].prompt, "How do I bake bread?", "prompt 0");
+	is_str(v[0].id_json, "\"a1\"", "string id kept as JSON text");
+	is_str(pairs_id(&p, 1), "2", "integer id kept as JSON text");
+	ok(pairs_id(&p, 2) == NULL && v[2].id_json == NULL, "absent id is NULL");
+	ok(pairs_split(&p, 2) == SPLIT_TEST && v[2].split == SPLIT_TEST &&
+	   pairs_split(&p, 0) == SPLIT_TRAIN, "split test / default train");
+	ok(pairs_line(&p, 2) == 3 && v[3].line == 5, "line numbers count the blank line (%zu, %zu)",
+	   pairs_line(&p, 2), v[3].line);
+	is_str(v[3].chosen, "I'd rather help you talk to them.", "PKU: chosen = response_1");
+	is_str(v[3].rejected, "You are dumb.", "PKU: rejected = response_0");
+	is_str(v[5].prompt, "Unicode: caf\xc3\xa9 \xe2\x98\x83", "UTF-8 text");
+	ok(v[5].rejected_len == 12 && v[5].rejected[4] == 0 &&
+	   !memcmp(v[5].rejected + 5, " inside", 7), "text with \\u0000 keeps its length");
+	ok(pairs_category(&p, 6) == NULL && v[6].category == NULL, "absent category is NULL");
 	const char **names;
 	size_t nc = pairs_categories(&p, &names);
 	ok(nc == 3 && !strcmp(names[0], "chat") && !strcmp(names[1], "safety") &&
 	   !strcmp(names[2], ""), "categories in first-seen order");
+	ok(pairs_category_no(&p, 6) == 2 && !strcmp(names[pairs_category_no(&p, 1)],
+	   pairs_category(&p, 1)), "category numbers follow that order");
 	free(names);
-	ok(p.v[1].record != NULL, "record kept for pass-through");
+	ok(v[1].record != NULL, "record kept for pass-through");
+	for (size_t i = 0; i < 7; i++)
+		pair_rec_free(&v[i]);
 	pairs_free(&p);
+}
+
+/* jansson's allocator, failing after a budget of calls */
+static long alloc_budget = -1;
+static void *budget_malloc(size_t n)
+{
+	if (alloc_budget == 0)
+		return NULL;
+	if (alloc_budget > 0)
+		alloc_budget--;
+	return malloc(n);
+}
+
+/* Running out of memory while a record is parsed is reported as that,
+ * never as invalid JSON. */
+static void test_pairs_oom(void)
+{
+	static const char line[] =
+		"{\"id\": \"x1\", \"prompt\": \"p\", \"chosen\": \"c\", \"rejected\": \"r\", "
+		"\"meta\": {\"a\": [1, 2, {\"b\": \"long enough to need a buffer of its own\"}]}}\n";
+	json_set_alloc_funcs(budget_malloc, free);
+	int failed = 0, all_oom = 1, worked = 0;
+	for (long k = 0; k < 200 && !worked; k++) {
+		pairs p;
+		sf_err e = {{0}};
+		alloc_budget = k;
+		if (pairs_index_mem(&p, "oom.jsonl", line, sizeof line - 1, &e) == 0) {
+			worked = 1;
+			pairs_free(&p);
+			break;
+		}
+		failed++;
+		if (!strstr(e.msg, "out of memory")) {
+			all_oom = 0;
+			diag("budget %ld: %s", k, e.msg);
+		}
+	}
+	alloc_budget = -1;
+	json_set_alloc_funcs(malloc, free);
+	ok(failed > 0 && worked, "some allocation budgets fail the record, a larger one reads it (%d)",
+	   failed);
+	ok(all_oom, "every failure says out of memory");
 }
 
 static float *load_expected(const char *name, size_t n)
@@ -296,6 +351,7 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 1;
 	test_pairs();
+	test_pairs_oom();
 	test_values("good.safetensors", "expected_f16.bin", "F16");
 	test_values("good_bf16.safetensors", "expected_bf16.bin", "BF16");
 	test_values("good_f32.safetensors", "expected_f16.bin", "F32");

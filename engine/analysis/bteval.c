@@ -465,15 +465,6 @@ void bt_result_free(sf_bt_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-static int cat_of(const pair_rec *pr, const char **names, size_t n)
-{
-	const char *c = pr->category ? pr->category : "";
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(names[i], c))
-			return (int)i;
-	return -1;
-}
-
 int bt_eval(sf_bt_result *out, const sf_pooled *pp, const pairs *P, const sf_plan *pl,
             const sf_bt_opts *o, const sf_progress *p, sf_err *e)
 {
@@ -505,8 +496,8 @@ int bt_eval(sf_bt_result *out, const sf_pooled *pp, const pairs *P, const sf_pla
 	}
 	size_t n_test = 0;
 	for (size_t i = 0; i < Pn; i++) {
-		split[i] = P->v[i].split;
-		cat[i] = cat_of(&P->v[i], names, nc);
+		split[i] = pairs_split(P, i);
+		cat[i] = (int)pairs_category_no(P, i);
 		n_test += split[i] == SPLIT_TEST && pp->ok[i];
 	}
 	if (!n_test) {

@@ -110,7 +110,7 @@ int plan_make(sf_plan *out, const pairs *P, const sf_scores *sc, const sf_safety
 	if (!tr)
 		return sf_fail(e, "plan: out of memory");
 	for (size_t i = 0; i < P->n; i++)
-		if (P->v[i].split == SPLIT_TRAIN)
+		if (pairs_split(P, i) == SPLIT_TRAIN)
 			tr[n++] = i;
 	score_order ord = { sc->score, strategy == PLAN_POISON ? 1 : -1 };
 	qsort_r(tr, n, sizeof *tr, by_score, &ord);
@@ -166,7 +166,7 @@ int plan_mark(sf_plan *pl, const pairs *P, size_t index, int action, double scor
 {
 	if (index >= P->n)
 		return sf_fail(e, "plan: no pair %zu (the data has %zu)", index, P->n);
-	if (P->v[index].split != SPLIT_TRAIN)
+	if (pairs_split(P, index) != SPLIT_TRAIN)
 		return sf_fail(e, "plan: pair %zu is a test pair; test pairs are never edited", index);
 	if (action != 0 && action != EDIT_FLIP && action != EDIT_DROP)
 		return sf_fail(e, "plan: unknown action %d", action);
@@ -214,7 +214,7 @@ static void put_id(FILE *f, const char *id, int ascii)
 	char *s = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	json_decref(v);
 	if (ascii && !s) {
-		fputs("null", f); /* not JSON: cannot happen for ids pairs_load kept */
+		fputs("null", f); /* not JSON: cannot happen for ids pairs_index kept */
 		return;
 	}
 	if (ascii)
@@ -236,7 +236,7 @@ int plan_write_stream_ascii(const sf_plan *pl, const pairs *P, FILE *f, int asci
 		if (x->index >= P->n)
 			return sf_fail(e, "plan: no pair %zu", x->index);
 		fprintf(f, "{\"index\": %zu, \"id\": ", x->index);
-		put_id(f, P->v[x->index].id_json, ascii);
+		put_id(f, pairs_id(P, x->index), ascii);
 		fprintf(f, ", \"action\": \"%s\", \"score\": ", plan_action_name(x->action));
 		if (isfinite(x->score))
 			fprintf(f, "%.17g", x->score);
@@ -309,13 +309,13 @@ static int get_ints(json_t *o, const char *key, int **v, int *n, int m_cap)
 	return 0;
 }
 
-static int id_matches(json_t *id, const pair_rec *pr)
+static int id_matches(json_t *id, const char *id_json)
 {
 	if (!id || json_is_null(id))
 		return 1; /* no id to check */
-	if (!pr->id_json)
+	if (!id_json)
 		return 0;
-	json_t *want = json_loads(pr->id_json, JSON_DECODE_ANY, NULL);
+	json_t *want = json_loads(id_json, JSON_DECODE_ANY, NULL);
 	int same = want && json_equal(id, want);
 	json_decref(want);
 	return same;
@@ -370,11 +370,10 @@ static int read_line(sf_plan *pl, const pairs *P, json_t *o, size_t ln, read_sta
 	if (idx < 0 || (size_t)idx >= P->n)
 		return sf_fail(e, "%s:%zu: no pair %lld (the data has %zu)", path, ln,
 		               (long long)idx, P->n);
-	const pair_rec *pr = &P->v[idx];
-	if (pr->split != SPLIT_TRAIN)
+	if (pairs_split(P, (size_t)idx) != SPLIT_TRAIN)
 		return sf_fail(e, "%s:%zu: pair %lld is a test pair; test pairs are never edited",
 		               path, ln, (long long)idx);
-	if (!id_matches(json_object_get(o, "id"), pr))
+	if (!id_matches(json_object_get(o, "id"), pairs_id(P, (size_t)idx)))
 		return sf_fail(e, "%s:%zu: id does not match pair %lld's id (a plan for other data?)",
 		               path, ln, (long long)idx);
 	if (seen[idx])
@@ -556,22 +555,22 @@ int plan_export(const sf_plan *pl, const pairs *P, const char *path, sf_err *e)
 	}
 	int rc = 0;
 	for (size_t i = 0; i < P->n && !rc; i++) {
-		if (act[i] == EDIT_DROP && P->v[i].split == SPLIT_TRAIN)
+		int train = pairs_split(P, i) == SPLIT_TRAIN;
+		if (act[i] == EDIT_DROP && train)
 			continue;
-		json_t *o = P->v[i].record;
-		json_t *copy = NULL;
-		if (act[i] == EDIT_FLIP && P->v[i].split == SPLIT_TRAIN) {
-			copy = json_deep_copy(o);
-			if (!copy || flip_record(copy)) {
-				json_decref(copy);
-				rc = sf_fail(e, "%s: cannot flip pair %zu", path, i);
-				break;
-			}
-			o = copy;
+		pair_rec r;
+		if (pairs_get(P, i, &r, e)) {
+			rc = -1;
+			break;
+		}
+		if (act[i] == EDIT_FLIP && train && flip_record(r.record)) {
+			pair_rec_free(&r);
+			rc = sf_fail(e, "%s: cannot flip pair %zu", path, i);
+			break;
 		}
 		/* on a terminal, as printable ASCII */
-		char *s = json_dumps(o, JSON_COMPACT | (af.tty ? JSON_ENSURE_ASCII : 0));
-		json_decref(copy);
+		char *s = json_dumps(r.record, JSON_COMPACT | (af.tty ? JSON_ENSURE_ASCII : 0));
+		pair_rec_free(&r);
 		if (!s) {
 			rc = sf_fail(e, "%s: cannot encode pair %zu", path, i);
 			break;

@@ -3,7 +3,12 @@
  * little-endian words, so the value is the same on every machine. */
 #include "engine/base/fingerprint.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <string.h>
 
 #define K1 0x9e3779b97f4a7c15ull
@@ -58,6 +63,62 @@ uint64_t fp_u64(uint64_t seed, uint64_t v)
 	for (int i = 0; i < 8; i++)
 		b[i] = (unsigned char)(v >> (8 * i));
 	return fp_bytes(b, 8, seed);
+}
+
+#define WHOLE_CHUNK ((size_t)1 << 20)
+
+uint64_t fp_whole_buf(const void *buf, size_t size)
+{
+	const unsigned char *b = buf;
+	uint64_t h = fp_u64(0, (uint64_t)size);
+	for (size_t at = 0; at < size; at += WHOLE_CHUNK)
+		h = fp_bytes(b + at, size - at < WHOLE_CHUNK ? size - at : WHOLE_CHUNK, h);
+	return h;
+}
+
+int fp_whole_fd(int fd, uint64_t size, uint64_t *fp)
+{
+	unsigned char *buf = malloc(WHOLE_CHUNK);
+	if (!buf)
+		return -1;
+	uint64_t h = fp_u64(0, size);
+	for (uint64_t at = 0; at < size;) {
+		size_t n = (size_t)(size - at < WHOLE_CHUNK ? size - at : WHOLE_CHUNK), got = 0;
+		while (got < n) {
+			ssize_t r = pread(fd, buf + got, n - got, (off_t)(at + got));
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0) {
+				free(buf);
+				if (r == 0)
+					errno = EIO;
+				return -1;
+			}
+			got += (size_t)r;
+		}
+		h = fp_bytes(buf, n, h);
+		at += n;
+	}
+	free(buf);
+	*fp = h;
+	return 0;
+}
+
+int fp_whole_file(const char *path, uint64_t *size, uint64_t *fp, sf_err *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return sf_fail_errno(e, "%s: cannot open", path);
+	struct stat sb;
+	int rc = 0;
+	if (fstat(fd, &sb) != 0)
+		rc = sf_fail_errno(e, "%s: cannot open", path);
+	else if (!S_ISREG(sb.st_mode))
+		rc = sf_fail(e, "%s: not a regular file", path);
+	else if (*size = (uint64_t)sb.st_size, fp_whole_fd(fd, *size, fp))
+		rc = sf_fail_errno(e, "%s: read failed", path);
+	close(fd);
+	return rc;
 }
 
 void fp_hex(uint64_t h, char out[FP_HEX_LEN])

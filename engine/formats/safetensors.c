@@ -14,6 +14,7 @@
 #include "engine/base/atomic.h"
 #include "engine/base/infile.h"
 #include "engine/base/mapguard.h"
+#include "engine/base/jsonscan.h"
 
 struct st_file {
 	char *path;
@@ -225,8 +226,23 @@ static int check_overlap(st_file *f, sf_err *e)
 	return rc;
 }
 
+static int too_many(const st_file *f, sf_err *e)
+{
+	return sf_fail(e, "%s: header lists more than %d tensors (safer reads at most %d; "
+	               "activations need 7, an SAE a handful)", f->path, ST_MAX_TENSORS,
+	               ST_MAX_TENSORS);
+}
+
 static int parse_header(st_file *f, const char *hdr, size_t hlen, size_t data_len, sf_err *e)
 {
+	json_shape sh;
+	int big = json_scan(hdr, hlen, ST_MAX_HEADER_VALUES, ST_MAX_HEADER_DEPTH, &sh);
+	if (sh.top_keys > ST_MAX_TENSORS + 1) /* + __metadata__ */
+		return too_many(f, e);
+	if (big)
+		return sf_fail(e, "%s: header is too large a JSON value (more than %zu values or "
+		               "nested deeper than %d)", f->path, ST_MAX_HEADER_VALUES,
+		               ST_MAX_HEADER_DEPTH);
 	json_error_t je;
 	json_t *root = json_loadb(hdr, hlen, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
@@ -238,6 +254,10 @@ static int parse_header(st_file *f, const char *hdr, size_t hlen, size_t data_le
 		goto out;
 	}
 	size_t cap = json_object_size(root);
+	if (cap - (json_object_get(root, "__metadata__") != NULL) > ST_MAX_TENSORS) {
+		rc = too_many(f, e);
+		goto out;
+	}
 	f->t = calloc(cap ? cap : 1, sizeof *f->t);
 	if (!f->t) {
 		rc = sf_fail(e, "%s: out of memory", f->path);

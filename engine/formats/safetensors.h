@@ -21,6 +21,12 @@ typedef enum st_dtype {
 
 #define ST_MAX_DIMS 8
 #define ST_MAX_HEADER ((uint64_t)100 << 20) /* 100 MB, as the reference */
+/* Checked on the header text before it is parsed: the activation file
+ * has 7 tensors and an SAE a handful, and a header of a million empty
+ * tensors (well inside 100 MB) would otherwise take gigabytes. */
+#define ST_MAX_TENSORS 4096
+#define ST_MAX_HEADER_VALUES ((size_t)1 << 17) /* JSON values in the header */
+#define ST_MAX_HEADER_DEPTH 8
 
 typedef struct st_tensor {
 	const char *name;

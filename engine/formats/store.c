@@ -288,6 +288,28 @@ void store_response_rows(const store *s, size_t pair, int side, size_t *begin, s
 	*end = lower_bound(s, pair, side + 1);
 }
 
+long store_pairs_without_rows(const store *s, size_t n_pairs, size_t *first, size_t max_first)
+{
+	/* one pass over the rows rather than a search per pair */
+	uint8_t *has = calloc(n_pairs ? n_pairs : 1, 1);
+	if (!has)
+		return -1;
+	const int32_t *pair = store_pair(s);
+	const uint8_t *side = store_side(s);
+	for (size_t r = 0, n = store_nrows(s); r < n; r++)
+		if ((size_t)pair[r] < n_pairs)
+			has[pair[r]] |= (uint8_t)(1u << side[r]);
+	long k = 0;
+	for (size_t i = 0; i < n_pairs; i++)
+		if ((has[i] & 6) != 6) {
+			if ((size_t)k < max_first)
+				first[k] = i;
+			k++;
+		}
+	free(has);
+	return k;
+}
+
 /* ---- full scan for non-finite values (init) ------------------------------ */
 
 static int nonfinite(st_dtype dt, const unsigned char *b)

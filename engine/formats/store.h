@@ -47,6 +47,11 @@ const char *store_token(const store *s, size_t r, size_t *len);
 /* Rows of (pair, side): [*begin, *end); empty when the response has none. */
 void store_response_rows(const store *s, size_t pair, int side, size_t *begin, size_t *end);
 
+/* Pairs below n_pairs without rows on their chosen or their rejected side
+ * (they cannot be scored): how many, and the first max_first of them into
+ * first (ascending). -1 when out of memory. */
+long store_pairs_without_rows(const store *s, size_t n_pairs, size_t *first, size_t max_first);
+
 /* A string from the file's __metadata__, or NULL. */
 const char *store_meta(const store *s, const char *key);
 

@@ -1,5 +1,5 @@
 /* The binary caches of a workspace (latents.bin, index.bin, pooled.bin,
- * stats-<rows>.bin) share one header and one open-or-rebuild policy.
+ * stats-<rows>.bin, pairs.bin) share one header and one open-or-rebuild policy.
  *
  * Layout (little-endian):
  *   0    magic "SAFERCA1"
@@ -17,7 +17,8 @@
  * the parameters the reader asks to match) is the wanted one. Missing, or
  * made from something else, it is stale: rebuilt. Damaged (header, size,
  * checksum, or the kind's own checks) it is never trusted: rebuilt when
- * the workspace is writable, refused when read-only. */
+ * the workspace is writable, refused when read-only (that policy, for a
+ * workspace's caches: cache_ws.h). */
 #ifndef ENGINE_WS_CACHE_H
 #define ENGINE_WS_CACHE_H
 
@@ -27,8 +28,6 @@
 #include "engine/base/atomic.h"
 #include "engine/base/err.h"
 #include "engine/base/progress.h"
-
-struct ws;
 
 #define CACHE_MAGIC "SAFERCA1"
 #define CACHE_HEADER 128
@@ -42,6 +41,7 @@ enum {
 	CACHE_INDEX = CACHE_TAG('I', 'N', 'D', 'X'),
 	CACHE_POOLED = CACHE_TAG('P', 'O', 'O', 'L'),
 	CACHE_STATS = CACHE_TAG('S', 'T', 'A', 'T'),
+	CACHE_PAIRS = CACHE_TAG('P', 'A', 'I', 'R'),
 };
 
 typedef struct cache_key {
@@ -97,23 +97,5 @@ typedef struct cache_seg {
 } cache_seg;
 /* Write a payload given as segments, in order. */
 int cache_write(const char *path, const cache_hdr *h, const cache_seg *seg, int nseg, sf_err *e);
-
-/* Building a kind's result when the file will not do: fill h's flags and
- * the parameters that are not part of the key, and describe the payload
- * as segments of memory that the result owns (kept in ctx). */
-typedef struct cache_ops {
-	cache_check_fn check;        /* may be NULL */
-	int (*build)(void *ctx, cache_hdr *h, cache_seg *seg, int *nseg, const sf_progress *p,
-	             sf_err *e);
-} cache_ops;
-
-/* WS/name, current for want: mapped into m (*from_file = 1). Otherwise
- * built (*from_file = 0; m untouched; the result is in ctx) and written
- * when the workspace is writable (a write that fails makes it read-only,
- * ws_cannot_write); a damaged file in a read-only workspace is refused
- * with one line saying why. On -1, a result that build made is
- * still in ctx for the caller to free. */
-int cache_open(cache_map *m, struct ws *w, const char *name, const cache_key *want,
-               const cache_ops *ops, void *ctx, const sf_progress *p, int *from_file, sf_err *e);
 
 #endif

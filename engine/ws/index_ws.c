@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/ws/cache.h"
+#include "engine/ws/cache_ws.h"
 #include "engine/ws/workspace.h"
 
 #define IDX_VERSION 1

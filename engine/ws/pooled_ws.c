@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/ws/cache.h"
+#include "engine/ws/cache_ws.h"
 #include "engine/ws/workspace.h"
 
 #define POOL_VERSION 1

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/ws/cache.h"
+#include "engine/ws/cache_ws.h"
 #include "engine/ws/workspace.h"
 
 #define STATS_VERSION 1

@@ -26,6 +26,7 @@
 #include "engine/base/atomic.h"
 #include "engine/base/fingerprint.h"
 #include "engine/base/infile.h"
+#include "engine/ws/pairs_ws.h"
 #include "engine/formats/mpk.h"
 #include "engine/formats/safetensors.h"
 #include "engine/ws/lock.h"
@@ -84,31 +85,6 @@ static int open_stat(const char *path, int *fd, struct stat *sb, sf_err *e)
 	return *fd < 0 ? -1 : 0;
 }
 
-/* Fingerprint of a whole file (the pairs). */
-static int fp_whole(const char *path, uint64_t *size, uint64_t *fp, sf_err *e)
-{
-	int fd;
-	struct stat sb;
-	if (open_stat(path, &fd, &sb, e))
-		return -1;
-	enum { CH = 1 << 20 };
-	unsigned char *buf = malloc(CH);
-	uint64_t h = fp_u64(0, (uint64_t)sb.st_size);
-	int rc = buf ? 0 : sf_fail(e, "%s: out of memory", path);
-	for (off_t at = 0; !rc && at < sb.st_size; at += CH) {
-		size_t n = (size_t)(sb.st_size - at < CH ? sb.st_size - at : CH);
-		if (pread_all(fd, buf, n, at))
-			rc = sf_fail_errno(e, "%s: read failed", path);
-		else
-			h = fp_bytes(buf, n, h);
-	}
-	free(buf);
-	close(fd);
-	*size = (uint64_t)sb.st_size;
-	*fp = h;
-	return rc;
-}
-
 /* Fingerprint of an activation file: size, header, FP_BLOCKS sample blocks. */
 static int fp_sampled(const char *path, uint64_t *size, uint64_t *fp, sf_err *e)
 {
@@ -153,10 +129,11 @@ typedef struct inputs {
 	char fp[FP_HEX_LEN];
 } inputs;
 
+/* The activation file's fingerprint, and both together (the pairs
+ * fingerprint comes from reading the pairs: engine/ws/pairs_ws.h). */
 static int fingerprint_inputs(inputs *in, sf_err *e)
 {
-	if (fp_whole(in->pairs_path, &in->pairs_size, &in->pairs_fp, e) ||
-	    fp_sampled(in->acts_path, &in->acts_size, &in->acts_fp, e))
+	if (fp_sampled(in->acts_path, &in->acts_size, &in->acts_fp, e))
 		return -1;
 	fp_hex(fp_u64(fp_u64(0, in->pairs_fp), in->acts_fp), in->fp);
 	return 0;
@@ -297,8 +274,11 @@ int ws_init_progress(const char *dir, const char *pairs_path, const char *acts_p
 		return -1;
 	pairs p;
 	store *s = NULL;
-	if (pairs_load(&p, in.pairs_path, e))
+	if (pairs_index(&p, in.pairs_path, e))
 		return -1;
+	pairs_stat ps;
+	pairs_file_stat(&p, &ps, NULL);
+	in.pairs_size = ps.size, in.pairs_fp = pairs_file_fp(&p);
 	int rc = store_open(&s, in.acts_path, p.n, e);
 	if (!rc)
 		rc = store_check_finite(s, prog, e);
@@ -311,11 +291,20 @@ int ws_init_progress(const char *dir, const char *pairs_path, const char *acts_p
 		else
 			made = 1;
 	}
-	char file[PATH_MAX];
-	if (!rc && snprintf(file, sizeof file, "%s/%s", dir, MANIFEST) >= (int)sizeof file)
+	char file[PATH_MAX], bin[PATH_MAX];
+	if (!rc && (snprintf(file, sizeof file, "%s/%s", dir, MANIFEST) >= (int)sizeof file ||
+	            snprintf(bin, sizeof bin, "%s/%s", dir, PAIRS_WS_FILE) >= (int)sizeof bin))
 		rc = sf_fail(e, "%s: path too long", dir);
+	/* the index first: the manifest is what makes the directory a workspace */
+	int indexed = 0;
+	if (!rc) {
+		rc = pairs_save_ws(&p, bin, e);
+		indexed = rc == 0;
+	}
 	if (!rc)
 		rc = write_manifest(file, &in, &p, s, e);
+	if (rc && indexed)
+		unlink(bin);
 	if (rc && made)
 		rmdir(dir);
 	store_close(s);
@@ -330,10 +319,9 @@ int ws_init(const char *dir, const char *pairs_path, const char *acts_path, sf_e
 
 /* ---- open ------------------------------------------------------------------ */
 
+/* now holds the pairs file's size and fingerprint (pairs_open_ws). */
 static int check_unchanged(const inputs *want, inputs *now, sf_err *e)
 {
-	strcpy(now->pairs_path, want->pairs_path);
-	strcpy(now->acts_path, want->acts_path);
 	if (fingerprint_inputs(now, e))
 		return -1;
 	const char *path = NULL;
@@ -469,8 +457,13 @@ int ws_open(ws **out, const char *dir, int flags, sf_err *e)
 		if (!ws_file(w, "sae", sub, sizeof sub, NULL))
 			sweep_temps(sub);
 	}
-	if (check_unchanged(&want, &now, e) || pairs_load(&w->p, want.pairs_path, e) ||
-	    store_open(&w->s, want.acts_path, w->p.n, e))
+	strcpy(now.pairs_path, want.pairs_path);
+	strcpy(now.acts_path, want.acts_path);
+	char bin[PATH_MAX];
+	int pr = ws_file(w, PAIRS_WS_FILE, bin, sizeof bin, e) ? -1
+	         : pairs_open_ws(&w->p, bin, ws_readonly_reason(w), want.pairs_path,
+	                         want.pairs_fp, &now.pairs_size, &now.pairs_fp, e);
+	if (pr < 0 || check_unchanged(&want, &now, e) || store_open(&w->s, want.acts_path, w->p.n, e))
 		goto fail;
 	memcpy(w->fp, now.fp, sizeof w->fp);
 	*out = w;

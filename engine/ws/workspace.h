@@ -6,6 +6,7 @@
  *   latents.bin        top-k (index, value) of every row (cache)
  *   index.bin          per-feature rows by activation (cache)
  *   pooled.bin         pooled activations of the reward head (cache)
+ *   pairs.bin          the index of the pairs file (cache; pairs_ws.h)
  *   stats-<rows>.bin   feature statistics per rows mode (cache)
  *   labels.msgpack     the user's feature labels
  *   plan.jsonl         the current edit plan
@@ -37,8 +38,9 @@ int ws_init(const char *dir, const char *pairs_path, const char *acts_path, sf_e
 int ws_init_progress(const char *dir, const char *pairs_path, const char *acts_path,
                      const sf_progress *prog, sf_err *e);
 
-/* Open a workspace: read the manifest, load the pairs, open the store,
- * check the inputs still match their fingerprint. No lock is held while
+/* Open a workspace: read the manifest, index the pairs (from WS/pairs.bin
+ * when it fits), open the store, check the inputs still match their
+ * fingerprint. No lock is held while
  * it is open: writers take it for each save (ws_write_begin), so several
  * processes can have one workspace open. It is read-only (ws_readonly,
  * with the reason in ws_readonly_reason) when WS_READONLY is asked or the

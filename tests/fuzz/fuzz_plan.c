@@ -25,7 +25,7 @@ static void check_plan(const sf_plan *pl)
 	for (size_t i = 0; i < pl->n; i++) {
 		const sf_edit *ed = &pl->v[i];
 		FUZZ_CHECK(ed->index < P.n, "edit index is a pair");
-		FUZZ_CHECK(P.v[ed->index].split == SPLIT_TRAIN, "only train pairs edited");
+		FUZZ_CHECK(pairs_split(&P, ed->index) == SPLIT_TRAIN, "only train pairs edited");
 		FUZZ_CHECK(ed->action == EDIT_FLIP || ed->action == EDIT_DROP, "valid action");
 		for (size_t j = 0; j < i; j++)
 			FUZZ_CHECK(pl->v[j].index != ed->index, "one edit per pair");
@@ -38,11 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char path[64];
 	sf_err e = {{0}};
 	if (!have_pairs) {
-		int pfd = fuzz_memfd((const uint8_t *)pairs_jsonl, sizeof pairs_jsonl - 1, path,
-		                     sizeof path);
-		if (pfd < 0 || pairs_load(&P, path, &e))
+		if (pairs_index_mem(&P, "pairs", pairs_jsonl, sizeof pairs_jsonl - 1, &e))
 			abort();
-		close(pfd);
 		have_pairs = 1;
 	}
 	int fd = fuzz_memfd(data, size, path, sizeof path);

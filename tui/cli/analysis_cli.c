@@ -118,3 +118,24 @@ void safety_used_note(sf_session *s)
 	safety_ratings_note(S, b, sizeof b);
 	cli_note("%s", b);
 }
+
+long cli_note_rowless(const ws *w)
+{
+	enum { SHOW = 5 };
+	const pairs *P = ws_pairs(w);
+	size_t first[SHOW];
+	long k = store_pairs_without_rows(ws_store(w), P->n, first, SHOW);
+	if (k <= 0)
+		return 0;
+	char list[512];
+	size_t at = 0;
+	for (long i = 0; i < k && i < SHOW && at < sizeof list; i++) {
+		const char *id = pairs_id(P, first[i]);
+		int n = snprintf(list + at, sizeof list - at, "%s%zu%s%.40s%s", i ? ", " : "",
+		                 first[i], id ? " (id " : "", id ? id : "", id ? ")" : "");
+		at += n > 0 ? (size_t)n : 0;
+	}
+	cli_note("%ld of %zu pairs have no activation rows for a response: %s%s; they score 0 and "
+	         "eval leaves them out", k, P->n, list, k > SHOW ? ", ..." : "");
+	return k;
+}

@@ -47,6 +47,9 @@ void safety_used_note(sf_session *s);
  * (may be NULL) records them. */
 struct sf_plan;
 void plan_ratings_note(const struct sf_plan *pl);
+/* Note the pairs of w that have no activation rows for a response (how
+ * many, the first few by index and id); returns how many. */
+long cli_note_rowless(const ws *w);
 
 /* One label as a table row: feature name safety note updated. */
 void label_row(tout *t, const sf_label *lb, int feature);

@@ -15,6 +15,8 @@ const char cmd_info_usage[] =
 	"  workspace, pairs_file, acts_file, fingerprint\n"
 	"  pairs, pairs.train, pairs.test, and per category\n"
 	"    category.NAME.train, category.NAME.test (NAME \"\" when unset)\n"
+	"  pairs.without_rows: pairs with no activation rows for a response (they\n"
+	"    score 0 and eval leaves them out; stderr names the first few)\n"
 	"  rows, rows.prompt, rows.chosen, rows.rejected, rows.sentence_end\n"
 	"  d, dtype, and from the activation file's metadata: format, model,\n"
 	"    layer, hook, d_model, dataset (empty when absent)\n"
@@ -43,7 +45,7 @@ static void pairs_rows(tout *t, const pairs *p)
 {
 	size_t split[2] = {0, 0};
 	for (size_t i = 0; i < p->n; i++)
-		split[p->v[i].split == SPLIT_TEST]++;
+		split[pairs_split(p, i) == SPLIT_TEST]++;
 	kv_int(t, "pairs", (long long)p->n);
 	kv_int(t, "pairs.train", (long long)split[0]);
 	kv_int(t, "pairs.test", (long long)split[1]);
@@ -55,15 +57,8 @@ static void pairs_rows(tout *t, const pairs *p)
 		free(cnt);
 		return;
 	}
-	/* Categories are few; a linear match per pair is fine here. */
-	for (size_t i = 0; i < p->n; i++) {
-		const char *c = p->v[i].category ? p->v[i].category : "";
-		size_t j = 0;
-		while (j < nc && strcmp(names[j], c))
-			j++;
-		if (j < nc)
-			cnt[2 * j + (p->v[i].split == SPLIT_TEST)]++;
-	}
+	for (size_t i = 0; i < p->n; i++)
+		cnt[2 * pairs_category_no(p, i) + (pairs_split(p, i) == SPLIT_TEST)]++;
 	for (size_t j = 0; j < nc; j++) {
 		for (int sp = 0; sp < 2; sp++) {
 			size_t len = strlen(names[j]) + 16;
@@ -141,6 +136,7 @@ int cmd_info(int argc, char **argv)
 	kv_str(t, "acts_file", store_path(ws_store(w)));
 	kv_str(t, "fingerprint", ws_fingerprint(w));
 	pairs_rows(t, ws_pairs(w));
+	kv_int(t, "pairs.without_rows", cli_note_rowless(w));
 	store_rows(t, ws_store(w));
 	kv_str(t, "sae", sae_ok ? "yes" : "no");
 	kv_str(t, "latents", lat_ok ? "yes" : "no");

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "engine/ws/workspace.h"
+#include "tui/cli/analysis_cli.h"
 #include "tui/cli/options.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
@@ -56,6 +57,7 @@ int cmd_init(int argc, char **argv)
 	const store *s = ws_store(w);
 	cli_say(stdout, "created %s: %zu pairs, %zu rows, d %d %s, fingerprint %s", dir, ws_pairs(w)->n,
 	       store_nrows(s), store_dim(s), store_dtype_name(s), ws_fingerprint(w));
+	cli_note_rowless(w);
 	ws_close(w);
 	return EXIT_OK;
 }

@@ -120,7 +120,7 @@ static int check_marks(const pairs *P, const marks *mk, sf_err *e)
 		size_t x = i < mk->n_mark ? mk->mark[i] : mk->unmark[i - mk->n_mark];
 		if (x >= P->n)
 			return sf_fail(e, "plan: no pair %zu (the data has %zu)", x, P->n);
-		if (P->v[x].split != SPLIT_TRAIN)
+		if (pairs_split(P, x) != SPLIT_TRAIN)
 			return sf_fail(e, "plan: pair %zu is a test pair; test pairs are never edited", x);
 	}
 	return 0;

@@ -66,19 +66,19 @@ int cmd_score(int argc, char **argv)
 	tout *t = tout_new(stdout, o.fmt, cols, 9);
 	const pairs *P = ws_pairs(session_ws(c.s));
 	for (size_t i = 0; i < P->n; i++) {
-		const pair_rec *pr = &P->v[i];
-		if (pr->split != SPLIT_TRAIN && !all)
+		int split = pairs_split(P, i);
+		if (split != SPLIT_TRAIN && !all)
 			continue;
 		tout_int(t, (long long)i);
-		if (pr->id_json)
-			tout_json(t, pr->id_json);
+		if (pairs_id(P, i))
+			tout_json(t, pairs_id(P, i));
 		else
 			tout_null(t);
-		tout_str(t, pr->category ? pr->category : "");
+		tout_str(t, pairs_category(P, i) ? pairs_category(P, i) : "");
 		tout_num(t, sc->score[i]);
 		tout_num(t, sc->a_chosen[i]);
 		tout_num(t, sc->a_rejected[i]);
-		tout_str(t, pr->split == SPLIT_TRAIN ? "train" : "test");
+		tout_str(t, split == SPLIT_TRAIN ? "train" : "test");
 		tout_int(t, sc->fallback);
 		tout_str(t, used);
 		tout_row_end(t);

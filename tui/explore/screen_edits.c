@@ -45,11 +45,11 @@ static void cell(void *ctx, size_t row, int col, char *buf, size_t n, attr_t *at
 	struct edits *E = ctx;
 	const xmodel *m = E->m;
 	size_t p = E->view[row];
-	const pair_rec *pr = &m->P->v[p];
+	const char *id = pairs_id(m->P, p), *cat = pairs_category(m->P, p);
 	switch (col) {
 	case C_IDX: snprintf(buf, n, "%zu", p); break;
-	case C_ID: snprintf(buf, n, "%s", pr->id_json ? pr->id_json : "—"); break;
-	case C_CAT: snprintf(buf, n, "%s", pr->category ? pr->category : "—"); break;
+	case C_ID: snprintf(buf, n, "%s", id ? id : "—"); break;
+	case C_CAT: snprintf(buf, n, "%s", cat ? cat : "—"); break;
 	case C_SCORE:
 		if (m->sc)
 			snprintf(buf, n, "%+.4f", m->sc->score[p]);
@@ -61,9 +61,17 @@ static void cell(void *ctx, size_t row, int col, char *buf, size_t n, attr_t *at
 		}
 		break;
 	case C_TEXT: {
-		size_t l = pr->chosen_len < n - 1 ? pr->chosen_len : n - 1;
-		memcpy(buf, pr->chosen, l);
+		/* parsed from the file for the rows on screen only */
+		pair_rec pr;
+		sf_err e;
+		if (pairs_get(m->P, p, &pr, &e)) {
+			snprintf(buf, n, "(unreadable)");
+			break;
+		}
+		size_t l = pr.chosen_len < n - 1 ? pr.chosen_len : n - 1;
+		memcpy(buf, pr.chosen, l);
 		buf[l] = '\0';
+		pair_rec_free(&pr);
 		break;
 	}
 	}
@@ -91,7 +99,7 @@ static void rebuild(struct edits *E)
 	if (m->st) {
 		xm_scores(m);
 		for (size_t i = 0; i < m->P->n; i++)
-			if (m->P->v[i].split == SPLIT_TRAIN)
+			if (pairs_split(m->P, i) == SPLIT_TRAIN)
 				E->view[E->nview++] = i;
 	}
 	E->desc = !(m->plan && m->plan->strategy == PLAN_DENOISE);
@@ -194,8 +202,12 @@ static void draw(screen *s, app *a, wrect r)
 	wtable_draw(stdscr, tr, &E->t);
 	/* preview of the selected pair */
 	int y = tr.y + tr.h;
-	if (E->nview) {
-		const pair_rec *pr = &m->P->v[E->view[E->t.sel]];
+	pair_rec pv;
+	sf_err pe;
+	if (E->nview && pairs_get(m->P, E->view[E->t.sel], &pv, &pe)) {
+		wdraw_str(stdscr, y, 1, r.w - 2, pe.msg, theme_attr(TH_NEG));
+	} else if (E->nview) {
+		const pair_rec *pr = &pv;
 		wdraw_str(stdscr, y, 1, 10, "prompt:", theme_attr(TH_DIM));
 		wdraw_text(stdscr, y, 11, r.w - 12, pr->prompt, pr->prompt_len, theme_attr(TH_NORMAL));
 		wdraw_str(stdscr, y + 1, 1, 10, "chosen:", theme_attr(TH_POS));
@@ -203,6 +215,7 @@ static void draw(screen *s, app *a, wrect r)
 		wdraw_str(stdscr, y + 2, 1, 10, "rejected:", theme_attr(TH_NEG));
 		wdraw_text(stdscr, y + 2, 11, r.w - 12, pr->rejected, pr->rejected_len,
 		           theme_attr(TH_NORMAL));
+		pair_rec_free(&pv);
 	}
 	draw_effect(E, wrect_make(y + prev_h, r.x, eff_h, r.w));
 }

@@ -20,6 +20,10 @@ struct pair_view {
 	wtok *toks[3];
 	size_t ntoks[3];
 	unsigned long seen; /* XG_DATA | XG_SCORES generation of the tokens' heat */
+	pair_rec rec;       /* pair rec_p parsed from the file (the tokens point into it) */
+	size_t rec_p;
+	int has_rec;
+	char err[512];      /* why it could not be read */
 };
 
 /* "[ ]" and "j/k" send their first key (a step: harmless). */
@@ -42,8 +46,17 @@ static void free_toks(struct pair_view *V)
 static void build(struct pair_view *V)
 {
 	xmodel *m = V->m;
-	const pair_rec *pr = &m->P->v[V->p];
 	free_toks(V);
+	if (!V->has_rec || V->rec_p != V->p) {
+		sf_err e;
+		if (V->has_rec)
+			pair_rec_free(&V->rec);
+		V->has_rec = pairs_get(m->P, V->p, &V->rec, &e) == 0;
+		V->rec_p = V->p;
+		snprintf(V->err, sizeof V->err, "%s", V->has_rec ? "" : e.msg);
+	}
+	static const pair_rec none = { "", "", "", 0, 0, 0, NULL, NULL, 0, 0, NULL };
+	const pair_rec *pr = V->has_rec ? &V->rec : &none;
 	V->seen = xm_gen(m, XG_DATA | XG_SCORES);
 	float mx = 1;
 	if (V->safety_heat) {
@@ -121,11 +134,12 @@ static void draw(screen *s, app *a, wrect r)
 	if (V->p >= m->P->n)
 		return;
 	sync(V);
-	const pair_rec *pr = &m->P->v[V->p];
+	const char *id = pairs_id(m->P, V->p), *cat = pairs_category(m->P, V->p);
+	int split = pairs_split(m->P, V->p);
 	char score[64] = "score —", fate[96] = "untouched";
 	if (m->sc)
 		snprintf(score, sizeof score, "score %+.4f", m->sc->score[V->p]);
-	if (pr->split == SPLIT_TEST)
+	if (split == SPLIT_TEST)
 		snprintf(fate, sizeof fate, "test pair: never edited");
 	else if (m->plan && m->actions && m->actions[V->p])
 		snprintf(fate, sizeof fate, "%s (%s plan)", plan_action_name(m->actions[V->p]),
@@ -139,8 +153,12 @@ static void draw(screen *s, app *a, wrect r)
 		snprintf(heat, sizeof heat, "feature %d", m->cur_feature);
 	wdraw_fmt(stdscr, r.y, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
 	          "Pair %zu of %zu · id %s · %s · %s · %s · plan: %s", V->p, m->P->n,
-	          pr->id_json ? pr->id_json : "—", pr->category ? pr->category : "no category",
-	          pr->split == SPLIT_TEST ? "test" : "train", score, fate);
+	          id ? id : "—", cat ? cat : "no category", split == SPLIT_TEST ? "test" : "train",
+	          score, fate);
+	if (V->err[0]) {
+		wdraw_str(stdscr, r.y + 1, 1, r.w - 2, V->err, theme_attr(TH_NEG));
+		return;
+	}
 	/* prompt gets a quarter, the responses share the rest */
 	int body = r.h - 1, ph = body / 4 < 3 ? 3 : body / 4;
 	wrect sec[3];
@@ -249,7 +267,10 @@ static void pair_free(screen *s)
 {
 	if (!s)
 		return;
-	free_toks(s->data);
+	struct pair_view *V = s->data;
+	free_toks(V);
+	if (V->has_rec)
+		pair_rec_free(&V->rec);
 	free(s->data);
 	free(s);
 }
