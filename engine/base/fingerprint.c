@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <string.h>
 
+#include "engine/base/infile.h"
+
 #define K1 0x9e3779b97f4a7c15ull
 #define K2 0xbf58476d1ce4e5b9ull
 #define K3 0x94d049bb133111ebull
@@ -106,16 +108,12 @@ int fp_whole_fd(int fd, uint64_t size, uint64_t *fp)
 
 int fp_whole_file(const char *path, uint64_t *size, uint64_t *fp, sf_err *e)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return sf_fail_errno(e, "%s: cannot open", path);
 	struct stat sb;
+	int fd = infile_open(path, &sb, e);
+	if (fd < 0)
+		return -1;
 	int rc = 0;
-	if (fstat(fd, &sb) != 0)
-		rc = sf_fail_errno(e, "%s: cannot open", path);
-	else if (!S_ISREG(sb.st_mode))
-		rc = sf_fail(e, "%s: not a regular file", path);
-	else if (*size = (uint64_t)sb.st_size, fp_whole_fd(fd, *size, fp))
+	if (*size = (uint64_t)sb.st_size, fp_whole_fd(fd, *size, fp))
 		rc = sf_fail_errno(e, "%s: read failed", path);
 	close(fd);
 	return rc;

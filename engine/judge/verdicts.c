@@ -11,6 +11,7 @@
 #include "engine/analysis/labels.h"
 #include "engine/base/atomic.h"
 #include "engine/base/fingerprint.h"
+#include "engine/base/infile.h"
 #include "engine/base/textsafe.h"
 
 #define VERDICTS_FORMAT "safer-judge/1"
@@ -181,18 +182,14 @@ static int read_capped(const char *path, char **buf, size_t *len, int *missing, 
 {
 	*buf = NULL;
 	*missing = 0;
-	FILE *f = fopen(path, "rb");
+	struct stat st;
+	FILE *f = infile_fopen(path, &st, e); /* a FIFO in its place is refused, not waited on */
 	if (!f) {
 		if (errno == ENOENT) {
 			*missing = 1;
 			return 0;
 		}
-		return sf_fail_errno(e, "%s", path);
-	}
-	struct stat st;
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		return sf_fail(e, "%s: not a regular file", path);
+		return -1;
 	}
 	if ((size_t)st.st_size > VERDICTS_MAX_FILE) {
 		fclose(f);
