@@ -16,6 +16,7 @@
 #include "engine/base/mapguard.h"
 #include "widgets/chart.h"
 #include "widgets/draw.h"
+#include "widgets/keys.h"
 #include "widgets/theme.h"
 
 struct job {
@@ -844,7 +845,11 @@ static int read_key(app *a)
 	int ms = !a->job.running ? 250 : now_ms() - a->job.started < 300 ? 10 : 100;
 	WINDOW *w = winput_active() && a->inwin ? a->inwin : stdscr;
 	wtimeout(w, ms);
-	return wgetch(w);
+	if (w == a->inwin)
+		return wgetch(w); /* the input reads its own sequences */
+	int k = wkeys_get(w);
+	/* Sequences no screen knows, and Alt with a key, are not keys here. */
+	return k == WKEY_NONE || (k >= 0 && (k & WKEY_META)) ? ERR : k;
 }
 
 /* Benchmark: feed the keys of SAFER_EXPLORE_BENCH_KEYS one by one after
