@@ -375,10 +375,12 @@ void xm_update_title(xmodel *m)
 		snprintf(what, sizeof what, "no SAE");
 	if (m->plan) {
 		if (m->plan->strategy == PLAN_MANUAL)
-			snprintf(plan, sizeof plan, "manual (%zu pairs)", m->plan->n);
+			snprintf(plan, sizeof plan, "manual (%zu %s)", m->plan->n,
+			         m->plan->n == 1 ? "pair" : "pairs");
 		else
-			snprintf(plan, sizeof plan, "%s %g%% (%zu pairs)",
-			         plan_strategy_name(m->plan->strategy), m->plan->ratio * 100, m->plan->n);
+			snprintf(plan, sizeof plan, "%s %g%% (%zu %s)",
+			         plan_strategy_name(m->plan->strategy), m->plan->ratio * 100, m->plan->n,
+			         m->plan->n == 1 ? "pair" : "pairs");
 	}
 	snprintf(t, sizeof t, "safer — ws: %s · %s · %zu rows · %zu pairs · labels %zu · plan: %s%s",
 	         ws_dir(m->w), what, store_nrows(m->s), m->P->n, m->L ? m->L->n : 0, plan,
@@ -602,7 +604,18 @@ static int plan_dup(sf_plan *out, const sf_plan *in, sf_err *e)
 	return 0;
 }
 
-int xm_plan_toggle(xmodel *m, size_t p)
+/* What including a pair adds: a drop in a denoise plan, or in a hand-made
+ * one that only drops; a flip otherwise. */
+static int include_action(const sf_plan *pl)
+{
+	if (pl->strategy == PLAN_DENOISE)
+		return EDIT_DROP;
+	if (pl->strategy == PLAN_MANUAL && pl->n && !plan_count(pl, EDIT_FLIP))
+		return EDIT_DROP;
+	return EDIT_FLIP;
+}
+
+int xm_plan_mark(xmodel *m, size_t p, int action)
 {
 	sf_err e;
 	sf_plan pl;
@@ -616,10 +629,15 @@ int xm_plan_toggle(xmodel *m, size_t p)
 	} else {
 		plan_init(&pl, ws_fingerprint(m->w));
 	}
-	int had = m->actions && m->actions[p];
-	int action = had ? 0 : pl.strategy == PLAN_DENOISE ? EDIT_DROP : EDIT_FLIP;
-	double score = xm_scores(m) == 0 ? m->sc->score[p] : NAN;
-	if (plan_mark(&pl, m->P, p, action, score, &e)) {
+	int had = m->actions ? m->actions[p] : 0;
+	if (action == XM_TOGGLE)
+		action = had ? 0 : include_action(&pl);
+	else if (action == XM_CYCLE)
+		action = had == 0 ? EDIT_FLIP : had == EDIT_FLIP ? EDIT_DROP : 0;
+	int scored = action && xm_scores(m) == 0;
+	double score = scored ? m->sc->score[p] : NAN;
+	if ((scored && plan_take_sets(&pl, m->safety, &e)) ||
+	    plan_mark(&pl, m->P, p, action, score, &e)) {
 		plan_free(&pl);
 		app_msg(m->a, MSG_ERROR, "%s", e.msg);
 		return -1;
@@ -630,8 +648,28 @@ int xm_plan_toggle(xmodel *m, size_t p)
 		return -1;
 	}
 	xm_sync(m);
-	app_msg(m->a, MSG_INFO, "pair %zu %s the plan", p, action ? "added to" : "removed from");
+	if (action)
+		app_msg(m->a, MSG_INFO, "pair %zu: %s (in the plan)", p, plan_action_name(action));
+	else
+		app_msg(m->a, MSG_INFO, "pair %zu removed from the plan", p);
 	return 0;
+}
+
+void xm_plan_summary(const sf_plan *pl, char *buf, size_t n)
+{
+	size_t flips = plan_count(pl, EDIT_FLIP), drops = plan_count(pl, EDIT_DROP);
+	int o;
+	if (pl->strategy == PLAN_MANUAL)
+		o = snprintf(buf, n, "manual · %zu %s", pl->n, pl->n == 1 ? "pair" : "pairs");
+	else
+		o = snprintf(buf, n, "%s %g%% · %zu %s", plan_strategy_name(pl->strategy),
+		             pl->ratio * 100, pl->n, pl->n == 1 ? "pair" : "pairs");
+	if (o < 0 || (size_t)o >= n)
+		return;
+	if (flips && drops)
+		snprintf(buf + o, n - (size_t)o, ": %zu flipped, %zu dropped", flips, drops);
+	else if (pl->n)
+		snprintf(buf + o, n - (size_t)o, " %s", drops ? "dropped" : "flipped");
 }
 
 struct eval_job {

@@ -160,8 +160,13 @@ int xm_scores(xmodel *m);
 /* Start a plan job (PLAN_POISON/PLAN_DENOISE, ratio in (0,1]); its end
  * makes it the current plan and opens the Edits screen. */
 int xm_plan_job(xmodel *m, int strategy, double ratio);
-/* Include pair p in the current plan, or take it out (a manual plan). */
-int xm_plan_toggle(xmodel *m, size_t p);
+enum { XM_TOGGLE = -1, XM_CYCLE = -2 };
+/* Set pair p's action in the plan (EDIT_FLIP, EDIT_DROP, 0 removes;
+ * XM_TOGGLE: include with the plan's kind, or exclude; XM_CYCLE: none,
+ * flip, drop, none). The plan becomes manual and is saved. */
+int xm_plan_mark(xmodel *m, size_t p, int action);
+/* "poison 5% · 17 pairs flipped", "manual · 2 pairs: 1 flipped, 1 dropped" */
+void xm_plan_summary(const sf_plan *pl, char *buf, size_t n);
 int xm_eval_job(xmodel *m);
 /* Statistics over another rows mode (recomputed on the worker). */
 int xm_rows(xmodel *m, int rows_mode);

@@ -35,6 +35,7 @@ struct edits {
 /* "i Space" and "j/k g/G" send their first key. */
 static const wkey keys[] = {
 	{ "p", "poison", 'p' }, { "d", "denoise", 'd' }, { "i Space", "include/exclude", 'i' },
+	{ "a", "flip/drop/none", 'a' },
 	{ "v", "projected effect", 'v' }, { "w", "write edit list", 'w' },
 	{ "W", "write dataset", 'W' }, { "Enter", "open pair", '\n' },
 	{ "j/k g/G", "move", 'j' }, { "q Esc", "back", 'q' }, { "?", "help", '?' },
@@ -177,15 +178,15 @@ static void draw(screen *s, app *a, wrect r)
 		return;
 	}
 	const sf_plan *pl = m->plan;
-	if (pl)
+	if (pl) {
+		char sum[160];
+		xm_plan_summary(pl, sum, sizeof sum);
 		wdraw_fmt(stdscr, r.y, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
-		          "%s%s%.4g%% · %zu pairs %s · S+ %d / S− %d features%s%s%s",
-		          plan_strategy_name(pl->strategy), pl->ratio > 0 ? " " : "", pl->ratio * 100,
-		          pl->n, pl->strategy == PLAN_DENOISE ? "dropped" : "flipped", pl->n_plus,
-		          pl->n_minus, pl->fallback ? " (no ratings: top by |s|)" : "",
+		          "%s · S+ %d / S− %d features%s%s%s", sum, pl->n_plus, pl->n_minus,
+		          pl->fallback ? " (no ratings: top by |s|)" : "",
 		          pl->ratings >= 0 ? " · ratings: " : "",
 		          pl->ratings >= 0 ? safety_ratings_name(pl->ratings) : "");
-	else
+	} else
 		wdraw_str(stdscr, r.y, 1, r.w - 2, "no plan yet: p poison, d denoise (or :plan poison 5%)",
 		          theme_attr(TH_NORMAL) | A_BOLD);
 	int eff_h = m->bt ? 2 + (int)(m->bt->n / 3) : 1;
@@ -249,10 +250,10 @@ static void on_path(void *ctx, const char *line)
 	}
 }
 
-static void toggle(struct edits *E)
+static void mark(struct edits *E, int action)
 {
 	if (E->nview)
-		xm_plan_toggle(E->m, E->view[E->t.sel]);
+		xm_plan_mark(E->m, E->view[E->t.sel], action);
 }
 
 static int key(screen *s, app *a, int k)
@@ -262,6 +263,11 @@ static int key(screen *s, app *a, int k)
 	sync(E);
 	if (!m->st)
 		return WF_IGNORED;
+	/* Space is the table's page down elsewhere; here the key bar names it. */
+	switch (k) {
+	case 'i': case ' ': mark(E, XM_TOGGLE); return WF_HANDLED;
+	case 'a': mark(E, XM_CYCLE); return WF_HANDLED;
+	}
 	int f = wtable_key(&E->t, k);
 	if (f & WF_ACCEPT) {
 		if (E->nview)
@@ -275,7 +281,6 @@ static int key(screen *s, app *a, int k)
 	switch (k) {
 	case 'p': app_prompt(a, 3, "poison ratio (e.g. 5%): ", NULL, on_poison, NULL, E); return WF_HANDLED;
 	case 'd': app_prompt(a, 3, "denoise ratio (e.g. 2%): ", NULL, on_denoise, NULL, E); return WF_HANDLED;
-	case 'i': case ' ': toggle(E); return WF_HANDLED;
 	case 'v': xm_eval_job(m); return WF_HANDLED;
 	case 'w': case 'W':
 		E->export_dataset = k == 'W';

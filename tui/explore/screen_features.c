@@ -295,7 +295,8 @@ static void on_search(void *ctx, const char *line)
 	if (!line)
 		return;
 	snprintf(F->search, sizeof F->search, "%s", line);
-	search_step(F, 1, 1);
+	if (search_step(F, 1, 1))
+		F->search[0] = '\0'; /* the title shows a search that found something */
 	app_redraw(F->m->a);
 }
 
@@ -498,6 +499,8 @@ static int do_sort(xmodel *m, int argc, char **argv)
 	return -1;
 }
 
+#define FILTER_LIST "all candidates labelled unlabelled s+ s- unreviewed disagree"
+
 static int do_filter(xmodel *m, int argc, char **argv)
 {
 	struct features *F = shown(m);
@@ -510,10 +513,11 @@ static int do_filter(xmodel *m, int argc, char **argv)
 		    (i == F_UNLABELLED && !strcasecmp(name, "unlabeled"))) {
 			F->filter = i;
 			rebuild(F);
+			app_msg(m->a, MSG_INFO, "filter: %s (%zu of %d features)%s", filter_names[i],
+			        F->nview, m->st->m, argc > 1 ? "" : " · :filter NAME: " FILTER_LIST);
 			return 0;
 		}
-	app_msg(m->a, MSG_ERROR,
-	        "no filter '%s' (all candidates labelled unlabelled s+ s- unreviewed disagree)", name);
+	app_msg(m->a, MSG_ERROR, "no filter '%s' (" FILTER_LIST ")", name);
 	return -1;
 }
 
@@ -523,7 +527,11 @@ static int do_search(xmodel *m, int argc, char **argv)
 	if (!F)
 		return -1;
 	xcmd_join(F->search, sizeof F->search, argc, argv, 1);
-	return search_step(F, 1, 1);
+	if (search_step(F, 1, 1)) {
+		F->search[0] = '\0';
+		return -1;
+	}
+	return 0;
 }
 
 static const char *const order_words[] = { "asc", "desc", NULL };
