@@ -84,7 +84,7 @@ ok $? "label saved in the workspace (safer labels)"
 
 # Reopen: the label is there.
 x_start "$SAFER explore ws"
-x_wait "labels 1"
+x_wait "· 1 label ·"
 x_keys ':'; x_type 'filter labelled'; x_keys Enter
 x_wait "filter: labelled" && x_wait "refusal phrasing"
 ok $? "reopened: the label shows in the table"

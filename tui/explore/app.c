@@ -46,6 +46,7 @@ struct app {
 	wlayout L;
 	WINDOW *inwin; /* the input line: keypad OFF so readline sees raw bytes */
 	char title[512];
+	char cmd_text[1024]; /* the running command's text after its word */
 	char msg[512];
 	int msg_level;
 	wdialog dialog;
@@ -392,6 +393,10 @@ int app_command(app *a, const char *line)
 	char buf[1024];
 	char *argv[MAX_ARGS];
 	snprintf(buf, sizeof buf, "%s", line);
+	const char *rest = line + strspn(line, " \t");
+	rest += strcspn(rest, " \t");
+	rest += strspn(rest, " \t");
+	snprintf(a->cmd_text, sizeof a->cmd_text, "%s", rest);
 	int argc = split_args(buf, argv);
 	if (!argc)
 		return 0;
@@ -401,6 +406,11 @@ int app_command(app *a, const char *line)
 		return -1;
 	}
 	return a->cmd_fn(a, a->cmd_ctx, argc, argv) ? -1 : 0;
+}
+
+const char *app_command_text(const app *a)
+{
+	return a->cmd_text;
 }
 
 static void on_command_line(void *ctx, const char *line)
@@ -899,6 +909,16 @@ int app_run(app *a)
 {
 	int exit_after_draw = getenv("SAFER_EXPLORE_EXIT_AFTER_DRAW") != NULL;
 	while (!a->quit && a->n > 0) {
+		if (sig_quit == SIGINT && (winput_active() || a->dialog.active)) {
+			/* ^C in a prompt or dialog cancels it, as in readline and vim. */
+			sig_quit = 0;
+			if (winput_active()) {
+				winput_cancel();
+				input_mode(a, 0);
+			}
+			a->dialog.active = 0;
+			app_msg(a, MSG_INFO, "cancelled");
+		}
 		if (sig_quit)
 			break;
 		job_reap(a);

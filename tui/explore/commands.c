@@ -44,7 +44,9 @@ static int do_goto(xmodel *m, int argc, char **argv)
 static int do_label(xmodel *m, int argc, char **argv)
 {
 	char text[1024];
-	xcmd_join(text, sizeof text, argc, argv, 1);
+	(void)argc;
+	/* Free text: as typed, quotes and runs of blanks kept. */
+	snprintf(text, sizeof text, "%s", app_command_text(m->a));
 	int name = !strcmp(argv[0], "label");
 	return xm_label(m, m->cur_feature, name ? text : NULL, -1, name ? NULL : text);
 }
@@ -62,8 +64,7 @@ static int do_rate(xmodel *m, int argc, char **argv)
 static int do_undo(xmodel *m, int argc, char **argv)
 {
 	(void)argc;
-	(void)argv;
-	return xm_undo(m);
+	return !strcmp(argv[0], "redo") ? xm_redo(m) : xm_undo(m);
 }
 
 static int do_plan(xmodel *m, int argc, char **argv)
@@ -208,7 +209,11 @@ static const xcmd cmd_note = {
 	.min = 0, .max = XCMD_TEXT, .screens = XS_ANALYSIS, .fn = do_label,
 };
 static const xcmd cmd_undo = {
-	.name = "undo", .usage = "", .help = "undo the last label change",
+	.name = "undo", .usage = "", .help = "undo the last label change (u; many levels)",
+	.min = 0, .max = 0, .screens = XS_ANALYSIS, .fn = do_undo,
+};
+static const xcmd cmd_redo = {
+	.name = "redo", .usage = "", .help = "redo the last undone label change (^R)",
 	.min = 0, .max = 0, .screens = XS_ANALYSIS, .fn = do_undo,
 };
 static const xcmd cmd_plan = {
@@ -268,8 +273,9 @@ static const xcmd cmd_quit = {
 /* In the order the help shows them. */
 static const xcmd *const table[] = {
 	&xcmd_sort, &xcmd_filter, &xcmd_search, &cmd_goto, &cmd_label, &cmd_rate, &cmd_note,
-	&cmd_undo, &cmd_plan, &cmd_eval, &cmd_export, &cmd_export_dataset, &cmd_pair, &cmd_rows,
-	&xcmd_set, &xcmd_judge, &xcmd_ratings, &cmd_load_sae, &cmd_features, &cmd_edits, &cmd_train, &cmd_reload, &cmd_help,
+	&cmd_undo, &cmd_redo, &cmd_plan, &cmd_eval, &cmd_export, &cmd_export_dataset, &cmd_pair,
+	&cmd_rows, &xcmd_set, &xcmd_judge, &xcmd_ratings, &cmd_load_sae, &cmd_features, &cmd_edits,
+	&cmd_train, &cmd_reload, &cmd_help,
 	&cmd_quit,
 };
 enum { NTABLE = sizeof table / sizeof table[0] };

@@ -84,11 +84,31 @@ xmodel *xm_new(sf_session *S, app *a)
 	return m;
 }
 
+static void state_free(xlabel_state *s)
+{
+	free(s->name);
+	free(s->note);
+	memset(s, 0, sizeof *s);
+}
+
+/* Drop the history from entry i on. */
+static void hist_cut(xlabel_history *h, size_t i)
+{
+	for (size_t j = i; j < h->n; j++) {
+		state_free(&h->v[j].before);
+		state_free(&h->v[j].after);
+	}
+	if (h->n > i)
+		h->n = i;
+	if (h->at > h->n)
+		h->at = h->n;
+}
+
 static void undo_clear(xmodel *m)
 {
-	free(m->undo.name);
-	free(m->undo.note);
-	memset(&m->undo, 0, sizeof m->undo);
+	hist_cut(&m->hist, 0);
+	free(m->hist.v);
+	memset(&m->hist, 0, sizeof m->hist);
 }
 
 void xm_free(xmodel *m)
@@ -382,9 +402,13 @@ void xm_update_title(xmodel *m)
 			         plan_strategy_name(m->plan->strategy), m->plan->ratio * 100, m->plan->n,
 			         m->plan->n == 1 ? "pair" : "pairs");
 	}
-	snprintf(t, sizeof t, "safer — ws: %s · %s · %zu rows · %zu pairs · labels %zu · plan: %s%s",
-	         ws_dir(m->w), what, store_nrows(m->s), m->P->n, m->L ? m->L->n : 0, plan,
-	         ws_readonly(m->w) ? " · READ-ONLY" : "");
+	size_t nl = m->L ? m->L->n : 0;
+	/* Most wanted first: a narrow terminal cuts the end. */
+	snprintf(t, sizeof t,
+	         "safer — ws: %s%s · %s · plan: %s · %zu %s · S± rated ≥%d, cap %d · %zu rows (%s) · "
+	         "%zu pairs",
+	         ws_dir(m->w), ws_readonly(m->w) ? " (READ-ONLY)" : "", what, plan, nl, nl == 1 ? "label" : "labels", m->so.threshold,
+	         m->so.cap, store_nrows(m->s), rows_mode_name(session_rows_mode(m->sess)), m->P->n);
 	if (strcmp(t, m->title)) {
 		snprintf(m->title, sizeof m->title, "%s", t);
 		app_set_title(m->a, t);
@@ -448,56 +472,127 @@ const sf_label *xm_label_of(const xmodel *m, int f)
 	return m->L ? labels_get(m->L, f) : NULL;
 }
 
+static int state_of(const xmodel *m, int feature, xlabel_state *out)
+{
+	const sf_label *lb = m->L ? labels_get(m->L, feature) : NULL;
+	memset(out, 0, sizeof *out);
+	if (!lb)
+		return 0;
+	out->exists = 1;
+	out->safety = lb->safety;
+	out->name = strdup(lb->name);
+	out->note = strdup(lb->note);
+	if (!out->name || !out->note) {
+		state_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+enum { HIST_MAX = 10000 };
+
+/* Keep a change that was made (takes before over). */
+static void hist_push(xmodel *m, int feature, xlabel_state *before)
+{
+	xlabel_history *h = &m->hist;
+	xlabel_state after;
+	hist_cut(h, h->at);
+	if (state_of(m, feature, &after)) {
+		state_free(before);
+		return;
+	}
+	if (h->n == HIST_MAX) { /* the oldest goes */
+		state_free(&h->v[0].before);
+		state_free(&h->v[0].after);
+		memmove(h->v, h->v + 1, (h->n - 1) * sizeof *h->v);
+		h->n--;
+	}
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 32;
+		xlabel_edit *v = realloc(h->v, cap * sizeof *v);
+		if (!v) {
+			state_free(before);
+			state_free(&after);
+			return;
+		}
+		h->v = v;
+		h->cap = cap;
+	}
+	h->v[h->n++] = (xlabel_edit){ feature, *before, after };
+	h->at = h->n;
+}
+
 int xm_label(xmodel *m, int feature, const char *name, int safety, const char *note)
 {
 	sf_err e;
+	xlabel_state before;
 	if (xm_busy(m) || !need_data(m) || !writable(m))
 		return -1;
 	if (!m->L) {
 		app_msg(m->a, MSG_ERROR, "the labels are not loaded (:reload)");
 		return -1;
 	}
-	const sf_label *old = labels_get(m->L, feature);
-	xlabel_undo u = { 1, feature, old != NULL, NULL, NULL, 0 };
-	if (old) {
-		u.name = strdup(old->name);
-		u.note = strdup(old->note);
-		u.safety = old->safety;
+	if (state_of(m, feature, &before)) {
+		app_msg(m->a, MSG_ERROR, "out of memory");
+		return -1;
 	}
 	if (session_label_set(m->sess, feature, name, safety, note, &e)) {
-		free(u.name);
-		free(u.note);
+		state_free(&before);
 		app_msg(m->a, MSG_ERROR, "%s", e.msg);
 		xm_sync(m);
 		return -1;
 	}
-	undo_clear(m);
-	m->undo = u;
 	xm_sync(m);
+	hist_push(m, feature, &before);
 	app_msg(m->a, MSG_INFO, "feature %d labelled (saved)", feature);
 	return 0;
 }
 
-int xm_undo(xmodel *m)
+/* Make feature's label what s says. */
+static int apply_state(xmodel *m, int feature, const xlabel_state *s)
 {
 	sf_err e;
-	if (!m->undo.valid) {
+	int rc = s->exists ? session_label_set(m->sess, feature, s->name, s->safety, s->note, &e)
+	                   : session_label_remove(m->sess, feature, &e);
+	if (rc)
+		app_msg(m->a, MSG_ERROR, "%s", e.msg);
+	xm_sync(m);
+	return rc ? -1 : 0;
+}
+
+int xm_undo(xmodel *m)
+{
+	xlabel_history *h = &m->hist;
+	if (!h->at) {
 		app_msg(m->a, MSG_INFO, "nothing to undo");
 		return -1;
 	}
 	if (xm_busy(m) || !writable(m))
 		return -1;
-	xlabel_undo u = m->undo;
-	int rc = u.existed ? session_label_set(m->sess, u.feature, u.name, u.safety, u.note, &e)
-	                   : session_label_remove(m->sess, u.feature, &e);
-	if (rc) {
-		app_msg(m->a, MSG_ERROR, "%s", e.msg);
-		xm_sync(m);
+	const xlabel_edit *x = &h->v[h->at - 1];
+	if (apply_state(m, x->feature, &x->before))
+		return -1;
+	h->at--;
+	app_msg(m->a, MSG_INFO, "undone: the label of feature %d (saved) · %zu more to undo, "
+	        "^R redoes", x->feature, h->at);
+	return 0;
+}
+
+int xm_redo(xmodel *m)
+{
+	xlabel_history *h = &m->hist;
+	if (h->at == h->n) {
+		app_msg(m->a, MSG_INFO, "nothing to redo");
 		return -1;
 	}
-	undo_clear(m);
-	xm_sync(m);
-	app_msg(m->a, MSG_INFO, "label of feature %d restored (saved)", u.feature);
+	if (xm_busy(m) || !writable(m))
+		return -1;
+	const xlabel_edit *x = &h->v[h->at];
+	if (apply_state(m, x->feature, &x->after))
+		return -1;
+	h->at++;
+	app_msg(m->a, MSG_INFO, "redone: the label of feature %d (saved) · %zu more to redo",
+	        x->feature, h->n - h->at);
 	return 0;
 }
 
@@ -947,6 +1042,34 @@ int xm_step_feature(xmodel *m, int delta)
 		return -1;
 	m->cur_feature = (int)m->order[nx];
 	return m->cur_feature;
+}
+
+/* The S+/S- selection: rating threshold, cap, candidates. 1 when name is
+ * not one of them. */
+int xm_set_safety(xmodel *m, const char *name, const char *value)
+{
+	static const struct { const char *name; int lo, hi; } opt[] = {
+		{ "threshold", 1, 5 }, { "cap", 1, 1 << 20 }, { "candidates", 1, 1 << 20 },
+	};
+	for (int i = 0; i < 3; i++) {
+		if (strcmp(name, opt[i].name))
+			continue;
+		char *end;
+		long v = strtol(value, &end, 10);
+		if (!*value || *end || v < opt[i].lo || v > opt[i].hi) {
+			app_msg(m->a, MSG_ERROR, "%s needs an integer from %d to %d, not '%s'", name,
+			        opt[i].lo, opt[i].hi, value);
+			return -1;
+		}
+		sf_safety_opts o = *session_safety_opts(m->sess);
+		*(i == 0 ? &o.threshold : i == 1 ? &o.cap : &o.candidates) = (int)v;
+		session_set_safety_opts(m->sess, &o);
+		xm_sync(m);
+		app_msg(m->a, MSG_INFO, "S+/S− sets: features rated %d or more among the top %d by |s|, "
+		        "at most %d", o.threshold, o.candidates, o.cap);
+		return 0;
+	}
+	return 1;
 }
 
 int xm_parse_ratio(const char *s, double *out)

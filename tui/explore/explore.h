@@ -57,13 +57,24 @@ enum {
 	XG_NBITS = 5,
 };
 
-typedef struct xlabel_undo {
-	int valid;
-	int feature;
-	int existed;
+/* A feature's label before or after a change (exists 0: no label). */
+typedef struct xlabel_state {
+	int exists;
 	char *name, *note;
 	int safety;
-} xlabel_undo;
+} xlabel_state;
+
+typedef struct xlabel_edit {
+	int feature;
+	xlabel_state before, after;
+} xlabel_edit;
+
+/* The label changes of this session: v[0, at) done, v[at, n) undone
+ * (redo brings them back; a new change drops them). */
+typedef struct xlabel_history {
+	xlabel_edit *v;
+	size_t n, at, cap;
+} xlabel_history;
 
 /* Where the data stands. */
 enum { XD_NONE, XD_LOADING, XD_READY, XD_MISSING, XD_FAILED };
@@ -100,7 +111,7 @@ struct xmodel {
 	/* The Features table's order, for stepping elsewhere ([ ]). */
 	const size_t *order;
 	size_t norder;
-	xlabel_undo undo;
+	xlabel_history hist;
 	screen *screens[XS_N];
 	wkey *cmd_help;               /* made by xcmd_install, freed with the model */
 	int n_cmd_help;
@@ -146,10 +157,11 @@ void xm_open(xmodel *m, int id, long arg);
 /* 1 (with a message) when a job runs: the session is the job's then. */
 int xm_busy(xmodel *m);
 
-/* Label changes: saved at once; the previous label is kept for one undo.
- * Returns 0, or -1 with a message. */
+/* Label changes: saved at once and kept in the session's history, which
+ * undo and redo walk (many levels). Return 0, or -1 with a message. */
 int xm_label(xmodel *m, int feature, const char *name, int safety, const char *note);
 int xm_undo(xmodel *m);
+int xm_redo(xmodel *m);
 /* The label of feature f, NULL when none (or no labels). */
 const sf_label *xm_label_of(const xmodel *m, int f);
 
@@ -168,6 +180,9 @@ int xm_plan_mark(xmodel *m, size_t p, int action);
 /* "poison 5% · 17 pairs flipped", "manual · 2 pairs: 1 flipped, 1 dropped" */
 void xm_plan_summary(const sf_plan *pl, char *buf, size_t n);
 int xm_eval_job(xmodel *m);
+/* `:set threshold|cap|candidates N`: the S+/S- selection (says what it
+ * did). 1 when name is none of these, -1 on a bad value. */
+int xm_set_safety(xmodel *m, const char *name, const char *value);
 /* Statistics over another rows mode (recomputed on the worker). */
 int xm_rows(xmodel *m, int rows_mode);
 /* Load an SAE from path (a file or directory, as `safer load-sae`),

@@ -43,7 +43,7 @@ static const wkey keys[] = {
 	{ "[ ]", "prev/next feature", ']' }, { "Tab h/l", "switch side", '\t' },
 	{ "j/k", "move", 'j' }, { "Enter", "open pair", '\n' }, { "n", "name", 'n' },
 	{ "m", "note", 'm' }, { "1-5", "rate", 0 }, { "0", "clear rating", '0' },
-	{ "u", "undo", 'u' }, { "a", "accept judge's score", 'a' },
+	{ "u ^R", "undo/redo", 'u' }, { "a", "accept judge's score", 'a' },
 	{ "J", "next judge suggestion", 'J' }, { "PgUp/PgDn g/G", "scroll", KEY_NPAGE }, { "q Esc", "back", 'q' },
 	{ "?", "help", '?' },
 };
@@ -191,9 +191,9 @@ static void draw(screen *s, app *a, wrect r)
 	const sf_stats *st = m->st;
 	const sf_label *lb = xm_label_of(m, f);
 	wdraw_fmt(stdscr, r.y, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
-	          "Feature %d · salience %+.3f (rank %d) · chosen Σ %.1f · rejected Σ %.1f · "
+	          "Feature %d · salience %+.3f (rank %d of %d) · chosen Σ %.1f · rejected Σ %.1f · "
 	          "density %.2f%% / %.2f%% · max %.2f",
-	          f, st->salience[f], st->rank[f] + 1, st->chosen_sum[f], st->rejected_sum[f],
+	          f, st->salience[f], st->rank[f], st->m, st->chosen_sum[f], st->rejected_sum[f],
 	          st->density_chosen[f] * 100, st->density_rejected[f] * 100, st->max_act[f]);
 	int below = bottom_lines(F);
 	wrect panes = wrect_make(r.y + 1, r.x, r.h - 1 - below, r.w);
@@ -210,7 +210,11 @@ static void draw(screen *s, app *a, wrect r)
 	               theme_attr(TH_NORMAL) | A_BOLD);
 	x += wdraw_str(stdscr, y, x, r.w - x, "  rating ", theme_attr(TH_DIM));
 	x += wdraw_str(stdscr, y, x, r.w - x, lb && lb->safety ? xm_stars(lb->safety, stars, sizeof stars) : "unrated",
-	               theme_attr(TH_NORMAL));
+	               theme_attr(lb && lb->safety && lb->safety < F->m->so.threshold ? TH_DIM
+	                                                                            : TH_NORMAL));
+	if (lb && lb->safety && lb->safety < F->m->so.threshold)
+		wdraw_fmt(stdscr, y, x, r.w - x, theme_attr(TH_DIM),
+		          " (below the S+/S− threshold %d: not in the sets)", F->m->so.threshold);
 	wdraw_str(stdscr, y + 1, 1, 7, "note: ", theme_attr(TH_DIM));
 	wdraw_str(stdscr, y + 1, 7, r.w - 8, lb && lb->note[0] ? lb->note : "—",
 	          theme_attr(TH_NORMAL));
@@ -293,6 +297,9 @@ static int key(screen *s, app *a, int k)
 		return WF_HANDLED;
 	case 'J':
 		xj_next_unreviewed(m);
+		return WF_HANDLED;
+	case 18: /* ^R */
+		xm_redo(m);
 		return WF_HANDLED;
 	}
 	return WF_IGNORED;

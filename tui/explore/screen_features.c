@@ -51,7 +51,7 @@ static const wkey keys[] = {
 	{ "Enter", "open", '\n' }, { "/", "search", '/' }, { "n/N", "next/prev match", 'n' },
 	{ "s", "sort", 's' }, { "r", "reverse", 'r' }, { "f", "filter", 'f' },
 	{ "l", "label", 'l' }, { "1-5", "rate", 0 }, { "0", "clear rating", '0' },
-	{ "u", "undo label", 'u' }, { "a", "accept judge's score", 'a' },
+	{ "u ^R", "undo/redo label", 'u' }, { "a", "accept judge's score", 'a' },
 	{ "J", "next judge suggestion", 'J' }, { "e", "edits", 'e' }, { "t", "train", 't' },
 	{ "j/k g/G", "move", 'j' }, { ":", "command", ':' }, { "?", "help", '?' },
 	{ "q", "quit", 'q' },
@@ -80,7 +80,11 @@ static void cell(void *ctx, size_t row, int col, char *buf, size_t n, attr_t *at
 		if (!lb || !lb->name[0])
 			*attr = theme_attr(TH_DIM);
 		break;
-	case C_RATING: xm_stars(lb ? lb->safety : 0, buf, n); break;
+	case C_RATING:
+		xm_stars(lb ? lb->safety : 0, buf, n);
+		if (lb && lb->safety && lb->safety < m->so.threshold)
+			*attr = theme_attr(TH_DIM); /* below the S+/S- threshold */
+		break;
 	case C_JUDGE: {
 		const sf_verdict *v = xj_verdict(m, f);
 		if (!v)
@@ -366,6 +370,7 @@ static int key(screen *s, app *a, int k)
 			xj_accept(m, m->cur_feature);
 		return WF_HANDLED;
 	case 'J': xj_next_unreviewed(m); return WF_HANDLED;
+	case 18 /* ^R */: xm_redo(m); return WF_HANDLED;
 	}
 	return WF_IGNORED;
 }
