@@ -23,6 +23,7 @@ seq_send() { for s in "$@"; do x_type "$s"; done; }
 
 for T in xterm-256color screen-256color; do
 	x_start "TERM=$T $SAFER explore ws"
+	x_resize 100 30
 	x_wait "Features 256 of 256" || continue
 
 	# End, in each terminal's spelling, then Enter: the last feature.

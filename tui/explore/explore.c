@@ -1064,9 +1064,12 @@ int xm_set_safety(xmodel *m, const char *name, const char *value)
 		sf_safety_opts o = *session_safety_opts(m->sess);
 		*(i == 0 ? &o.threshold : i == 1 ? &o.cap : &o.candidates) = (int)v;
 		session_set_safety_opts(m->sess, &o);
+		/* Said now, and again when the reload this starts is done. */
+		snprintf(m->ready_msg, sizeof m->ready_msg,
+		         "S+/S− sets: features rated %d or more among the top %d by |s|, at most %d",
+		         o.threshold, o.candidates, o.cap);
+		app_msg(m->a, MSG_INFO, "%s", m->ready_msg);
 		xm_sync(m);
-		app_msg(m->a, MSG_INFO, "S+/S− sets: features rated %d or more among the top %d by |s|, "
-		        "at most %d", o.threshold, o.candidates, o.cap);
 		return 0;
 	}
 	return 1;

@@ -116,7 +116,30 @@ static void train_done(app *a, void *ctx, int rc, const sf_err *e)
 	free(j);
 }
 
+static void start_now(struct train_view *T);
+
+static void train_yes(app *a, void *ctx)
+{
+	(void)a;
+	start_now(ctx);
+}
+
+/* Replacing an SAE archives its labels: ask first. */
 static void start(struct train_view *T)
+{
+	xmodel *m = T->m;
+	if (m->has_sae && !app_busy(m->a) && !ws_readonly(m->w)) {
+		char q[200];
+		size_t nl = m->L ? m->L->n : 0;
+		snprintf(q, sizeof q, "Training replaces the workspace's SAE%s. Train now?",
+		         nl ? " and archives its labels" : "");
+		app_confirm(m->a, "Train", q, train_yes, T);
+		return;
+	}
+	start_now(T);
+}
+
+static void start_now(struct train_view *T)
 {
 	xmodel *m = T->m;
 	if (ws_readonly(m->w)) {
