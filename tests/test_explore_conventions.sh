@@ -17,7 +17,7 @@ for T in xterm-256color screen-256color; do
 	x_fixture
 	ws=$X_WS
 	top=$("$SAFER" stats "$ws" 2>/dev/null | awk -F'\t' 'NR > 1 && $9 == 0 { print $1 }')
-	x_start "TERM=$T $SAFER explore ws"
+	x_start "TERM=$T HOME=$X_T $SAFER explore ws"
 	x_resize 100 30
 	x_wait "Features 256 of 256" || continue
 
@@ -33,6 +33,7 @@ for T in xterm-256color screen-256color; do
 
 	# Denoise: drops; Space excludes and includes again as a drop; a cycles.
 	x_keys ':'; x_type 'plan denoise 3%'; x_keys Enter
+	x_wait "replaces the current plan's 1 hand-made edit " 5 && x_keys y
 	x_wait "denoise 3% ·" 10 && x_wait "pairs dropped"
 	n=$(plan_lines)
 	grep -q '"ratio": 0.03,' "$ws/plan.jsonl"
@@ -49,6 +50,26 @@ for T in xterm-256color screen-256color; do
 	ok $? "$T: a cycles a pair's action (none, then flip), and the header counts both"
 	[ "$(plan_lines)" -eq "$n" ] && [ "$(grep -c '"action": "flip"' "$ws/plan.jsonl")" -eq 1 ]
 	ok $? "$T: saved: $n edits, 1 flip"
+
+	# A new plan over hand-made edits, or over half the data, asks first;
+	# U brings the plan before back.
+	x_keys p; x_wait "poison ratio" 5; x_type '60%'; x_keys Enter
+	x_wait "edits more than half the train pairs" 5 && x_wait "hand-made"
+	ok $? "$T: poison 60% over hand-made edits asks first"
+	x_keys n; x_settle
+	[ "$(plan_lines)" -eq "$n" ]
+	ok $? "$T: n keeps the plan"
+	x_keys ':'; x_type 'plan poison 5%'; x_keys Enter
+	x_wait "replaces the current plan's $n hand-made edits" 5 && x_keys y &&
+		x_wait "poison 5% ·" 10
+	ok $? "$T: y makes the new plan"
+	x_keys U
+	x_wait "the earlier plan is back: manual · $n pairs: 1 flipped" 5 && [ "$(plan_lines)" -eq "$n" ]
+	ok $? "$T: U brings the hand-made plan back (saved)"
+	rm -f "$X_T/edited.jsonl"
+	x_keys W; x_wait "write edited dataset to:" 5; x_type '~/edited.jsonl'; x_keys Enter
+	x_wait "wrote $X_T/edited.jsonl" 5 && [ -s "$X_T/edited.jsonl" ]
+	ok $? "$T: ~/ in a path is the home directory"
 
 	# One newline glyph: the Edits table and preview show ↵, never ^J.
 	seen_nl=1 seen_caret=1
@@ -115,6 +136,9 @@ for T in xterm-256color screen-256color; do
 	x_keys g Enter
 	x_wait "Feature $top · salience" 5 && x_screen | grep -q "(rank 0 of 256)"
 	ok $? "$T: the top feature is rank 0, as in safer stats"
+	x_keys n; x_wait "feature $top name:" 5 && x_keys Escape && x_settle &&
+		! x_screen | grep -q "feature $top name:"
+	ok $? "$T: the name prompt says which feature it names"
 	x_keys 1; x_wait "★☆☆☆☆" 5
 	x_keys 2; x_wait "★★☆☆☆" 5
 	x_keys 3; x_wait "★★★☆☆" 5
@@ -140,6 +164,13 @@ for T in xterm-256color screen-256color; do
 	x_keys n; x_settle
 	! x_screen | grep -q "step "
 	ok $? "$T: n leaves the SAE alone"
+	# What the screen shows is what s trains with.
+	ep=$(x_screen | sed -n 's/.*epochs auto (→ \([0-9]*\)).*/\1/p' | head -1)
+	x_keys s; x_wait "Training replaces" 5; x_keys y
+	[ -n "$ep" ] && x_wait "epoch 1/$ep " 30
+	ok $? "$T: training runs the $ep epochs the Train screen shows"
+	x_keys x; x_wait "training cancelled" 30
+	x_settle
 	x_keys q q q; x_wait "EXITED 0" 5
 done
 

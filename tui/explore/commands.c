@@ -96,7 +96,9 @@ static int do_export(xmodel *m, int argc, char **argv)
 		app_msg(m->a, MSG_ERROR, "no plan yet: :plan poison 5%% (or p / d in Edits)");
 		return -1;
 	}
-	xcmd_join(path, sizeof path, argc, argv, 1);
+	char typed[1024];
+	xcmd_join(typed, sizeof typed, argc, argv, 1);
+	xm_path(typed, path, sizeof path);
 	/* "export! F" replaces an existing F; never a file of the workspace */
 	size_t n = strlen(argv[0]);
 	int force = argv[0][n - 1] == '!', dataset = !strncmp(argv[0], "export-dataset", 14);
@@ -156,8 +158,9 @@ static int do_screen(xmodel *m, int argc, char **argv)
 
 static int do_load_sae(xmodel *m, int argc, char **argv)
 {
-	char path[4096];
-	xcmd_join(path, sizeof path, argc, argv, 1);
+	char path[4096], typed[4096];
+	xcmd_join(typed, sizeof typed, argc, argv, 1);
+	xm_path(typed, path, sizeof path);
 	return xm_load_sae(m, path);
 }
 
@@ -422,6 +425,16 @@ static void complete_path(xmodel *m, const char *cur)
 		comp_add(&m->comp, full, isdir ? "/" : NULL);
 	}
 	closedir(d);
+}
+
+const char *xcmd_path_word(void *ctx, size_t i)
+{
+	xmodel *m = ctx;
+	if (i == 0) {
+		comp_clear(&m->comp);
+		complete_path(m, winput_line());
+	}
+	return i < m->comp.n ? m->comp.v[i] : NULL;
 }
 
 /* The candidates for the word under the cursor of the `:` line. */

@@ -119,6 +119,8 @@ void xm_free(xmodel *m)
 		if (m->screens[i])
 			xm_screen_defs[i]->free(m->screens[i]);
 	undo_clear(m);
+	for (int i = 0; i < m->n_plan_hist; i++)
+		plan_free(&m->plan_hist[i]);
 	for (size_t i = 0; i < m->comp.n; i++)
 		free(m->comp.v[i]);
 	free(m->comp.v);
@@ -619,6 +621,48 @@ int xm_scores(xmodel *m)
 	return 0;
 }
 
+static int plan_dup(sf_plan *out, const sf_plan *in, sf_err *e);
+
+/* Keep the current plan in the history before another replaces it. */
+static void plan_keep(xmodel *m)
+{
+	sf_err e;
+	if (!m->plan)
+		return;
+	if (m->n_plan_hist == XM_PLAN_HIST) {
+		plan_free(&m->plan_hist[0]);
+		memmove(m->plan_hist, m->plan_hist + 1, (XM_PLAN_HIST - 1) * sizeof *m->plan_hist);
+		m->n_plan_hist--;
+	}
+	if (plan_dup(&m->plan_hist[m->n_plan_hist], m->plan, &e) == 0)
+		m->n_plan_hist++;
+}
+
+int xm_plan_back(xmodel *m)
+{
+	sf_err e;
+	if (!m->n_plan_hist) {
+		app_msg(m->a, MSG_INFO, "no earlier plan in this session");
+		return -1;
+	}
+	if (xm_busy(m) || !writable(m))
+		return -1;
+	sf_plan pl = m->plan_hist[--m->n_plan_hist];
+	memset(&m->plan_hist[m->n_plan_hist], 0, sizeof pl);
+	if (session_plan_set(m->sess, &pl, &e)) { /* takes pl over either way */
+		app_msg(m->a, MSG_ERROR, "%s", e.msg);
+		xm_sync(m);
+		return -1;
+	}
+	xm_sync(m);
+	char sum[160];
+	if (m->plan)
+		xm_plan_summary(m->plan, sum, sizeof sum);
+	app_msg(m->a, MSG_INFO, "the earlier plan is back: %s (%d more back)", m->plan ? sum : "none",
+	        m->n_plan_hist);
+	return 0;
+}
+
 struct plan_job {
 	xmodel *m;
 	int strategy;
@@ -653,6 +697,10 @@ static void plan_done(app *a, void *ctx, int rc, const sf_err *e)
 		snprintf(msg, sizeof msg, "%s %g%%: %zu of the train pairs (S+ %d, S- %d features)%s",
 		         plan_strategy_name(j->strategy), j->ratio * 100, pl->n, pl->n_plus,
 		         pl->n_minus, pl->fallback ? " — no ratings yet: top features by |s| used" : "");
+		int had = m->plan != NULL;
+		plan_keep(m);
+		if (had)
+			snprintf(msg + strlen(msg), sizeof msg - strlen(msg), " · U: the plan before");
 		if (session_plan_set(m->sess, pl, &se)) { /* takes pl over either way */
 			app_msg(a, MSG_ERROR, "%s", se.msg);
 		} else {
@@ -665,7 +713,43 @@ static void plan_done(app *a, void *ctx, int rc, const sf_err *e)
 	free(j);
 }
 
+static int plan_job_now(xmodel *m, int strategy, double ratio);
+
+static void plan_yes(app *a, void *ctx)
+{
+	xmodel *m = ctx;
+	(void)a;
+	plan_job_now(m, m->pending_strategy, m->pending_ratio);
+}
+
+/* Ask first when the plan would edit more than half the train pairs, or
+ * replace edits made by hand. */
 int xm_plan_job(xmodel *m, int strategy, double ratio)
+{
+	char q[300];
+	size_t o = 0;
+	q[0] = '\0';
+	if (xm_busy(m) || !need_data(m) || !writable(m))
+		return -1;
+	if (ratio > 0.5)
+		o += (size_t)snprintf(q, sizeof q, "%s %g%% edits more than half the train pairs. ",
+		                      plan_strategy_name(strategy), ratio * 100);
+	if (m->plan && m->plan->strategy == PLAN_MANUAL && m->plan->n && o < sizeof q)
+		o += (size_t)snprintf(q + o, sizeof q - o,
+		                      "It replaces the current plan's %zu hand-made %s (U on Edits brings "
+		                      "them back). ", m->plan->n, m->plan->n == 1 ? "edit" : "edits");
+	if (o) {
+		if (o < sizeof q)
+			snprintf(q + o, sizeof q - o, "Plan?");
+		m->pending_strategy = strategy;
+		m->pending_ratio = ratio;
+		app_confirm(m->a, "Plan", q, plan_yes, m);
+		return 0;
+	}
+	return plan_job_now(m, strategy, ratio);
+}
+
+static int plan_job_now(xmodel *m, int strategy, double ratio)
 {
 	if (xm_busy(m) || !need_data(m) || !writable(m))
 		return -1;
@@ -737,6 +821,9 @@ int xm_plan_mark(xmodel *m, size_t p, int action)
 		app_msg(m->a, MSG_ERROR, "%s", e.msg);
 		return -1;
 	}
+	/* A plan from a strategy is kept whole before the first mark on it. */
+	if (m->plan && m->plan->strategy != PLAN_MANUAL)
+		plan_keep(m);
 	if (session_plan_set(m->sess, &pl, &e)) {
 		app_msg(m->a, MSG_ERROR, "%s", e.msg);
 		xm_sync(m);
@@ -1073,6 +1160,16 @@ int xm_set_safety(xmodel *m, const char *name, const char *value)
 		return 0;
 	}
 	return 1;
+}
+
+const char *xm_path(const char *in, char *out, size_t n)
+{
+	const char *home = getenv("HOME");
+	if (in[0] == '~' && (in[1] == '/' || !in[1]) && home && *home)
+		snprintf(out, n, "%s%s", home, in + 1);
+	else
+		snprintf(out, n, "%s", in);
+	return out;
 }
 
 int xm_parse_ratio(const char *s, double *out)

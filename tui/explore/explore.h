@@ -71,6 +71,8 @@ typedef struct xlabel_edit {
 
 /* The label changes of this session: v[0, at) done, v[at, n) undone
  * (redo brings them back; a new change drops them). */
+enum { XM_PLAN_HIST = 8 };
+
 typedef struct xlabel_history {
 	xlabel_edit *v;
 	size_t n, at, cap;
@@ -127,6 +129,10 @@ struct xmodel {
 	double last_poll;
 	char title[512];              /* as last set */
 	char pending_sae[4096];       /* :load-sae waiting for its confirmation */
+	int pending_strategy;         /* a plan waiting for its confirmation */
+	double pending_ratio;
+	sf_plan plan_hist[XM_PLAN_HIST]; /* the plans before the current one, oldest first */
+	int n_plan_hist;
 	/* notices from the session (any thread) until the main thread shows them */
 	pthread_mutex_t mu;
 	char notice[512];
@@ -179,7 +185,11 @@ enum { XM_TOGGLE = -1, XM_CYCLE = -2 };
 int xm_plan_mark(xmodel *m, size_t p, int action);
 /* "poison 5% · 17 pairs flipped", "manual · 2 pairs: 1 flipped, 1 dropped" */
 void xm_plan_summary(const sf_plan *pl, char *buf, size_t n);
+/* Put the plan before the current one back (U on Edits). */
+int xm_plan_back(xmodel *m);
 int xm_eval_job(xmodel *m);
+/* A path as typed, "~/" made the home directory (into out). */
+const char *xm_path(const char *in, char *out, size_t n);
 /* `:set threshold|cap|candidates N`: the S+/S- selection (says what it
  * did). 1 when name is none of these, -1 on a bad value. */
 int xm_set_safety(xmodel *m, const char *name, const char *value);

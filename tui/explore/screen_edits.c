@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "tui/explore/commands.h"
 #include "tui/explore/screens.h"
 #include "widgets/chart.h"
 #include "widgets/draw.h"
@@ -35,7 +36,7 @@ struct edits {
 /* "i Space" and "j/k g/G" send their first key. */
 static const wkey keys[] = {
 	{ "p", "poison", 'p' }, { "d", "denoise", 'd' }, { "i Space", "include/exclude", 'i' },
-	{ "a", "flip/drop/none", 'a' },
+	{ "a", "flip/drop/none", 'a' }, { "U", "plan before", 'U' },
 	{ "v", "projected effect", 'v' }, { "w", "write edit list", 'w' },
 	{ "W", "write dataset", 'W' }, { "Enter", "open pair", '\n' },
 	{ "j/k g/G", "move", 'j' }, { "q Esc", "back", 'q' }, { "?", "help", '?' },
@@ -234,13 +235,19 @@ static void do_export(app *a, void *ctx)
 	app_command(a, cmd);
 }
 
+static const char *path_word(void *ctx, size_t i)
+{
+	struct edits *E = ctx;
+	return xcmd_path_word(E->m, i);
+}
+
 static void on_path(void *ctx, const char *line)
 {
 	struct edits *E = ctx;
 	struct stat sb;
 	if (!line || !*line)
 		return;
-	snprintf(E->path, sizeof E->path, "%s", line);
+	xm_path(line, E->path, sizeof E->path);
 	if (stat(E->path, &sb) == 0) {
 		char msg[1200];
 		snprintf(msg, sizeof msg, "%s exists. Replace it?", E->path);
@@ -282,10 +289,11 @@ static int key(screen *s, app *a, int k)
 	case 'p': app_prompt(a, 3, "poison ratio (e.g. 5%): ", NULL, on_poison, NULL, E); return WF_HANDLED;
 	case 'd': app_prompt(a, 3, "denoise ratio (e.g. 2%): ", NULL, on_denoise, NULL, E); return WF_HANDLED;
 	case 'v': xm_eval_job(m); return WF_HANDLED;
+	case 'U': xm_plan_back(m); return WF_HANDLED;
 	case 'w': case 'W':
 		E->export_dataset = k == 'W';
 		app_prompt(a, 3, k == 'W' ? "write edited dataset to: " : "write edit list to: ",
-		           NULL, on_path, NULL, E);
+		           NULL, on_path, path_word, E);
 		return WF_HANDLED;
 	}
 	return WF_IGNORED;

@@ -32,6 +32,7 @@ struct feature {
 	int focus;
 	int page;
 	char err[sizeof ((sf_err *)0)->msg]; /* a whole engine message */
+	char prompt[64];
 	unsigned long seen; /* XG_DATA generation the rows were read at */
 };
 
@@ -280,11 +281,13 @@ static int key(screen *s, app *a, int k)
 		return WF_HANDLED;
 	case 'n':
 		lb = xm_label_of(m, F->f);
-		app_prompt(a, 1, "name: ", lb ? lb->name : "", on_name, NULL, F);
+		snprintf(F->prompt, sizeof F->prompt, "feature %d name: ", F->f);
+		app_prompt(a, 1, F->prompt, lb ? lb->name : "", on_name, NULL, F);
 		return WF_HANDLED;
 	case 'm':
 		lb = xm_label_of(m, F->f);
-		app_prompt(a, 2, "note: ", lb ? lb->note : "", on_note, NULL, F);
+		snprintf(F->prompt, sizeof F->prompt, "feature %d note: ", F->f);
+		app_prompt(a, 2, F->prompt, lb ? lb->note : "", on_note, NULL, F);
 		return WF_HANDLED;
 	case '0': case '1': case '2': case '3': case '4': case '5':
 		xm_label(m, F->f, NULL, k - '0', NULL);

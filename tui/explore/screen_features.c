@@ -39,6 +39,7 @@ struct features {
 	size_t nview;
 	int filter;
 	char search[256];
+	char prompt[64];
 	signed char *in_set; /* [m] +1 S+, -1 S-, for the S+/S- filters */
 	/* the model generations the view was built from */
 	unsigned long seen_data, seen_rest;
@@ -358,7 +359,8 @@ static int key(screen *s, app *a, int k)
 		if (!F->nview)
 			return WF_HANDLED;
 		lb = xm_label_of(m, m->cur_feature);
-		app_prompt(a, 1, "label name: ", lb ? lb->name : "", on_label, NULL, F);
+		snprintf(F->prompt, sizeof F->prompt, "feature %d name: ", m->cur_feature);
+		app_prompt(a, 1, F->prompt, lb ? lb->name : "", on_label, NULL, F);
 		return WF_HANDLED;
 	case '0': case '1': case '2': case '3': case '4': case '5':
 		if (F->nview)
