@@ -66,6 +66,12 @@ for T in xterm-256color screen-256color; do
 	x_keys U
 	x_wait "the earlier plan is back: manual · $n pairs: 1 flipped" 5 && [ "$(plan_lines)" -eq "$n" ]
 	ok $? "$T: U brings the hand-made plan back (saved)"
+	# From Edits, [ ] on the Pair screen step through the plan's pairs.
+	x_keys G Enter
+	x_wait "$n/$n in the plan" 5 && x_keys ']' && x_wait "the last pair in the plan" 5 &&
+		x_keys '[' && x_wait "$((n - 1))/$n in the plan" 5
+	ok $? "$T: [ ] on a pair opened from Edits step through the plan's $n pairs"
+	x_keys q; x_wait "train pairs by score" 5
 	rm -f "$X_T/edited.jsonl"
 	x_keys W; x_wait "write edited dataset to:" 5; x_type '~/edited.jsonl'; x_keys Enter
 	x_wait "wrote $X_T/edited.jsonl" 5 && [ -s "$X_T/edited.jsonl" ]

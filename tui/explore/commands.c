@@ -132,6 +132,7 @@ static int do_pair(xmodel *m, int argc, char **argv)
 		app_msg(m->a, MSG_ERROR, "%s", m->state);
 		return -1;
 	}
+	xm_pair_list(m, NULL, 0, NULL); /* [ ] by index from here */
 	xm_open(m, XS_PAIR, p);
 	return 0;
 }

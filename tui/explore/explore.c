@@ -125,6 +125,7 @@ void xm_free(xmodel *m)
 		free(m->comp.v[i]);
 	free(m->comp.v);
 	free(m->cmd_help);
+	free(m->pair_list);
 	session_close(m->sess);
 	pthread_mutex_destroy(&m->mu);
 	free(m);
@@ -1160,6 +1161,36 @@ int xm_set_safety(xmodel *m, const char *name, const char *value)
 		return 0;
 	}
 	return 1;
+}
+
+void xm_pair_list(xmodel *m, const size_t *v, size_t n, const char *what)
+{
+	free(m->pair_list);
+	m->pair_list = NULL;
+	m->n_pair_list = 0;
+	snprintf(m->pair_list_what, sizeof m->pair_list_what, "%s", what ? what : "");
+	unsigned char *seen = n ? calloc(m->P->n ? m->P->n : 1, 1) : NULL;
+	if (n && (!seen || !(m->pair_list = malloc(n * sizeof *m->pair_list)))) {
+		free(seen);
+		return; /* by index, as without a list */
+	}
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < m->P->n && !seen[v[i]]) {
+			seen[v[i]] = 1;
+			m->pair_list[m->n_pair_list++] = v[i];
+		}
+	free(seen);
+}
+
+int xm_pair_pos(const xmodel *m, size_t p, long *pos)
+{
+	for (size_t i = 0; i < m->n_pair_list; i++)
+		if (m->pair_list[i] == p) {
+			*pos = (long)i;
+			return 1;
+		}
+	*pos = -1;
+	return 0;
 }
 
 const char *xm_path(const char *in, char *out, size_t n)

@@ -110,6 +110,9 @@ struct xmodel {
 	char state[600];              /* what is missing and what to do */
 	int cur_feature;
 	size_t cur_pair;
+	size_t *pair_list;            /* the pairs [ ] step through on the Pair screen */
+	size_t n_pair_list;
+	char pair_list_what[48];      /* "in the plan", "chosen top rows"... */
 	/* The Features table's order, for stepping elsewhere ([ ]). */
 	const size_t *order;
 	size_t norder;
@@ -185,6 +188,11 @@ enum { XM_TOGGLE = -1, XM_CYCLE = -2 };
 int xm_plan_mark(xmodel *m, size_t p, int action);
 /* "poison 5% · 17 pairs flipped", "manual · 2 pairs: 1 flipped, 1 dropped" */
 void xm_plan_summary(const sf_plan *pl, char *buf, size_t n);
+/* The list the Pair screen's [ ] step through, in order, each pair once
+ * ("in the plan"...); n 0: by index. Then: where p is in it (0 when it
+ * is not, with *pos set to -1). */
+void xm_pair_list(xmodel *m, const size_t *v, size_t n, const char *what);
+int xm_pair_pos(const xmodel *m, size_t p, long *pos);
 /* Put the plan before the current one back (U on Edits). */
 int xm_plan_back(xmodel *m);
 int xm_eval_job(xmodel *m);

@@ -263,6 +263,27 @@ static void mark(struct edits *E, int action)
 		xm_plan_mark(E->m, E->view[E->t.sel], action);
 }
 
+/* Open the selected pair; [ ] there step through the plan's pairs when
+ * it is one of them, else through the table. */
+static void open_pair(struct edits *E)
+{
+	xmodel *m = E->m;
+	if (!E->nview)
+		return;
+	size_t p = E->view[E->t.sel];
+	if (m->actions && m->actions[p]) {
+		size_t *v = malloc(E->nview * sizeof *v), n = 0;
+		for (size_t i = 0; v && i < E->nview; i++)
+			if (m->actions[E->view[i]])
+				v[n++] = E->view[i];
+		xm_pair_list(m, v, n, "in the plan");
+		free(v);
+	} else {
+		xm_pair_list(m, E->view, E->nview, "by score");
+	}
+	xm_open(m, XS_PAIR, (long)p);
+}
+
 static int key(screen *s, app *a, int k)
 {
 	struct edits *E = s->data;
@@ -277,8 +298,7 @@ static int key(screen *s, app *a, int k)
 	}
 	int f = wtable_key(&E->t, k);
 	if (f & WF_ACCEPT) {
-		if (E->nview)
-			xm_open(m, XS_PAIR, (long)E->view[E->t.sel]);
+		open_pair(E);
 		return WF_HANDLED;
 	}
 	if (f & WF_SORT)
@@ -310,8 +330,8 @@ static int click(screen *s, app *a, wrect body, int y, int x, int dbl)
 	int eff_h = m->bt ? 2 + (int)(m->bt->n / 3) : 1;
 	wrect tr = wrect_make(body.y + 1, body.x, body.h - 1 - eff_h - 4, body.w);
 	int f = wtable_click(&E->t, tr, y, x);
-	if (((f & WF_ACCEPT) || (dbl && (f & WF_SELECT))) && E->nview)
-		xm_open(m, XS_PAIR, (long)E->view[E->t.sel]);
+	if ((f & WF_ACCEPT) || (dbl && (f & WF_SELECT)))
+		open_pair(E);
 	return f & ~WF_SORT;
 }
 

@@ -249,6 +249,18 @@ static void sel_move(struct side_view *v, long d)
 	v->sel = (size_t)s;
 }
 
+/* Open the pair of row i of side v; [ ] there step through that side's
+ * top rows. */
+static void open_pair(struct feature *F, const struct side_view *v, size_t i)
+{
+	size_t list[TOP_N];
+	for (size_t j = 0; j < v->n; j++)
+		list[j] = v->rows[j].pair;
+	xm_pair_list(F->m, list, v->n, v == &F->side[0] ? "of the chosen top rows"
+	                                                 : "of the rejected top rows");
+	xm_open(F->m, XS_PAIR, (long)v->rows[i].pair);
+}
+
 static int key(screen *s, app *a, int k)
 {
 	struct feature *F = s->data;
@@ -277,7 +289,7 @@ static int key(screen *s, app *a, int k)
 	case 'G': case KEY_END: sel_move(v, TOP_N); return WF_HANDLED;
 	case '\n': case '\r': case KEY_ENTER:
 		if (v->n)
-			xm_open(m, XS_PAIR, (long)v->rows[v->sel].pair);
+			open_pair(F, v, v->sel);
 		return WF_HANDLED;
 	case 'n':
 		lb = xm_label_of(m, F->f);
@@ -324,7 +336,7 @@ static int click(screen *s, app *a, wrect body, int y, int x, int dbl)
 		if (row >= 0 && (size_t)row < v->n) {
 			v->sel = (size_t)row;
 			if (dbl)
-				xm_open(F->m, XS_PAIR, (long)v->rows[row].pair);
+				open_pair(F, v, (size_t)row);
 		}
 		return WF_HANDLED | WF_REDRAW;
 	}
