@@ -31,7 +31,7 @@ for T in xterm-256color screen-256color; do
 	grep -q '"fallback": true' "$ws/plan.jsonl" && ! grep -q '"s_plus": \[\]' "$ws/plan.jsonl"
 	ok $? "$T: a manual plan with no ratings records the fallback sets: $(cut -c1-60 "$ws/plan.jsonl")"
 
-	# Denoise: drops; Space excludes and includes again as a drop; a cycles.
+	# Denoise: drops; Space excludes and includes again as a drop; A cycles.
 	x_keys ':'; x_type 'plan denoise 3%'; x_keys Enter
 	x_wait "replaces the current plan's 1 hand-made edit " 5 && x_keys y
 	x_wait "denoise 3% ·" 10 && x_wait "pairs dropped"
@@ -44,10 +44,10 @@ for T in xterm-256color screen-256color; do
 	x_type ' '
 	x_wait "manual · $n pairs dropped" 5
 	ok $? "$T: including it again adds a drop, not a flip"
-	x_keys a
-	x_wait "manual · $((n - 1)) pairs dropped" 5 && x_keys a &&
+	x_keys A
+	x_wait "manual · $((n - 1)) pairs dropped" 5 && x_keys A &&
 		x_wait "manual · $n pairs: 1 flipped, $((n - 1)) dropped" 5
-	ok $? "$T: a cycles a pair's action (none, then flip), and the header counts both"
+	ok $? "$T: A cycles a pair's action (none, then flip), and the header counts both"
 	[ "$(plan_lines)" -eq "$n" ] && [ "$(grep -c '"action": "flip"' "$ws/plan.jsonl")" -eq 1 ]
 	ok $? "$T: saved: $n edits, 1 flip"
 

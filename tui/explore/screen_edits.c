@@ -36,7 +36,7 @@ struct edits {
 /* "i Space" and "j/k g/G" send their first key. */
 static const wkey keys[] = {
 	{ "p", "poison", 'p' }, { "d", "denoise", 'd' }, { "i Space", "include/exclude", 'i' },
-	{ "a", "flip/drop/none", 'a' }, { "U", "plan before", 'U' },
+	{ "A", "flip/drop/none", 'A' }, { "U", "plan before", 'U' },
 	{ "v", "projected effect", 'v' }, { "w", "write edit list", 'w' },
 	{ "W", "write dataset", 'W' }, { "Enter", "open pair", '\n' },
 	{ "j/k g/G", "move", 'j' }, { "q Esc", "back", 'q' }, { "?", "help", '?' },
@@ -294,7 +294,7 @@ static int key(screen *s, app *a, int k)
 	/* Space is the table's page down elsewhere; here the key bar names it. */
 	switch (k) {
 	case 'i': case ' ': mark(E, XM_TOGGLE); return WF_HANDLED;
-	case 'a': mark(E, XM_CYCLE); return WF_HANDLED;
+	case 'A': mark(E, XM_CYCLE); return WF_HANDLED;
 	}
 	int f = wtable_key(&E->t, k);
 	if (f & WF_ACCEPT) {

@@ -27,7 +27,7 @@ static const wkey keys[] = {
 	{ "[ ]", "prev/next pair of the list", ']' }, { "s", "heat: feature / safety", 's' },
 	{ "Tab", "section", '\t' }, { "j/k", "scroll", 'j' },
 	{ "i", "include/exclude in plan", 'i' },
-	{ "a", "flip/drop/none", 'a' }, { "q Esc", "back", 'q' }, { "?", "help", '?' },
+	{ "A", "flip/drop/none", 'A' }, { "q Esc", "back", 'q' }, { "?", "help", '?' },
 };
 
 static void free_toks(struct pair_view *V)
@@ -206,7 +206,7 @@ static int key(screen *s, app *a, int k)
 	case KEY_PPAGE: V->first[V->focus] = V->first[V->focus] > 10 ? V->first[V->focus] - 10 : 0; return WF_HANDLED;
 	case 'g': V->first[V->focus] = 0; return WF_HANDLED;
 	case 'i': xm_plan_mark(m, V->p, XM_TOGGLE); return WF_HANDLED;
-	case 'a': xm_plan_mark(m, V->p, XM_CYCLE); return WF_HANDLED;
+	case 'A': xm_plan_mark(m, V->p, XM_CYCLE); return WF_HANDLED;
 	}
 	return WF_IGNORED;
 }
