@@ -8,6 +8,8 @@ widgets_libwidgets_a_SOURCES += \
 	widgets/draw.h \
 	widgets/input.c \
 	widgets/input.h \
+	widgets/keys.c \
+	widgets/keys.h \
 	widgets/table.c \
 	widgets/table.h \
 	widgets/theme.c \

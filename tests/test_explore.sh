@@ -53,13 +53,20 @@ ok $? "side by side at 130 columns"
 x_resize 100 30
 x_settle
 
-# A pair from the strongest chosen row; step to the next; safety heat.
+# A pair from the strongest chosen row; ] steps to the pair of the next
+# top row (as safer top lists them, each pair once); safety heat.
+pairs=$("$SAFER" top "$ws" "$top" --side chosen -n 100 2>/dev/null | awk -F'\t' 'NR > 1 && !seen[$1]++ { print $1 }')
+p0=$(echo "$pairs" | sed -n 1p)
+p1=$(echo "$pairs" | sed -n 2p)
 x_keys Enter
-x_wait "Pair " && x_settle
-p0=$(x_screen | sed -n 2p | sed 's/^ *Pair \([0-9]*\) of.*/\1/')
+x_wait "Pair $p0 of" && x_wait "1/$(echo "$pairs" | wc -l) of the chosen top rows"
+ok $? "Enter opens pair $p0 (the first of the chosen top rows)"
 x_keys ']'
-x_wait "Pair $((p0 + 1)) of"
-ok $? "Enter opens pair $p0, ] steps to the next"
+x_wait "Pair $p1 of" && x_wait "2/"
+ok $? "] steps to the next pair of those rows ($p1)"
+x_keys '['; x_wait "Pair $p0 of"; x_keys '['
+x_wait "the first pair of the chosen top rows"
+ok $? "[ at the first says so"
 x_keys s
 x_wait "heat: safety score"
 ok $? "s switches the heat to the safety score"
@@ -84,7 +91,7 @@ ok $? "label saved in the workspace (safer labels)"
 
 # Reopen: the label is there.
 x_start "$SAFER explore ws"
-x_wait "labels 1"
+x_wait "· 1 label ·"
 x_keys ':'; x_type 'filter labelled'; x_keys Enter
 x_wait "filter: labelled" && x_wait "refusal phrasing"
 ok $? "reopened: the label shows in the table"

@@ -13,6 +13,7 @@
 #include "widgets/chart.h"
 #include "widgets/draw.h"
 #include "widgets/input.h"
+#include "widgets/keys.h"
 #include "widgets/table.h"
 #include "widgets/theme.h"
 #include "widgets/tokview.h"
@@ -373,6 +374,78 @@ static void test_input(void)
 	ok(!winput_active(), "teardown");
 }
 
+/* Decode S (the bytes after Esc) as complete: the key and how many it used. */
+static int dec(const char *s, int *used)
+{
+	int in[WKEY_MAX_SEQ], key = -99;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n; i++)
+		in[i] = (unsigned char)s[i];
+	*used = wkeys_decode(in, n, 1, &key);
+	return key;
+}
+
+static void test_keys(void)
+{
+	static const struct { const char *seq; int key; const char *what; } known[] = {
+		{ "[1~", KEY_HOME, "Home (vt220, tmux, screen, Linux)" }, { "[7~", KEY_HOME, "Home (rxvt)" },
+		{ "[H", KEY_HOME, "Home (xterm)" }, { "OH", KEY_HOME, "Home (xterm app mode)" },
+		{ "[1;5H", KEY_HOME, "Ctrl-Home" }, { "[7^", KEY_HOME, "Ctrl-Home (rxvt)" },
+		{ "[4~", KEY_END, "End" }, { "[8~", KEY_END, "End (rxvt)" }, { "[F", KEY_END, "End (xterm)" },
+		{ "OF", KEY_END, "End (app mode)" }, { "[4$", KEY_END, "Shift-End (rxvt)" },
+		{ "[3~", KEY_DC, "Delete" }, { "[3;2~", KEY_DC, "Shift-Delete" }, { "[2~", KEY_IC, "Insert" },
+		{ "[5~", KEY_PPAGE, "PgUp" }, { "[6~", KEY_NPAGE, "PgDn" },
+		{ "OP", KEY_F(1), "F1 (xterm)" }, { "[11~", KEY_F(1), "F1 (rxvt)" },
+		{ "[[A", KEY_F(1), "F1 (Linux console)" }, { "[[E", KEY_F(5), "F5 (Linux console)" },
+		{ "[1;2P", KEY_F(1), "Shift-F1 (xterm)" }, { "[15~", KEY_F(5), "F5" },
+		{ "[17~", KEY_F(6), "F6" }, { "[21~", KEY_F(10), "F10" }, { "[24~", KEY_F(12), "F12" },
+		{ "[A", KEY_UP, "Up" }, { "OB", KEY_DOWN, "Down (app mode)" }, { "[1;3C", KEY_RIGHT, "Alt-Right" },
+		{ "Oa", KEY_UP, "Ctrl-Up (rxvt)" }, { "[d", KEY_LEFT, "Shift-Left (rxvt)" },
+		{ "[Z", KEY_BTAB, "Shift-Tab" }, { "Op", '0', "keypad 0" }, { "Oy", '9', "keypad 9" },
+		{ "OM", '\r', "keypad Enter" }, { "\033[A", KEY_UP, "Alt-Up (rxvt: Esc Esc [ A)" },
+		{ "[99~", WKEY_NONE, "unknown tilde key dropped" }, { "[200~", WKEY_NONE, "paste start dropped" },
+		{ "[?1;2c", WKEY_NONE, "a terminal's reply dropped" }, { "[<0;3;4M", WKEY_NONE, "SGR mouse dropped" },
+		{ "[I", WKEY_NONE, "focus report dropped" }, { "[M !!", WKEY_NONE, "X10 mouse dropped" },
+		{ "O2R", KEY_F(3), "Shift-F3 (old xterm)" }, { "Oz", WKEY_NONE, "unknown SS3 dropped" },
+	};
+	int used;
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+		int k = dec(known[i].seq, &used);
+		ok(k == known[i].key && used == (int)strlen(known[i].seq), "ESC %s: %s (key %d, used %d)",
+		   known[i].seq[0] == 27 ? "ESC..." : known[i].seq, known[i].what, k, used);
+	}
+	ok(dec("", &used) == 27 && used == 0, "nothing after Esc: a lone Esc");
+	ok(dec("q", &used) == (WKEY_META | 'q') && used == 1, "Esc q: Alt-q");
+	ok(dec("[", &used) == (WKEY_META | '[') && used == 1, "Esc [ and nothing more: Alt-[");
+	ok(dec("\033", &used) == 27 && used == 0, "Esc Esc: the first is a lone Esc");
+	ok(dec("\033q", &used) == 27 && used == 0, "Esc Esc q: Esc, then Alt-q");
+	ok(dec("[1;", &used) == WKEY_NONE && used == 3, "a sequence cut short is dropped whole");
+	ok(dec("[1\x01", &used) == WKEY_NONE && used == 2, "a control key ends it: kept for later");
+	ok(dec("[1~j", &used) == KEY_HOME && used == 3, "the key after a sequence is not part of it");
+	int in[4] = { '[', '1' }, key;
+	ok(wkeys_decode(in, 2, 0, &key) == -1, "ESC [ 1 asks for more");
+	ok(wkeys_decode(in, 0, 0, &key) == -1, "nothing yet asks for more");
+	in[0] = KEY_UP;
+	ok(wkeys_decode(in, 1, 0, &key) == 1 && key == KEY_UP, "Esc then a decoded key: that key");
+	ok(wkeys_normal(KEY_F(13)) == KEY_F(1) && wkeys_normal(KEY_F(26)) == KEY_F(2),
+	   "Shift-F1 (F13) and Ctrl-F2 (F26) are F1 and F2");
+	ok(wkeys_normal('a') == 'a' && wkeys_normal(KEY_HOME) == KEY_HOME, "plain keys unchanged");
+	/* Read from the terminal: a sequence the terminfo entry lacks arrives
+	 * whole; a lone Esc waits ESCDELAY and stays Esc. */
+	keypad(stdscr, TRUE);
+	const char *burst = "\033[7~x\033[99~y";
+	ssize_t wn = write(keys_w, burst, strlen(burst));
+	(void)wn;
+	wtimeout(stdscr, 200);
+	int k1 = wkeys_get(stdscr), k2 = wkeys_get(stdscr), k3 = wkeys_get(stdscr),
+	    k4 = wkeys_get(stdscr);
+	ok(k1 == KEY_HOME && k2 == 'x' && k3 == WKEY_NONE && k4 == 'y',
+	   "read whole from the terminal (%d %d %d %d)", k1, k2, k3, k4);
+	wn = write(keys_w, "\033", 1);
+	ok(wkeys_get(stdscr) == 27, "a lone Esc read from the terminal");
+	keypad(stdscr, FALSE);
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -409,6 +482,7 @@ int main(void)
 	test_tokview();
 	test_charts();
 	test_bars();
+	test_keys();
 	test_input();
 	endwin();
 	delscreen(scr);

@@ -59,21 +59,61 @@ void wdialog_open(wdialog *d, const char *title, const char *msg)
 	d->active = 1;
 }
 
+/* Code points in s[0..n) (the width of ASCII and most text). */
+static int cps(const char *s, size_t n)
+{
+	int c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return c;
+}
+
+/* The message wrapped at blanks into lines of at most w columns; returns
+ * the number of lines (at most max), their starts and lengths. */
+static int wrap(const char *msg, int w, int max, const char **start, size_t *len)
+{
+	int n = 0;
+	const char *s = msg;
+	while (*s && n < max) {
+		size_t l = strlen(s), cut = l;
+		if (cps(s, l) > w) {
+			cut = 0;
+			for (size_t i = 0; i < l && cps(s, i) <= w; i++)
+				if (s[i] == ' ')
+					cut = i;
+			if (!cut) /* one long word: cut it */
+				for (cut = 0; cut < l && cps(s, cut + 1) <= w; cut++)
+					;
+		}
+		start[n] = s;
+		len[n++] = cut;
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+	return n;
+}
+
 void wdialog_draw(WINDOW *w, wrect r, const wdialog *d)
 {
+	enum { MAXL = 6 };
 	if (!d->active)
 		return;
-	int mw = (int)strlen(d->msg) + 4;
+	int mw = cps(d->msg, strlen(d->msg)) + 4;
 	int bw = mw < 24 ? 24 : mw;
 	if (bw > r.w - 2)
 		bw = r.w - 2;
-	int bh = 5;
+	const char *start[MAXL];
+	size_t len[MAXL];
+	int nl = wrap(d->msg, bw - 4 > 1 ? bw - 4 : 1, MAXL, start, len);
+	int bh = nl + 4;
 	wrect b = wrect_make(r.y + (r.h - bh) / 2, r.x + (r.w - bw) / 2, bh, bw);
 	attr_t a = theme_attr(TH_DIALOG);
 	wdraw_fill(w, b, a);
 	wdraw_box(w, b, d->title, a, a | A_BOLD);
-	wdraw_str(w, b.y + 1, b.x + 2, b.w - 4, d->msg, a);
-	wdraw_str(w, b.y + 3, b.x + 2, b.w - 4, "[y]es   [n]o", a | A_BOLD);
+	for (int i = 0; i < nl; i++)
+		wdraw_text(w, b.y + 1 + i, b.x + 2, b.w - 4, start[i], len[i], a);
+	wdraw_str(w, b.y + bh - 2, b.x + 2, b.w - 4, "[y]es   [n]o", a | A_BOLD);
 }
 
 int wdialog_key(wdialog *d, int key)

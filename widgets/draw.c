@@ -55,6 +55,10 @@ int wdraw_safe(WINDOW *w, int y, int x, int maxw, const char *s, size_t len, att
 		int cw = cp < 0 ? 1 : cp_width(cp, &wc);
 		if (cp < 0)
 			wc = 0xFFFD;
+		else if (cp == '\n') /* one line: a newline as the token view shows it */
+			wc = wdraw_utf8() ? 0x21B5 : '|';
+		else if (cp == '\t')
+			wc = ' ';
 		if (cw == 0 && used == 0)
 			continue; /* a combining mark with nothing to join */
 		if (used + cw > maxw)
@@ -80,7 +84,7 @@ int wdraw_text(WINDOW *w, int y, int x, int maxw, const char *s, size_t len, att
 	size_t cap = (size_t)maxw * 4 + 8;
 	if (len > cap)
 		len = cap;
-	char *safe = textsafe_dup(s, len, 0);
+	char *safe = textsafe_dup(s, len, TEXTSAFE_KEEP_NL | TEXTSAFE_KEEP_TAB);
 	if (!safe)
 		return 0;
 	int used = wdraw_safe(w, y, x, maxw, safe, strlen(safe), attr);

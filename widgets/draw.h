@@ -22,11 +22,12 @@ int wdraw_width(const char *s, size_t len);
 
 /* Draw safe UTF-8 s[0..len) at (y, x), at most maxw columns, with attr.
  * Returns the columns used. A wide character that would straddle the edge
- * is not drawn. Combining marks join the previous cell. */
+ * is not drawn. Combining marks join the previous cell. A newline shows
+ * as ↵ ('|' without UTF-8) as in the token view, a tab as a blank. */
 int wdraw_safe(WINDOW *w, int y, int x, int maxw, const char *s, size_t len, attr_t attr);
 
-/* The same for untrusted bytes: textsafe first (newline and tab made
- * visible). */
+/* The same for untrusted bytes: textsafe first (other control characters
+ * in caret form). */
 int wdraw_text(WINDOW *w, int y, int x, int maxw, const char *s, size_t len, attr_t attr);
 static inline int wdraw_str(WINDOW *w, int y, int x, int maxw, const char *s, attr_t attr);
 

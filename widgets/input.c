@@ -8,6 +8,7 @@
 #include <readline/readline.h>
 
 #include "widgets/draw.h"
+#include "widgets/keys.h"
 #include "engine/base/textsafe.h"
 #include "widgets/theme.h"
 #include "widgets/widget.h"
@@ -191,34 +192,62 @@ static void feed(int ch)
 	rl_callback_read_char();
 }
 
+/* A named key (decoded by curses or wkeys): the readline command it means. */
+static void edit_key(int k)
+{
+	switch (k) {
+	case KEY_LEFT: rl_backward_char(1, 0); break;
+	case KEY_RIGHT: rl_forward_char(1, 0); break;
+	case KEY_UP: rl_get_previous_history(1, 0); break;
+	case KEY_DOWN: rl_get_next_history(1, 0); break;
+	case KEY_HOME: rl_beg_of_line(1, 0); break;
+	case KEY_END: rl_end_of_line(1, 0); break;
+	case KEY_DC: rl_delete(1, 0); break;
+	case KEY_BACKSPACE: feed(0x7F); return;
+	case KEY_ENTER: feed('\r'); return;
+	default: return; /* F-keys, PgUp...: nothing to do in a line */
+	}
+	if (in.win)
+		winput_draw(in.win, in.wy, in.wx, in.ww);
+}
+
+static int line_end(void);
+
 int winput_key(WINDOW *from, int ch)
 {
 	if (!in.active)
 		return WF_IGNORED;
 	if (ch == KEY_RESIZE || ch == ERR)
 		return WF_IGNORED;
-	if (ch > 255)
-		return WF_HANDLED; /* a curses key code: keypad should be off */
 	in.matches[0] = '\0';
-	if (ch == 27 && in.ch != 0x16 /* after ^V it is quoted */) {
-		/* Esc alone cancels; Esc followed at once by more bytes is an
-		 * escape sequence (arrow keys) or Meta-key for readline. */
-		int next = ERR;
-		if (from) {
-			int delay = wgetdelay(from);
-			wtimeout(from, ESCDELAY > 0 ? ESCDELAY : 25);
-			next = wgetch(from);
-			wtimeout(from, delay);
-		}
-		if (next == ERR) {
-			rl_replace_line("", 0);
-			finish(NULL);
-			return WF_HANDLED | WF_REDRAW | WF_CANCEL;
-		}
-		feed(27);
-		ch = next;
+	if (ch == 27 && in.ch == 0x16) {
+		feed(27); /* quoted with ^V: the byte itself */
+		return line_end();
+	}
+	if (ch == 27)
+		ch = from ? wkeys_after_esc(from) : 27;
+	if (ch == 27) { /* alone: cancel */
+		rl_replace_line("", 0);
+		finish(NULL);
+		return WF_HANDLED | WF_REDRAW | WF_CANCEL;
+	}
+	if (ch == WKEY_NONE)
+		return WF_HANDLED;
+	if (ch >= 0 && (ch & WKEY_META)) {
+		feed(27); /* Meta-key for readline (M-b, M-f...) */
+		ch &= ~WKEY_META;
+	}
+	if (ch > 0xFF) {
+		edit_key(ch);
+		return WF_HANDLED | WF_REDRAW;
 	}
 	feed(ch);
+	return line_end();
+}
+
+/* The line ended (Enter, ^D on an empty line): hand it over. */
+static int line_end(void)
+{
 	if (in.line_done) {
 		char *line = in.line;
 		in.line = NULL;

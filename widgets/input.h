@@ -30,8 +30,11 @@ int winput_setup(void);
 void winput_begin(int slot, const char *prompt, const char *initial, winput_done_fn done,
                   winput_word_fn words, void *ctx);
 int winput_active(void);
-/* Feed one key read from window `from` (keypad off). A lone Esc (nothing
- * follows within ESCDELAY) cancels. Returns WF_* flags. */
+/* Feed one key read from window `from` (keypad off). After an Esc the
+ * rest of its sequence is read from `from` whole (widgets/keys.h): named
+ * keys (arrows, Home, End, Delete) edit the line, unknown sequences are
+ * dropped, and a lone Esc (nothing follows within ESCDELAY) cancels.
+ * Returns WF_* flags. */
 int winput_key(WINDOW *from, int ch);
 /* Draw prompt and line at (y, x) in maxw columns and leave the cursor
  * where readline's point is. Also remembers the spot for readline's own

@@ -74,6 +74,19 @@ static int copy_sets(sf_plan *pl, const int *plus, int np, const int *minus, int
 	return 0;
 }
 
+int plan_take_sets(sf_plan *pl, const sf_safety *S, sf_err *e)
+{
+	if (!S || pl->n || pl->n_plus || pl->n_minus)
+		return 0;
+	free(pl->plus);
+	free(pl->minus);
+	pl->plus = pl->minus = NULL;
+	if (copy_sets(pl, S->plus, S->n_plus, S->minus, S->n_minus, e))
+		return -1;
+	pl->fallback = S->fallback;
+	return 0;
+}
+
 typedef struct score_order {
 	const double *score;
 	int sign; /* +1: highest first, -1: lowest first */
@@ -229,6 +242,17 @@ int plan_write_stream(const sf_plan *pl, const pairs *P, FILE *f, sf_err *e)
 	return plan_write_stream_ascii(pl, P, f, 0, e);
 }
 
+/* The shortest of %.15g and %.17g that reads back as v: a ratio given as
+ * 0.03 is written 0.03, not 0.029999999999999999. */
+static void put_shortest(FILE *f, double v)
+{
+	char buf[40];
+	snprintf(buf, sizeof buf, "%.15g", v);
+	if (strtod(buf, NULL) != v)
+		snprintf(buf, sizeof buf, "%.17g", v);
+	fputs(buf, f);
+}
+
 int plan_write_stream_ascii(const sf_plan *pl, const pairs *P, FILE *f, int ascii, sf_err *e)
 {
 	for (size_t i = 0; i < pl->n; i++) {
@@ -242,8 +266,8 @@ int plan_write_stream_ascii(const sf_plan *pl, const pairs *P, FILE *f, int asci
 			fprintf(f, "%.17g", x->score);
 		else
 			fputs("null", f);
-		fprintf(f, ", \"strategy\": \"%s\", \"ratio\": %.17g", plan_strategy_name(x->strategy),
-		        pl->ratio);
+		fprintf(f, ", \"strategy\": \"%s\", \"ratio\": ", plan_strategy_name(x->strategy));
+		put_shortest(f, pl->ratio);
 		/* An unknown fingerprint (a hand-written list) is left out, not
 		 * written empty: the reader takes a missing key as unknown. */
 		if (pl->fingerprint[0])

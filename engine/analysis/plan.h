@@ -60,6 +60,9 @@ int plan_make(sf_plan *out, const pairs *P, const sf_scores *sc, const sf_safety
 void plan_init(sf_plan *out, const char *fingerprint);
 void plan_free(sf_plan *pl);
 
+/* A plan with no edits and no sets yet takes S's sets and fallback flag:
+ * the scores its marks carry come from them. Otherwise nothing changes. */
+int plan_take_sets(sf_plan *pl, const sf_safety *S, sf_err *e);
 /* Manual marks: set (or replace) pair index's action; action 0 removes it.
  * Test pairs and indices >= P->n are refused. */
 int plan_mark(sf_plan *pl, const pairs *P, size_t index, int action, double score,

@@ -235,7 +235,8 @@ static int make_plan(sf_plan *pl, sf_session *s, const pargs *g, sf_err *e)
 	} else if (base_plan(pl, s, e)) {
 		return -1;
 	}
-	if (manual && apply_marks(pl, P, sc, &g->mk, e)) {
+	if (manual && (plan_take_sets(pl, g->mk.n_mark ? S : NULL, e) ||
+	               apply_marks(pl, P, sc, &g->mk, e))) {
 		plan_free(pl);
 		return -1;
 	}

@@ -16,6 +16,7 @@
 #include "engine/base/mapguard.h"
 #include "widgets/chart.h"
 #include "widgets/draw.h"
+#include "widgets/keys.h"
 #include "widgets/theme.h"
 
 struct job {
@@ -45,6 +46,7 @@ struct app {
 	wlayout L;
 	WINDOW *inwin; /* the input line: keypad OFF so readline sees raw bytes */
 	char title[512];
+	char cmd_text[1024]; /* the running command's text after its word */
 	char msg[512];
 	int msg_level;
 	wdialog dialog;
@@ -391,6 +393,10 @@ int app_command(app *a, const char *line)
 	char buf[1024];
 	char *argv[MAX_ARGS];
 	snprintf(buf, sizeof buf, "%s", line);
+	const char *rest = line + strspn(line, " \t");
+	rest += strcspn(rest, " \t");
+	rest += strspn(rest, " \t");
+	snprintf(a->cmd_text, sizeof a->cmd_text, "%s", rest);
 	int argc = split_args(buf, argv);
 	if (!argc)
 		return 0;
@@ -400,6 +406,11 @@ int app_command(app *a, const char *line)
 		return -1;
 	}
 	return a->cmd_fn(a, a->cmd_ctx, argc, argv) ? -1 : 0;
+}
+
+const char *app_command_text(const app *a)
+{
+	return a->cmd_text;
 }
 
 static void on_command_line(void *ctx, const char *line)
@@ -525,6 +536,7 @@ struct help {
 	const wkey *cmds;
 	int ncmds;
 	size_t top;
+	size_t lines, page; /* of the last draw: how far top may go */
 };
 
 void app_set_global_keys(app *a, int (*fn)(app *, int key, void *), void *ctx,
@@ -542,11 +554,20 @@ void app_set_command_help(app *a, const wkey *cmds, int n)
 	a->n_cmd_help = n;
 }
 
+/* Never past the end: the last line at the bottom at most. 1 if moved. */
+static int help_clamp(struct help *h)
+{
+	size_t max = h->lines > h->page ? h->lines - h->page : 0;
+	if (h->top <= max)
+		return 0;
+	h->top = max;
+	return 1;
+}
+
 /* Sections: the screen's keys, the global keys, the `:` commands. */
 static void help_draw(screen *s, app *a, wrect r)
 {
 	struct help *h = s->data;
-	(void)a;
 	wdraw_box(stdscr, r, "Help", theme_attr(TH_BORDER), theme_attr(TH_NORMAL) | A_BOLD);
 	wrect in = wrect_make(r.y + 1, r.x + 2, r.h - 2, r.w - 4);
 	char head[128];
@@ -593,20 +614,31 @@ static void help_draw(screen *s, app *a, wrect r)
 			y++;
 		line++;
 	}
-	if (h->top >= line)
-		h->top = line ? line - 1 : 0;
+	h->lines = line;
+	h->page = in.h > 0 ? (size_t)in.h : 1;
+	if (help_clamp(h))
+		a->dirty = 1; /* drawn from too far down: again from the end */
 }
 
 static int help_key(screen *s, app *a, int key)
 {
 	struct help *h = s->data;
 	(void)a;
+	size_t page = h->page > 1 ? h->page - 1 : 1;
 	switch (key) {
-	case KEY_DOWN: case 'j': h->top++; return WF_HANDLED | WF_REDRAW;
-	case KEY_UP: case 'k': if (h->top) h->top--; return WF_HANDLED | WF_REDRAW;
+	case KEY_DOWN: case 'j': case 14 /* ^N */: h->top++; break;
+	case KEY_UP: case 'k': case 16 /* ^P */: h->top = h->top ? h->top - 1 : 0; break;
+	case KEY_NPAGE: case ' ': case 6 /* ^F */: h->top += page; break;
+	case KEY_PPAGE: case 2 /* ^B */: h->top = h->top > page ? h->top - page : 0; break;
+	case 4 /* ^D */: h->top += page / 2; break;
+	case 21 /* ^U */: h->top = h->top > page / 2 ? h->top - page / 2 : 0; break;
+	case KEY_HOME: case 'g': h->top = 0; break;
+	case KEY_END: case 'G': h->top = h->lines; break;
 	case '?': case 'q': case 27: case '\n': case '\r': return WF_HANDLED | WF_QUIT;
+	default: return WF_IGNORED;
 	}
-	return WF_IGNORED;
+	help_clamp(h);
+	return WF_HANDLED | WF_REDRAW;
 }
 
 static void help_destroy(screen *s)
@@ -615,14 +647,17 @@ static void help_destroy(screen *s)
 	free(s);
 }
 
-static const wkey help_keys[] = { { "j/k", "scroll", 'j' }, { "q", "close", 'q' } };
+static const wkey help_keys[] = {
+	{ "j/k", "scroll", 'j' }, { "Space PgDn/PgUp", "page", ' ' }, { "g/G", "top/end", 'g' },
+	{ "q", "close", 'q' },
+};
 static const screen_ops help_ops = {
 	.name = "help",
 	.draw = help_draw,
 	.key = help_key,
 	.destroy = help_destroy,
 	.keys = help_keys,
-	.nkeys = 2,
+	.nkeys = (int)(sizeof help_keys / sizeof help_keys[0]),
 };
 
 void app_help(app *a)
@@ -809,6 +844,9 @@ static void dispatch(app *a, int ch)
 			app_quit(a);
 		return;
 	}
+	/* A message is about the key before: the next key clears it (as in
+	 * vim), so an old error never stands beside a later success. */
+	a->msg[0] = '\0';
 	screen *top = app_top(a);
 	int f = top ? top->ops->key(top, a, ch) : WF_IGNORED;
 	if (f & WF_QUIT)
@@ -844,7 +882,11 @@ static int read_key(app *a)
 	int ms = !a->job.running ? 250 : now_ms() - a->job.started < 300 ? 10 : 100;
 	WINDOW *w = winput_active() && a->inwin ? a->inwin : stdscr;
 	wtimeout(w, ms);
-	return wgetch(w);
+	if (w == a->inwin)
+		return wgetch(w); /* the input reads its own sequences */
+	int k = wkeys_get(w);
+	/* Sequences no screen knows, and Alt with a key, are not keys here. */
+	return k == WKEY_NONE || (k >= 0 && (k & WKEY_META)) ? ERR : k;
 }
 
 /* Benchmark: feed the keys of SAFER_EXPLORE_BENCH_KEYS one by one after
@@ -867,6 +909,16 @@ int app_run(app *a)
 {
 	int exit_after_draw = getenv("SAFER_EXPLORE_EXIT_AFTER_DRAW") != NULL;
 	while (!a->quit && a->n > 0) {
+		if (sig_quit == SIGINT && (winput_active() || a->dialog.active)) {
+			/* ^C in a prompt or dialog cancels it, as in readline and vim. */
+			sig_quit = 0;
+			if (winput_active()) {
+				winput_cancel();
+				input_mode(a, 0);
+			}
+			a->dialog.active = 0;
+			app_msg(a, MSG_INFO, "cancelled");
+		}
 		if (sig_quit)
 			break;
 		job_reap(a);

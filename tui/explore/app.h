@@ -90,6 +90,9 @@ void app_ready(app *a);
 void app_set_commands(app *a, app_command_fn fn, winput_word_fn words, void *ctx);
 /* Run a command line as if typed after `:`. Returns 0 ok, -1 failed. */
 int app_command(app *a, const char *line);
+/* While a command runs: its line after the command word, as typed (quotes
+ * kept), for commands that take free text. */
+const char *app_command_text(const app *a);
 /* Open the `:` line with initial text (NULL: empty). */
 void app_command_line(app *a, const char *initial);
 /* Ask for a line with readline in history slot `slot`. */

@@ -44,7 +44,9 @@ static int do_goto(xmodel *m, int argc, char **argv)
 static int do_label(xmodel *m, int argc, char **argv)
 {
 	char text[1024];
-	xcmd_join(text, sizeof text, argc, argv, 1);
+	(void)argc;
+	/* Free text: as typed, quotes and runs of blanks kept. */
+	snprintf(text, sizeof text, "%s", app_command_text(m->a));
 	int name = !strcmp(argv[0], "label");
 	return xm_label(m, m->cur_feature, name ? text : NULL, -1, name ? NULL : text);
 }
@@ -62,8 +64,7 @@ static int do_rate(xmodel *m, int argc, char **argv)
 static int do_undo(xmodel *m, int argc, char **argv)
 {
 	(void)argc;
-	(void)argv;
-	return xm_undo(m);
+	return !strcmp(argv[0], "redo") ? xm_redo(m) : xm_undo(m);
 }
 
 static int do_plan(xmodel *m, int argc, char **argv)
@@ -95,7 +96,9 @@ static int do_export(xmodel *m, int argc, char **argv)
 		app_msg(m->a, MSG_ERROR, "no plan yet: :plan poison 5%% (or p / d in Edits)");
 		return -1;
 	}
-	xcmd_join(path, sizeof path, argc, argv, 1);
+	char typed[1024];
+	xcmd_join(typed, sizeof typed, argc, argv, 1);
+	xm_path(typed, path, sizeof path);
 	/* "export! F" replaces an existing F; never a file of the workspace */
 	size_t n = strlen(argv[0]);
 	int force = argv[0][n - 1] == '!', dataset = !strncmp(argv[0], "export-dataset", 14);
@@ -129,6 +132,7 @@ static int do_pair(xmodel *m, int argc, char **argv)
 		app_msg(m->a, MSG_ERROR, "%s", m->state);
 		return -1;
 	}
+	xm_pair_list(m, NULL, 0, NULL); /* [ ] by index from here */
 	xm_open(m, XS_PAIR, p);
 	return 0;
 }
@@ -155,8 +159,9 @@ static int do_screen(xmodel *m, int argc, char **argv)
 
 static int do_load_sae(xmodel *m, int argc, char **argv)
 {
-	char path[4096];
-	xcmd_join(path, sizeof path, argc, argv, 1);
+	char path[4096], typed[4096];
+	xcmd_join(typed, sizeof typed, argc, argv, 1);
+	xm_path(typed, path, sizeof path);
 	return xm_load_sae(m, path);
 }
 
@@ -208,7 +213,11 @@ static const xcmd cmd_note = {
 	.min = 0, .max = XCMD_TEXT, .screens = XS_ANALYSIS, .fn = do_label,
 };
 static const xcmd cmd_undo = {
-	.name = "undo", .usage = "", .help = "undo the last label change",
+	.name = "undo", .usage = "", .help = "undo the last label change (u; many levels)",
+	.min = 0, .max = 0, .screens = XS_ANALYSIS, .fn = do_undo,
+};
+static const xcmd cmd_redo = {
+	.name = "redo", .usage = "", .help = "redo the last undone label change (^R)",
 	.min = 0, .max = 0, .screens = XS_ANALYSIS, .fn = do_undo,
 };
 static const xcmd cmd_plan = {
@@ -268,8 +277,9 @@ static const xcmd cmd_quit = {
 /* In the order the help shows them. */
 static const xcmd *const table[] = {
 	&xcmd_sort, &xcmd_filter, &xcmd_search, &cmd_goto, &cmd_label, &cmd_rate, &cmd_note,
-	&cmd_undo, &cmd_plan, &cmd_eval, &cmd_export, &cmd_export_dataset, &cmd_pair, &cmd_rows,
-	&xcmd_set, &xcmd_judge, &xcmd_ratings, &cmd_load_sae, &cmd_features, &cmd_edits, &cmd_train, &cmd_reload, &cmd_help,
+	&cmd_undo, &cmd_redo, &cmd_plan, &cmd_eval, &cmd_export, &cmd_export_dataset, &cmd_pair,
+	&cmd_rows, &xcmd_set, &xcmd_judge, &xcmd_ratings, &cmd_load_sae, &cmd_features, &cmd_edits,
+	&cmd_train, &cmd_reload, &cmd_help,
 	&cmd_quit,
 };
 enum { NTABLE = sizeof table / sizeof table[0] };
@@ -416,6 +426,16 @@ static void complete_path(xmodel *m, const char *cur)
 		comp_add(&m->comp, full, isdir ? "/" : NULL);
 	}
 	closedir(d);
+}
+
+const char *xcmd_path_word(void *ctx, size_t i)
+{
+	xmodel *m = ctx;
+	if (i == 0) {
+		comp_clear(&m->comp);
+		complete_path(m, winput_line());
+	}
+	return i < m->comp.n ? m->comp.v[i] : NULL;
 }
 
 /* The candidates for the word under the cursor of the `:` line. */

@@ -55,4 +55,7 @@ wkey *xcmd_help(int *n);
 /* The words from argv[from] on joined by single spaces into buf. */
 void xcmd_join(char *buf, size_t n, int argc, char **argv, int from);
 
+/* Completion of a prompt whose whole line is a file name (ctx: the model). */
+const char *xcmd_path_word(void *ctx, size_t i);
+
 #endif

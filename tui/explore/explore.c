@@ -84,11 +84,31 @@ xmodel *xm_new(sf_session *S, app *a)
 	return m;
 }
 
+static void state_free(xlabel_state *s)
+{
+	free(s->name);
+	free(s->note);
+	memset(s, 0, sizeof *s);
+}
+
+/* Drop the history from entry i on. */
+static void hist_cut(xlabel_history *h, size_t i)
+{
+	for (size_t j = i; j < h->n; j++) {
+		state_free(&h->v[j].before);
+		state_free(&h->v[j].after);
+	}
+	if (h->n > i)
+		h->n = i;
+	if (h->at > h->n)
+		h->at = h->n;
+}
+
 static void undo_clear(xmodel *m)
 {
-	free(m->undo.name);
-	free(m->undo.note);
-	memset(&m->undo, 0, sizeof m->undo);
+	hist_cut(&m->hist, 0);
+	free(m->hist.v);
+	memset(&m->hist, 0, sizeof m->hist);
 }
 
 void xm_free(xmodel *m)
@@ -99,10 +119,13 @@ void xm_free(xmodel *m)
 		if (m->screens[i])
 			xm_screen_defs[i]->free(m->screens[i]);
 	undo_clear(m);
+	for (int i = 0; i < m->n_plan_hist; i++)
+		plan_free(&m->plan_hist[i]);
 	for (size_t i = 0; i < m->comp.n; i++)
 		free(m->comp.v[i]);
 	free(m->comp.v);
 	free(m->cmd_help);
+	free(m->pair_list);
 	session_close(m->sess);
 	pthread_mutex_destroy(&m->mu);
 	free(m);
@@ -375,14 +398,20 @@ void xm_update_title(xmodel *m)
 		snprintf(what, sizeof what, "no SAE");
 	if (m->plan) {
 		if (m->plan->strategy == PLAN_MANUAL)
-			snprintf(plan, sizeof plan, "manual (%zu pairs)", m->plan->n);
+			snprintf(plan, sizeof plan, "manual (%zu %s)", m->plan->n,
+			         m->plan->n == 1 ? "pair" : "pairs");
 		else
-			snprintf(plan, sizeof plan, "%s %g%% (%zu pairs)",
-			         plan_strategy_name(m->plan->strategy), m->plan->ratio * 100, m->plan->n);
+			snprintf(plan, sizeof plan, "%s %g%% (%zu %s)",
+			         plan_strategy_name(m->plan->strategy), m->plan->ratio * 100, m->plan->n,
+			         m->plan->n == 1 ? "pair" : "pairs");
 	}
-	snprintf(t, sizeof t, "safer — ws: %s · %s · %zu rows · %zu pairs · labels %zu · plan: %s%s",
-	         ws_dir(m->w), what, store_nrows(m->s), m->P->n, m->L ? m->L->n : 0, plan,
-	         ws_readonly(m->w) ? " · READ-ONLY" : "");
+	size_t nl = m->L ? m->L->n : 0;
+	/* Most wanted first: a narrow terminal cuts the end. */
+	snprintf(t, sizeof t,
+	         "safer — ws: %s%s · %s · plan: %s · %zu %s · S± rated ≥%d, cap %d · %zu rows (%s) · "
+	         "%zu pairs",
+	         ws_dir(m->w), ws_readonly(m->w) ? " (READ-ONLY)" : "", what, plan, nl, nl == 1 ? "label" : "labels", m->so.threshold,
+	         m->so.cap, store_nrows(m->s), rows_mode_name(session_rows_mode(m->sess)), m->P->n);
 	if (strcmp(t, m->title)) {
 		snprintf(m->title, sizeof m->title, "%s", t);
 		app_set_title(m->a, t);
@@ -446,56 +475,127 @@ const sf_label *xm_label_of(const xmodel *m, int f)
 	return m->L ? labels_get(m->L, f) : NULL;
 }
 
+static int state_of(const xmodel *m, int feature, xlabel_state *out)
+{
+	const sf_label *lb = m->L ? labels_get(m->L, feature) : NULL;
+	memset(out, 0, sizeof *out);
+	if (!lb)
+		return 0;
+	out->exists = 1;
+	out->safety = lb->safety;
+	out->name = strdup(lb->name);
+	out->note = strdup(lb->note);
+	if (!out->name || !out->note) {
+		state_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+enum { HIST_MAX = 10000 };
+
+/* Keep a change that was made (takes before over). */
+static void hist_push(xmodel *m, int feature, xlabel_state *before)
+{
+	xlabel_history *h = &m->hist;
+	xlabel_state after;
+	hist_cut(h, h->at);
+	if (state_of(m, feature, &after)) {
+		state_free(before);
+		return;
+	}
+	if (h->n == HIST_MAX) { /* the oldest goes */
+		state_free(&h->v[0].before);
+		state_free(&h->v[0].after);
+		memmove(h->v, h->v + 1, (h->n - 1) * sizeof *h->v);
+		h->n--;
+	}
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 32;
+		xlabel_edit *v = realloc(h->v, cap * sizeof *v);
+		if (!v) {
+			state_free(before);
+			state_free(&after);
+			return;
+		}
+		h->v = v;
+		h->cap = cap;
+	}
+	h->v[h->n++] = (xlabel_edit){ feature, *before, after };
+	h->at = h->n;
+}
+
 int xm_label(xmodel *m, int feature, const char *name, int safety, const char *note)
 {
 	sf_err e;
+	xlabel_state before;
 	if (xm_busy(m) || !need_data(m) || !writable(m))
 		return -1;
 	if (!m->L) {
 		app_msg(m->a, MSG_ERROR, "the labels are not loaded (:reload)");
 		return -1;
 	}
-	const sf_label *old = labels_get(m->L, feature);
-	xlabel_undo u = { 1, feature, old != NULL, NULL, NULL, 0 };
-	if (old) {
-		u.name = strdup(old->name);
-		u.note = strdup(old->note);
-		u.safety = old->safety;
+	if (state_of(m, feature, &before)) {
+		app_msg(m->a, MSG_ERROR, "out of memory");
+		return -1;
 	}
 	if (session_label_set(m->sess, feature, name, safety, note, &e)) {
-		free(u.name);
-		free(u.note);
+		state_free(&before);
 		app_msg(m->a, MSG_ERROR, "%s", e.msg);
 		xm_sync(m);
 		return -1;
 	}
-	undo_clear(m);
-	m->undo = u;
 	xm_sync(m);
+	hist_push(m, feature, &before);
 	app_msg(m->a, MSG_INFO, "feature %d labelled (saved)", feature);
 	return 0;
 }
 
-int xm_undo(xmodel *m)
+/* Make feature's label what s says. */
+static int apply_state(xmodel *m, int feature, const xlabel_state *s)
 {
 	sf_err e;
-	if (!m->undo.valid) {
+	int rc = s->exists ? session_label_set(m->sess, feature, s->name, s->safety, s->note, &e)
+	                   : session_label_remove(m->sess, feature, &e);
+	if (rc)
+		app_msg(m->a, MSG_ERROR, "%s", e.msg);
+	xm_sync(m);
+	return rc ? -1 : 0;
+}
+
+int xm_undo(xmodel *m)
+{
+	xlabel_history *h = &m->hist;
+	if (!h->at) {
 		app_msg(m->a, MSG_INFO, "nothing to undo");
 		return -1;
 	}
 	if (xm_busy(m) || !writable(m))
 		return -1;
-	xlabel_undo u = m->undo;
-	int rc = u.existed ? session_label_set(m->sess, u.feature, u.name, u.safety, u.note, &e)
-	                   : session_label_remove(m->sess, u.feature, &e);
-	if (rc) {
-		app_msg(m->a, MSG_ERROR, "%s", e.msg);
-		xm_sync(m);
+	const xlabel_edit *x = &h->v[h->at - 1];
+	if (apply_state(m, x->feature, &x->before))
+		return -1;
+	h->at--;
+	app_msg(m->a, MSG_INFO, "undone: the label of feature %d (saved) · %zu more to undo, "
+	        "^R redoes", x->feature, h->at);
+	return 0;
+}
+
+int xm_redo(xmodel *m)
+{
+	xlabel_history *h = &m->hist;
+	if (h->at == h->n) {
+		app_msg(m->a, MSG_INFO, "nothing to redo");
 		return -1;
 	}
-	undo_clear(m);
-	xm_sync(m);
-	app_msg(m->a, MSG_INFO, "label of feature %d restored (saved)", u.feature);
+	if (xm_busy(m) || !writable(m))
+		return -1;
+	const xlabel_edit *x = &h->v[h->at];
+	if (apply_state(m, x->feature, &x->after))
+		return -1;
+	h->at++;
+	app_msg(m->a, MSG_INFO, "redone: the label of feature %d (saved) · %zu more to redo",
+	        x->feature, h->n - h->at);
 	return 0;
 }
 
@@ -519,6 +619,48 @@ int xm_scores(xmodel *m)
 	m->sc = sc;
 	bump(m, XG_SCORES);
 	flush_notices(m);
+	return 0;
+}
+
+static int plan_dup(sf_plan *out, const sf_plan *in, sf_err *e);
+
+/* Keep the current plan in the history before another replaces it. */
+static void plan_keep(xmodel *m)
+{
+	sf_err e;
+	if (!m->plan)
+		return;
+	if (m->n_plan_hist == XM_PLAN_HIST) {
+		plan_free(&m->plan_hist[0]);
+		memmove(m->plan_hist, m->plan_hist + 1, (XM_PLAN_HIST - 1) * sizeof *m->plan_hist);
+		m->n_plan_hist--;
+	}
+	if (plan_dup(&m->plan_hist[m->n_plan_hist], m->plan, &e) == 0)
+		m->n_plan_hist++;
+}
+
+int xm_plan_back(xmodel *m)
+{
+	sf_err e;
+	if (!m->n_plan_hist) {
+		app_msg(m->a, MSG_INFO, "no earlier plan in this session");
+		return -1;
+	}
+	if (xm_busy(m) || !writable(m))
+		return -1;
+	sf_plan pl = m->plan_hist[--m->n_plan_hist];
+	memset(&m->plan_hist[m->n_plan_hist], 0, sizeof pl);
+	if (session_plan_set(m->sess, &pl, &e)) { /* takes pl over either way */
+		app_msg(m->a, MSG_ERROR, "%s", e.msg);
+		xm_sync(m);
+		return -1;
+	}
+	xm_sync(m);
+	char sum[160];
+	if (m->plan)
+		xm_plan_summary(m->plan, sum, sizeof sum);
+	app_msg(m->a, MSG_INFO, "the earlier plan is back: %s (%d more back)", m->plan ? sum : "none",
+	        m->n_plan_hist);
 	return 0;
 }
 
@@ -556,6 +698,10 @@ static void plan_done(app *a, void *ctx, int rc, const sf_err *e)
 		snprintf(msg, sizeof msg, "%s %g%%: %zu of the train pairs (S+ %d, S- %d features)%s",
 		         plan_strategy_name(j->strategy), j->ratio * 100, pl->n, pl->n_plus,
 		         pl->n_minus, pl->fallback ? " — no ratings yet: top features by |s| used" : "");
+		int had = m->plan != NULL;
+		plan_keep(m);
+		if (had)
+			snprintf(msg + strlen(msg), sizeof msg - strlen(msg), " · U: the plan before");
 		if (session_plan_set(m->sess, pl, &se)) { /* takes pl over either way */
 			app_msg(a, MSG_ERROR, "%s", se.msg);
 		} else {
@@ -568,7 +714,43 @@ static void plan_done(app *a, void *ctx, int rc, const sf_err *e)
 	free(j);
 }
 
+static int plan_job_now(xmodel *m, int strategy, double ratio);
+
+static void plan_yes(app *a, void *ctx)
+{
+	xmodel *m = ctx;
+	(void)a;
+	plan_job_now(m, m->pending_strategy, m->pending_ratio);
+}
+
+/* Ask first when the plan would edit more than half the train pairs, or
+ * replace edits made by hand. */
 int xm_plan_job(xmodel *m, int strategy, double ratio)
+{
+	char q[300];
+	size_t o = 0;
+	q[0] = '\0';
+	if (xm_busy(m) || !need_data(m) || !writable(m))
+		return -1;
+	if (ratio > 0.5)
+		o += (size_t)snprintf(q, sizeof q, "%s %g%% edits more than half the train pairs. ",
+		                      plan_strategy_name(strategy), ratio * 100);
+	if (m->plan && m->plan->strategy == PLAN_MANUAL && m->plan->n && o < sizeof q)
+		o += (size_t)snprintf(q + o, sizeof q - o,
+		                      "It replaces the current plan's %zu hand-made %s (U on Edits brings "
+		                      "them back). ", m->plan->n, m->plan->n == 1 ? "edit" : "edits");
+	if (o) {
+		if (o < sizeof q)
+			snprintf(q + o, sizeof q - o, "Plan?");
+		m->pending_strategy = strategy;
+		m->pending_ratio = ratio;
+		app_confirm(m->a, "Plan", q, plan_yes, m);
+		return 0;
+	}
+	return plan_job_now(m, strategy, ratio);
+}
+
+static int plan_job_now(xmodel *m, int strategy, double ratio)
 {
 	if (xm_busy(m) || !need_data(m) || !writable(m))
 		return -1;
@@ -602,7 +784,18 @@ static int plan_dup(sf_plan *out, const sf_plan *in, sf_err *e)
 	return 0;
 }
 
-int xm_plan_toggle(xmodel *m, size_t p)
+/* What including a pair adds: a drop in a denoise plan, or in a hand-made
+ * one that only drops; a flip otherwise. */
+static int include_action(const sf_plan *pl)
+{
+	if (pl->strategy == PLAN_DENOISE)
+		return EDIT_DROP;
+	if (pl->strategy == PLAN_MANUAL && pl->n && !plan_count(pl, EDIT_FLIP))
+		return EDIT_DROP;
+	return EDIT_FLIP;
+}
+
+int xm_plan_mark(xmodel *m, size_t p, int action)
 {
 	sf_err e;
 	sf_plan pl;
@@ -616,22 +809,50 @@ int xm_plan_toggle(xmodel *m, size_t p)
 	} else {
 		plan_init(&pl, ws_fingerprint(m->w));
 	}
-	int had = m->actions && m->actions[p];
-	int action = had ? 0 : pl.strategy == PLAN_DENOISE ? EDIT_DROP : EDIT_FLIP;
-	double score = xm_scores(m) == 0 ? m->sc->score[p] : NAN;
-	if (plan_mark(&pl, m->P, p, action, score, &e)) {
+	int had = m->actions ? m->actions[p] : 0;
+	if (action == XM_TOGGLE)
+		action = had ? 0 : include_action(&pl);
+	else if (action == XM_CYCLE)
+		action = had == 0 ? EDIT_FLIP : had == EDIT_FLIP ? EDIT_DROP : 0;
+	int scored = action && xm_scores(m) == 0;
+	double score = scored ? m->sc->score[p] : NAN;
+	if ((scored && plan_take_sets(&pl, m->safety, &e)) ||
+	    plan_mark(&pl, m->P, p, action, score, &e)) {
 		plan_free(&pl);
 		app_msg(m->a, MSG_ERROR, "%s", e.msg);
 		return -1;
 	}
+	/* A plan from a strategy is kept whole before the first mark on it. */
+	if (m->plan && m->plan->strategy != PLAN_MANUAL)
+		plan_keep(m);
 	if (session_plan_set(m->sess, &pl, &e)) {
 		app_msg(m->a, MSG_ERROR, "%s", e.msg);
 		xm_sync(m);
 		return -1;
 	}
 	xm_sync(m);
-	app_msg(m->a, MSG_INFO, "pair %zu %s the plan", p, action ? "added to" : "removed from");
+	if (action)
+		app_msg(m->a, MSG_INFO, "pair %zu: %s (in the plan)", p, plan_action_name(action));
+	else
+		app_msg(m->a, MSG_INFO, "pair %zu removed from the plan", p);
 	return 0;
+}
+
+void xm_plan_summary(const sf_plan *pl, char *buf, size_t n)
+{
+	size_t flips = plan_count(pl, EDIT_FLIP), drops = plan_count(pl, EDIT_DROP);
+	int o;
+	if (pl->strategy == PLAN_MANUAL)
+		o = snprintf(buf, n, "manual · %zu %s", pl->n, pl->n == 1 ? "pair" : "pairs");
+	else
+		o = snprintf(buf, n, "%s %g%% · %zu %s", plan_strategy_name(pl->strategy),
+		             pl->ratio * 100, pl->n, pl->n == 1 ? "pair" : "pairs");
+	if (o < 0 || (size_t)o >= n)
+		return;
+	if (flips && drops)
+		snprintf(buf + o, n - (size_t)o, ": %zu flipped, %zu dropped", flips, drops);
+	else if (pl->n)
+		snprintf(buf + o, n - (size_t)o, " %s", drops ? "dropped" : "flipped");
 }
 
 struct eval_job {
@@ -909,6 +1130,77 @@ int xm_step_feature(xmodel *m, int delta)
 		return -1;
 	m->cur_feature = (int)m->order[nx];
 	return m->cur_feature;
+}
+
+/* The S+/S- selection: rating threshold, cap, candidates. 1 when name is
+ * not one of them. */
+int xm_set_safety(xmodel *m, const char *name, const char *value)
+{
+	static const struct { const char *name; int lo, hi; } opt[] = {
+		{ "threshold", 1, 5 }, { "cap", 1, 1 << 20 }, { "candidates", 1, 1 << 20 },
+	};
+	for (int i = 0; i < 3; i++) {
+		if (strcmp(name, opt[i].name))
+			continue;
+		char *end;
+		long v = strtol(value, &end, 10);
+		if (!*value || *end || v < opt[i].lo || v > opt[i].hi) {
+			app_msg(m->a, MSG_ERROR, "%s needs an integer from %d to %d, not '%s'", name,
+			        opt[i].lo, opt[i].hi, value);
+			return -1;
+		}
+		sf_safety_opts o = *session_safety_opts(m->sess);
+		*(i == 0 ? &o.threshold : i == 1 ? &o.cap : &o.candidates) = (int)v;
+		session_set_safety_opts(m->sess, &o);
+		/* Said now, and again when the reload this starts is done. */
+		snprintf(m->ready_msg, sizeof m->ready_msg,
+		         "S+/S− sets: features rated %d or more among the top %d by |s|, at most %d",
+		         o.threshold, o.candidates, o.cap);
+		app_msg(m->a, MSG_INFO, "%s", m->ready_msg);
+		xm_sync(m);
+		return 0;
+	}
+	return 1;
+}
+
+void xm_pair_list(xmodel *m, const size_t *v, size_t n, const char *what)
+{
+	free(m->pair_list);
+	m->pair_list = NULL;
+	m->n_pair_list = 0;
+	snprintf(m->pair_list_what, sizeof m->pair_list_what, "%s", what ? what : "");
+	unsigned char *seen = n ? calloc(m->P->n ? m->P->n : 1, 1) : NULL;
+	if (n && (!seen || !(m->pair_list = malloc(n * sizeof *m->pair_list)))) {
+		free(seen);
+		return; /* by index, as without a list */
+	}
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < m->P->n && !seen[v[i]]) {
+			seen[v[i]] = 1;
+			m->pair_list[m->n_pair_list++] = v[i];
+		}
+	free(seen);
+}
+
+int xm_pair_pos(const xmodel *m, size_t p, long *pos)
+{
+	for (size_t i = 0; i < m->n_pair_list; i++)
+		if (m->pair_list[i] == p) {
+			*pos = (long)i;
+			return 1;
+		}
+	*pos = -1;
+	return 0;
+}
+
+const char *xm_path(const char *in, char *out, size_t n)
+{
+	const char *home = getenv("HOME");
+	if (in[0] == '~' && (in[1] == '/' || !in[1]) && home && *home)
+		snprintf(out, n, "%s%s", home, in + 1);
+	else
+		snprintf(out, n, "%s", in);
+	return out;
 }
 
 int xm_parse_ratio(const char *s, double *out)

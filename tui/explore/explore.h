@@ -57,13 +57,26 @@ enum {
 	XG_NBITS = 5,
 };
 
-typedef struct xlabel_undo {
-	int valid;
-	int feature;
-	int existed;
+/* A feature's label before or after a change (exists 0: no label). */
+typedef struct xlabel_state {
+	int exists;
 	char *name, *note;
 	int safety;
-} xlabel_undo;
+} xlabel_state;
+
+typedef struct xlabel_edit {
+	int feature;
+	xlabel_state before, after;
+} xlabel_edit;
+
+/* The label changes of this session: v[0, at) done, v[at, n) undone
+ * (redo brings them back; a new change drops them). */
+enum { XM_PLAN_HIST = 8 };
+
+typedef struct xlabel_history {
+	xlabel_edit *v;
+	size_t n, at, cap;
+} xlabel_history;
 
 /* Where the data stands. */
 enum { XD_NONE, XD_LOADING, XD_READY, XD_MISSING, XD_FAILED };
@@ -97,10 +110,13 @@ struct xmodel {
 	char state[600];              /* what is missing and what to do */
 	int cur_feature;
 	size_t cur_pair;
+	size_t *pair_list;            /* the pairs [ ] step through on the Pair screen */
+	size_t n_pair_list;
+	char pair_list_what[48];      /* "in the plan", "chosen top rows"... */
 	/* The Features table's order, for stepping elsewhere ([ ]). */
 	const size_t *order;
 	size_t norder;
-	xlabel_undo undo;
+	xlabel_history hist;
 	screen *screens[XS_N];
 	wkey *cmd_help;               /* made by xcmd_install, freed with the model */
 	int n_cmd_help;
@@ -116,6 +132,10 @@ struct xmodel {
 	double last_poll;
 	char title[512];              /* as last set */
 	char pending_sae[4096];       /* :load-sae waiting for its confirmation */
+	int pending_strategy;         /* a plan waiting for its confirmation */
+	double pending_ratio;
+	sf_plan plan_hist[XM_PLAN_HIST]; /* the plans before the current one, oldest first */
+	int n_plan_hist;
 	/* notices from the session (any thread) until the main thread shows them */
 	pthread_mutex_t mu;
 	char notice[512];
@@ -146,10 +166,11 @@ void xm_open(xmodel *m, int id, long arg);
 /* 1 (with a message) when a job runs: the session is the job's then. */
 int xm_busy(xmodel *m);
 
-/* Label changes: saved at once; the previous label is kept for one undo.
- * Returns 0, or -1 with a message. */
+/* Label changes: saved at once and kept in the session's history, which
+ * undo and redo walk (many levels). Return 0, or -1 with a message. */
 int xm_label(xmodel *m, int feature, const char *name, int safety, const char *note);
 int xm_undo(xmodel *m);
+int xm_redo(xmodel *m);
 /* The label of feature f, NULL when none (or no labels). */
 const sf_label *xm_label_of(const xmodel *m, int f);
 
@@ -160,9 +181,26 @@ int xm_scores(xmodel *m);
 /* Start a plan job (PLAN_POISON/PLAN_DENOISE, ratio in (0,1]); its end
  * makes it the current plan and opens the Edits screen. */
 int xm_plan_job(xmodel *m, int strategy, double ratio);
-/* Include pair p in the current plan, or take it out (a manual plan). */
-int xm_plan_toggle(xmodel *m, size_t p);
+enum { XM_TOGGLE = -1, XM_CYCLE = -2 };
+/* Set pair p's action in the plan (EDIT_FLIP, EDIT_DROP, 0 removes;
+ * XM_TOGGLE: include with the plan's kind, or exclude; XM_CYCLE: none,
+ * flip, drop, none). The plan becomes manual and is saved. */
+int xm_plan_mark(xmodel *m, size_t p, int action);
+/* "poison 5% · 17 pairs flipped", "manual · 2 pairs: 1 flipped, 1 dropped" */
+void xm_plan_summary(const sf_plan *pl, char *buf, size_t n);
+/* The list the Pair screen's [ ] step through, in order, each pair once
+ * ("in the plan"...); n 0: by index. Then: where p is in it (0 when it
+ * is not, with *pos set to -1). */
+void xm_pair_list(xmodel *m, const size_t *v, size_t n, const char *what);
+int xm_pair_pos(const xmodel *m, size_t p, long *pos);
+/* Put the plan before the current one back (U on Edits). */
+int xm_plan_back(xmodel *m);
 int xm_eval_job(xmodel *m);
+/* A path as typed, "~/" made the home directory (into out). */
+const char *xm_path(const char *in, char *out, size_t n);
+/* `:set threshold|cap|candidates N`: the S+/S- selection (says what it
+ * did). 1 when name is none of these, -1 on a bad value. */
+int xm_set_safety(xmodel *m, const char *name, const char *value);
 /* Statistics over another rows mode (recomputed on the worker). */
 int xm_rows(xmodel *m, int rows_mode);
 /* Load an SAE from path (a file or directory, as `safer load-sae`),

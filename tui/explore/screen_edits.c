@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "tui/explore/commands.h"
 #include "tui/explore/screens.h"
 #include "widgets/chart.h"
 #include "widgets/draw.h"
@@ -35,6 +36,7 @@ struct edits {
 /* "i Space" and "j/k g/G" send their first key. */
 static const wkey keys[] = {
 	{ "p", "poison", 'p' }, { "d", "denoise", 'd' }, { "i Space", "include/exclude", 'i' },
+	{ "A", "flip/drop/none", 'A' }, { "U", "plan before", 'U' },
 	{ "v", "projected effect", 'v' }, { "w", "write edit list", 'w' },
 	{ "W", "write dataset", 'W' }, { "Enter", "open pair", '\n' },
 	{ "j/k g/G", "move", 'j' }, { "q Esc", "back", 'q' }, { "?", "help", '?' },
@@ -185,15 +187,15 @@ static void draw(screen *s, app *a, wrect r)
 		return;
 	}
 	const sf_plan *pl = m->plan;
-	if (pl)
+	if (pl) {
+		char sum[160];
+		xm_plan_summary(pl, sum, sizeof sum);
 		wdraw_fmt(stdscr, r.y, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
-		          "%s%s%.4g%% · %zu pairs %s · S+ %d / S− %d features%s%s%s",
-		          plan_strategy_name(pl->strategy), pl->ratio > 0 ? " " : "", pl->ratio * 100,
-		          pl->n, pl->strategy == PLAN_DENOISE ? "dropped" : "flipped", pl->n_plus,
-		          pl->n_minus, pl->fallback ? " (no ratings: top by |s|)" : "",
+		          "%s · S+ %d / S− %d features%s%s%s", sum, pl->n_plus, pl->n_minus,
+		          pl->fallback ? " (no ratings: top by |s|)" : "",
 		          pl->ratings >= 0 ? " · ratings: " : "",
 		          pl->ratings >= 0 ? safety_ratings_name(pl->ratings) : "");
-	else
+	} else
 		wdraw_str(stdscr, r.y, 1, r.w - 2, "no plan yet: p poison, d denoise (or :plan poison 5%)",
 		          theme_attr(TH_NORMAL) | A_BOLD);
 	int eff_h = m->bt ? 2 + (int)(m->bt->n / 3) : 1;
@@ -246,13 +248,19 @@ static void do_export(app *a, void *ctx)
 	app_command(a, cmd);
 }
 
+static const char *path_word(void *ctx, size_t i)
+{
+	struct edits *E = ctx;
+	return xcmd_path_word(E->m, i);
+}
+
 static void on_path(void *ctx, const char *line)
 {
 	struct edits *E = ctx;
 	struct stat sb;
 	if (!line || !*line)
 		return;
-	snprintf(E->path, sizeof E->path, "%s", line);
+	xm_path(line, E->path, sizeof E->path);
 	if (stat(E->path, &sb) == 0) {
 		char msg[1200];
 		snprintf(msg, sizeof msg, "%s exists. Replace it?", E->path);
@@ -262,10 +270,31 @@ static void on_path(void *ctx, const char *line)
 	}
 }
 
-static void toggle(struct edits *E)
+static void mark(struct edits *E, int action)
 {
 	if (E->nview)
-		xm_plan_toggle(E->m, E->view[E->t.sel]);
+		xm_plan_mark(E->m, E->view[E->t.sel], action);
+}
+
+/* Open the selected pair; [ ] there step through the plan's pairs when
+ * it is one of them, else through the table. */
+static void open_pair(struct edits *E)
+{
+	xmodel *m = E->m;
+	if (!E->nview)
+		return;
+	size_t p = E->view[E->t.sel];
+	if (m->actions && m->actions[p]) {
+		size_t *v = malloc(E->nview * sizeof *v), n = 0;
+		for (size_t i = 0; v && i < E->nview; i++)
+			if (m->actions[E->view[i]])
+				v[n++] = E->view[i];
+		xm_pair_list(m, v, n, "in the plan");
+		free(v);
+	} else {
+		xm_pair_list(m, E->view, E->nview, "by score");
+	}
+	xm_open(m, XS_PAIR, (long)p);
 }
 
 static int key(screen *s, app *a, int k)
@@ -275,10 +304,14 @@ static int key(screen *s, app *a, int k)
 	sync(E);
 	if (!m->st)
 		return WF_IGNORED;
+	/* Space is the table's page down elsewhere; here the key bar names it. */
+	switch (k) {
+	case 'i': case ' ': mark(E, XM_TOGGLE); return WF_HANDLED;
+	case 'A': mark(E, XM_CYCLE); return WF_HANDLED;
+	}
 	int f = wtable_key(&E->t, k);
 	if (f & WF_ACCEPT) {
-		if (E->nview)
-			xm_open(m, XS_PAIR, (long)E->view[E->t.sel]);
+		open_pair(E);
 		return WF_HANDLED;
 	}
 	if (f & WF_SORT)
@@ -288,12 +321,12 @@ static int key(screen *s, app *a, int k)
 	switch (k) {
 	case 'p': app_prompt(a, 3, "poison ratio (e.g. 5%): ", NULL, on_poison, NULL, E); return WF_HANDLED;
 	case 'd': app_prompt(a, 3, "denoise ratio (e.g. 2%): ", NULL, on_denoise, NULL, E); return WF_HANDLED;
-	case 'i': case ' ': toggle(E); return WF_HANDLED;
 	case 'v': xm_eval_job(m); return WF_HANDLED;
+	case 'U': xm_plan_back(m); return WF_HANDLED;
 	case 'w': case 'W':
 		E->export_dataset = k == 'W';
 		app_prompt(a, 3, k == 'W' ? "write edited dataset to: " : "write edit list to: ",
-		           NULL, on_path, NULL, E);
+		           NULL, on_path, path_word, E);
 		return WF_HANDLED;
 	}
 	return WF_IGNORED;
@@ -310,8 +343,8 @@ static int click(screen *s, app *a, wrect body, int y, int x, int dbl)
 	int eff_h = m->bt ? 2 + (int)(m->bt->n / 3) : 1;
 	wrect tr = wrect_make(body.y + 1, body.x, body.h - 1 - eff_h - 4, body.w);
 	int f = wtable_click(&E->t, tr, y, x);
-	if (((f & WF_ACCEPT) || (dbl && (f & WF_SELECT))) && E->nview)
-		xm_open(m, XS_PAIR, (long)E->view[E->t.sel]);
+	if ((f & WF_ACCEPT) || (dbl && (f & WF_SELECT)))
+		open_pair(E);
 	return f & ~WF_SORT;
 }
 

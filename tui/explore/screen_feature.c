@@ -32,6 +32,7 @@ struct feature {
 	int focus;
 	int page;
 	char err[sizeof ((sf_err *)0)->msg]; /* a whole engine message */
+	char prompt[64];
 	unsigned long seen; /* XG_DATA generation the rows were read at */
 };
 
@@ -43,7 +44,7 @@ static const wkey keys[] = {
 	{ "[ ]", "prev/next feature", ']' }, { "Tab h/l", "switch side", '\t' },
 	{ "j/k", "move", 'j' }, { "Enter", "open pair", '\n' }, { "n", "name", 'n' },
 	{ "m", "note", 'm' }, { "1-5", "rate", 0 }, { "0", "clear rating", '0' },
-	{ "u", "undo", 'u' }, { "a", "accept judge's score", 'a' },
+	{ "u ^R", "undo/redo", 'u' }, { "a", "accept judge's score", 'a' },
 	{ "J", "next judge suggestion", 'J' }, { "PgUp/PgDn g/G", "scroll", KEY_NPAGE }, { "q Esc", "back", 'q' },
 	{ "?", "help", '?' },
 };
@@ -191,9 +192,9 @@ static void draw(screen *s, app *a, wrect r)
 	const sf_stats *st = m->st;
 	const sf_label *lb = xm_label_of(m, f);
 	wdraw_fmt(stdscr, r.y, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
-	          "Feature %d · salience %+.3f (rank %d) · chosen Σ %.1f · rejected Σ %.1f · "
+	          "Feature %d · salience %+.3f (rank %d of %d) · chosen Σ %.1f · rejected Σ %.1f · "
 	          "density %.2f%% / %.2f%% · max %.2f",
-	          f, st->salience[f], st->rank[f] + 1, st->chosen_sum[f], st->rejected_sum[f],
+	          f, st->salience[f], st->rank[f], st->m, st->chosen_sum[f], st->rejected_sum[f],
 	          st->density_chosen[f] * 100, st->density_rejected[f] * 100, st->max_act[f]);
 	int below = bottom_lines(F);
 	wrect panes = wrect_make(r.y + 1, r.x, r.h - 1 - below, r.w);
@@ -210,7 +211,11 @@ static void draw(screen *s, app *a, wrect r)
 	               theme_attr(TH_NORMAL) | A_BOLD);
 	x += wdraw_str(stdscr, y, x, r.w - x, "  rating ", theme_attr(TH_DIM));
 	x += wdraw_str(stdscr, y, x, r.w - x, lb && lb->safety ? xm_stars(lb->safety, stars, sizeof stars) : "unrated",
-	               theme_attr(TH_NORMAL));
+	               theme_attr(lb && lb->safety && lb->safety < F->m->so.threshold ? TH_DIM
+	                                                                            : TH_NORMAL));
+	if (lb && lb->safety && lb->safety < F->m->so.threshold)
+		wdraw_fmt(stdscr, y, x, r.w - x, theme_attr(TH_DIM),
+		          " (below the S+/S− threshold %d: not in the sets)", F->m->so.threshold);
 	wdraw_str(stdscr, y + 1, 1, 7, "note: ", theme_attr(TH_DIM));
 	wdraw_str(stdscr, y + 1, 7, r.w - 8, lb && lb->note[0] ? lb->note : "—",
 	          theme_attr(TH_NORMAL));
@@ -244,6 +249,18 @@ static void sel_move(struct side_view *v, long d)
 	v->sel = (size_t)s;
 }
 
+/* Open the pair of row i of side v; [ ] there step through that side's
+ * top rows. */
+static void open_pair(struct feature *F, const struct side_view *v, size_t i)
+{
+	size_t list[TOP_N];
+	for (size_t j = 0; j < v->n; j++)
+		list[j] = v->rows[j].pair;
+	xm_pair_list(F->m, list, v->n, v == &F->side[0] ? "of the chosen top rows"
+	                                                 : "of the rejected top rows");
+	xm_open(F->m, XS_PAIR, (long)v->rows[i].pair);
+}
+
 static int key(screen *s, app *a, int k)
 {
 	struct feature *F = s->data;
@@ -272,15 +289,17 @@ static int key(screen *s, app *a, int k)
 	case 'G': case KEY_END: sel_move(v, TOP_N); return WF_HANDLED;
 	case '\n': case '\r': case KEY_ENTER:
 		if (v->n)
-			xm_open(m, XS_PAIR, (long)v->rows[v->sel].pair);
+			open_pair(F, v, v->sel);
 		return WF_HANDLED;
 	case 'n':
 		lb = xm_label_of(m, F->f);
-		app_prompt(a, 1, "name: ", lb ? lb->name : "", on_name, NULL, F);
+		snprintf(F->prompt, sizeof F->prompt, "feature %d name: ", F->f);
+		app_prompt(a, 1, F->prompt, lb ? lb->name : "", on_name, NULL, F);
 		return WF_HANDLED;
 	case 'm':
 		lb = xm_label_of(m, F->f);
-		app_prompt(a, 2, "note: ", lb ? lb->note : "", on_note, NULL, F);
+		snprintf(F->prompt, sizeof F->prompt, "feature %d note: ", F->f);
+		app_prompt(a, 2, F->prompt, lb ? lb->note : "", on_note, NULL, F);
 		return WF_HANDLED;
 	case '0': case '1': case '2': case '3': case '4': case '5':
 		xm_label(m, F->f, NULL, k - '0', NULL);
@@ -293,6 +312,9 @@ static int key(screen *s, app *a, int k)
 		return WF_HANDLED;
 	case 'J':
 		xj_next_unreviewed(m);
+		return WF_HANDLED;
+	case 18: /* ^R */
+		xm_redo(m);
 		return WF_HANDLED;
 	}
 	return WF_IGNORED;
@@ -314,7 +336,7 @@ static int click(screen *s, app *a, wrect body, int y, int x, int dbl)
 		if (row >= 0 && (size_t)row < v->n) {
 			v->sel = (size_t)row;
 			if (dbl)
-				xm_open(F->m, XS_PAIR, (long)v->rows[row].pair);
+				open_pair(F, v, (size_t)row);
 		}
 		return WF_HANDLED | WF_REDRAW;
 	}

@@ -39,6 +39,7 @@ struct features {
 	size_t nview;
 	int filter;
 	char search[256];
+	char prompt[64];
 	signed char *in_set; /* [m] +1 S+, -1 S-, for the S+/S- filters */
 	/* the model generations the view was built from */
 	unsigned long seen_data, seen_rest;
@@ -51,7 +52,7 @@ static const wkey keys[] = {
 	{ "Enter", "open", '\n' }, { "/", "search", '/' }, { "n/N", "next/prev match", 'n' },
 	{ "s", "sort", 's' }, { "r", "reverse", 'r' }, { "f", "filter", 'f' },
 	{ "l", "label", 'l' }, { "1-5", "rate", 0 }, { "0", "clear rating", '0' },
-	{ "u", "undo label", 'u' }, { "a", "accept judge's score", 'a' },
+	{ "u ^R", "undo/redo label", 'u' }, { "a", "accept judge's score", 'a' },
 	{ "J", "next judge suggestion", 'J' }, { "e", "edits", 'e' }, { "t", "train", 't' },
 	{ "j/k g/G", "move", 'j' }, { ":", "command", ':' }, { "?", "help", '?' },
 	{ "q", "quit", 'q' },
@@ -80,7 +81,11 @@ static void cell(void *ctx, size_t row, int col, char *buf, size_t n, attr_t *at
 		if (!lb || !lb->name[0])
 			*attr = theme_attr(TH_DIM);
 		break;
-	case C_RATING: xm_stars(lb ? lb->safety : 0, buf, n); break;
+	case C_RATING:
+		xm_stars(lb ? lb->safety : 0, buf, n);
+		if (lb && lb->safety && lb->safety < m->so.threshold)
+			*attr = theme_attr(TH_DIM); /* below the S+/S- threshold */
+		break;
 	case C_JUDGE: {
 		const sf_verdict *v = xj_verdict(m, f);
 		if (!v)
@@ -295,7 +300,8 @@ static void on_search(void *ctx, const char *line)
 	if (!line)
 		return;
 	snprintf(F->search, sizeof F->search, "%s", line);
-	search_step(F, 1, 1);
+	if (search_step(F, 1, 1))
+		F->search[0] = '\0'; /* the title shows a search that found something */
 	app_redraw(F->m->a);
 }
 
@@ -353,7 +359,8 @@ static int key(screen *s, app *a, int k)
 		if (!F->nview)
 			return WF_HANDLED;
 		lb = xm_label_of(m, m->cur_feature);
-		app_prompt(a, 1, "label name: ", lb ? lb->name : "", on_label, NULL, F);
+		snprintf(F->prompt, sizeof F->prompt, "feature %d name: ", m->cur_feature);
+		app_prompt(a, 1, F->prompt, lb ? lb->name : "", on_label, NULL, F);
 		return WF_HANDLED;
 	case '0': case '1': case '2': case '3': case '4': case '5':
 		if (F->nview)
@@ -365,6 +372,7 @@ static int key(screen *s, app *a, int k)
 			xj_accept(m, m->cur_feature);
 		return WF_HANDLED;
 	case 'J': xj_next_unreviewed(m); return WF_HANDLED;
+	case 18 /* ^R */: xm_redo(m); return WF_HANDLED;
 	}
 	return WF_IGNORED;
 }
@@ -498,6 +506,8 @@ static int do_sort(xmodel *m, int argc, char **argv)
 	return -1;
 }
 
+#define FILTER_LIST "all candidates labelled unlabelled s+ s- unreviewed disagree"
+
 static int do_filter(xmodel *m, int argc, char **argv)
 {
 	struct features *F = shown(m);
@@ -510,10 +520,11 @@ static int do_filter(xmodel *m, int argc, char **argv)
 		    (i == F_UNLABELLED && !strcasecmp(name, "unlabeled"))) {
 			F->filter = i;
 			rebuild(F);
+			app_msg(m->a, MSG_INFO, "filter: %s (%zu of %d features)%s", filter_names[i],
+			        F->nview, m->st->m, argc > 1 ? "" : " · :filter NAME: " FILTER_LIST);
 			return 0;
 		}
-	app_msg(m->a, MSG_ERROR,
-	        "no filter '%s' (all candidates labelled unlabelled s+ s- unreviewed disagree)", name);
+	app_msg(m->a, MSG_ERROR, "no filter '%s' (" FILTER_LIST ")", name);
 	return -1;
 }
 
@@ -523,7 +534,11 @@ static int do_search(xmodel *m, int argc, char **argv)
 	if (!F)
 		return -1;
 	xcmd_join(F->search, sizeof F->search, argc, argv, 1);
-	return search_step(F, 1, 1);
+	if (search_step(F, 1, 1)) {
+		F->search[0] = '\0';
+		return -1;
+	}
+	return 0;
 }
 
 static const char *const order_words[] = { "asc", "desc", NULL };

@@ -28,9 +28,10 @@ struct pair_view {
 
 /* "[ ]" and "j/k" send their first key (a step: harmless). */
 static const wkey keys[] = {
-	{ "[ ]", "prev/next pair", ']' }, { "s", "heat: feature / safety", 's' },
+	{ "[ ]", "prev/next pair of the list", ']' }, { "s", "heat: feature / safety", 's' },
 	{ "Tab", "section", '\t' }, { "j/k", "scroll", 'j' },
-	{ "i", "include/exclude in plan", 'i' }, { "q Esc", "back", 'q' }, { "?", "help", '?' },
+	{ "i", "include/exclude in plan", 'i' },
+	{ "A", "flip/drop/none", 'A' }, { "q Esc", "back", 'q' }, { "?", "help", '?' },
 };
 
 static void free_toks(struct pair_view *V)
@@ -151,8 +152,13 @@ static void draw(screen *s, app *a, wrect r)
 		snprintf(heat, sizeof heat, "safety score (S+ − S−)");
 	else
 		snprintf(heat, sizeof heat, "feature %d", m->cur_feature);
+	char where[96] = "";
+	long at;
+	if (xm_pair_pos(m, V->p, &at))
+		snprintf(where, sizeof where, " · %ld/%zu %s", at + 1, m->n_pair_list,
+		         m->pair_list_what);
 	wdraw_fmt(stdscr, r.y, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
-	          "Pair %zu of %zu · id %s · %s · %s · %s · plan: %s", V->p, m->P->n,
+	          "Pair %zu of %zu%s · id %s · %s · %s · %s · plan: %s", V->p, m->P->n, where,
 	          id ? id : "—", cat ? cat : "no category", split == SPLIT_TEST ? "test" : "train",
 	          score, fate);
 	if (V->err[0]) {
@@ -191,14 +197,21 @@ static int key(screen *s, app *a, int k)
 	if (V->p >= m->P->n)
 		return WF_IGNORED;
 	switch (k) {
-	case '[': case KEY_LEFT:
-		if (V->p > 0)
-			load(V, V->p - 1);
+	case '[': case KEY_LEFT: case ']': case KEY_RIGHT: {
+		/* Through the list the pair was opened from, else by index. */
+		int d = k == ']' || k == KEY_RIGHT ? 1 : -1;
+		long at;
+		if (xm_pair_pos(m, V->p, &at)) {
+			if (at + d >= 0 && (size_t)(at + d) < m->n_pair_list)
+				load(V, m->pair_list[at + d]);
+			else
+				app_msg(a, MSG_INFO, "the %s pair %s", d > 0 ? "last" : "first",
+				        m->pair_list_what);
+		} else if (d > 0 ? V->p + 1 < m->P->n : V->p > 0) {
+			load(V, d > 0 ? V->p + 1 : V->p - 1);
+		}
 		return WF_HANDLED;
-	case ']': case KEY_RIGHT:
-		if (V->p + 1 < m->P->n)
-			load(V, V->p + 1);
-		return WF_HANDLED;
+	}
 	case 's':
 		V->safety_heat = !V->safety_heat;
 		build(V);
@@ -210,7 +223,8 @@ static int key(screen *s, app *a, int k)
 	case KEY_NPAGE: case ' ': V->first[V->focus] += 10; return WF_HANDLED;
 	case KEY_PPAGE: V->first[V->focus] = V->first[V->focus] > 10 ? V->first[V->focus] - 10 : 0; return WF_HANDLED;
 	case 'g': V->first[V->focus] = 0; return WF_HANDLED;
-	case 'i': xm_plan_toggle(m, V->p); return WF_HANDLED;
+	case 'i': xm_plan_mark(m, V->p, XM_TOGGLE); return WF_HANDLED;
+	case 'A': xm_plan_mark(m, V->p, XM_CYCLE); return WF_HANDLED;
 	}
 	return WF_IGNORED;
 }

@@ -116,7 +116,30 @@ static void train_done(app *a, void *ctx, int rc, const sf_err *e)
 	free(j);
 }
 
+static void start_now(struct train_view *T);
+
+static void train_yes(app *a, void *ctx)
+{
+	(void)a;
+	start_now(ctx);
+}
+
+/* Replacing an SAE archives its labels: ask first. */
 static void start(struct train_view *T)
+{
+	xmodel *m = T->m;
+	if (m->has_sae && !app_busy(m->a) && !ws_readonly(m->w)) {
+		char q[200];
+		size_t nl = m->L ? m->L->n : 0;
+		snprintf(q, sizeof q, "Training replaces the workspace's SAE%s. Train now?",
+		         nl ? " and archives its labels" : "");
+		app_confirm(m->a, "Train", q, train_yes, T);
+		return;
+	}
+	start_now(T);
+}
+
+static void start_now(struct train_view *T)
 {
 	xmodel *m = T->m;
 	if (ws_readonly(m->w)) {
@@ -252,23 +275,36 @@ static int do_set(xmodel *m, int argc, char **argv)
 {
 	struct train_view *T = xm_screen(m, XS_TRAIN)->data;
 	(void)argc;
+	int rc = xm_set_safety(m, argv[1], argv[2]);
+	if (rc <= 0)
+		return rc;
 	train_opts next = T->o;
 	sf_err e;
 	if (train_param_set_name(&next, argv[1], argv[2], "", &e) ||
 	    train_params_check(&next, "", &e)) {
-		app_msg(m->a, MSG_ERROR, "%s", e.msg);
+		app_msg(m->a, MSG_ERROR, "%s (:set threshold|cap|candidates N sets the S+/S− sets)",
+		        e.msg);
 		return -1;
 	}
 	T->o = next;
+	char v[80];
+	const train_param *p = train_param_find(argv[1]);
+	if (p)
+		train_param_format(p, &T->o, resolved(T), v, sizeof v);
+	app_msg(m->a, MSG_INFO, "%s %s for the next training (Train screen, s)", argv[1],
+	        p ? v : argv[2]);
 	return 0;
 }
 
 /* Completion: the table's names, then the values the named one takes. */
 static const char *param_word(int argc, char **argv, size_t i)
 {
+	static const char *const safety[] = { "threshold", "cap", "candidates" };
 	(void)argc;
 	(void)argv;
-	return i < train_params_count ? train_params[i].name : NULL;
+	if (i < 3)
+		return safety[i];
+	return i - 3 < train_params_count ? train_params[i - 3].name : NULL;
 }
 
 static const char *value_word(int argc, char **argv, size_t i)
@@ -284,8 +320,9 @@ static const char *value_word(int argc, char **argv, size_t i)
 }
 
 const xcmd xcmd_set = {
-	.name = "set", .usage = "NAME VALUE", .help = "training hyperparameter (names as shown)",
-	.min = 2, .max = 2, .screens = XS_BIT(XS_TRAIN), .complete = { XC_FN, XC_FN },
+	.name = "set", .usage = "NAME VALUE",
+	.help = "threshold|cap|candidates of the S+/S− sets, or a training hyperparameter",
+	.min = 2, .max = 2, .complete = { XC_FN, XC_FN },
 	.wordfn = { param_word, value_word }, .fn = do_set,
 };
 
