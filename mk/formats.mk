@@ -1,7 +1,9 @@
-# engine/formats: safetensors, half floats, msgpack, pairs JSONL, the activation store
+# engine/formats: safetensors, half floats, JSON errors, msgpack, pairs JSONL, the activation store
 engine_libengine_a_SOURCES += \
 	engine/formats/half.c \
 	engine/formats/half.h \
+	engine/formats/jsonerr.c \
+	engine/formats/jsonerr.h \
 	engine/formats/mpk.c \
 	engine/formats/mpk.h \
 	engine/formats/pairs.c \

@@ -1,6 +1,7 @@
 # Shared helpers for shell tests (TAP). Source it: . "$srcdir/tests/lib.sh"
 #   ok COND_EXIT_STATUS "name"     (use: cmd; ok $? "name")
 #   expect_fail CODE "pattern" "name" -- cmd args...   (exit code and stderr)
+#   expect_usage "pattern" "name" -- cmd args...       (a usage error, exit 2)
 #   done_testing
 set -u
 : "${SAFER:=$PWD/tui/safer}"
@@ -36,6 +37,24 @@ expect_fail() {
 	else
 		ok 1 "$name"
 		diag "exit $rc (want $code); stderr: $err"
+	fi
+}
+
+# expect_usage PATTERN NAME -- CMD...: CMD is refused as a usage error
+# (exit 2), its first stderr line matching PATTERN, then the pointer to
+# --help.
+expect_usage() {
+	local pat=$1 name=$2
+	shift 3
+	local err rc
+	err=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" -eq 2 ] && printf '%s\n' "$err" | head -1 | grep -Eq -- "$pat" &&
+		printf '%s\n' "$err" | sed -n 2p | grep -q -- "--help"; then
+		ok 0 "$name"
+	else
+		ok 1 "$name"
+		diag "exit $rc (want 2); stderr: $err"
 	fi
 }
 

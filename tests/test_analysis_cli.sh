@@ -77,8 +77,8 @@ ok $? "label a feature"
 cp ws/labels.msgpack before.msgpack
 expect_fail 1 "no feature 99" "label: nonexistent feature" -- "$SAFER" label ws 99 --name x
 expect_fail 1 "no feature -1" "label: negative feature" -- "$SAFER" label ws -1 --name x
-expect_fail 1 "outside 1-5" "label: rating 6" -- "$SAFER" label ws "$F" --safety 6
-expect_fail 1 "outside 1-5" "label: rating 0" -- "$SAFER" label ws "$F" --safety 0
+expect_usage "--safety needs an integer from 1 to 5" "label: rating 6" -- "$SAFER" label ws "$F" --safety 6
+expect_usage "--safety needs an integer from 1 to 5" "label: rating 0" -- "$SAFER" label ws "$F" --safety 0
 cmp -s before.msgpack ws/labels.msgpack
 ok $? "failed label commands leave labels.msgpack as it was"
 "$SAFER" labels ws | grep -q "^$F	refusal	5	fires on no	20"
@@ -116,9 +116,9 @@ ok $? "score columns as formats.md lists"
 ok $? "score has one row per train pair"
 ! grep -q "no feature is rated" score.err
 ok $? "rated features: no fallback note"
-expect_fail 1 "outside \(0, 1\]" "plan: ratio 0" -- "$SAFER" plan ws --poison 0
-expect_fail 1 "outside \(0, 1\]" "plan: ratio 1.5" -- "$SAFER" plan ws --denoise 1.5
-expect_fail 1 "outside \(0, 1\]" "plan: ratio -0.1" -- "$SAFER" plan ws --denoise -0.1
+expect_usage "--poison needs a number in \(0, 1\]" "plan: ratio 0" -- "$SAFER" plan ws --poison 0
+expect_usage "--denoise needs a number in \(0, 1\]" "plan: ratio 1.5" -- "$SAFER" plan ws --denoise 1.5
+expect_usage "--denoise needs a number in \(0, 1\]" "plan: ratio -0.1" -- "$SAFER" plan ws --denoise -0.1
 "$SAFER" plan ws --poison 0.25 --out poison.jsonl 2>/dev/null
 ok $? "plan poison 25%"
 [ "$(wc -l <poison.jsonl)" -eq 12 ]

@@ -21,6 +21,7 @@
 #include "engine/base/fingerprint.h"
 #include "engine/base/infile.h"
 #include "engine/base/textsafe.h"
+#include "engine/formats/jsonerr.h"
 #include "engine/formats/mpk.h"
 
 #define LABELS_FORMAT "safer-labels/1"
@@ -505,7 +506,8 @@ static int load_json_capped(const char *path, json_t **out, sf_err *e)
 		errno = err;
 		return sf_fail_errno(e, "%s: read error", path);
 	}
-	return sf_fail(e, "%s:%d: not valid JSON: %s", path, je.line, je.text);
+	char at[24];
+	return sf_fail(e, "%s%s: not valid JSON: %s", path, jsonerr_line(&je, at), je.text);
 }
 
 int labels_import_json(sf_labels *L, const char *path, size_t *n_imported, sf_err *e)

@@ -22,6 +22,7 @@
 #include "engine/base/rng.h"
 #include "engine/base/threads.h"
 #include "engine/formats/half.h"
+#include "engine/formats/jsonerr.h"
 #include "engine/formats/safetensors.h"
 #include "engine/sae/topk.h"
 
@@ -459,8 +460,16 @@ static int resolve_paths(const char *path, char *wpath, char *cfg_path, size_t n
 		       : path_fmt(cfg_path, n, e, "cfg.json"))
 			return -1;
 	}
-	if (!file_exists(cfg_path))
+	/* no cfg.json is fine (k may come from metadata or --k); one that
+	 * cannot be read is an error, never taken for none */
+	struct stat st;
+	if (stat(cfg_path, &st)) {
+		if (errno != ENOENT)
+			return sf_fail_errno(e, "%s", cfg_path);
 		cfg_path[0] = 0;
+	} else if (!S_ISREG(st.st_mode)) {
+		return sf_fail(e, "%s: not a regular file", cfg_path);
+	}
 	return 0;
 }
 
@@ -515,8 +524,9 @@ static int apply_cfg(sae *s, json_t *cfg, const char *cpath, int *k_out, char *f
 	if (dsae >= 0 && dsae != s->m)
 		return sf_fail(e, "%s: d_sae %lld contradicts the tensors' %d latents", cpath, dsae,
 		               s->m);
-	if (k == 0)
-		return sf_fail(e, "%s: k is 0", cpath);
+	if (k == 0 || k > s->m)
+		return sf_fail(e, "%s: k %lld is out of range (1 to %d, the SAE's latents)", cpath, k,
+		               s->m);
 	*k_out = (int)k;
 	json_t *arch = json_object_get(cfg, "architecture");
 	if (json_is_string(arch) && strcmp(json_string_value(arch), "topk"))
@@ -595,28 +605,64 @@ static int detect_layout(const st_file *f, const char *path, sf_err *e)
 	               "encoder.weight, latent_bias, decoder.weight, pre_bias)", path);
 }
 
+/* Is t the 2-D [m,d] tensor (or [d,m] with `dm`)? */
+static int is_md(const st_tensor *t, int dm, int64_t m, int64_t d)
+{
+	return t->ndim == 2 && t->shape[0] == (dm ? d : m) && t->shape[1] == (dm ? m : d);
+}
+
+/* m and d of the four tensors, and the one that disagrees named: the two
+ * biases give m and d, a weight matrix that does not fit them is blamed
+ * (with "transposed" when it is), unless both matrices agree with each
+ * other (and are not both transposed), and then the bias that does not
+ * fit them is. */
+static int sae_shape(const st_tensor *te, const st_tensor *tb, const st_tensor *td,
+                     const st_tensor *tp, int enc_dm, int dec_dm, const char *path, int64_t *m,
+                     int64_t *d, sf_err *e)
+{
+	if (te->ndim != 2)
+		return sf_fail(e, "%s: tensor %s is not 2-D", path, te->name);
+	if (td->ndim != 2)
+		return sf_fail(e, "%s: tensor %s is not 2-D", path, td->name);
+	/* the matrices' own m and d */
+	int64_t me = te->shape[enc_dm], de = te->shape[!enc_dm];
+	int64_t md = td->shape[dec_dm], dd = td->shape[!dec_dm];
+	int bias_ok = tb->ndim == 1 && tp->ndim == 1;
+	*m = bias_ok ? tb->shape[0] : me;
+	*d = bias_ok ? tp->shape[0] : de;
+	int fe = is_md(te, enc_dm, *m, *d), fd = is_md(td, dec_dm, *m, *d);
+	int both_t = !fe && !fd && is_md(te, !enc_dm, *m, *d);
+	if (!bias_ok || (!fe && !fd && !both_t && me == md && de == dd)) {
+		*m = me, *d = de; /* the matrices agree: a bias is wrong */
+		fe = fd = 1;
+	}
+	if (*m <= 0 || *d <= 0 || *m > (1 << 24) || *d > (1 << 20))
+		return sf_fail(e, "%s: tensor %s has an implausible shape", path, te->name);
+	char want[64];
+	snprintf(want, sizeof want, "[%lld] (m)", (long long)*m);
+	if (check_shape(tb, 1, *m, 0, path, want, e))
+		return -1;
+	snprintf(want, sizeof want, "[%lld] (d)", (long long)*d);
+	if (check_shape(tp, 1, *d, 0, path, want, e))
+		return -1;
+	const st_tensor *bad = !fe ? te : !fd ? td : NULL;
+	if (!bad)
+		return 0;
+	int dm = bad == te ? enc_dm : dec_dm;
+	snprintf(want, sizeof want, "[%lld, %lld] (%s)%s", (long long)(dm ? *d : *m),
+	         (long long)(dm ? *m : *d), dm ? "d, m" : "m, d",
+	         is_md(bad, !dm, *m, *d) ? "; it is transposed" : "");
+	return check_shape(bad, 2, dm ? *d : *m, dm ? *m : *d, path, want, e);
+}
+
 static int load_tensors(sae **out, const st_file *f, int layout, const char *path, sf_err *e)
 {
 	const layout_names *n = &LAYOUTS[layout];
 	const st_tensor *te = st_find(f, n->enc), *tb = st_find(f, n->benc),
 	                *td = st_find(f, n->dec), *tp = st_find(f, n->bdec);
-	if (te->ndim != 2)
-		return sf_fail(e, "%s: tensor %s is not 2-D", path, te->name);
-	int64_t m = layout == SAE_LAYOUT_SAELENS ? te->shape[1] : te->shape[0];
-	int64_t d = layout == SAE_LAYOUT_SAELENS ? te->shape[0] : te->shape[1];
-	if (m <= 0 || d <= 0 || m > (1 << 24) || d > (1 << 20))
-		return sf_fail(e, "%s: tensor %s has an implausible shape", path, te->name);
-	char want[64];
-	snprintf(want, sizeof want, "[%lld] (m)", (long long)m);
-	if (check_shape(tb, 1, m, 0, path, want, e))
-		return -1;
-	snprintf(want, sizeof want, "[%lld] (d)", (long long)d);
-	if (check_shape(tp, 1, d, 0, path, want, e))
-		return -1;
 	int dec_t = layout == SAE_LAYOUT_SAFER; /* decoder.weight is [d,m] */
-	snprintf(want, sizeof want, "[%lld, %lld]", (long long)(dec_t ? d : m),
-	         (long long)(dec_t ? m : d));
-	if (check_shape(td, 2, dec_t ? d : m, dec_t ? m : d, path, want, e))
+	int64_t m = 0, d = 0;
+	if (sae_shape(te, tb, td, tp, layout == SAE_LAYOUT_SAELENS, dec_t, path, &m, &d, e))
 		return -1;
 	sae *s;
 	if (sae_new(&s, (int)d, (int)m, 1, e))
@@ -659,9 +705,11 @@ int sae_load(sae **out, const char *path, int norm_override, int k_override, sf_
 	const char *mk = st_meta(f, "k");
 	if (mk) {
 		char *end;
+		errno = 0;
 		long v = strtol(mk, &end, 10);
-		if (*end || v <= 0) {
-			sf_fail(e, "%s: metadata k \"%s\" is not a positive integer", wpath, mk);
+		if (!*mk || *end || errno || v <= 0 || v > s->m) {
+			sf_fail(e, "%s: metadata k \"%.40s\" is not an integer from 1 to %d (the SAE's "
+			        "latents)", wpath, mk, s->m);
 			goto fail;
 		}
 		k = (int)v;
@@ -671,12 +719,16 @@ int sae_load(sae **out, const char *path, int norm_override, int k_override, sf_
 		if (!txt)
 			goto fail;
 		json_error_t je;
+		char at[24];
 		json_t *cfg = json_loads(txt, 0, &je);
 		free(txt);
-		if (!cfg || !json_is_object(cfg)) {
-			if (cfg)
-				json_decref(cfg);
-			sf_fail(e, "%s:%d: %s", cpath, je.line, cfg ? "not a JSON object" : je.text);
+		if (!cfg) {
+			sf_fail(e, "%s%s: not valid JSON: %s", cpath, jsonerr_line(&je, at), je.text);
+			goto fail;
+		}
+		if (!json_is_object(cfg)) {
+			json_decref(cfg);
+			sf_fail(e, "%s: not a JSON object (cfg.json holds one object of settings)", cpath);
 			goto fail;
 		}
 		int ck = -1, rc = apply_cfg(s, cfg, cpath, &ck, cfg_fp, e);
@@ -693,11 +745,16 @@ int sae_load(sae **out, const char *path, int norm_override, int k_override, sf_
 	if (k_override > 0)
 		k = k_override;
 	if (k <= 0) {
-		sf_fail(e, "%s: k is unknown (no cfg.json with k next to it; give --k)", wpath);
+		if (cpath[0])
+			sf_fail(e, "%s: k is unknown (%s gives no k; give --k)", wpath, cpath);
+		else
+			sf_fail(e, "%s: k is unknown (no cfg.json next to it, no k in its metadata; "
+			        "give --k)", wpath);
 		goto fail;
 	}
 	if (k > s->m) {
-		sf_fail(e, "%s: k %d exceeds the %d latents", cpath[0] ? cpath : wpath, k, s->m);
+		sf_fail(e, "%s: k %d is out of range (1 to %d, the SAE's latents)",
+		        k_override > 0 ? wpath : cpath[0] ? cpath : wpath, k, s->m);
 		goto fail;
 	}
 	s->k = k;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "engine/base/atomic.h"
+#include "engine/formats/jsonerr.h"
 #include "engine/formats/safetensors.h"
 #include "engine/ws/workspace.h"
 
@@ -63,10 +64,11 @@ int sae_ws_fingerprint(struct ws *w, char out[17], sf_err *e)
 	if (!txt)
 		return -1;
 	json_error_t je;
+	char at[24];
 	json_t *cfg = json_loads(txt, 0, &je);
 	free(txt);
 	if (!cfg)
-		return sf_fail(e, "%s:%d: not valid JSON: %s", path, je.line, je.text);
+		return sf_fail(e, "%s%s: not valid JSON: %s", path, jsonerr_line(&je, at), je.text);
 	json_t *fp = json_object_get(cfg, "fingerprint");
 	int rc = 0;
 	if (!json_is_string(fp) || strlen(json_string_value(fp)) != 16)

@@ -42,20 +42,20 @@ int cmd_eval(int argc, char **argv)
 		if ((v = opt_value("eval", "--plan", argc, argv, &i, &bad))) {
 			planf = v;
 		} else if (!bad && (v = opt_value("eval", "--seeds", argc, argv, &i, &bad))) {
-			if (parse_long(v, 1, 1000, &x))
-				return cli_usage_error("eval", "--seeds must be 1-1000");
+			if (opt_long_in("eval", "--seeds", v, 1, 1000, &x))
+				return EXIT_USAGE;
 			bo.random_seeds = (int)x;
 		} else if (!bad && (v = opt_value("eval", "--seed", argc, argv, &i, &bad))) {
-			if (parse_long(v, 0, 1L << 62, &x))
-				return cli_usage_error("eval", "--seed must be a non-negative integer");
+			if (opt_long_in("eval", "--seed", v, 0, 1L << 62, &x))
+				return EXIT_USAGE;
 			bo.seed = (uint64_t)x;
 		} else if (!bad && (v = opt_value("eval", "--iters", argc, argv, &i, &bad))) {
-			if (parse_long(v, 1, 100000, &x))
-				return cli_usage_error("eval", "--iters must be 1-100000");
+			if (opt_long_in("eval", "--iters", v, 1, 100000, &x))
+				return EXIT_USAGE;
 			bo.max_iter = (int)x;
 		} else if (!bad && (v = opt_value("eval", "--l2", argc, argv, &i, &bad))) {
-			if (parse_double(v, &dv) || !(dv >= 0) || dv > 1e6)
-				return cli_usage_error("eval", "--l2 must be a non-negative number");
+			if (opt_double_in("eval", "--l2", v, 0, 0, 1e6, &dv))
+				return EXIT_USAGE;
 			bo.l2 = dv;
 		} else if (bad) {
 			return EXIT_USAGE;

@@ -38,8 +38,8 @@ int cmd_label(int argc, char **argv)
 		} else if (!bad && (v = opt_value("label", "--note", argc, argv, &i, &bad))) {
 			note = v;
 		} else if (!bad && (v = opt_value("label", "--safety", argc, argv, &i, &bad))) {
-			if (parse_long(v, 1, 5, &safety))
-				return cli_fail("safety rating '%s' is outside 1-5", v);
+			if (opt_long_in("label", "--safety", v, 1, 5, &safety))
+				return EXIT_USAGE;
 		} else if (bad) {
 			return EXIT_USAGE;
 		} else if (!strcmp(argv[i], "--clear-rating")) {

@@ -36,8 +36,10 @@ int cmd_load_sae(int argc, char **argv)
 		long x;
 		int r;
 		if ((r = opt_arg(argc, argv, &i, "--k", &v))) {
-			if (r < 0 || parse_long(v, 1, 1 << 20, &x))
-				return cli_usage_error("load-sae", "--k needs a positive integer");
+			if (r < 0)
+				return cli_usage_error("load-sae", "--k needs a value");
+			if (opt_long_in("load-sae", "--k", v, 1, 1 << 20, &x))
+				return EXIT_USAGE;
 			k = (int)x;
 		} else if ((r = opt_arg(argc, argv, &i, "--normalize", &v))) {
 			if (v && !strcmp(v, "none"))

@@ -173,10 +173,9 @@ static int parse_args(pargs *g, int argc, char **argv)
 		              (!bad && (v = opt_value("plan", "--denoise", argc, argv, &i, &bad))))) {
 			if (g->strategy)
 				return cli_usage_error("plan", "give one of --poison and --denoise");
-			if (parse_double(v, &g->ratio))
-				return cli_usage_error("plan", "the ratio must be a number, not '%s'", v);
-			if (!(g->ratio > 0 && g->ratio <= 1))
-				return cli_fail("plan ratio %s is outside (0, 1]", v);
+			if (opt_double_in("plan", which == PLAN_POISON ? "--poison" : "--denoise", v, 0, 1,
+			                  1, &g->ratio))
+				return EXIT_USAGE;
 			g->strategy = which;
 		} else if (!bad && (v = opt_value("plan", "--out", argc, argv, &i, &bad))) {
 			g->out = v;

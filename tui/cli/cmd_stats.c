@@ -39,8 +39,8 @@ int cmd_stats(int argc, char **argv)
 		if (r)
 			continue;
 		if ((v = opt_value("stats", "-n", argc, argv, &i, &bad))) {
-			if (parse_long(v, 0, 1L << 40, &limit))
-				return cli_usage_error("stats", "-n must be a non-negative integer");
+			if (opt_long_in("stats", "-n", v, 0, 1L << 40, &limit))
+				return EXIT_USAGE;
 		} else if (!bad && (v = opt_value("stats", "--sort", argc, argv, &i, &bad))) {
 			if (strcmp(v, "salience") && strcmp(v, "id"))
 				return cli_usage_error("stats", "--sort must be salience or id");

@@ -60,11 +60,11 @@ int cmd_top(int argc, char **argv)
 		if (r)
 			continue;
 		if ((v = opt_value("top", "-n", argc, argv, &i, &bad))) {
-			if (parse_long(v, 1, 1000000, &n))
-				return cli_usage_error("top", "-n must be 1-1000000");
+			if (opt_long_in("top", "-n", v, 1, 1000000, &n))
+				return EXIT_USAGE;
 		} else if (!bad && (v = opt_value("top", "--window", argc, argv, &i, &bad))) {
-			if (parse_long(v, 1, 4096, &window))
-				return cli_usage_error("top", "--window must be 1-4096");
+			if (opt_long_in("top", "--window", v, 1, 4096, &window))
+				return EXIT_USAGE;
 		} else if (!bad && (v = opt_value("top", "--side", argc, argv, &i, &bad))) {
 			if (!strcmp(v, "chosen"))
 				side = SIDE_CHOSEN;

@@ -1,6 +1,7 @@
 #include "tui/cli/options.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,28 @@ int parse_double(const char *s, double *out)
 	return 0;
 }
 
+int opt_long_in(const char *cmd, const char *name, const char *v, long lo, long hi, long *out)
+{
+	if (!parse_long(v, lo, hi, out))
+		return 0;
+	return cli_usage_error(cmd, "%s needs an integer from %ld to %ld, not '%.40s'", name, lo, hi,
+	                       v);
+}
+
+int opt_double_in(const char *cmd, const char *name, const char *v, double lo, int lo_open,
+                  double hi, double *out)
+{
+	double x;
+	if (!parse_double(v, &x) && isfinite(x) && (lo_open ? x > lo : x >= lo) && x <= hi) {
+		*out = x;
+		return 0;
+	}
+	if (lo_open)
+		return cli_usage_error(cmd, "%s needs a number in (%g, %g], not '%.40s'", name, lo, hi,
+		                       v);
+	return cli_usage_error(cmd, "%s needs a number from %g to %g, not '%.40s'", name, lo, hi, v);
+}
+
 int opt_arg(int argc, char **argv, int *i, const char *name, const char **val)
 {
 	size_t n = strlen(name);
@@ -66,15 +89,15 @@ const char *opt_value(const char *cmd, const char *name, int argc, char **argv, 
 }
 
 /* A positive count option of the safety sets. */
-static int count_opt(const char *cmd, const char *name, long lo, long hi, const char *what,
-                     int argc, char **argv, int *i, int *bad, int *out)
+static int count_opt(const char *cmd, const char *name, long lo, long hi, int argc, char **argv,
+                     int *i, int *bad, int *out)
 {
 	long x;
 	const char *v = opt_value(cmd, name, argc, argv, i, bad);
 	if (!v)
 		return *bad ? -1 : 0;
-	if (parse_long(v, lo, hi, &x))
-		return cli_usage_error(cmd, "%s must be %s", name, what), -1;
+	if (opt_long_in(cmd, name, v, lo, hi, &x))
+		return -1;
 	*out = (int)x;
 	return 1;
 }
@@ -118,12 +141,10 @@ int opt_shared(const char *cmd, copts *o, int which, int argc, char **argv, int 
 		return -1;
 	if (!(which & OPT_SAFETY))
 		return 0;
-	if ((r = count_opt(cmd, "--candidates", 1, 1 << 30, "a positive integer", argc, argv, i,
-	                   &bad, &o->so.candidates)) ||
-	    (r = count_opt(cmd, "--threshold", 1, 5, "1-5", argc, argv, i, &bad,
-	                   &o->so.threshold)) ||
-	    (r = count_opt(cmd, "--cap", 1, 1 << 30, "a positive integer", argc, argv, i, &bad,
-	                   &o->so.cap)))
+	if ((r = count_opt(cmd, "--candidates", 1, 1 << 30, argc, argv, i, &bad,
+	                   &o->so.candidates)) ||
+	    (r = count_opt(cmd, "--threshold", 1, 5, argc, argv, i, &bad, &o->so.threshold)) ||
+	    (r = count_opt(cmd, "--cap", 1, 1 << 30, argc, argv, i, &bad, &o->so.cap)))
 		return r;
 	return 0;
 }

@@ -43,4 +43,11 @@ const char *opt_value(const char *cmd, const char *name, int argc, char **argv, 
 int parse_long(const char *s, long lo, long hi, long *out);
 int parse_double(const char *s, double *out);
 
+/* A numeric option's value within its range: 0 with *out set, or the
+ * usage error printed ("--NAME needs an integer from LO to HI, not 'V'")
+ * and EXIT_USAGE. A ratio's range is (lo, hi] when lo_open is set. */
+int opt_long_in(const char *cmd, const char *name, const char *v, long lo, long hi, long *out);
+int opt_double_in(const char *cmd, const char *name, const char *v, double lo, int lo_open,
+                  double hi, double *out);
+
 #endif
