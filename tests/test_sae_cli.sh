@@ -14,7 +14,7 @@ expect_fail 1 "has no SAE: train one \(safer train .*\) or load one \(safer load
 	"encode without an SAE says to train or load one" -- "$SAFER" encode "$WS"
 expect_fail 1 "has no SAE: train one" "stats without an SAE says the same" -- "$SAFER" stats "$WS"
 expect_fail 1 "tensor W_dec has shape \[32, 15\]" "shapes that disagree" -- "$SAFER" load-sae "$WS" "$TMPD/in/shape"
-expect_fail 1 "k 33 exceeds the 32 latents" "k > m" -- "$SAFER" load-sae "$WS" "$TMPD/in/kbig"
+expect_fail 1 "k 33 is out of range \(1 to 32" "k > m" -- "$SAFER" load-sae "$WS" "$TMPD/in/kbig"
 expect_fail 1 "encoder weight \[3, 5\] is not finite" "NaN in weights" -- "$SAFER" load-sae "$WS" "$TMPD/in/nan"
 expect_fail 1 "latent 7, entry 1 is not finite" "inf in weights" -- "$SAFER" load-sae "$WS" "$TMPD/in/inf"
 long=$TMPD/in/$(printf 'd%.0s' $(seq 4200)).safetensors

@@ -116,7 +116,12 @@ int bt_pool(sf_pooled *out, const store *s, size_t n_pairs, const sf_progress *p
 		float *o = out->diff + i * (size_t)d;
 		for (int j = 0; j < d; j++)
 			o[j] = (float)(mc[j] - mr[j]);
-		out->ok[i] = 1;
+		for (int j = 0; j < d && !rc; j++)
+			if (!isfinite(o[j]))
+				rc = sf_fail(e, "%s: pair %zu: its responses' mean activations differ by "
+				             "more than a float holds at column %d (values near the F32 "
+				             "limit)", store_path(s), i, j);
+		out->ok[i] = !rc;
 	}
 	free(buf);
 	free(mc);
@@ -380,6 +385,10 @@ static int bt_train_many(float *W, const sf_pooled *pp, const int *split,
 	rc = train_heads(W, &t, o, p, e);
 	if (!rc)
 		cblas_sscal(H * d, scale, W, 1);
+	for (size_t j = 0; !rc && j < (size_t)H * d; j++)
+		if (!isfinite(W[j]))
+			rc = sf_fail(e, "reward head: training gave a non-finite weight (activations "
+			             "of too extreme a scale?)");
 out:
 	free(X);
 	free(Y);

@@ -122,9 +122,16 @@ int plan_make(sf_plan *out, const pairs *P, const sf_scores *sc, const sf_safety
 	size_t *tr = malloc((P->n ? P->n : 1) * sizeof(size_t)), n = 0;
 	if (!tr)
 		return sf_fail(e, "plan: out of memory");
-	for (size_t i = 0; i < P->n; i++)
-		if (pairs_split(P, i) == SPLIT_TRAIN)
-			tr[n++] = i;
+	for (size_t i = 0; i < P->n; i++) {
+		if (pairs_split(P, i) != SPLIT_TRAIN)
+			continue;
+		if (!isfinite(sc->score[i])) {
+			free(tr);
+			return sf_fail(e, "plan: pair %zu has a non-finite score; no plan is made on it",
+			               i);
+		}
+		tr[n++] = i;
+	}
 	score_order ord = { sc->score, strategy == PLAN_POISON ? 1 : -1 };
 	qsort_r(tr, n, sizeof *tr, by_score, &ord);
 	size_t want = plan_size(ratio, n);
@@ -148,6 +155,17 @@ int plan_make(sf_plan *out, const pairs *P, const sf_scores *sc, const sf_safety
 	out->n = want;
 	free(tr);
 	return 0;
+}
+
+int plan_feature_beyond(const sf_plan *pl, int m)
+{
+	for (int i = 0; i < pl->n_plus; i++)
+		if (pl->plus[i] >= m)
+			return pl->plus[i];
+	for (int i = 0; i < pl->n_minus; i++)
+		if (pl->minus[i] >= m)
+			return pl->minus[i];
+	return -1;
 }
 
 int plan_action(const sf_plan *pl, size_t index)
@@ -311,7 +329,8 @@ int plan_write_out(const sf_plan *pl, const pairs *P, const char *path, sf_err *
 	return write_list(pl, P, path, 1, e);
 }
 
-/* An int array field; -1 with a message when it is not one. */
+/* A feature-set field: an array of at most m_cap feature ids, each below
+ * PLAN_FEATURE_CAP. -1 when it is not one. */
 static int get_ints(json_t *o, const char *key, int **v, int *n, int m_cap)
 {
 	json_t *a = json_object_get(o, key);
@@ -326,7 +345,7 @@ static int get_ints(json_t *o, const char *key, int **v, int *n, int m_cap)
 	for (int i = 0; i < *n; i++) {
 		json_t *x = json_array_get(a, (size_t)i);
 		if (!json_is_integer(x) || json_integer_value(x) < 0 ||
-		    json_integer_value(x) > INT32_MAX)
+		    json_integer_value(x) >= PLAN_FEATURE_CAP)
 			return -1;
 		(*v)[i] = (int)json_integer_value(x);
 	}
@@ -430,7 +449,8 @@ static int read_line(sf_plan *pl, const pairs *P, json_t *o, size_t ln, read_sta
 	if (get_ints(o, "s_plus", &plus, &np, 1 << 20) || get_ints(o, "s_minus", &minus, &nm, 1 << 20)) {
 		free(plus);
 		free(minus);
-		return sf_fail(e, "%s:%zu: \"s_plus\"/\"s_minus\" must be arrays of feature ids", path, ln);
+		return sf_fail(e, "%s:%zu: \"s_plus\"/\"s_minus\" must be arrays of feature ids "
+		               "(integers from 0 to %d)", path, ln, PLAN_FEATURE_CAP - 1);
 	}
 	if (pl->n == 0)
 		pl->strategy = strategy;

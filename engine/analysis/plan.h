@@ -91,6 +91,13 @@ int plan_write_stream_ascii(const sf_plan *pl, const pairs *P, FILE *f, int asci
 int plan_read(sf_plan *out, const pairs *P, const char *path, const char *fingerprint,
               sf_err *e);
 
+/* Feature ids in a plan's s_plus / s_minus are below this (the largest SAE
+ * safer loads has 2^24 latents); plan_read refuses others. */
+#define PLAN_FEATURE_CAP (1 << 24)
+/* The first feature id of the plan's sets that is >= m (not a feature of
+ * an SAE of m latents), or -1. */
+int plan_feature_beyond(const sf_plan *pl, int m);
+
 /* The edited dataset as pairs JSONL, to a user-named output
  * (atomic_open_out; printable ASCII on a terminal): every pair's record passed
  * through with its unknown fields and id; flipped train pairs swap chosen

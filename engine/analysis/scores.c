@@ -6,6 +6,7 @@
  * per-response sums and row counts. */
 #include "engine/analysis/scores.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,14 @@ int scores_compute(sf_scores *out, const uint32_t *idx, const float *val,
 	}
 	free(wt);
 	free(cnt);
+	/* finite latents give finite sums in double; anything else is latents
+	 * that should never have been written */
+	for (size_t q = 0; q < n_pairs; q++)
+		if (!isfinite(out->score[q])) {
+			scores_free(out);
+			return sf_fail(e, "scores: pair %zu has a non-finite score (the latents hold "
+			               "non-finite values; encode again)", q);
+		}
 	out->n_pairs = n_pairs;
 	out->rows_mode = rows_mode;
 	out->fallback = S->fallback;

@@ -73,13 +73,17 @@ int stats_alloc(sf_stats *st, int m, sf_err *e)
 	return 0;
 }
 
-/* mu, s_j, densities and the order, once the sums and counts are in. */
-static void stats_finish(sf_stats *st)
+/* mu, s_j, densities and the order, once the sums and counts are in;
+ * -1 when the sums are not finite (then nothing is ordered). */
+static int stats_finish(sf_stats *st, sf_err *e)
 {
 	int m = st->m;
 	double total = 0;
 	for (int j = 0; j < m; j++)
 		total += st->chosen_sum[j] + st->rejected_sum[j];
+	if (!isfinite(total))
+		return sf_fail(e, "stats: the feature sums are not finite (the latents hold "
+		               "infinite values; encode again)");
 	st->mu = m ? total / (2.0 * m) : 0;
 	for (int j = 0; j < m; j++) {
 		double c = st->chosen_sum[j], r = st->rejected_sum[j];
@@ -94,6 +98,7 @@ static void stats_finish(sf_stats *st)
 	qsort_r(st->order, (size_t)m, sizeof(int), by_abs_salience, st->salience);
 	for (int i = 0; i < m; i++)
 		st->rank[st->order[i]] = i;
+	return 0;
 }
 
 int stats_compute(sf_stats *out, const uint32_t *idx, const float *val,
@@ -139,7 +144,10 @@ int stats_compute(sf_stats *out, const uint32_t *idx, const float *val,
 				st.max_act[j] = v;
 		}
 	}
-	stats_finish(&st);
+	if (stats_finish(&st, e)) {
+		stats_free(&st);
+		return -1;
+	}
 	sf_progress_report(p, 1.0, "feature statistics");
 	*out = st;
 	return 0;

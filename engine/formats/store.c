@@ -140,7 +140,7 @@ static int bind_index(store *s, sf_err *e)
 	return 0;
 }
 
-static const char *side_name(int side)
+const char *store_side_name(int side)
 {
 	static const char *names[] = {"prompt", "chosen", "rejected"};
 	return side >= 0 && side < 3 ? names[side] : "?";
@@ -162,6 +162,10 @@ static int validate(const store *s, size_t n_pairs, sf_err *e)
 			               "2 rejected)", p, r, sd);
 		if (q < 0)
 			return sf_fail(e, "%s: row %zu: negative pos %d", p, r, q);
+		if (s->flags[r] & ~STORE_FLAGS_KNOWN)
+			return sf_fail(e, "%s: row %zu: flags 0x%02x set reserved bits (only bit 0, "
+			               "sentence end, is defined; the others must be 0)", p, r,
+			               s->flags[r]);
 		if (r > 0) {
 			int32_t pp = s->pair[r - 1], pq = s->pos[r - 1];
 			uint8_t ps = s->side[r - 1];
@@ -216,7 +220,7 @@ static int check_rows(const store *s, const size_t *rows, size_t first, size_t c
 		while (j < d && isfinite(x[j]))
 			j++;
 		return sf_fail(e, "%s: row %zu (pair %d, %s, pos %d) holds %s at column %zu",
-		               store_path(s), r, s->pair[r], side_name(s->side[r]), s->pos[r],
+		               store_path(s), r, s->pair[r], store_side_name(s->side[r]), s->pos[r],
 		               j < d && isnan(x[j]) ? "NaN" : "an infinite value", j);
 	}
 	return 0;
@@ -372,7 +376,7 @@ static int scan_chunk(const store *s, const unsigned char *buf, size_t nbytes, s
 		else
 			nan = (buf[i] | buf[i + 1] | (buf[i + 2] & 0x7f)) != 0;
 		return sf_fail(e, "%s: row %zu (pair %d, %s, pos %d) holds %s at column %zu",
-		               store_path(s), r, s->pair[r], side_name(s->side[r]), s->pos[r],
+		               store_path(s), r, s->pair[r], store_side_name(s->side[r]), s->pos[r],
 		               nan ? "NaN" : "an infinite value", j);
 	}
 	return 0;

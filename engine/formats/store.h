@@ -16,6 +16,12 @@
 
 enum { SIDE_PROMPT = 0, SIDE_CHOSEN = 1, SIDE_REJECTED = 2, SIDE_COUNT = 3 };
 enum { ROW_SENT_END = 1 }; /* flags bit 0 */
+/* The flags bits defined; a row with any other bit set is refused (they
+ * are reserved, so that a file meaning more by them is not misread). */
+enum { STORE_FLAGS_KNOWN = ROW_SENT_END };
+
+/* "prompt", "chosen", "rejected" ("?" for another value). */
+const char *store_side_name(int side);
 
 typedef struct store store;
 

@@ -224,6 +224,7 @@ struct sae_encoder {
 	size_t B;
 	uint32_t *idx;
 	float *val;
+	size_t *bad; /* [nt] each thread's first row with a non-finite value, or SIZE_MAX */
 };
 
 int sae_encoder_new(sae_encoder **out, const sae *s, size_t max_rows, sf_err *e)
@@ -246,7 +247,8 @@ int sae_encoder_new(sae_encoder **out, const sae *s, size_t max_rows, sf_err *e)
 	}
 	en->xc = malloc(nx);
 	en->pre = malloc(np);
-	if (!en->xc || !en->pre) {
+	en->bad = malloc((size_t)(en->nt > 0 ? en->nt : 1) * sizeof *en->bad);
+	if (!en->xc || !en->pre || !en->bad) {
 		sae_encoder_free(en);
 		return sf_fail(e, "out of memory for encoder buffers (%zu rows)", max_rows);
 	}
@@ -262,6 +264,7 @@ void sae_encoder_free(sae_encoder *en)
 		openblas_set_num_threads(en->blas_before);
 	free(en->xc);
 	free(en->pre);
+	free(en->bad);
 	free(en);
 }
 
@@ -286,13 +289,25 @@ static void enc_select(void *arg, int t, int nt)
 	const sae *s = en->s;
 	int m = s->m, k = s->k;
 	size_t r0 = sf_share(en->B, t, nt), r1 = sf_share(en->B, t + 1, nt);
+	en->bad[t] = SIZE_MAX;
 	for (size_t r = r0; r < r1; r++) {
 		uint32_t *ri = en->idx + r * k;
 		float *rv = en->val + r * k;
-		topk_select(en->pre + r * m, s->b_lat, NULL, m, k, ri, rv);
-		if (s->relu)
-			for (int i = 0; i < k; i++)
+		const float *pre = en->pre + r * m;
+		/* weights too large overflow the GEMM: one sum in double (which
+		 * cannot overflow on floats) is NaN or infinite exactly when an
+		 * entry is, at 1/d of the GEMM's cost */
+		double sum = 0;
+		for (int j = 0; j < m; j++)
+			sum += pre[j];
+		topk_select(pre, s->b_lat, NULL, m, k, ri, rv);
+		for (int i = 0; i < k; i++) {
+			sum += rv[i];
+			if (s->relu)
 				rv[i] = rv[i] > 0 ? rv[i] : 0.0f;
+		}
+		if (!isfinite(sum) && en->bad[t] == SIZE_MAX)
+			en->bad[t] = r;
 	}
 }
 
@@ -316,12 +331,16 @@ void sae_pre_rows(const sae *s, const float *xc, float *pre, size_t r0, size_t r
 		            xc + r0 * d, d, s->W_enc, d, 0.0f, pre + r0 * m, m);
 }
 
-void sae_encode(sae_encoder *en, const float *x, size_t B, uint32_t *idx, float *val)
+long sae_encode(sae_encoder *en, const float *x, size_t B, uint32_t *idx, float *val)
 {
 	int nt = B >= 64 ? en->nt : 1;
 	en->B = B, en->idx = idx, en->val = val;
 	memcpy(en->xc, x, B * en->s->d * sizeof(float));
 	sf_parallel(nt, enc_rows, en);
+	for (int t = 0; t < nt; t++)
+		if (en->bad[t] != SIZE_MAX)
+			return (long)en->bad[t]; /* threads hold rows in order */
+	return -1;
 }
 
 /* ---- loading ------------------------------------------------------ */

@@ -97,8 +97,9 @@ typedef struct sae_encoder sae_encoder;
 int sae_encoder_new(sae_encoder **out, const sae *s, size_t max_rows, sf_err *e);
 void sae_encoder_free(sae_encoder *en);
 /* x [B,d] (read only; normalised internally when s->normalize), idx/val [B,k].
- * B <= max_rows. */
-void sae_encode(sae_encoder *en, const float *x, size_t B, uint32_t *idx, float *val);
+ * B <= max_rows. Returns -1, or the first row whose pre-activations or
+ * code are not finite (weights so large that the products overflow). */
+long sae_encode(sae_encoder *en, const float *x, size_t B, uint32_t *idx, float *val);
 
 /* Decode one row's code: out [d] = b_pre + sum val_i W_dec[idx_i]. */
 void sae_decode_row(const sae *s, const uint32_t *idx, const float *val, int k, float *out);

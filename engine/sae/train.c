@@ -182,6 +182,7 @@ struct train_step_ctx {
 	int B;
 	adam_hp hp;
 	double phase_s[TRAIN_PHASES];        /* time spent per phase, summed */
+	float in_scale;                      /* rows times this after normalising (see run_scale) */
 	int own_gemm;                        /* our threads run the GEMM (OpenBLAS at 1) */
 	int blas_threads_before;             /* restored on free */
 };
@@ -379,6 +380,7 @@ static int step_new(train_step_ctx **out, const sae *s, const train_opts *o, int
 	if (rb)
 		run_carve(rb, &cv, s->d, s->m, batch, n);
 	c->relu = s->relu, c->normalize = s->normalize;
+	c->in_scale = 1;
 	c->aux_coef = o->aux_coef;
 	c->beta1 = o->beta1, c->beta2 = o->beta2, c->eps = o->eps;
 	if (c->nt > 1) {
@@ -583,6 +585,9 @@ static void sec_prep(void *arg, int t, int nt)
 	size_t r0 = sf_share(c->B, t, nt), r1 = sf_share(c->B, t + 1, nt);
 	if (c->normalize == SAE_NORM_STANDARDIZE)
 		sae_standardize(c->xt + r0 * d, r1 - r0, d);
+	if (c->in_scale != 1)
+		for (size_t i = r0 * d; i < r1 * d; i++)
+			c->xt[i] *= c->in_scale;
 	for (size_t r = r0; r < r1; r++) {
 		const float *xt = c->xt + r * d;
 		float *xc = c->xc + r * d;
@@ -816,6 +821,7 @@ typedef struct run {
 	train_step_ctx *c;
 	run_bufs b;               /* in c's block */
 	size_t steps_per_epoch;
+	float scale;              /* the rows' scale factor (run_scale), a power of 2 */
 	long step, steps;         /* optimizer steps done / in all */
 	size_t rows_seen;
 	size_t rows_before;       /* rows_seen when this run began (resumed: > 0) */
@@ -867,12 +873,59 @@ static int init_bpre(run *r, sf_err *e)
 			sae_standardize(buf, cnt, s->d);
 		for (size_t q = 0; q < cnt; q++)
 			for (int c = 0; c < s->d; c++)
-				acc[c] += buf[q * s->d + c];
+				acc[c] += buf[q * s->d + c] * r->scale;
 		done += cnt;
 	}
 	for (int c = 0; c < s->d; c++)
 		s->b_pre[c] = (float)(acc[c] / want);
 	return 0;
+}
+
+/* Rows far from unit scale (activations of 1e-30 or 1e36, or rows that
+ * standardising leaves tiny because the 1e-6 dominates their spread)
+ * overflow or underflow float training: 1/||x||^2 and the gradients leave
+ * the float range and the loss reads inf or 0. The run then trains on the
+ * rows times a power of 2 that brings their RMS near 1, exactly (no
+ * rounding), with b_pre and b_lat in those units; the SAE is handed back
+ * in the rows' own units (b_pre, b_lat divided by the factor: the code
+ * scales with the rows, the TopK choice is unchanged). Rows within 2^16
+ * of unit scale are left as they are. */
+static int run_scale(run *r, sf_err *e)
+{
+	const train_source *src = r->src;
+	int d = r->s->d;
+	size_t want = src->n < 4096 ? src->n : 4096, bufrows = r->o->batch;
+	double ss = 0;
+	r->scale = 1;
+	for (size_t done = 0; done < want;) {
+		size_t cnt = want - done < bufrows ? want - done : bufrows;
+		for (size_t i = 0; i < cnt; i++)
+			r->b.bpre_rows[i] = (size_t)(((done + i) * (double)src->n) / want);
+		if (src->gather(src->ctx, r->b.bpre_rows, cnt, r->b.x, e))
+			return -1;
+		if (r->s->normalize == SAE_NORM_STANDARDIZE)
+			sae_standardize(r->b.x, cnt, d);
+		for (size_t i = 0; i < cnt * (size_t)d; i++)
+			ss += (double)r->b.x[i] * r->b.x[i];
+		done += cnt;
+	}
+	double rms = want ? sqrt(ss / ((double)want * d)) : 0;
+	if (rms > 0 && isfinite(rms) && (rms < 0x1p-16 || rms > 0x1p16))
+		r->scale = (float)ldexp(1.0, -(int)lround(log2(rms)));
+	r->c->in_scale = r->scale;
+	return 0;
+}
+
+/* b_pre and b_lat into the run's units (by = scale) or back (1/scale). */
+static void run_rescale(run *r, double by)
+{
+	if (r->scale == 1)
+		return;
+	float f = (float)by;
+	for (int i = 0; i < r->s->d; i++)
+		r->s->b_pre[i] *= f;
+	for (int j = 0; j < r->s->m; j++)
+		r->s->b_lat[j] *= f;
 }
 
 /* A fresh model gets b_pre from the data (one being continued keeps its
@@ -1034,7 +1087,11 @@ int train_run(sae *s, const train_source *src, const train_opts *o, train_report
 	if (state_out)
 		*state_out = NULL;
 	run r;
-	int rc = run_open(&r, s, src, o, fn, ctx, e);
+	int rc = run_open(&r, s, src, o, fn, ctx, e), scaled = 0;
+	if (!rc && !(rc = run_scale(&r, e))) {
+		run_rescale(&r, r.scale);
+		scaled = 1;
+	}
 	if (!rc)
 		rc = resume ? run_resume(&r, resume, e) : run_init(&r, e);
 	if (!rc) {
@@ -1042,6 +1099,8 @@ int train_run(sae *s, const train_source *src, const train_opts *o, train_report
 		while (!rc && r.step < r.steps)
 			rc = run_epoch(&r, e);
 	}
+	if (scaled) /* whatever the outcome, the SAE in the rows' own units */
+		run_rescale(&r, 1.0 / r.scale);
 	if (rc == 1)
 		rc = run_checkpoint(&r, state_out, e);
 	else if (rc == 0)

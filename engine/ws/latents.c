@@ -304,7 +304,15 @@ static int encode_rows(struct ws *w, const sae *s, int with_prompt, lat_sink *o,
 		if (ne) {
 			if ((rc = store_gather_f32(st, b.rows, ne, b.x, e)))
 				break;
-			sae_encode(en, b.x, ne, b.eidx, b.eval);
+			long bad = sae_encode(en, b.x, ne, b.eidx, b.eval);
+			if (bad >= 0) {
+				size_t r = b.rows[bad];
+				rc = sf_fail(e, "%s/sae: encoding row %zu (pair %d, %s, pos %d) gives a "
+				             "non-finite latent (weights too large for these "
+				             "activations?)", ws_dir(w), r, store_pair(st)[r],
+				             store_side_name(side[r]), store_pos(st)[r]);
+				break;
+			}
 			for (size_t i = 0; i < ne; i++) {
 				size_t off = (b.rows[i] - r0) * k;
 				memcpy(b.idx + off, b.eidx + i * k, k * 4);

@@ -139,3 +139,15 @@ long cli_note_rowless(const ws *w)
 	         "eval leaves them out", k, P->n, list, k > SHOW ? ", ..." : "");
 	return k;
 }
+
+void cli_plan_note_features(cli_session *c, const sf_plan *pl, const char *name)
+{
+	int m, f;
+	sf_err e;
+	if (!pl || !session_has_sae(c->s) || session_width(c->s, &m, &e) ||
+	    (f = plan_feature_beyond(pl, m)) < 0)
+		return;
+	cli_session_quiet(c);
+	cli_note("%s: its feature sets name feature %d, but the SAE has %d features (0-%d): made "
+	         "with another SAE? Its edits are used as they are", name, f, m, m - 1);
+}

@@ -50,6 +50,10 @@ void plan_ratings_note(const struct sf_plan *pl);
 /* Note the pairs of w that have no activation rows for a response (how
  * many, the first few by index and id); returns how many. */
 long cli_note_rowless(const ws *w);
+/* A note when the plan's feature sets name a feature the workspace's SAE
+ * does not have (a plan made with another SAE): its edits are still used
+ * as they are, the sets being only the record of how it was made. */
+void cli_plan_note_features(cli_session *c, const sf_plan *pl, const char *name);
 
 /* One label as a table row: feature name safety note updated. */
 void label_row(tout *t, const sf_label *lb, int feature);

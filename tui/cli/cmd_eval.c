@@ -95,6 +95,7 @@ int cmd_eval(int argc, char **argv)
 	} else if (session_plan(c.s, &pl, &e) || session_eval(c.s, &bo, &r, &e)) {
 		return cli_session_fail(&c, &e);
 	}
+	cli_plan_note_features(&c, pl, planf ? planf : "the current plan");
 	cli_session_quiet(&c);
 	if (pl && pl->fallback)
 		cli_note("the plan was made with %s", SAFETY_FALLBACK_NOTE);

@@ -64,6 +64,7 @@ int cmd_export(int argc, char **argv)
 		        "or --mark) or give --plan F.jsonl", ws_dir, ws_dir);
 		return cli_session_fail(&c, &e);
 	}
+	cli_plan_note_features(&c, pl, planf ? planf : "the current plan");
 	int rc = EXIT_OK;
 	plan_ratings_note(pl);
 	if (plan_export(pl, P, out, &e))
