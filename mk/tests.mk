@@ -87,8 +87,11 @@ TESTS += tests/test_out_guard.sh tests/test_out_special.sh tests/test_message_pa
 EXTRA_DIST += tests/test_out_guard.sh tests/test_out_special.sh tests/test_message_paths.sh
 TESTS += tests/test_cli_tour.sh
 EXTRA_DIST += tests/test_cli_tour.sh
-TESTS += tests/test_messages.sh
-EXTRA_DIST += tests/test_messages.sh tests/values_fixture.py
+TESTS += tests/test_messages.sh tests/test_values.sh
+check_PROGRAMS += tests/test_nonfinite
+TESTS += tests/test_nonfinite
+tests_test_nonfinite_LDADD = $(ENGINE_LIBS)
+EXTRA_DIST += tests/test_messages.sh tests/test_values.sh tests/values_fixture.py
 VALGRIND_TESTS = tests/test_formats_cli.sh tests/test_broken_inputs.sh \
 	tests/test_analysis_cli.sh tests/test_terminal_safety.sh tests/test_limits.sh \
 	tests/test_kill_labels.sh tests/test_lock.sh tests/test_explore_hostile.sh

@@ -5,9 +5,11 @@ format is right, for tests/test_values.sh.
   scale IN OUT S        copy the activation file IN with every activation
                         times S (F32, so 1e-30 and 1e36 stay finite)
   flags IN OUT ROW V    copy IN with the flags byte of row ROW set to V
+  spike IN OUT ROW V    copy IN with every activation of row ROW set to V
   sae DIR KIND M D      write DIR/sae.safetensors (+ DIR/cfg.json) of an
                         M x D sparsify-layout SAE; KIND:
                           huge      finite weights of 3e38: every code overflows
+                          big       weights of 1e10: codes overflow on rows of 1e30
                           k62       cfg.json k = 2^62
                           kbig      cfg.json k = M + 1
                           kmeta     no cfg.json, metadata k = 2^40
@@ -73,6 +75,8 @@ def sae(out, kind, m, d):
     if kind == "huge":
         enc = np.full((m, d), 3e38, np.float32) * np.sign(enc)
         dec = np.full((m, d), 3e38, np.float32)
+    elif kind == "big":
+        enc = (enc * 1e10).astype(np.float32)
     elif kind == "k62":
         cfg = {"k": 2 ** 62}
     elif kind == "kbig":
@@ -106,11 +110,16 @@ def sae(out, kind, m, d):
         os.unlink(cp)
 
 
+def number(s):
+    """a float, also in hex (0x1p-100: an exact power of 2)"""
+    return float.fromhex(s) if "0x" in s else float(s)
+
+
 def main():
     a = sys.argv[1:]
     if a[0] == "scale":
         t, meta = read_st(a[1])
-        t = [(n, (x.astype(np.float64) * float(a[3])).astype(np.float32) if n == "acts" else x)
+        t = [(n, (x.astype(np.float64) * number(a[3])).astype(np.float32) if n == "acts" else x)
              for n, x in t]
         write_st(a[2], t, meta)
     elif a[0] == "flags":
@@ -118,6 +127,12 @@ def main():
         for n, x in t:
             if n == "flags":
                 x[int(a[3])] = int(a[4])
+        write_st(a[2], t, meta)
+    elif a[0] == "spike":
+        t, meta = read_st(a[1])
+        for n, x in t:
+            if n == "acts":
+                x[int(a[3])] = number(a[4])
         write_st(a[2], t, meta)
     elif a[0] == "sae":
         sae(a[1], a[2], int(a[3]), int(a[4]))

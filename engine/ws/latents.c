@@ -268,6 +268,47 @@ static int sink_block(lat_sink *o, size_t n, int k, size_t r0, size_t cnt, const
 	return 0;
 }
 
+/* Buffers and encoder for blocks of LAT_BLOCK rows. */
+static int enc_setup(enc_buf *b, sae_encoder **en, const sae *s, sf_err *e)
+{
+	int d = s->d, k = s->k;
+	*b = (enc_buf){ 0 };
+	*en = NULL;
+	b->x = malloc((size_t)LAT_BLOCK * d * sizeof(float));
+	b->idx = malloc((size_t)LAT_BLOCK * k * 4);
+	b->val = malloc((size_t)LAT_BLOCK * k * 4);
+	b->eidx = malloc((size_t)LAT_BLOCK * k * 4);
+	b->eval = malloc((size_t)LAT_BLOCK * k * 4);
+	b->rows = malloc((size_t)LAT_BLOCK * sizeof(size_t));
+	if (!b->x || !b->idx || !b->val || !b->eidx || !b->eval || !b->rows) {
+		enc_buf_free(b);
+		return sf_fail(e, "out of memory for encode buffers");
+	}
+	if (sae_encoder_new(en, s, LAT_BLOCK, e)) {
+		enc_buf_free(b);
+		return -1;
+	}
+	return 0;
+}
+
+/* Gather and encode the ne rows listed in b->rows into b->eidx/eval,
+ * refusing a code that is not finite (naming the SAE, `name`, and the
+ * row). */
+static int encode_block(struct ws *w, const char *name, sae_encoder *en, enc_buf *b, size_t ne,
+                        sf_err *e)
+{
+	const store *st = ws_store(w);
+	if (store_gather_f32(st, b->rows, ne, b->x, e))
+		return -1;
+	long bad = sae_encode(en, b->x, ne, b->eidx, b->eval);
+	if (bad < 0)
+		return 0;
+	size_t r = b->rows[bad];
+	return sf_fail(e, "%s: encoding row %zu (pair %d, %s, pos %d) gives a non-finite "
+	               "latent (weights too large for these activations?)", name, r,
+	               store_pair(st)[r], store_side_name(store_side(st)[r]), store_pos(st)[r]);
+}
+
 /* Encode every row (prompt rows only when with_prompt) block by block
  * into the sink. Cancellable through p. */
 static int encode_rows(struct ws *w, const sae *s, int with_prompt, lat_sink *o,
@@ -275,24 +316,14 @@ static int encode_rows(struct ws *w, const sae *s, int with_prompt, lat_sink *o,
 {
 	const store *st = ws_store(w);
 	size_t n = store_nrows(st);
-	int d = s->d, k = s->k;
-	enc_buf b = { 0 };
-	sae_encoder *en = NULL;
-	b.x = malloc((size_t)LAT_BLOCK * d * sizeof(float));
-	b.idx = malloc((size_t)LAT_BLOCK * k * 4);
-	b.val = malloc((size_t)LAT_BLOCK * k * 4);
-	b.eidx = malloc((size_t)LAT_BLOCK * k * 4);
-	b.eval = malloc((size_t)LAT_BLOCK * k * 4);
-	b.rows = malloc((size_t)LAT_BLOCK * sizeof(size_t));
-	if (!b.x || !b.idx || !b.val || !b.eidx || !b.eval || !b.rows) {
-		enc_buf_free(&b);
-		return sf_fail(e, "out of memory for encode buffers");
-	}
-	if (sae_encoder_new(&en, s, LAT_BLOCK, e)) {
-		enc_buf_free(&b);
+	int k = s->k;
+	enc_buf b;
+	sae_encoder *en;
+	if (enc_setup(&b, &en, s, e))
 		return -1;
-	}
 	const uint8_t *side = store_side(st);
+	char name[4200];
+	snprintf(name, sizeof name, "%s/sae", ws_dir(w));
 	int rc = 0;
 	for (size_t r0 = 0; !rc && r0 < n; r0 += LAT_BLOCK) {
 		size_t cnt = n - r0 < LAT_BLOCK ? n - r0 : LAT_BLOCK, ne = 0;
@@ -302,17 +333,8 @@ static int encode_rows(struct ws *w, const sae *s, int with_prompt, lat_sink *o,
 		memset(b.idx, 0, cnt * k * 4);
 		memset(b.val, 0, cnt * k * 4);
 		if (ne) {
-			if ((rc = store_gather_f32(st, b.rows, ne, b.x, e)))
+			if ((rc = encode_block(w, name, en, &b, ne, e)))
 				break;
-			long bad = sae_encode(en, b.x, ne, b.eidx, b.eval);
-			if (bad >= 0) {
-				size_t r = b.rows[bad];
-				rc = sf_fail(e, "%s/sae: encoding row %zu (pair %d, %s, pos %d) gives a "
-				             "non-finite latent (weights too large for these "
-				             "activations?)", ws_dir(w), r, store_pair(st)[r],
-				             store_side_name(side[r]), store_pos(st)[r]);
-				break;
-			}
 			for (size_t i = 0; i < ne; i++) {
 				size_t off = (b.rows[i] - r0) * k;
 				memcpy(b.idx + off, b.eidx + i * k, k * 4);
@@ -334,6 +356,21 @@ static int check_width(struct ws *w, const sae *s, sf_err *e)
 		return sf_fail(e, "%s: SAE width d %d differs from the activations' d %d", ws_dir(w),
 		               s->d, store_dim(ws_store(w)));
 	return 0;
+}
+
+int latents_probe(struct ws *w, const sae *s, const char *name, sf_err *e)
+{
+	enc_buf b;
+	sae_encoder *en;
+	if (check_width(w, s, e) || enc_setup(&b, &en, s, e))
+		return -1;
+	size_t n = store_nrows(ws_store(w)), ne = n < LAT_BLOCK ? n : LAT_BLOCK;
+	for (size_t i = 0; i < ne; i++)
+		b.rows[i] = (size_t)((double)i * (double)n / (double)ne);
+	int rc = ne ? encode_block(w, name, en, &b, ne, e) : 0;
+	sae_encoder_free(en);
+	enc_buf_free(&b);
+	return rc;
 }
 
 int latents_build(struct ws *w, const sae *s, int with_prompt, int force,

@@ -43,6 +43,11 @@ int latents_open_repair(latents **out, struct ws *w, const sf_progress *p, char 
                         size_t note_len, sf_err *e);
 
 struct sae;
+/* Encode a sample of up to 512 rows spread over the store with s: fails
+ * (naming the SAE as `name`, and the row) when a code is not finite, so
+ * that an SAE whose weights overflow on these activations is refused
+ * before it is kept. */
+int latents_probe(struct ws *w, const struct sae *s, const char *name, sf_err *e);
 /* Encode every chosen and rejected row (and the prompt rows when
  * with_prompt) with s and write WS/latents.bin atomically. Does nothing
  * (*rebuilt = 0) when the cache already holds this SAE's codes of this
