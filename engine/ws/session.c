@@ -799,7 +799,9 @@ int session_eval(sf_session *s, const sf_bt_opts *o, const sf_bt_result **out, s
 
 int session_sae_install(sf_session *s, const sae *model, sf_err *e)
 {
-	if (ws_write_begin(s->w, e))
+	/* codes that overflow on these rows would poison everything after */
+	if (latents_probe(s->w, model, model->source ? model->source : "the SAE", e) ||
+	    ws_write_begin(s->w, e))
 		return -1;
 	int rc = sae_save_ws(s->w, model, e);
 	ws_write_end(s->w);

@@ -134,7 +134,9 @@ int session_label_remove(sf_session *s, int feature, sf_err *e);
 int session_labels_import(sf_session *s, const char *path, size_t *n, sf_err *e);
 
 /* Install a new SAE as the workspace's (saved under the lock; the latents
- * of the old one are dropped and rebuilt on demand). */
+ * of the old one are dropped and rebuilt on demand). Refused, with
+ * nothing changed, when it encodes a sample of the rows into codes that
+ * are not finite (latents_probe; named by its source). */
 int session_sae_install(sf_session *s, const sae *model, sf_err *e);
 /* Drop results as if `what` (SESS_*) had changed (e.g. after this process
  * trained a new SAE through train_ws). */

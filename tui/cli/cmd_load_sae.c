@@ -81,8 +81,6 @@ int cmd_load_sae(int argc, char **argv)
 		              s->hook ? ")" : "");
 	} else if (ws_readonly(w)) {
 		rc = cli_fail("%s: read-only (%s)", dir, ws_readonly_reason(w));
-	} else if (latents_probe(w, s, path, &e)) {
-		rc = cli_fail("%s", e.msg);
 	} else {
 		free(s->source);
 		s->source = strdup(path);
