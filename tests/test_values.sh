@@ -37,6 +37,18 @@ done
 [ ! -e wsb/latents.bin ] && [ ! -e wsb/plan.jsonl ]
 ok $? "no latents and no plan are kept"
 
+# Pair 0's chosen rows (6-11) at +3e38, its rejected rows (12-17) at
+# -3e38: finite, but their difference is not a float. The reward head says
+# so rather than train on infinities.
+"$PYTHON3" "$gen" spike $A edge1.safetensors 6:12 3e38
+"$PYTHON3" "$gen" spike edge1.safetensors edge.safetensors 12:18 -3e38
+"$SAFER" init wse --pairs data/pairs.jsonl --acts edge.safetensors >/dev/null 2>&1
+ok $? "activations at the F32 limit are finite: init takes them"
+"$SAFER" eval wse >/dev/null 2>err.edge
+rc=$?
+[ $rc -eq 1 ] && tail -1 err.edge | grep -q "edge.safetensors: pair 0: its responses' mean activations differ by more than a float holds at column 0"
+ok $? "eval: a pooled difference past the float range is refused, naming the pair (exit $rc: $(tail -1 err.edge))"
+
 # ---- activations far from unit scale ---------------------------------------
 nmse() { sed -n 's/^NMSE \([0-9.]*\) .*/\1/p' "$1"; }
 for s in 0x1p-100 0x1p120 1e-30 1e36; do

@@ -5,7 +5,8 @@ format is right, for tests/test_values.sh.
   scale IN OUT S        copy the activation file IN with every activation
                         times S (F32, so 1e-30 and 1e36 stay finite)
   flags IN OUT ROW V    copy IN with the flags byte of row ROW set to V
-  spike IN OUT ROW V    copy IN with every activation of row ROW set to V
+  spike IN OUT ROWS V   copy IN with every activation of rows ROWS (R or A:B,
+                        rows A to B-1) set to V
   sae DIR KIND M D      write DIR/sae.safetensors (+ DIR/cfg.json) of an
                         M x D sparsify-layout SAE; KIND:
                           huge      finite weights of 3e38: every code overflows
@@ -132,7 +133,8 @@ def main():
         t, meta = read_st(a[1])
         for n, x in t:
             if n == "acts":
-                x[int(a[3])] = number(a[4])
+                lo, _, hi = a[3].partition(":")
+                x[int(lo):int(hi) if hi else int(lo) + 1] = number(a[4])
         write_st(a[2], t, meta)
     elif a[0] == "sae":
         sae(a[1], a[2], int(a[3]), int(a[4]))

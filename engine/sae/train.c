@@ -912,7 +912,7 @@ static int run_scale(run *r, sf_err *e)
 	double rms = want ? sqrt(ss / ((double)want * d)) : 0;
 	if (rms > 0 && isfinite(rms) && (rms < 0x1p-16 || rms > 0x1p16)) {
 		long x = -lround(log2(rms)); /* kept so that 2^x and 2^-x are normal floats */
-		r->scale = (float)ldexp(1.0, (int)(x < -120 ? -120 : x > 120 ? 120 : x));
+		r->scale = (float)ldexp(1.0, (int)(x < -126 ? -126 : x > 126 ? 126 : x));
 	}
 	r->c->in_scale = r->scale;
 	return 0;
