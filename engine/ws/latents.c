@@ -268,23 +268,23 @@ static int sink_block(lat_sink *o, size_t n, int k, size_t r0, size_t cnt, const
 	return 0;
 }
 
-/* Buffers and encoder for blocks of LAT_BLOCK rows. */
-static int enc_setup(enc_buf *b, sae_encoder **en, const sae *s, sf_err *e)
+/* Buffers and encoder for blocks of up to `rows` rows. */
+static int enc_setup(enc_buf *b, sae_encoder **en, const sae *s, size_t rows, sf_err *e)
 {
 	int d = s->d, k = s->k;
 	*b = (enc_buf){ 0 };
 	*en = NULL;
-	b->x = malloc((size_t)LAT_BLOCK * d * sizeof(float));
-	b->idx = malloc((size_t)LAT_BLOCK * k * 4);
-	b->val = malloc((size_t)LAT_BLOCK * k * 4);
-	b->eidx = malloc((size_t)LAT_BLOCK * k * 4);
-	b->eval = malloc((size_t)LAT_BLOCK * k * 4);
-	b->rows = malloc((size_t)LAT_BLOCK * sizeof(size_t));
+	b->x = malloc(rows * d * sizeof(float));
+	b->idx = malloc(rows * k * 4);
+	b->val = malloc(rows * k * 4);
+	b->eidx = malloc(rows * k * 4);
+	b->eval = malloc(rows * k * 4);
+	b->rows = malloc(rows * sizeof(size_t));
 	if (!b->x || !b->idx || !b->val || !b->eidx || !b->eval || !b->rows) {
 		enc_buf_free(b);
 		return sf_fail(e, "out of memory for encode buffers");
 	}
-	if (sae_encoder_new(en, s, LAT_BLOCK, e)) {
+	if (sae_encoder_new(en, s, rows, e)) {
 		enc_buf_free(b);
 		return -1;
 	}
@@ -319,7 +319,7 @@ static int encode_rows(struct ws *w, const sae *s, int with_prompt, lat_sink *o,
 	int k = s->k;
 	enc_buf b;
 	sae_encoder *en;
-	if (enc_setup(&b, &en, s, e))
+	if (enc_setup(&b, &en, s, LAT_BLOCK, e))
 		return -1;
 	const uint8_t *side = store_side(st);
 	char name[4200];
@@ -362,9 +362,14 @@ int latents_probe(struct ws *w, const sae *s, const char *name, sf_err *e)
 {
 	enc_buf b;
 	sae_encoder *en;
-	if (check_width(w, s, e) || enc_setup(&b, &en, s, e))
-		return -1;
+	/* at most LAT_BLOCK rows, fewer for a very wide SAE: the buffers
+	 * (a row of d and one of m per row) stay within 64 MB */
 	size_t n = store_nrows(ws_store(w)), ne = n < LAT_BLOCK ? n : LAT_BLOCK;
+	size_t fit = ((size_t)64 << 20) / (((size_t)s->d + (size_t)s->m) * sizeof(float));
+	if (ne > fit)
+		ne = fit ? fit : 1;
+	if (check_width(w, s, e) || enc_setup(&b, &en, s, ne ? ne : 1, e))
+		return -1;
 	for (size_t i = 0; i < ne; i++)
 		b.rows[i] = (size_t)((double)i * (double)n / (double)ne);
 	int rc = ne ? encode_block(w, name, en, &b, ne, e) : 0;

@@ -43,7 +43,8 @@ int latents_open_repair(latents **out, struct ws *w, const sf_progress *p, char 
                         size_t note_len, sf_err *e);
 
 struct sae;
-/* Encode a sample of up to 512 rows spread over the store with s: fails
+/* Encode a sample of up to 512 rows spread over the store with s (fewer
+ * for an SAE so wide that they would take more than 64 MB): fails
  * (naming the SAE as `name`, and the row) when a code is not finite, so
  * that an SAE whose weights overflow on these activations is refused
  * before it is kept. */
