@@ -95,6 +95,10 @@ for cmd in stats score plan top; do
 	range "--threshold needs an integer from 1 to 5" -- $cmd "$ws" $extra --threshold 6
 	range "--cap needs an integer from 1 to 1073741824" -- $cmd "$ws" $extra --cap 0
 done
+range "--top needs an integer from 1 to 1000000" -- judge "$ws" --top 0
+range "--jobs needs an integer from 1 to 64" -- judge "$ws" --jobs 65
+range "--retries needs an integer from 0 to 100" -- judge "$ws" --retries -1
+range "--timeout needs a number from 0.1 to 86400" -- judge "$ws" --timeout 0
 range "--k needs an integer from 1 to 65536" -- train "$ws" --k 0
 range "--lr needs a number from 1e-12 to 10" -- train "$ws" --lr 100
 diff -r "$ws/sae" "$TMPD/sae.before" >/dev/null

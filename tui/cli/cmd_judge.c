@@ -218,17 +218,17 @@ int cmd_judge(int argc, char **argv)
 		} else if (!bad && (v = opt_value("judge", "--features", argc, argv, &i, &bad))) {
 			flist = v;
 		} else if (!bad && (v = opt_value("judge", "--top", argc, argv, &i, &bad))) {
-			if (parse_long(v, 1, 1000000, &top))
-				return cli_usage_error("judge", "--top must be 1-1000000");
+			if (opt_long_in("judge", "--top", v, 1, 1000000, &top))
+				return EXIT_USAGE;
 		} else if (!bad && (v = opt_value("judge", "--jobs", argc, argv, &i, &bad))) {
-			if (parse_long(v, 1, 64, &jobs))
-				return cli_usage_error("judge", "--jobs must be 1-64");
+			if (opt_long_in("judge", "--jobs", v, 1, 64, &jobs))
+				return EXIT_USAGE;
 		} else if (!bad && (v = opt_value("judge", "--retries", argc, argv, &i, &bad))) {
-			if (parse_long(v, 0, 100, &retries))
-				return cli_usage_error("judge", "--retries must be 0-100");
+			if (opt_long_in("judge", "--retries", v, 0, 100, &retries))
+				return EXIT_USAGE;
 		} else if (!bad && (v = opt_value("judge", "--timeout", argc, argv, &i, &bad))) {
-			if (parse_double(v, &timeout) || !(timeout >= 0.1 && timeout <= 86400))
-				return cli_usage_error("judge", "--timeout must be 0.1-86400 seconds");
+			if (opt_double_in("judge", "--timeout", v, 0.1, 0, 86400, &timeout))
+				return EXIT_USAGE;
 		} else if (bad) {
 			return EXIT_USAGE;
 		} else if (!strcmp(argv[i], "--check")) {
