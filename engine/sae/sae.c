@@ -495,14 +495,13 @@ static int resolve_paths(const char *path, char *wpath, char *cfg_path, size_t n
 			return -1;
 	}
 	/* no cfg.json is fine (k may come from metadata or --k); one that
-	 * cannot be read is an error, never taken for none */
+	 * cannot be read (or is no regular file: infile says) is an error,
+	 * never taken for none */
 	struct stat st;
 	if (stat(cfg_path, &st)) {
 		if (errno != ENOENT)
 			return sf_fail_errno(e, "%s", cfg_path);
 		cfg_path[0] = 0;
-	} else if (!S_ISREG(st.st_mode)) {
-		return sf_fail(e, "%s: not a regular file", cfg_path);
 	}
 	return 0;
 }
