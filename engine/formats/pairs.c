@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -216,11 +217,12 @@ static int parse_line(const char *s, size_t n, pair_rec *r, char **id_json, cons
 		if (json_error_code(&je) == json_error_out_of_memory || grammar_ok)
 			return sf_fail(e, "%s:%zu: out of memory (reading a line of %zu bytes)", path,
 			               line, n);
-		if (strstr(je.text, "decode byte"))
-			return sf_fail(e, "%s:%zu: not valid UTF-8: %s (column %d)", path, line,
-			               je.text, je.column);
-		return sf_fail(e, "%s:%zu: invalid JSON: %s (column %d)", path, line, je.text,
-		               je.column);
+		char col[32] = ""; /* jansson's column is -1 where it has none */
+		if (je.column > 0)
+			snprintf(col, sizeof col, " (column %d)", je.column);
+		return sf_fail(e, "%s:%zu: %s: %s%s", path, line,
+		               strstr(je.text, "decode byte") ? "not valid UTF-8" : "invalid JSON",
+		               je.text, col);
 	}
 	r->record = o;
 	if (!json_is_object(o))
