@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <msgpack.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include <time.h>
 
 #include "engine/base/atomic.h"
+#include "engine/base/byfeature.h"
 #include "engine/base/fingerprint.h"
 #include "engine/base/infile.h"
 #include "engine/base/textsafe.h"
@@ -57,18 +59,11 @@ void labels_bind(sf_labels *L, const char *path)
 	snprintf(L->path, sizeof L->path, "%s", path);
 }
 
-/* Position of feature f in the sorted array, or where it would go. */
+_Static_assert(offsetof(sf_label, feature) == 0, "byfeature_find reads the leading feature");
+
 static size_t find_pos(const sf_labels *L, int f)
 {
-	size_t lo = 0, hi = L->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (L->v[mid].feature < f)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return byfeature_find(L->v, L->n, sizeof *L->v, f);
 }
 
 const sf_label *labels_get(const sf_labels *L, int feature)

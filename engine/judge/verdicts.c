@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "engine/analysis/labels.h"
 #include "engine/base/atomic.h"
+#include "engine/base/byfeature.h"
 #include "engine/base/fingerprint.h"
 #include "engine/base/infile.h"
 #include "engine/base/textsafe.h"
@@ -42,17 +44,11 @@ void verdicts_free(sf_verdicts *V)
 	V->n = 0;
 }
 
+_Static_assert(offsetof(sf_verdict, feature) == 0, "byfeature_find reads the leading feature");
+
 static size_t find_pos(const sf_verdicts *V, int f)
 {
-	size_t lo = 0, hi = V->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (V->v[mid].feature < f)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return byfeature_find(V->v, V->n, sizeof *V->v, f);
 }
 
 const sf_verdict *verdicts_get(const sf_verdicts *V, int feature)
