@@ -19,6 +19,7 @@
 #include "engine/ws/workspace.h"
 #include "tests/broken_src.h"
 #include "tests/tap.h"
+#include "tests/testfile.h"
 
 static char tmp[] = "/tmp/safer-caches-XXXXXX";
 
@@ -40,22 +41,6 @@ static const char *keep(const char *path)
 	k = (k + 1) % 8;
 	snprintf(kept[k], sizeof kept[k], "%s", path);
 	return kept[k];
-}
-
-static int copy_file(const char *from, const char *to)
-{
-	FILE *a = fopen(from, "rb"), *b = fopen(to, "wb");
-	char buf[4096];
-	size_t n;
-	int rc = a && b ? 0 : -1;
-	while (!rc && (n = fread(buf, 1, sizeof buf, a)) > 0)
-		if (fwrite(buf, 1, n, b) != n)
-			rc = -1;
-	if (a)
-		fclose(a);
-	if (b && fclose(b))
-		rc = -1;
-	return rc;
 }
 
 static long file_size(const char *path)

@@ -17,27 +17,15 @@ import types
 sys.dont_write_bytecode = True
 SRC = os.environ.get("top_srcdir") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, os.path.join(SRC, "scripts"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from tap import done, ok  # noqa: E402
+
 import safer_extract as se  # noqa: E402
 
-_n = 0
-_failed = 0
-
-
-def ok(cond, name, diag=None):
-	global _n, _failed
-	_n += 1
-	if not cond:
-		_failed += 1
-	print("%s %d - %s" % ("ok" if cond else "not ok", _n, name))
-	if not cond and diag:
-		for line in str(diag).splitlines():
-			print("# " + line)
-	sys.stdout.flush()
-	return cond
 
 
 def raises(fn, exc, pattern):
@@ -416,8 +404,7 @@ def main():
 		run(tmp)
 	finally:
 		shutil.rmtree(tmp, ignore_errors=True)
-	print("1..%d" % _n)
-	return 1 if _failed else 0
+	return done()
 
 
 def run(tmp):

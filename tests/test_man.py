@@ -7,19 +7,10 @@ import re
 import subprocess
 import sys
 
-n_test = 0
-n_failed = 0
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tap import done, ok  # noqa: E402
 
-
-def ok(cond, name, diag=None):
-    global n_test, n_failed
-    n_test += 1
-    print(("ok %d - %s" if cond else "not ok %d - %s") % (n_test, name))
-    if not cond:
-        n_failed += 1
-        for line in str(diag or "").splitlines():
-            print("# " + line)
-    return cond
 
 
 def run(argv, env=None):
@@ -30,8 +21,7 @@ def run(argv, env=None):
 safer = os.environ.get("SAFER", "tui/safer")
 page = os.path.join(os.environ.get("top_builddir", "."), "doc", "safer.1")
 if not ok(os.path.isfile(page), "the build made doc/safer.1"):
-    print("1..%d" % n_test)
-    sys.exit(1)
+    sys.exit(done() or 1)
 
 utf8 = {"LC_ALL": "C.UTF-8"}
 for dev, env in (("utf8", utf8), ("ascii", {"LC_ALL": "C"})):
@@ -101,5 +91,4 @@ ok(m and all(re.search(r"^\s+%d\s" % c, m.group(1), re.M) for c in (0, 1, 2)),
 for word in ("--quiet", "NO_COLOR", "--color=never"):
     ok(word in text, "the page documents " + word)
 
-print("1..%d" % n_test)
-sys.exit(1 if n_failed else 0)
+sys.exit(done())

@@ -15,6 +15,7 @@
 #include "engine/ws/workspace.h"
 #include "tests/broken_src.h"
 #include "tests/tap.h"
+#include "tests/testfile.h"
 
 static char tmp[] = "/tmp/safer-outpath-XXXXXX";
 
@@ -46,22 +47,6 @@ static int holds(const char *path, const char *text)
 	fclose(f);
 	buf[n] = 0;
 	return !strcmp(buf, text);
-}
-
-static int copy_file(const char *from, const char *to)
-{
-	FILE *a = fopen(from, "rb"), *b = fopen(to, "wb");
-	char buf[4096];
-	size_t n;
-	int rc = a && b ? 0 : -1;
-	while (!rc && (n = fread(buf, 1, sizeof buf, a)) > 0)
-		if (fwrite(buf, 1, n, b) != n)
-			rc = -1;
-	if (a)
-		fclose(a);
-	if (b && fclose(b))
-		rc = -1;
-	return rc;
 }
 
 /* refused: outpath_check fails and its message holds want */

@@ -14,29 +14,17 @@ import tempfile
 sys.dont_write_bytecode = True
 SRC = os.environ.get("top_srcdir") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, os.path.join(SRC, "scripts"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
+
+from tap import done, ok  # noqa: E402
 
 from safer_extract import stfile, tinyrm, wordtok  # noqa: E402
 from safer_extract.models import is_tinyrm_dir, open_model  # noqa: E402
 
 PY = os.environ.get("PYTHON3") or sys.executable
-_n = 0
-_failed = 0
-
-
-def ok(cond, name, diag=None):
-	global _n, _failed
-	_n += 1
-	if not cond:
-		_failed += 1
-	print("%s %d - %s" % ("ok" if cond else "not ok", _n, name))
-	if not cond and diag:
-		for line in str(diag).splitlines():
-			print("# " + line)
-	sys.stdout.flush()
-	return cond
 
 
 def run(script, args, cwd):
@@ -196,8 +184,7 @@ def main():
 		body(tmp)
 	finally:
 		shutil.rmtree(tmp, ignore_errors=True)
-	print("1..%d" % _n)
-	return 1 if _failed else 0
+	return done()
 
 
 def body(tmp):

@@ -13,6 +13,7 @@
 #include "engine/ws/workspace.h"
 #include "tests/broken_src.h"
 #include "tests/tap.h"
+#include "tests/testfile.h"
 
 static char tmp[] = "/tmp/safer-ws-XXXXXX";
 
@@ -98,21 +99,6 @@ static void test_mpk(void)
 	ok(unpack("\x01\x02", 2, &e) == -1 && strstr(e.msg, "stray"), "trailing bytes: %s", e.msg);
 	ok(unpack("\xc1", 1, &e) == -1 && strstr(e.msg, "0xc1"), "reserved type byte: %s", e.msg);
 	ok(unpack("", 0, &e) == -1, "empty: %s", e.msg);
-}
-
-static int copy_file(const char *from, const char *to)
-{
-	FILE *a = fopen(from, "rb"), *b = fopen(to, "wb");
-	char buf[4096];
-	size_t n;
-	while (a && b && (n = fread(buf, 1, sizeof buf, a)) > 0)
-		fwrite(buf, 1, n, b);
-	int rc = a && b ? 0 : -1;
-	if (a)
-		fclose(a);
-	if (b)
-		fclose(b);
-	return rc;
 }
 
 static void test_init_open(void)
