@@ -102,6 +102,17 @@ static int parse_features(const char *s, int m, int **out, int *n)
 }
 
 /* The explanation check (--check) over the judged features, or those named. */
+/* The run's tally on stderr: "VERB N NOUN (N NONE), ..." */
+static void print_tally(const char *verb, const char *noun, const char *none,
+                        const judge_ws_tally *t)
+{
+	fprintf(stderr,
+	        "safer: %s %ld %s (%ld %s), %ld failed; %ld requests, %ld retries; tokens: %ld "
+	        "prompt, %ld completion\n",
+	        verb, t->judged, noun, t->unparsed, none, t->failed, t->http.requests,
+	        t->http.retries, t->prompt_tokens, t->completion_tokens);
+}
+
 static int run_check(cli_session *c, const copts *o, const sf_verdicts *V, const int *named,
                      int nnamed, long top, int again, const char *model, const char *endpoint,
                      const judge_cmd_opts *cmd, const char *key, int jobs, double timeout,
@@ -151,11 +162,7 @@ static int run_check(cli_session *c, const copts *o, const sf_verdicts *V, const
 	judge_ws_tally t;
 	int rc = judge_ws_check(c->s, model, feat, n, &ho, cmd ? &co : NULL, &p, &t, &e);
 	cli_session_quiet(c);
-	fprintf(stderr,
-	        "safer: checked %ld explanations (%ld replies answered nothing), %ld failed; "
-	        "%ld requests, %ld retries; tokens: %ld prompt, %ld completion\n",
-	        t.judged, t.unparsed, t.failed, t.http.requests, t.http.retries, t.prompt_tokens,
-	        t.completion_tokens);
+	print_tally("checked", "explanations", "replies answered nothing", &t);
 	int status = EXIT_OK;
 	sf_err le;
 	if (rc)
@@ -362,11 +369,7 @@ int cmd_judge(int argc, char **argv)
 	co.retries = (int)retries;
 	int rc = judge_ws_run(c.s, model, feat, asked, &ho, cmdline ? &co : NULL, &p, &t, &e);
 	cli_session_quiet(&c);
-	fprintf(stderr,
-	        "safer: judged %ld features (%ld without a score), %ld failed; %ld requests, "
-	        "%ld retries; tokens: %ld prompt, %ld completion\n",
-	        t.judged, t.unparsed, t.failed, t.http.requests, t.http.retries, t.prompt_tokens,
-	        t.completion_tokens);
+	print_tally("judged", "features", "without a score", &t);
 	int status = EXIT_OK;
 	if (rc) {
 		status = cli_fail("%s%s", e.msg,
