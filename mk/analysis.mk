@@ -2,6 +2,7 @@
 engine_libengine_a_SOURCES += \
 	engine/analysis/bteval.c \
 	engine/analysis/bteval.h \
+	engine/analysis/codes.h \
 	engine/analysis/index.c \
 	engine/analysis/index.h \
 	engine/analysis/labels.c \

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "engine/base/atomic.h"
 #include "engine/formats/jsonerr.h"
 #include "engine/formats/safetensors.h"
+#include "engine/ws/latents.h"
 #include "engine/ws/workspace.h"
 
 #define DAMAGED SAE_WS_DAMAGED
@@ -215,4 +217,84 @@ int sae_save_ws(struct ws *w, const sae *s, sf_err *e)
 	/* tmp now holds the old SAE (or nothing) */
 	remove_dir(tmp);
 	return fsync_parent_dir(dir, e);
+}
+
+/* SAELens's estimate of the activation scale on up to 4096 rows spread over
+ * the store. */
+static int estimate_scale(struct ws *w, const sae *s, double *c, size_t *used, sf_err *e)
+{
+	const store *st = ws_store(w);
+	size_t n = store_nrows(st), ne = n < 4096 ? n : 4096;
+	size_t *rows = malloc((ne ? ne : 1) * sizeof *rows);
+	float *x = malloc((ne ? ne : 1) * (size_t)s->d * sizeof *x);
+	int rc = 0;
+	if (!rows || !x)
+		rc = sf_fail(e, "out of memory estimating the activation scale");
+	else {
+		latents_sample(n, ne, rows);
+		rc = store_gather_f32(st, rows, ne, x, e);
+	}
+	if (!rc) {
+		*c = sae_estimate_scale(x, ne, s->d);
+		*used = ne;
+		if (!(*c > 0) || !isfinite(*c))
+			rc = sf_fail(e, "%s: cannot estimate the activation scale (the rows are zero)",
+			             ws_dir(w));
+	}
+	free(rows);
+	free(x);
+	return rc;
+}
+
+/* The workspace's names for its layer: 1 when the SAE's hook is one of
+ * them; names gets them, for a message. *known: the file records the
+ * other tools' names, so that a hook it does not list is another layer. */
+static int hook_matches(const store *st, const char *hook, char *names, size_t n, int *known)
+{
+	const char *keys[] = { "saelens_hook", "sparsify_hookpoint", "hook" };
+	int hit = 0;
+	size_t o = 0;
+	names[0] = 0;
+	*known = 0;
+	for (int i = 0; i < 3; i++) {
+		const char *v = store_meta(st, keys[i]);
+		if (!v)
+			continue;
+		if (i < 2)
+			*known = 1;
+		hit |= !strcmp(v, hook);
+		if (o < n)
+			o += (size_t)snprintf(names + o, n - o, "%s%s", o ? ", " : "", v);
+	}
+	return hit;
+}
+
+int sae_ws_fit(struct ws *w, sae *s, int force, char *note, size_t note_len, sf_err *e)
+{
+	char buf[512] = "";
+	if (s->scale_pending) {
+		double c;
+		size_t used;
+		if (estimate_scale(w, s, &c, &used, e))
+			return -1;
+		sae_fold_scale(s, c);
+		snprintf(buf, sizeof buf, "the SAE gives no activation scale "
+		         "(expected_average_only_in): estimated as SAELens does, sqrt(d) / mean |x| "
+		         "over %zu rows = %.9g, and folded into the weights", used, c);
+	}
+	const store *st = ws_store(w);
+	if (s->hook && s->hook[0]) {
+		char names[600];
+		int known;
+		const char *layer = store_meta(st, "layer");
+		if (!hook_matches(st, s->hook, names, sizeof names, &known) && known && !force)
+			return sf_fail(e, "SAE hook \"%s\" is not the workspace's layer %s (%s); --force "
+			               "loads it anyway", s->hook, layer ? layer : "?", names);
+		if (!known && !buf[0])
+			snprintf(buf, sizeof buf, "SAE hook \"%s\" not checked: the activation file "
+			         "names its layer only as %s", s->hook, names[0] ? names : "nothing");
+	}
+	if (note_len)
+		snprintf(note, note_len, "%s", buf);
+	return 0;
 }
