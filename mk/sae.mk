@@ -2,6 +2,8 @@
 engine_libengine_a_SOURCES += \
 	engine/sae/sae.c \
 	engine/sae/sae.h \
+	engine/sae/export.c \
+	engine/sae/export.h \
 	engine/sae/jumprelu.c \
 	engine/sae/jumprelu.h \
 	engine/sae/topk.c \

@@ -25,6 +25,9 @@ usage: sae_kinds_ref.py OUTDIR     writes OUTDIR/data (pairs, acts) and the
                                    OUTDIR/NAME.sentence.tsv / NAME.all.tsv:
                                    feature chosen_sum rejected_sum salience
        sae_kinds_ref.py check REF.tsv STATS.tsv TOL
+       sae_kinds_ref.py reload DIR DATADIR ROWS OUT.tsv
+                                   read DIR as SAELens's loader (or sparsify's)
+                                   would and write its statistics
 """
 import json
 import os
@@ -126,7 +129,7 @@ def saelens_save(dirn, W_enc, b_enc, W_dec, b_dec, arch, norm="none", threshold=
 
 
 def saelens_encode(x, W_enc, b_enc, b_dec, arch, norm, threshold=None, apply_b_dec=True,
-                   scale=None):
+                   scale=None, k=None):
     x = x.astype(np.float64)
     if norm == "layer_norm":
         mu = x.mean(-1, keepdims=True)
@@ -141,6 +144,10 @@ def saelens_encode(x, W_enc, b_enc, b_dec, arch, norm, threshold=None, apply_b_d
     z = np.maximum(pre, 0)
     if arch == "jumprelu":
         z = z * (pre > threshold)
+    if arch == "topk":  # TopK then ReLU (SAELens), ReLU then TopK (sparsify): the same
+        keep = np.argsort(-pre, axis=1, kind="stable")[:, :k]
+        z = np.zeros_like(pre)
+        np.put_along_axis(z, keep, np.maximum(np.take_along_axis(pre, keep, 1), 0), 1)
     return z
 
 
@@ -219,6 +226,25 @@ def main(out):
             json.dump(cfg, f)
 
 
+def reload(dirn, datadir, rows, out):
+    """What SAELens's load_from_disk (sae_weights.safetensors) or sparsify's
+    load_from_disk (sae.safetensors, encoder.weight [m,d]) reads from dirn."""
+    with open(os.path.join(dirn, "cfg.json")) as f:
+        cfg = json.load(f)
+    data, _ = read_safetensors(os.path.join(datadir, "acts.safetensors"))
+    if os.path.exists(os.path.join(dirn, "sae_weights.safetensors")):
+        w, _ = read_safetensors(os.path.join(dirn, "sae_weights.safetensors"))
+        z = saelens_encode(data["acts"], w["W_enc"], w["b_enc"], w["b_dec"], cfg["architecture"],
+                           cfg["normalize_activations"], w.get("threshold"),
+                           cfg["apply_b_dec_to_input"], k=cfg.get("k"))
+    else:
+        w, _ = read_safetensors(os.path.join(dirn, "sae.safetensors"))
+        assert not cfg["transcode"] and not cfg["skip_connection"]
+        z = saelens_encode(data["acts"], w["encoder.weight"].T, w["encoder.bias"], w["b_dec"],
+                           "topk", "none", k=cfg["k"])
+    stats_tsv(out, z, data["side"], data["flags"], rows)
+
+
 def check(ref, got, tol):
     """Compare safer stats TSV (columns by name) against the reference."""
     def load(p):
@@ -248,4 +274,6 @@ def check(ref, got, tol):
 if __name__ == "__main__":
     if sys.argv[1] == "check":
         sys.exit(check(sys.argv[2], sys.argv[3], float(sys.argv[4])))
+    if sys.argv[1] == "reload":
+        sys.exit(reload(*sys.argv[2:6]))
     main(sys.argv[1])

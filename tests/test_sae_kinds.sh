@@ -70,4 +70,52 @@ expect_fail 1 'skip connection \(tensor W_skip\)' "a W_skip tensor alone is refu
 	"$SAFER" load-sae "$WS" "$TMPD/in/bad_skip_tensor"
 expect_fail 1 "cannot continue training a JumpReLU SAE" "train --continue refuses a JumpReLU SAE" -- \
 	"$SAFER" train "$WS" --continue --epochs 1
+
+# export-sae: written as SAELens / sparsify save, read back by load-sae as
+# the same SAE, and by a numpy stand-in of each library's loader
+WS2=$TMPD/ws2
+"$SAFER" init "$WS2" --pairs "$TMPD/in/data/pairs.jsonl" --acts "$TMPD/in/data/acts.safetensors" >/dev/null
+n=0
+for src in jump_none std_ln jump_cnr train-standardize train-none; do
+	case $src in
+	train-*) "$SAFER" train "$WS" --latents 32 --k 4 --epochs 2 --batch 16 --seed 2 \
+		--normalize "${src#train-}" >/dev/null 2>&1 ;;
+	*) "$SAFER" load-sae "$WS" "$TMPD/in/$src" >/dev/null 2>&1 ;;
+	esac
+	"$SAFER" stats "$WS" --sort id >"$TMPD/before" 2>/dev/null
+	fp=$(sed -n 's/.*"fingerprint": "\(.*\)".*/\1/p' "$WS/sae/cfg.json")
+	for layout in saelens sparsify; do
+		case $src:$layout in jump*:sparsify|std*:sparsify|train-standardize:sparsify) continue ;; esac
+		n=$((n + 1))
+		out=$TMPD/exp$n
+		"$SAFER" export-sae "$WS" --layout $layout --out "$out" >/dev/null 2>"$TMPD/err"
+		ok $? "$src: export-sae --layout $layout"
+		"$SAFER" load-sae "$WS2" "$out" >/dev/null 2>&1 &&
+			"$SAFER" stats "$WS2" --sort id >"$TMPD/after" 2>/dev/null &&
+			cmp -s "$TMPD/before" "$TMPD/after"
+		ok $? "$src: load-sae reads the $layout files back to the same statistics"
+		fp2=$(sed -n 's/.*"fingerprint": "\(.*\)".*/\1/p' "$WS2/sae/cfg.json")
+		[ "$fp" = "$fp2" ]
+		ok $? "$src: ... and the same SAE (fingerprint $fp)"
+		"$PY" "$REF" reload "$out" "$TMPD/in/data" all "$TMPD/lib.tsv" &&
+			"$SAFER" stats "$WS" --rows all --sort id >"$TMPD/ours" 2>/dev/null &&
+			"$PY" "$REF" check "$TMPD/lib.tsv" "$TMPD/ours" 2e-4 >"$TMPD/cmp"
+		ok $? "$src: $layout's own loader (numpy stand-in) gives the same statistics ($(tail -1 "$TMPD/cmp"))"
+	done
+done
+grep -q "note: SAELens reads normalize_activations layer_norm with eps 1e-5" "$TMPD/err" ||
+	{ "$SAFER" train "$WS" --latents 32 --k 4 --epochs 1 --batch 16 --normalize standardize >/dev/null 2>&1
+	  "$SAFER" export-sae "$WS" --layout saelens --out "$TMPD/expn" 2>&1 >/dev/null | grep -q "eps 1e-5"; }
+ok $? "export says where the library reads the SAE differently"
+expect_fail 1 "exists; give a new directory" "export-sae refuses an existing directory" -- \
+	"$SAFER" export-sae "$WS" --layout saelens --out "$TMPD/exp1"
+expect_fail 1 "is inside the workspace" "export-sae refuses a directory inside the workspace" -- \
+	"$SAFER" export-sae "$WS" --layout saelens --out "$WS/exported"
+"$SAFER" load-sae "$WS" "$TMPD/in/jump_none" >/dev/null 2>&1
+expect_fail 1 "sparsify holds TopK SAEs only; this one is JumpReLU" \
+	"export-sae refuses a JumpReLU SAE for sparsify" -- "$SAFER" export-sae "$WS" --layout sparsify --out "$TMPD/nope"
+[ ! -e "$TMPD/nope" ] && [ -z "$(ls -d "$TMPD"/nope.new-* 2>/dev/null)" ]
+ok $? "a refused export leaves nothing behind"
+expect_usage "--layout takes saelens or sparsify" "export-sae --layout checks its value" -- \
+	"$SAFER" export-sae "$WS" --layout torch --out "$TMPD/x"
 done_testing
