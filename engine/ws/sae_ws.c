@@ -15,6 +15,7 @@
 #include "engine/base/atomic.h"
 #include "engine/formats/jsonerr.h"
 #include "engine/formats/safetensors.h"
+#include "engine/analysis/labels.h"
 #include "engine/ws/latents.h"
 #include "engine/ws/workspace.h"
 
@@ -165,6 +166,31 @@ static void sweep_new_dirs(struct ws *w)
 	closedir(d);
 }
 
+/* The weights of a replaced SAE whose labels are kept (labels.msgpack or
+ * an archived set names it) stay as WS/sae-<fingerprint>.safetensors, so
+ * that its labels can be carried to a later SAE by decoder direction
+ * (safer labels --carry-from). Best effort: without them, carrying over
+ * says the weights are gone. */
+static void keep_labelled_weights(struct ws *w, const char *old_dir)
+{
+	char wpath[4200], fp[17], lab[4096], name[64], keep[4096], lfp[17];
+	sf_err e;
+	snprintf(wpath, sizeof wpath, "%s/sae.safetensors", old_dir);
+	if (weights_fingerprint(wpath, fp, &e) || strlen(fp) != 16)
+		return;
+	int64_t m;
+	int exists = 0, labelled = 0;
+	if (!ws_file(w, "labels.msgpack", lab, sizeof lab, &e) &&
+	    !labels_peek(lab, lfp, &m, &exists, &e) && exists && !strcmp(lfp, fp))
+		labelled = 1;
+	snprintf(name, sizeof name, "labels-%s.msgpack", fp);
+	if (!labelled && !ws_file(w, name, lab, sizeof lab, &e) && access(lab, F_OK) == 0)
+		labelled = 1;
+	snprintf(name, sizeof name, "sae-%s.safetensors", fp);
+	if (labelled && !ws_file(w, name, keep, sizeof keep, &e) && rename(wpath, keep) == 0)
+		fsync_parent_dir(keep, &e);
+}
+
 int sae_save_ws(struct ws *w, const sae *s, sf_err *e)
 {
 	char dir[4096], tmp[4096], ck[4200], ck_new[4200];
@@ -215,6 +241,7 @@ int sae_save_ws(struct ws *w, const sae *s, sf_err *e)
 		return -1;
 	}
 	/* tmp now holds the old SAE (or nothing) */
+	keep_labelled_weights(w, tmp);
 	remove_dir(tmp);
 	return fsync_parent_dir(dir, e);
 }
