@@ -20,7 +20,7 @@ done
 [ -f "$WS/sae-$A.safetensors" ]
 ok $? "the replaced SAE's weights are kept, since it had labels"
 "$SAFER" labels "$WS" >/dev/null 2>"$TMPD/err"
-grep -q "labels --carry-from $A suggests which fit it" "$TMPD/err"
+grep -q "labels --carry-from $A (:carry in the explorer) suggests which fit it" "$TMPD/err"
 ok $? "the switch of label sets offers carrying them over"
 "$SAFER" label "$WS" 6 --name "already here" >/dev/null
 "$SAFER" labels "$WS" --carry-from "$A" >"$TMPD/sug" 2>"$TMPD/err"

@@ -104,3 +104,15 @@ int carry_ws_suggest(struct ws *w, const char *from, double min_cos, sf_labels *
 		labels_free(old);
 	return rc;
 }
+
+void carry_ws_note(char *out, size_t n, const sf_label *lb, const char *from, const sf_carry *c)
+{
+	char tail[120];
+	snprintf(tail, sizeof tail, "%scarried from SAE %s feature %d (decoder cosine %.3f)",
+	         lb->note[0] ? " | " : "", from, c->old_feature, c->cosine);
+	size_t room = n - 1 - strlen(tail);
+	size_t keep = strlen(lb->note) < room ? strlen(lb->note) : room;
+	while (keep > 0 && ((unsigned char)lb->note[keep] & 0xc0) == 0x80)
+		keep--; /* never cut a UTF-8 character */
+	snprintf(out, n, "%.*s%s", (int)keep, lb->note, tail);
+}

@@ -16,6 +16,11 @@ struct ws;
 int carry_ws_suggest(struct ws *w, const char *from, double min_cos, sf_labels *old,
                      sf_carry **out, size_t *n, sf_err *e);
 
+/* The note a carried label gets: the old note, then where it came from
+ * ("carried from SAE FP feature J (decoder cosine C)"), within n bytes
+ * (n > 128) without cutting a UTF-8 character. */
+void carry_ws_note(char *out, size_t n, const sf_label *lb, const char *from, const sf_carry *c);
+
 /* 1 when the weights of SAE fp are kept for carrying its labels over. */
 int carry_ws_available(struct ws *w, const char *fp);
 

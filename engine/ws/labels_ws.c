@@ -88,9 +88,10 @@ static int labels_switch(sf_labels *out, struct ws *w, int m, const char *path,
 		snprintf(what, sizeof what, "restored its %zu labels from labels-%s.msgpack", out->n, cur);
 	else
 		snprintf(what, sizeof what, "starting an empty label set for it");
-	char offer[96] = "";
+	char offer[128] = "";
 	if (carry_ws_available(w, old))
-		snprintf(offer, sizeof offer, "; labels --carry-from %s suggests which fit it", old);
+		snprintf(offer, sizeof offer, "; labels --carry-from %s (:carry in the explorer) suggests which "
+		         "fit it", old);
 	int n = snprintf(out->notice, sizeof out->notice, "the labels were made for SAE %s, the "
 	                 "workspace now has SAE %s: %s labels-%s.msgpack; %s%s", old, cur, how, old,
 	                 what, offer);

@@ -42,20 +42,6 @@ const char cmd_labels_usage[] =
 	"of the new features listed; a carried label keeps its name and rating, and\n"
 	"its note says where it came from.\n";
 
-/* The old label's note with where it came from, bounded as notes are. */
-static void carried_note(char *out, size_t n, const sf_label *lb, const char *from,
-                         const sf_carry *c)
-{
-	char tail[120];
-	snprintf(tail, sizeof tail, "%scarried from SAE %s feature %d (decoder cosine %.3f)",
-	         lb->note[0] ? " | " : "", from, c->old_feature, c->cosine);
-	size_t room = n - 1 - strlen(tail);
-	size_t keep = strlen(lb->note) < room ? strlen(lb->note) : room;
-	while (keep > 0 && ((unsigned char)lb->note[keep] & 0xc0) == 0x80)
-		keep--; /* never cut a UTF-8 character */
-	snprintf(out, n, "%.*s%s", (int)keep, lb->note, tail);
-}
-
 static int labels_carry(const copts *o, const char *from, double min_cos, int apply,
                         const char *accept)
 {
@@ -98,7 +84,7 @@ static int labels_carry(const copts *o, const char *from, double min_cos, int ap
 			take = acc[q] == sug[i].new_feature;
 		if (take && !strcmp(status, "suggested")) {
 			char note[LABEL_MAX_TEXT + 1];
-			carried_note(note, sizeof note, lb, from, &sug[i]);
+			carry_ws_note(note, sizeof note, lb, from, &sug[i]);
 			if (session_label_set(c.s, sug[i].new_feature, lb->name, lb->safety, note, &e)) {
 				rc = cli_fail("%s", e.msg);
 				break;

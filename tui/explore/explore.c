@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "engine/ws/sae_ws.h"
+#include "tui/explore/carry.h"
 #include "widgets/draw.h"
 
 static void bump(xmodel *m, int what)
@@ -120,6 +121,7 @@ void xm_free(xmodel *m)
 		if (m->screens[i])
 			xm_screen_defs[i]->free(m->screens[i]);
 	undo_clear(m);
+	xc_free(m);
 	for (int i = 0; i < m->n_plan_hist; i++)
 		plan_free(&m->plan_hist[i]);
 	for (size_t i = 0; i < m->comp.n; i++)
