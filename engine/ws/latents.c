@@ -495,12 +495,6 @@ static int check_width(struct ws *w, const sae *s, sf_err *e)
 	return 0;
 }
 
-void latents_sample(size_t n, size_t ne, size_t *rows)
-{
-	for (size_t i = 0; i < ne; i++)
-		rows[i] = (size_t)((double)i * (double)n / (double)ne);
-}
-
 int latents_probe(struct ws *w, const sae *s, const char *name, sf_err *e)
 {
 	enc_buf b;
@@ -522,7 +516,7 @@ int latents_probe(struct ws *w, const sae *s, const char *name, sf_err *e)
 		free(cnt);
 		return -1;
 	}
-	latents_sample(n, ne, b.rows);
+	store_sample_rows(n, ne, b.rows);
 	int rc = ne ? encode_block(w, name, en, &b, ne, cnt, e) : 0;
 	if (!rc && var && ne) {
 		double tot = 0;

@@ -67,8 +67,6 @@ struct sae;
  * before it is kept; and, for the varying kinds, when the sample's mean
  * number of active latents per row exceeds SAE_MAX_MEAN_L0. */
 int latents_probe(struct ws *w, const struct sae *s, const char *name, sf_err *e);
-/* The probe's sample: ne of the n store rows, evenly spread. */
-void latents_sample(size_t n, size_t ne, size_t *rows);
 /* Encode every chosen and rejected row (and the prompt rows when
  * with_prompt) with s and write WS/latents.bin atomically. Does nothing
  * (*rebuilt = 0) when the cache already holds this SAE's codes of this

@@ -16,7 +16,6 @@
 #include "engine/formats/jsonerr.h"
 #include "engine/formats/safetensors.h"
 #include "engine/analysis/labels.h"
-#include "engine/ws/latents.h"
 #include "engine/ws/workspace.h"
 
 #define DAMAGED SAE_WS_DAMAGED
@@ -258,7 +257,7 @@ static int estimate_scale(struct ws *w, const sae *s, double *c, size_t *used, s
 	if (!rows || !x)
 		rc = sf_fail(e, "out of memory estimating the activation scale");
 	else {
-		latents_sample(n, ne, rows);
+		store_sample_rows(n, ne, rows);
 		rc = store_gather_f32(st, rows, ne, x, e);
 	}
 	if (!rc) {

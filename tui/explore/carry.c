@@ -84,6 +84,7 @@ static int do_carry(xmodel *m, int argc, char **argv)
 	}
 	xc_free(m);
 	m->carry = c;
+	m->carry_free = xc_free;
 	snprintf(c->from, sizeof c->from, "%s", argv[1]);
 	offer(m, "");
 	return 0;

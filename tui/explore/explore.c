@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "engine/ws/sae_ws.h"
-#include "tui/explore/carry.h"
 #include "widgets/draw.h"
 
 static void bump(xmodel *m, int what)
@@ -121,7 +120,8 @@ void xm_free(xmodel *m)
 		if (m->screens[i])
 			xm_screen_defs[i]->free(m->screens[i]);
 	undo_clear(m);
-	xc_free(m);
+	if (m->carry_free)
+		m->carry_free(m);
 	for (int i = 0; i < m->n_plan_hist; i++)
 		plan_free(&m->plan_hist[i]);
 	for (size_t i = 0; i < m->comp.n; i++)
