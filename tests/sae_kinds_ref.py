@@ -36,24 +36,17 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import labels_sae_fixture  # noqa: E402
+
 D, M, HOOK = 16, 40, "blocks.3.hook_resid_post"
 
 
 def write_safetensors(path, tensors, meta=None):
-    hdr, blobs, at = {}, [], 0
-    if meta:
-        hdr["__metadata__"] = meta
+    """tensors: name -> array, written by the shared numpy writer."""
     names = {"float32": "F32", "float16": "F16", "int32": "I32", "int64": "I64", "uint8": "U8"}
-    for name, a in tensors.items():
-        b = np.ascontiguousarray(a).tobytes()
-        hdr[name] = {"dtype": names[a.dtype.name], "shape": list(a.shape),
-                     "data_offsets": [at, at + len(b)]}
-        blobs.append(b)
-        at += len(b)
-    h = json.dumps(hdr).encode()
-    h += b" " * (-len(h) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+    labels_sae_fixture.write_safetensors(
+        path, [(k, names[a.dtype.name], a) for k, a in tensors.items()], meta)
 
 
 def read_safetensors(path):

@@ -256,42 +256,31 @@ void sae_fingerprint(const sae *s, char out[17])
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
+/* (x - mean) / (std + eps) per row, std with n-1: SAFER's standardize
+ * (eps 1e-6) and SAELens's layer_norm (eps 1e-5, as torch's std). */
+static void standardize_eps(float *x, size_t B, int d, float eps)
+{
+	for (size_t r = 0; r < B; r++) {
+		float *v = x + r * d;
+		double mu = 0, ss = 0;
+		for (int i = 0; i < d; i++)
+			mu += v[i];
+		mu /= d;
+		for (int i = 0; i < d; i++)
+			ss += (v[i] - mu) * (v[i] - mu);
+		double sd = d > 1 ? sqrt(ss / (d - 1)) : 0.0;
+		float inv = (float)(1.0 / (sd + eps)), fmu = (float)mu;
+		for (int i = 0; i < d; i++)
+			v[i] = (v[i] - fmu) * inv;
+	}
+}
+
 void sae_standardize(float *x, size_t B, int d)
 {
-	for (size_t r = 0; r < B; r++) {
-		float *v = x + r * d;
-		double mu = 0, ss = 0;
-		for (int i = 0; i < d; i++)
-			mu += v[i];
-		mu /= d;
-		for (int i = 0; i < d; i++)
-			ss += (v[i] - mu) * (v[i] - mu);
-		double sd = d > 1 ? sqrt(ss / (d - 1)) : 0.0;
-		float inv = (float)(1.0 / (sd + SAE_STD_EPS)), fmu = (float)mu;
-		for (int i = 0; i < d; i++)
-			v[i] = (v[i] - fmu) * inv;
-	}
+	standardize_eps(x, B, d, SAE_STD_EPS);
 }
 
-/* SAELens's layer_norm: standardise with eps 1e-5 (std with n-1, as
- * torch's default); constant_norm_rescale: x * sqrt(d) / |x|. */
-static void layer_norm_rows(float *x, size_t B, int d)
-{
-	for (size_t r = 0; r < B; r++) {
-		float *v = x + r * d;
-		double mu = 0, ss = 0;
-		for (int i = 0; i < d; i++)
-			mu += v[i];
-		mu /= d;
-		for (int i = 0; i < d; i++)
-			ss += (v[i] - mu) * (v[i] - mu);
-		double sd = d > 1 ? sqrt(ss / (d - 1)) : 0.0;
-		float inv = (float)(1.0 / (sd + SAE_LN_EPS)), fmu = (float)mu;
-		for (int i = 0; i < d; i++)
-			v[i] = (v[i] - fmu) * inv;
-	}
-}
-
+/* SAELens's constant_norm_rescale: x * sqrt(d) / |x|. */
 static void const_norm_rows(float *x, size_t B, int d)
 {
 	for (size_t r = 0; r < B; r++) {
@@ -311,7 +300,7 @@ void sae_normalize_rows(const sae *s, float *x, size_t B)
 	if (s->normalize == SAE_NORM_STANDARDIZE)
 		sae_standardize(x, B, s->d);
 	else if (s->normalize == SAE_NORM_LAYER_NORM)
-		layer_norm_rows(x, B, s->d);
+		standardize_eps(x, B, s->d, SAE_LN_EPS);
 	else if (s->normalize == SAE_NORM_CONST_NORM)
 		const_norm_rows(x, B, s->d);
 }
@@ -592,6 +581,20 @@ char *sae_read_small(const char *path, sf_err *e)
 	return buf;
 }
 
+void *sae_read_json(const char *path, sf_err *e)
+{
+	char *txt = sae_read_small(path, e);
+	if (!txt)
+		return NULL;
+	json_error_t je;
+	char at[24];
+	json_t *j = json_loads(txt, 0, &je);
+	free(txt);
+	if (!j)
+		sf_fail(e, "%s%s: not valid JSON: %s", path, jsonerr_line(&je, at), je.text);
+	return j;
+}
+
 static int is_dir(const char *p)
 {
 	struct stat st;
@@ -700,15 +703,9 @@ static int scaler_file(const char *cpath, double *c, sf_err *e)
 	struct stat st;
 	if (stat(p, &st))
 		return errno == ENOENT ? 0 : sf_fail_errno(e, "%s", p);
-	char *txt = sae_read_small(p, e);
-	if (!txt)
-		return -1;
-	json_error_t je;
-	char at[24];
-	json_t *j = json_loads(txt, 0, &je);
-	free(txt);
+	json_t *j = sae_read_json(p, e);
 	if (!j)
-		return sf_fail(e, "%s%s: not valid JSON: %s", p, jsonerr_line(&je, at), je.text);
+		return -1;
 	json_t *v = json_is_object(j) ? json_object_get(j, "scaling_factor") : NULL;
 	int rc = 0;
 	if (!json_is_object(j) || (v && !json_is_null(v) && !json_is_number(v)))
@@ -1090,17 +1087,9 @@ int sae_load(sae **out, const char *path, int norm_override, int k_override, sf_
 		k = (int)v;
 	}
 	if (cpath[0]) {
-		char *txt = sae_read_small(cpath, e);
-		if (!txt)
+		json_t *cfg = sae_read_json(cpath, e);
+		if (!cfg)
 			goto fail;
-		json_error_t je;
-		char at[24];
-		json_t *cfg = json_loads(txt, 0, &je);
-		free(txt);
-		if (!cfg) {
-			sf_fail(e, "%s%s: not valid JSON: %s", cpath, jsonerr_line(&je, at), je.text);
-			goto fail;
-		}
 		if (!json_is_object(cfg)) {
 			json_decref(cfg);
 			sf_fail(e, "%s: not a JSON object (cfg.json holds one object of settings)", cpath);

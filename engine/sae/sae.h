@@ -93,6 +93,9 @@ int sae_mem_check(size_t bytes, const char *what, sf_err *e);
 /* The text of a small file (cfg.json), at most 1 MB, NUL-terminated,
  * malloc'd; NULL with one line naming the file otherwise. */
 char *sae_read_small(const char *path, sf_err *e);
+/* That file parsed as JSON (a json_t *, to json_decref), or NULL with one
+ * line naming the file (and the line of a syntax error). */
+void *sae_read_json(const char *path, sf_err *e);
 
 /* Check k <= m, every weight finite (the threshold too). */
 int sae_validate(const sae *s, const char *what, sf_err *e);

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "engine/base/atomic.h"
-#include "engine/formats/jsonerr.h"
 #include "engine/formats/safetensors.h"
 #include "engine/analysis/labels.h"
 #include "engine/ws/workspace.h"
@@ -62,15 +61,9 @@ int sae_ws_fingerprint(struct ws *w, char out[17], sf_err *e)
 	if (stat(path, &sb))
 		return sf_fail(e, "%s: no SAE yet; run `safer train %s` or `safer load-sae %s PATH`",
 		               ws_dir(w), ws_dir(w), ws_dir(w));
-	char *txt = sae_read_small(path, e);
-	if (!txt)
-		return -1;
-	json_error_t je;
-	char at[24];
-	json_t *cfg = json_loads(txt, 0, &je);
-	free(txt);
+	json_t *cfg = sae_read_json(path, e);
 	if (!cfg)
-		return sf_fail(e, "%s%s: not valid JSON: %s", path, jsonerr_line(&je, at), je.text);
+		return -1;
 	json_t *fp = json_object_get(cfg, "fingerprint");
 	int rc = 0;
 	if (!json_is_string(fp) || strlen(json_string_value(fp)) != 16)
