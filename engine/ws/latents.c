@@ -402,10 +402,11 @@ static int sink_row(lat_sink *o, const uint32_t *idx, const float *val, size_t n
 	if (!n)
 		return 0;
 	if (o->f) {
-		long at = CACHE_HEADER + (long)((o->n_rows + 1) * 8 + o->n_ent * 4);
-		if (write_at(o->f, at, idx, n * 4, o->path, e) || fwrite(val, 4, n, o->vtmp) != n) {
+		/* the indices follow each other from after the offsets (the file
+		 * is positioned there once, by var_sink_open) */
+		if (fwrite(idx, 4, n, o->f) != n || fwrite(val, 4, n, o->vtmp) != n) {
 			o->write_failed = 1;
-			return o->vtmp && ferror(o->vtmp) ? sf_fail_errno(e, "%s: write", o->path) : -1;
+			return sf_fail_errno(e, "%s: write", o->path);
 		}
 	} else {
 		if (o->n_ent + n > o->cap_ent) {
@@ -544,6 +545,8 @@ static int var_sink_open(lat_sink *o, struct ws *w, size_t n, sf_err *e)
 	o->n_rows = n;
 	if (!(o->off = malloc((n + 1) * sizeof *o->off)))
 		return sf_fail(e, "out of memory for the row offsets of %zu rows", n);
+	if (fseek(o->f, CACHE_HEADER + (long)((n + 1) * 8), SEEK_SET))
+		return sf_fail_errno(e, "%s: seek", o->path);
 	int fd = mkstemp(tp);
 	if (fd < 0)
 		return sf_fail_errno(e, "%s", tp);
