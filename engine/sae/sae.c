@@ -414,6 +414,28 @@ HOT static float nonfinite_mark(const float *restrict v, int n)
 	return s;
 }
 
+/* v += b, and as nonfinite_mark of v's values before and after. */
+HOT static float add_bias_mark(float *restrict v, const float *restrict b, int n)
+{
+	float acc[8] = { 0 };
+	int i = 0;
+	for (; i + 8 <= n; i += 8)
+		for (int l = 0; l < 8; l++) {
+			float p = v[i + l];
+			v[i + l] = p + b[i + l];
+			acc[l] += p * 0.0f + v[i + l] * 0.0f;
+		}
+	float s = 0;
+	for (; i < n; i++) {
+		float p = v[i];
+		v[i] = p + b[i];
+		s += p * 0.0f + v[i] * 0.0f;
+	}
+	for (int l = 0; l < 8; l++)
+		s += acc[l];
+	return s;
+}
+
 static void enc_select(void *arg, int t, int nt)
 {
 	sae_encoder *en = arg;
@@ -448,10 +470,9 @@ static void enc_activate(void *arg, int t, int nt)
 	en->bad[t] = SIZE_MAX;
 	for (size_t r = r0; r < r1; r++) {
 		float *pre = en->pre + r * m;
-		float nf = nonfinite_mark(pre, m);
-		for (int j = 0; j < m; j++)
-			pre[j] += s->b_lat[j];
-		nf += nonfinite_mark(pre, m); /* pre + b_lat may overflow too */
+		/* one pass adds the bias and marks a value that is not finite
+		 * (the GEMM's, or its sum with b_lat: 0 * inf is NaN) */
+		float nf = add_bias_mark(pre, s->b_lat, m);
 		en->cnt[r] = (uint32_t)jumprelu_select(pre, NULL, s->threshold, m, en->aidx + r * m, pre);
 		if (nf != 0 && en->bad[t] == SIZE_MAX)
 			en->bad[t] = r;
