@@ -2,6 +2,9 @@
 engine_libengine_a_SOURCES += \
 	engine/analysis/bteval.c \
 	engine/analysis/bteval.h \
+	engine/analysis/carry.c \
+	engine/analysis/carry.h \
+	engine/analysis/codes.h \
 	engine/analysis/index.c \
 	engine/analysis/index.h \
 	engine/analysis/labels.c \

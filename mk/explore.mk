@@ -6,6 +6,8 @@ tui_safer_SOURCES += \
 	tui/explore/commands.h \
 	tui/explore/explore.c \
 	tui/explore/explore.h \
+	tui/explore/carry.c \
+	tui/explore/carry.h \
 	tui/explore/judge.c \
 	tui/explore/judge.h \
 	tui/explore/screen_edits.c \

@@ -20,6 +20,8 @@ engine_libengine_a_SOURCES += \
 	engine/ws/pairs_ws.h \
 	engine/ws/pooled_ws.c \
 	engine/ws/pooled_ws.h \
+	engine/ws/carry_ws.c \
+	engine/ws/carry_ws.h \
 	engine/ws/sae_ws.c \
 	engine/ws/sae_ws.h \
 	engine/ws/scores_ws.c \

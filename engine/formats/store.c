@@ -426,3 +426,9 @@ int store_check_finite(const store *s, const sf_progress *prog, sf_err *e)
 	close(fd);
 	return rc;
 }
+
+void store_sample_rows(size_t n, size_t ne, size_t *rows)
+{
+	for (size_t i = 0; i < ne; i++)
+		rows[i] = (size_t)((double)i * (double)n / (double)ne);
+}

@@ -10,6 +10,7 @@ static const cli_cmd commands[] = {
 	CMD("info", info, "describe a workspace: pairs, rows, model, SAE"),
 	{ "train", cmd_train, "train the workspace's TopK SAE", cmd_train_usage, cmd_train_options },
 	CMD("load-sae", load_sae, "import an SAE (sparsify, SAELens or SAFER layout)"),
+	CMD("export-sae", export_sae, "write the SAE for SAELens or sparsify"),
 	CMD("encode", encode, "encode every row with the SAE (cached)"),
 	CMD("stats", stats, "per-feature salience, sums, density, max activation"),
 	CMD("top", top, "top-activating rows of one feature, with context"),

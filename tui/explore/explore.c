@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "engine/ws/sae_ws.h"
 #include "widgets/draw.h"
 
 static void bump(xmodel *m, int what)
@@ -119,6 +120,8 @@ void xm_free(xmodel *m)
 		if (m->screens[i])
 			xm_screen_defs[i]->free(m->screens[i]);
 	undo_clear(m);
+	if (m->carry_free)
+		m->carry_free(m);
 	for (int i = 0; i < m->n_plan_hist; i++)
 		plan_free(&m->plan_hist[i]);
 	for (size_t i = 0; i < m->comp.n; i++)
@@ -386,8 +389,8 @@ void xm_update_title(xmodel *m)
 {
 	char t[512], plan[128] = "none", what[96];
 	if (m->l)
-		snprintf(what, sizeof what, "%s %d×k%d", m->has_sae ? "SAE" : "latents (no SAE)", m->l->m,
-		         m->l->k);
+		snprintf(what, sizeof what, m->l->k ? "%s %d×k%d" : "%s %d×L0 varying",
+		         m->has_sae ? "SAE" : "latents (no SAE)", m->l->m, m->l->k);
 	else if (m->st)
 		snprintf(what, sizeof what, "%s %d latents", m->has_sae ? "SAE" : "latents (no SAE)",
 		         m->st->m);
@@ -942,9 +945,20 @@ static int sae_run(void *ctx, const sf_progress *p, sf_err *e)
 	free(s->source);
 	s->source = strdup(j->path);
 	s->data_fingerprint[0] = '\0';
-	snprintf(j->msg, sizeof j->msg, "loaded %s (%s layout): d %d, m %d, k %d, normalize %s",
-	         j->path, sae_layout_name(s->layout), s->d, s->m, s->k,
-	         s->normalize ? "standardize" : "none");
+	/* the explorer has no --force: a hook that is not this layer is refused */
+	char note[600];
+	if (sae_ws_fit(session_ws(j->m->sess), s, 0, note, sizeof note, e)) {
+		sae_free(s);
+		return -1;
+	}
+	if (s->kind == SAE_KIND_TOPK)
+		snprintf(j->msg, sizeof j->msg, "loaded %s (%s layout): d %d, m %d, k %d, normalize %s",
+		         j->path, sae_layout_name(s->layout), s->d, s->m, s->k,
+		         sae_norm_name(s->normalize));
+	else
+		snprintf(j->msg, sizeof j->msg, "loaded %s (%s layout): d %d, m %d, %s, normalize %s",
+		         j->path, sae_layout_name(s->layout), s->d, s->m, sae_kind_name(s->kind),
+		         sae_norm_name(s->normalize));
 	sf_progress_report(p, 1, "installing the SAE");
 	int rc = session_sae_install(j->m->sess, s, e);
 	sae_free(s);
@@ -1086,9 +1100,10 @@ float xm_act(const xmodel *m, size_t r, int f)
 {
 	if (!m->l || r >= m->l->n_rows)
 		return 0;
-	const uint32_t *idx = m->l->idx + r * (size_t)m->l->k;
-	const float *val = m->l->val + r * (size_t)m->l->k;
-	for (int i = 0; i < m->l->k; i++)
+	const uint32_t *idx;
+	const float *val;
+	size_t n = latents_row(m->l, r, &idx, &val);
+	for (size_t i = 0; i < n; i++)
 		if ((int)idx[i] == f)
 			return val[i] > 0 ? val[i] : 0;
 	return 0;
@@ -1099,10 +1114,11 @@ float xm_safety_act(const xmodel *m, size_t r)
 	if (!m->l || !m->safety || r >= m->l->n_rows)
 		return 0;
 	const sf_safety *S = m->safety;
-	const uint32_t *idx = m->l->idx + r * (size_t)m->l->k;
-	const float *val = m->l->val + r * (size_t)m->l->k;
+	const uint32_t *idx;
+	const float *val;
+	size_t n = latents_row(m->l, r, &idx, &val);
 	float s = 0;
-	for (int i = 0; i < m->l->k; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (!(val[i] > 0))
 			continue;
 		for (int j = 0; j < S->n_plus; j++)

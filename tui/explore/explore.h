@@ -139,6 +139,8 @@ struct xmodel {
 	/* notices from the session (any thread) until the main thread shows them */
 	pthread_mutex_t mu;
 	char notice[512];
+	struct xcarry *carry;         /* a label carry-over under review (carry.h), or NULL */
+	void (*carry_free)(xmodel *); /* frees it (set with it, so this file needs no carry.h) */
 };
 
 /* A model on session S shown through a. Creates the screens; NULL when
