@@ -1,5 +1,5 @@
 # bench/: benchmarks with peers; never part of make check (make bench)
-noinst_PROGRAMS += bench/bench_sae bench/bench_analysis
+noinst_PROGRAMS += bench/bench_sae bench/bench_analysis bench/bench_reward
 BENCHES += bench/open.sh
 EXTRA_DIST += bench/open.sh bench/make_open_data.py bench/measure.py bench/peer_open.py
 bench_bench_sae_LDADD = $(ENGINE_LIBS)
@@ -15,3 +15,7 @@ BENCHES += bench/retrain.sh
 EXTRA_DIST += bench/retrain.sh bench/rate_truth.py bench/random_plan.py
 BENCHES += bench/pairs.sh
 EXTRA_DIST += bench/pairs.sh bench/make_pairs_data.py bench/peer_pairs.py
+bench_bench_reward_SOURCES = bench/bench_reward.c
+bench_bench_reward_LDADD = $(ENGINE_LIBS)
+BENCHES += bench/reward.sh
+EXTRA_DIST += bench/reward.sh

@@ -1,0 +1,159 @@
+/* Reward attribution and paired salience benchmark on synthetic latents:
+ * N rows, k entries per row, m features, pairs of 100 rows (half chosen,
+ * half rejected, every 8th row a sentence end), width d for the head.
+ * Prints one "name seconds" line per step for bench/reward.sh:
+ *   paired_sentence   paired salience with 1000 resamples, from the latents
+ *   paired_cached     reading it back from its cache file (what a command
+ *                     pays once it is cached)
+ *   effects           e = W_dec . w for all m features
+ *   explain_pair      one pair's attribution: its rows' scales and codes
+ *
+ *   bench_reward [N k m d] */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/analysis/attrib.h"
+#include "engine/analysis/head.h"
+#include "engine/analysis/paired.h"
+#include "engine/analysis/stats.h"
+#include "engine/sae/sae.h"
+#include "engine/ws/cache.h"
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static uint64_t rs = 88172645463325252ULL;
+static uint64_t xr(void)
+{
+	rs ^= rs << 13;
+	rs ^= rs >> 7;
+	rs ^= rs << 17;
+	return rs;
+}
+static double ur(void) { return (double)(xr() >> 11) * (1.0 / 9007199254740992.0); }
+
+int main(int argc, char **argv)
+{
+	size_t N = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000;
+	int k = argc > 2 ? atoi(argv[2]) : 64, m = argc > 3 ? atoi(argv[3]) : 16384;
+	int d = argc > 4 ? atoi(argv[4]) : 2048;
+	const size_t R = 100;
+	size_t P = N / R;
+	uint32_t *idx = malloc(N * k * sizeof *idx);
+	float *val = malloc(N * k * sizeof *val);
+	int32_t *pair = malloc(N * sizeof *pair);
+	uint8_t *side = malloc(N), *flags = malloc(N), *seen = calloc((size_t)m, 1);
+	unsigned char *train = malloc(P);
+	for (size_t i = 0; i < P; i++)
+		train[i] = i % 5 != 4;
+	/* as bench_analysis: features with a skew, distinct per row */
+	for (size_t r = 0; r < N; r++) {
+		pair[r] = (int32_t)(r / R);
+		side[r] = (r % R) < R / 2 ? SIDE_CHOSEN : SIDE_REJECTED;
+		flags[r] = (r % 8) == 7;
+		float v = (float)(5 + 5 * ur());
+		for (int i = 0; i < k; i++) {
+			uint32_t f;
+			do
+				f = (uint32_t)(pow(ur(), 2.0) * m);
+			while (seen[f]);
+			seen[f] = 1;
+			idx[r * k + i] = f;
+			v *= (float)(0.9 + 0.09 * ur());
+			val[r * k + i] = v;
+		}
+		for (int i = 0; i < k; i++)
+			seen[idx[r * k + i]] = 0;
+	}
+	sf_err e;
+	sf_paired pd;
+	double t0 = now();
+	if (paired_compute(&pd, idx, val, pair, side, flags, N, k, m, train, P, ROWS_SENTENCE,
+	                   PAIRED_RESAMPLES, PAIRED_SEED, NULL, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		return 1;
+	}
+	printf("paired_sentence %.4f\n", now() - t0);
+
+	/* the cache as paired_ws writes and reads it */
+	char path[] = "/tmp/bench-paired-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return 1;
+	close(fd);
+	uint64_t head[2] = { pd.n_pairs, (uint64_t)m };
+	cache_hdr h = { .key = { .kind = CACHE_PAIRED, .version = 1, .data_fp = "0123456789abcdef",
+	                         .sae_fp = "0123456789abcdef", .param = { 0, N, 1000, 1 } } };
+	cache_seg seg[4] = { { head, 16 }, { pd.mean, (size_t)m * 8 }, { pd.lo, (size_t)m * 8 },
+		             { pd.hi, (size_t)m * 8 } };
+	if (cache_write(path, &h, seg, 4, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		return 1;
+	}
+	cache_key want = h.key;
+	want.match = 15;
+	t0 = now();
+	cache_map mp;
+	sf_paired back;
+	if (cache_map_file(&mp, path, &want, NULL, NULL, NULL, &e) != CACHE_CURRENT ||
+	    paired_alloc(&back, m, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		return 1;
+	}
+	memcpy(back.mean, mp.payload + 16, (size_t)m * 8);
+	memcpy(back.lo, mp.payload + 16 + (size_t)m * 8, (size_t)m * 8);
+	memcpy(back.hi, mp.payload + 16 + (size_t)m * 16, (size_t)m * 8);
+	cache_unmap(&mp);
+	printf("paired_cached %.6f\n", now() - t0);
+	int same = !memcmp(back.lo, pd.lo, (size_t)m * 8);
+	paired_free(&back);
+	unlink(path);
+	printf("paired_mean_max %.6f\n", fabs(pd.mean[0]) > 0 ? fabs(pd.mean[0]) : 0.0);
+	printf("cache_roundtrip %d\n", same);
+
+	/* effects: W_dec [m, d] . w [d] */
+	float *W = malloc((size_t)m * d * sizeof *W), *w = malloc((size_t)d * sizeof *w);
+	double *ef = malloc((size_t)m * sizeof *ef);
+	for (size_t i = 0; i < (size_t)m * d; i++)
+		W[i] = (float)(ur() - 0.5);
+	for (int q = 0; q < d; q++)
+		w[q] = (float)(ur() - 0.5);
+	t0 = now();
+	head_effects(W, m, d, w, ef);
+	printf("effects %.4f\n", now() - t0);
+
+	/* one pair's attribution: its 100 raw rows (scales) and codes */
+	float *x = malloc(R * (size_t)d * sizeof *x);
+	double scale[100];
+	double worst = 0;
+	for (int rep = 0; rep < 20; rep++) {
+		size_t p0 = (size_t)rep * (P / 20) * R;
+		for (size_t i = 0; i < R * (size_t)d; i++)
+			x[i] = (float)(ur() - 0.5);
+		t0 = now();
+		for (size_t r = 0; r < R; r++)
+			scale[r] = attrib_row_scale(x + r * d, d, SAE_NORM_STANDARDIZE);
+		sf_attrib a;
+		if (attrib_compute(&a, idx + p0 * k, val + p0 * k, scale, R / 2, idx + (p0 + R / 2) * k,
+		                   val + (p0 + R / 2) * k, scale + R / 2, R / 2, k, m, ef, 1.0, &e)) {
+			fprintf(stderr, "%s\n", e.msg);
+			return 1;
+		}
+		double dt = now() - t0;
+		worst = dt > worst ? dt : worst;
+		attrib_free(&a);
+	}
+	printf("explain_pair %.6f\n", worst);
+	paired_free(&pd);
+	free(W), free(w), free(ef), free(x);
+	free(idx), free(val), free(pair), free(side), free(flags), free(seen), free(train);
+	return 0;
+}
