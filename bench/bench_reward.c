@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "engine/analysis/attrib.h"
@@ -22,23 +21,7 @@
 #include "engine/analysis/stats.h"
 #include "engine/sae/sae.h"
 #include "engine/ws/cache.h"
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static uint64_t rs = 88172645463325252ULL;
-static uint64_t xr(void)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return rs;
-}
-static double ur(void) { return (double)(xr() >> 11) * (1.0 / 9007199254740992.0); }
+#include "bench/synth.h"
 
 int main(int argc, char **argv)
 {
@@ -47,41 +30,25 @@ int main(int argc, char **argv)
 	int d = argc > 4 ? atoi(argv[4]) : 2048;
 	const size_t R = 100;
 	size_t P = N / R;
-	uint32_t *idx = malloc(N * k * sizeof *idx);
-	float *val = malloc(N * k * sizeof *val);
-	int32_t *pair = malloc(N * sizeof *pair);
-	uint8_t *side = malloc(N), *flags = malloc(N), *seen = calloc((size_t)m, 1);
+	synth_latents S;
 	unsigned char *train = malloc(P);
+	if (!train || synth_make(&S, N, k, m, R))
+		return 1;
 	for (size_t i = 0; i < P; i++)
 		train[i] = i % 5 != 4;
-	/* as bench_analysis: features with a skew, distinct per row */
-	for (size_t r = 0; r < N; r++) {
-		pair[r] = (int32_t)(r / R);
-		side[r] = (r % R) < R / 2 ? SIDE_CHOSEN : SIDE_REJECTED;
-		flags[r] = (r % 8) == 7;
-		float v = (float)(5 + 5 * ur());
-		for (int i = 0; i < k; i++) {
-			uint32_t f;
-			do
-				f = (uint32_t)(pow(ur(), 2.0) * m);
-			while (seen[f]);
-			seen[f] = 1;
-			idx[r * k + i] = f;
-			v *= (float)(0.9 + 0.09 * ur());
-			val[r * k + i] = v;
-		}
-		for (int i = 0; i < k; i++)
-			seen[idx[r * k + i]] = 0;
-	}
+	uint32_t *idx = S.idx;
+	float *val = S.val;
+	int32_t *pair = S.pair;
+	uint8_t *side = S.side, *flags = S.flags;
 	sf_err e;
 	sf_paired pd;
-	double t0 = now();
+	double t0 = synth_now();
 	if (paired_compute(&pd, idx, val, pair, side, flags, N, k, m, train, P, ROWS_SENTENCE,
 	                   PAIRED_RESAMPLES, PAIRED_SEED, NULL, &e)) {
 		fprintf(stderr, "%s\n", e.msg);
 		return 1;
 	}
-	printf("paired_sentence %.4f\n", now() - t0);
+	printf("paired_sentence %.4f\n", synth_now() - t0);
 
 	/* the cache as paired_ws writes and reads it */
 	char path[] = "/tmp/bench-paired-XXXXXX";
@@ -100,7 +67,7 @@ int main(int argc, char **argv)
 	}
 	cache_key want = h.key;
 	want.match = 15;
-	t0 = now();
+	t0 = synth_now();
 	cache_map mp;
 	sf_paired back;
 	if (cache_map_file(&mp, path, &want, NULL, NULL, NULL, &e) != CACHE_CURRENT ||
@@ -112,7 +79,7 @@ int main(int argc, char **argv)
 	memcpy(back.lo, mp.payload + 16 + (size_t)m * 8, (size_t)m * 8);
 	memcpy(back.hi, mp.payload + 16 + (size_t)m * 16, (size_t)m * 8);
 	cache_unmap(&mp);
-	printf("paired_cached %.6f\n", now() - t0);
+	printf("paired_cached %.6f\n", synth_now() - t0);
 	int same = !memcmp(back.lo, pd.lo, (size_t)m * 8);
 	paired_free(&back);
 	unlink(path);
@@ -123,12 +90,12 @@ int main(int argc, char **argv)
 	float *W = malloc((size_t)m * d * sizeof *W), *w = malloc((size_t)d * sizeof *w);
 	double *ef = malloc((size_t)m * sizeof *ef);
 	for (size_t i = 0; i < (size_t)m * d; i++)
-		W[i] = (float)(ur() - 0.5);
+		W[i] = (float)(synth_unit() - 0.5);
 	for (int q = 0; q < d; q++)
-		w[q] = (float)(ur() - 0.5);
-	t0 = now();
+		w[q] = (float)(synth_unit() - 0.5);
+	t0 = synth_now();
 	head_effects(W, m, d, w, ef);
-	printf("effects %.4f\n", now() - t0);
+	printf("effects %.4f\n", synth_now() - t0);
 
 	/* one pair's attribution: its 100 raw rows (scales) and codes */
 	float *x = malloc(R * (size_t)d * sizeof *x);
@@ -137,8 +104,8 @@ int main(int argc, char **argv)
 	for (int rep = 0; rep < 20; rep++) {
 		size_t p0 = (size_t)rep * (P / 20) * R;
 		for (size_t i = 0; i < R * (size_t)d; i++)
-			x[i] = (float)(ur() - 0.5);
-		t0 = now();
+			x[i] = (float)(synth_unit() - 0.5);
+		t0 = synth_now();
 		for (size_t r = 0; r < R; r++)
 			scale[r] = attrib_row_scale(x + r * d, d, SAE_NORM_STANDARDIZE);
 		sf_attrib a;
@@ -147,13 +114,14 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s\n", e.msg);
 			return 1;
 		}
-		double dt = now() - t0;
+		double dt = synth_now() - t0;
 		worst = dt > worst ? dt : worst;
 		attrib_free(&a);
 	}
 	printf("explain_pair %.6f\n", worst);
 	paired_free(&pd);
 	free(W), free(w), free(ef), free(x);
-	free(idx), free(val), free(pair), free(side), free(flags), free(seen), free(train);
+	synth_free(&S);
+	free(train);
 	return 0;
 }

@@ -18,7 +18,6 @@ as a sanity check, not asserted.
 import json
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reward_ref as ref  # noqa: E402
+from labels_sae_fixture import write_pairs, write_safetensors  # noqa: E402
 from tap import ok, done  # noqa: E402
 
 SAFER = os.environ.get("SAFER", "tui/safer")
@@ -48,41 +48,24 @@ def run(*args, want=0):
 
 def write_acts(path, acts, pair, side, pos, flags, toks, head=None, head_dtype="F32", meta=None):
     off = np.concatenate([[0], np.cumsum([len(t) for t in toks])]).astype(np.int64)
-    tb = np.frombuffer(b"".join(toks), dtype=np.uint8)
-    N, d = acts.shape
-    tensors = [("acts", "F32", [N, d], acts.astype(np.float32)), ("tok_off", "I64", [N + 1], off),
-               ("pair", "I32", [N], pair.astype(np.int32)), ("pos", "I32", [N], pos.astype(np.int32)),
-               ("side", "U8", [N], side.astype(np.uint8)), ("flags", "U8", [N], flags.astype(np.uint8)),
-               ("tok_bytes", "U8", [len(tb)], tb)]
+    tensors = [("acts", "F32", acts.astype(np.float32)), ("tok_off", "I64", off),
+               ("pair", "I32", pair.astype(np.int32)), ("pos", "I32", pos.astype(np.int32)),
+               ("side", "U8", side.astype(np.uint8)), ("flags", "U8", flags.astype(np.uint8)),
+               ("tok_bytes", "U8", np.frombuffer(b"".join(toks), dtype=np.uint8))]
     if head is not None:
         h = np.asarray(head)
-        tensors.append(("reward_head", head_dtype, list(h.shape),
-                        h.astype(np.float16 if head_dtype == "F16" else np.float32)))
+        tensors.append(("reward_head", head_dtype, h.astype(np.float16 if head_dtype == "F16"
+                                                           else np.float32)))
     md = {"format": "safer-acts/1"}
     md.update(meta or {})
-    hdr, blobs, at = {"__metadata__": md}, [], 0
-    for name, dt, shape, a in tensors:
-        b = a.tobytes()
-        hdr[name] = {"dtype": dt, "shape": shape, "data_offsets": [at, at + len(b)]}
-        blobs.append(b)
-        at += len(b)
-    h = json.dumps(hdr).encode()
-    h += b" " * (-len(h) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+    write_safetensors(path, tensors, md)
 
 
 def fixture(tmp, seed):
     """80 pairs (every 5th a test pair), d 16, planted chosen/rejected directions."""
     rng = np.random.default_rng(seed)
     P, d = 80, 16
-    with open(os.path.join(tmp, "pairs.jsonl"), "w") as f:
-        for i in range(P):
-            rec = {"id": "p%d" % i, "prompt": "q%d" % i, "chosen": "yes %d" % i,
-                   "rejected": "no %d" % i, "category": "safety" if i % 2 else "chat"}
-            if i % 5 == 4:
-                rec["split"] = "test"
-            f.write(json.dumps(rec) + "\n")
+    write_pairs(tmp, P)
     pair, side, pos, flags, toks = [], [], [], [], []
     for i in range(P):
         for s in (0, 1, 2):
