@@ -75,5 +75,7 @@ print("numpy_explain_pair %.4f (safer %.4f: %.1fx)" % (t_pair, float(res["explai
       t_pair / float(res["explain_pair"])))
 ok = (float(res["paired_cached"]) < 0.2 and float(res["explain_pair"]) < 0.2
       and float(res["effects"]) < 0.2 and res["cache_roundtrip"] == "1")
+print("explain on the CLI: latents open %.3f + the pair %.4f" % (float(res["latents_open"]),
+      float(res["explain_pair"])))
 print("targets %s" % ("met" if ok else "MISSED"))
 PYEOF

@@ -74,10 +74,12 @@ int cmd_explain(int argc, char **argv)
 	}
 	cli_session_quiet(&c);
 	size_t shown = n == 0 || (size_t)n > a.n ? a.n : (size_t)n;
+	double others = 0;
+	for (size_t i = shown; i < a.n; i++)
+		others += a.c[i].value;
 	cli_note("pair %ld: margin %.9g under %s; the residual holds %zu other features "
 	         "(%.9g) and the terms no feature carries (%.9g)",
-	         pair, a.margin, head_kind_text(h->kind), a.n - shown,
-	         attrib_rest(&a, shown) - a.residual, a.residual);
+	         pair, a.margin, head_kind_text(h->kind), a.n - shown, others, a.residual);
 	static const char *const cols[] = { "feature", "contribution", "name" };
 	tout *t = tout_new(stdout, o.fmt, cols, 3);
 	for (size_t i = 0; i < shown; i++) {
