@@ -7,7 +7,9 @@ tui_safer_SOURCES += \
 	tui/cli/cmd_encode.c \
 	tui/cli/cmd_eval.c \
 	tui/cli/cmd_explore.c \
+	tui/cli/cmd_explain.c \
 	tui/cli/cmd_export.c \
+	tui/cli/cmd_head.c \
 	tui/cli/cmd_info.c \
 	tui/cli/cmd_judge.c \
 	tui/cli/cmd_judged.c \

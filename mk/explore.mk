@@ -10,6 +10,8 @@ tui_safer_SOURCES += \
 	tui/explore/carry.h \
 	tui/explore/judge.c \
 	tui/explore/judge.h \
+	tui/explore/pair_attrib.c \
+	tui/explore/pair_attrib.h \
 	tui/explore/screen_edits.c \
 	tui/explore/screen_feature.c \
 	tui/explore/screen_features.c \

@@ -61,6 +61,10 @@ long store_pairs_without_rows(const store *s, size_t n_pairs, size_t *first, siz
 /* ne of n rows, evenly spread (rows[i] = floor(i n / ne)), into rows [ne]:
  * the sample that checks and estimates read. */
 void store_sample_rows(size_t n, size_t ne, size_t *rows);
+/* The reward model's own linear score head when the file carries one
+ * (tensor reward_head, F32 [d], checked finite at open; *bias from the
+ * metadata reward_bias, 0 without): w [d], or NULL. bias may be NULL. */
+const float *store_reward_head(const store *s, double *bias);
 
 /* A string from the file's __metadata__, or NULL. */
 const char *store_meta(const store *s, const char *key);

@@ -13,6 +13,8 @@ static const cli_cmd commands[] = {
 	CMD("export-sae", export_sae, "write the SAE for SAELens or sparsify"),
 	CMD("encode", encode, "encode every row with the SAE (cached)"),
 	CMD("stats", stats, "per-feature salience, sums, density, max activation"),
+	CMD("head", head, "the reward head that reward effects and explain use"),
+	CMD("explain", explain, "which features move one pair's reward margin"),
 	CMD("top", top, "top-activating rows of one feature, with context"),
 	CMD("label", label, "name and rate one feature"),
 	CMD("labels", labels, "list, export or import feature labels"),

@@ -203,6 +203,8 @@ void xm_sync(xmodel *m)
 		m->l = NULL;
 		m->ix = NULL;
 		m->st = NULL;
+		m->ef = NULL;
+		m->pd = NULL;
 		m->data = XD_NONE;
 		changed |= XG_DATA;
 	}
@@ -315,8 +317,37 @@ static int rows_run(void *ctx, const sf_progress *p, sf_err *e)
 	const sf_index *ix;
 	session_set_progress(S, p->fn, p->ctx);
 	int rc = session_latents(S, &l, e) || session_index(S, &ix, e) ? -1 : 0;
+	/* the reward effects and paired salience: the table shows them when
+	 * they can be had, and says why when not */
+	const sf_effects *ef;
+	const sf_paired *pd;
+	sf_err re;
+	m->reward_ok = 0;
+	m->reward_err[0] = '\0';
+	if (rc == 0 && session_reward_effects(S, &ef, &re) == 0)
+		m->reward_ok |= 1;
+	else if (rc == 0)
+		snprintf(m->reward_err, sizeof m->reward_err, "reward effects: %.400s", re.msg);
+	if (rc == 0 && session_paired(S, &pd, &re) == 0)
+		m->reward_ok |= 2;
+	else if (rc == 0 && !m->reward_err[0])
+		snprintf(m->reward_err, sizeof m->reward_err, "paired salience: %.400s", re.msg);
 	session_set_progress(S, NULL, NULL);
 	return job_end(p, rc);
+}
+
+/* The reward effects and paired salience the index job computed. */
+static void take_reward(xmodel *m)
+{
+	sf_err e;
+	const sf_effects *ef;
+	const sf_paired *pd;
+	if ((m->reward_ok & 1) && session_reward_effects(m->sess, &ef, &e) == 0)
+		m->ef = ef;
+	if ((m->reward_ok & 2) && session_paired(m->sess, &pd, &e) == 0)
+		m->pd = pd;
+	if (m->reward_err[0])
+		app_msg(m->a, MSG_ERROR, "%s", m->reward_err);
 }
 
 static void rows_done(app *a, void *ctx, int rc, const sf_err *e)
@@ -328,6 +359,7 @@ static void rows_done(app *a, void *ctx, int rc, const sf_err *e)
 	if (rc == 0 && session_latents(m->sess, &l, &ge) == 0 && session_index(m->sess, &ix, &ge) == 0) {
 		m->l = l;
 		m->ix = ix;
+		take_reward(m);
 		bump(m, XG_DATA);
 	} else if (rc == 1) {
 		app_msg(a, MSG_ERROR, "loading the index cancelled: :reload starts it again");

@@ -106,6 +106,10 @@ struct xmodel {
 	const sf_plan *plan;          /* NULL: no current plan */
 	const unsigned char *actions; /* [P->n] the plan's action per pair */
 	const sf_bt_result *bt;
+	const sf_effects *ef;         /* reward effects; NULL when not (yet) there */
+	const sf_paired *pd;          /* paired salience; likewise */
+	char reward_err[512];         /* why they are not there, "" when they are */
+	int reward_ok;                /* set by the index job: bit 1 effects, 2 paired */
 	sf_safety_opts so;            /* the session's, as of the last sync */
 	char state[600];              /* what is missing and what to do */
 	int cur_feature;
