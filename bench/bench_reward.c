@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 	sf_err e;
 	sf_paired pd;
 	double t0 = synth_now();
-	if (paired_compute(&pd, idx, val, pair, side, flags, N, k, m, train, P, ROWS_SENTENCE,
+	if (paired_compute(&pd, idx, val, NULL, pair, side, flags, N, k, m, train, P, ROWS_SENTENCE,
 	                   PAIRED_RESAMPLES, PAIRED_SEED, NULL, &e)) {
 		fprintf(stderr, "%s\n", e.msg);
 		return 1;
@@ -111,8 +111,8 @@ int main(int argc, char **argv)
 		for (size_t r = 0; r < R; r++)
 			scale[r] = attrib_row_scale(x + r * d, d, SAE_NORM_STANDARDIZE);
 		sf_attrib a;
-		if (attrib_compute(&a, idx + p0 * k, val + p0 * k, scale, R / 2, idx + (p0 + R / 2) * k,
-		                   val + (p0 + R / 2) * k, scale + R / 2, R / 2, k, m, ef, 1.0, &e)) {
+		if (attrib_compute(&a, idx, val, NULL, k, p0, scale, R / 2, p0 + R / 2, scale + R / 2,
+		                   R / 2, m, ef, 1.0, &e)) {
 			fprintf(stderr, "%s\n", e.msg);
 			return 1;
 		}

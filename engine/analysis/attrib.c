@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/analysis/codes.h"
 #include "engine/sae/sae.h"
 
 double attrib_row_scale(const float *x, int d, int normalize)
@@ -21,18 +22,19 @@ double attrib_row_scale(const float *x, int d, int normalize)
 	return sqrt(ss / (d - 1)) + (double)SAE_STD_EPS;
 }
 
-/* acc[j] += sign/n * s_r * z_rj over one side's rows (n >= 1 rows). */
+/* acc[j] += sign/n * s_r * z_rj over one side's rows [r0, r0 + n). */
 static int add_side(double *acc, unsigned char *seen, int *touched, size_t *nt,
-                    const uint32_t *idx, const float *val, const double *scale, size_t n,
-                    int k, int m, double sign, sf_err *e)
+                    const uint32_t *idx, const float *val, const uint64_t *off, int k,
+                    size_t r0, const double *scale, size_t n, int m, double sign, sf_err *e)
 {
 	if (!n)
 		return 0;
 	double w = sign / (double)n;
-	for (size_t r = 0; r < n; r++)
-		for (int q = 0; q < k; q++) {
-			uint32_t j = idx[r * (size_t)k + (size_t)q];
-			float z = val[r * (size_t)k + (size_t)q];
+	for (size_t r = 0; r < n; r++) {
+		size_t b, cnt = codes_row(off, k, r0 + r, &b);
+		for (size_t q = b; q < b + cnt; q++) {
+			uint32_t j = idx[q];
+			float z = val[q];
 			if (z == 0)
 				continue;
 			if (j >= (uint32_t)m)
@@ -43,6 +45,7 @@ static int add_side(double *acc, unsigned char *seen, int *touched, size_t *nt,
 			}
 			acc[j] += w * scale[r] * (double)z;
 		}
+	}
 	return 0;
 }
 
@@ -55,10 +58,10 @@ static int by_size(const void *a, const void *b)
 	return (x->feature > y->feature) - (x->feature < y->feature);
 }
 
-int attrib_compute(sf_attrib *out, const uint32_t *idx_c, const float *val_c,
-                   const double *scale_c, size_t n_c, const uint32_t *idx_r,
-                   const float *val_r, const double *scale_r, size_t n_r, int k, int m,
-                   const double *effect, double margin, sf_err *e)
+int attrib_compute(sf_attrib *out, const uint32_t *idx, const float *val, const uint64_t *off,
+                   int k, size_t c0, const double *scale_c, size_t n_c, size_t r0,
+                   const double *scale_r, size_t n_r, int m, const double *effect,
+                   double margin, sf_err *e)
 {
 	memset(out, 0, sizeof *out);
 	double *acc = calloc((size_t)m, sizeof *acc);
@@ -69,9 +72,9 @@ int attrib_compute(sf_attrib *out, const uint32_t *idx_c, const float *val_c,
 	if (!acc || !seen || !touched)
 		rc = sf_fail(e, "attribution: out of memory");
 	if (!rc)
-		rc = add_side(acc, seen, touched, &nt, idx_c, val_c, scale_c, n_c, k, m, 1.0, e);
+		rc = add_side(acc, seen, touched, &nt, idx, val, off, k, c0, scale_c, n_c, m, 1.0, e);
 	if (!rc)
-		rc = add_side(acc, seen, touched, &nt, idx_r, val_r, scale_r, n_r, k, m, -1.0, e);
+		rc = add_side(acc, seen, touched, &nt, idx, val, off, k, r0, scale_r, n_r, m, -1.0, e);
 	if (!rc && !(out->c = malloc((nt ? nt : 1) * sizeof *out->c)))
 		rc = sf_fail(e, "attribution: out of memory");
 	if (!rc) {

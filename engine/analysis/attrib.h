@@ -34,13 +34,14 @@ typedef struct sf_attrib {
 /* s_r of one raw row x [d] (normalize: SAE_NORM_*). */
 double attrib_row_scale(const float *x, int d, int normalize);
 
-/* From the rows' codes idx/val [n, k] and scales [n] of each side, the
+/* From the codes idx/val/off/k (codes.h) of the chosen rows [c0, c0 + n_c)
+ * and the rejected rows [r0, r0 + n_r), their scales [n_c] and [n_r], the
  * reward effects e [m] and the pair's margin. Fails only when out of
  * memory or an index is >= m. */
-int attrib_compute(sf_attrib *out, const uint32_t *idx_c, const float *val_c,
-                   const double *scale_c, size_t n_c, const uint32_t *idx_r,
-                   const float *val_r, const double *scale_r, size_t n_r, int k, int m,
-                   const double *effect, double margin, sf_err *e);
+int attrib_compute(sf_attrib *out, const uint32_t *idx, const float *val, const uint64_t *off,
+                   int k, size_t c0, const double *scale_c, size_t n_c, size_t r0,
+                   const double *scale_r, size_t n_r, int m, const double *effect,
+                   double margin, sf_err *e);
 void attrib_free(sf_attrib *a);
 
 /* What a listing of the first n contributions needs as its last line to

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/analysis/codes.h"
 #include "engine/analysis/stats.h"
 #include "engine/base/rng.h"
 #include "engine/base/threads.h"
@@ -91,9 +92,9 @@ static void coo_free(coo *c)
 
 /* sum z+ of rows [a, b) of one side in use into acc; the rows counted. */
 static size_t add_rows(double *acc, unsigned char *seen, uint32_t *touched, size_t *nt,
-                       const uint32_t *idx, const float *val, const uint8_t *side,
-                       const uint8_t *flags, size_t a, size_t b, int k, int sd, int rows_mode,
-                       double sign)
+                       const uint32_t *idx, const float *val, const uint64_t *off,
+                       const uint8_t *side, const uint8_t *flags, size_t a, size_t b, int k,
+                       int sd, int rows_mode, double sign)
 {
 	size_t rows = 0;
 	for (size_t r = a; r < b; r++) {
@@ -107,11 +108,12 @@ static size_t add_rows(double *acc, unsigned char *seen, uint32_t *touched, size
 	for (size_t r = a; r < b; r++) {
 		if (side[r] != sd || !row_in_use(side[r], flags[r], rows_mode))
 			continue;
-		for (int q = 0; q < k; q++) {
-			float z = val[r * (size_t)k + (size_t)q];
+		size_t e0, cnt = codes_row(off, k, r, &e0);
+		for (size_t q = e0; q < e0 + cnt; q++) {
+			float z = val[q];
 			if (!(z > 0))
 				continue;
-			uint32_t j = idx[r * (size_t)k + (size_t)q];
+			uint32_t j = idx[q];
 			if (!seen[j]) {
 				seen[j] = 1;
 				touched[(*nt)++] = j;
@@ -124,7 +126,7 @@ static size_t add_rows(double *acc, unsigned char *seen, uint32_t *touched, size
 
 /* D of every train pair, by feature; mean_j as a by-product. */
 static int differences(csc *out, double *mean, const uint32_t *idx, const float *val,
-                       const int32_t *pair, const uint8_t *side, const uint8_t *flags,
+                       const uint64_t *off, const int32_t *pair, const uint8_t *side, const uint8_t *flags,
                        size_t n_rows, int k, int m, const int64_t *tpos, size_t n,
                        int rows_mode, const sf_progress *p, sf_err *e)
 {
@@ -142,16 +144,18 @@ static int differences(csc *out, double *mean, const uint32_t *idx, const float 
 		int64_t t = tpos[pair[a]];
 		if (t >= 0) {
 			size_t nt = 0;
-			for (size_t r = a; r < b; r++)
-				for (int q = 0; q < k; q++)
-					if (idx[r * (size_t)k + (size_t)q] >= (uint32_t)m) {
+			for (size_t r = a; r < b; r++) {
+				size_t e0, cnt = codes_row(off, k, r, &e0);
+				for (size_t q = e0; q < e0 + cnt; q++)
+					if (idx[q] >= (uint32_t)m) {
 						rc = sf_fail(e, "paired salience: row %zu: feature out of range", r);
 						goto done;
 					}
-			add_rows(acc, seen, touched, &nt, idx, val, side, flags, a, b, k, SIDE_CHOSEN,
-			         rows_mode, 1.0);
-			add_rows(acc, seen, touched, &nt, idx, val, side, flags, a, b, k, SIDE_REJECTED,
-			         rows_mode, -1.0);
+			}
+			add_rows(acc, seen, touched, &nt, idx, val, off, side, flags, a, b, k,
+			         SIDE_CHOSEN, rows_mode, 1.0);
+			add_rows(acc, seen, touched, &nt, idx, val, off, side, flags, a, b, k,
+			         SIDE_REJECTED, rows_mode, -1.0);
 			for (size_t q = 0; q < nt && !rc; q++) {
 				uint32_t j = touched[q];
 				if (acc[j] != 0 && coo_push(&c, j, (uint32_t)t, acc[j]))
@@ -282,12 +286,13 @@ static double percentile(double *a, size_t n, double q)
 	return lo + (hi - lo) * f;
 }
 
-int paired_compute(sf_paired *out, const uint32_t *idx, const float *val, const int32_t *pair,
+int paired_compute(sf_paired *out, const uint32_t *idx, const float *val, const uint64_t *off,
+                   const int32_t *pair,
                    const uint8_t *side, const uint8_t *flags, size_t n_rows, int k, int m,
                    const unsigned char *is_train, size_t n_pairs, int rows_mode, int resamples,
                    uint64_t seed, const sf_progress *p, sf_err *e)
 {
-	if (m <= 0 || k <= 0 || resamples < 2)
+	if (m <= 0 || (off ? k != 0 : k <= 0) || resamples < 2)
 		return sf_fail(e, "paired salience: bad shape");
 	int64_t *tpos = malloc((n_pairs ? n_pairs : 1) * sizeof *tpos);
 	if (!tpos)
@@ -317,7 +322,7 @@ int paired_compute(sf_paired *out, const uint32_t *idx, const float *val, const 
 	double *M = NULL;
 	float *cnt = NULL;
 	size_t mb;
-	int rc = differences(&D, out->mean, idx, val, pair, side, flags, n_rows, k, m, tpos, n,
+	int rc = differences(&D, out->mean, idx, val, off, pair, side, flags, n_rows, k, m, tpos, n,
 	                     rows_mode, p, e);
 	if (!rc && (__builtin_mul_overflow((size_t)m, (size_t)B, &mb) ||
 	            !(M = malloc(mb * sizeof *M)) || !(cnt = malloc(n * (size_t)bb * sizeof *cnt))))

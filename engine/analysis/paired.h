@@ -41,9 +41,10 @@ typedef struct sf_paired {
 	double *lo, *hi; /* [m] the 95% interval */
 } sf_paired;
 
-/* From plain arrays: idx/val [N, k], pair/side/flags [N] (rows sorted by
- * pair), is_train [P]. resamples >= 2. */
-int paired_compute(sf_paired *out, const uint32_t *idx, const float *val, const int32_t *pair,
+/* From plain arrays: codes idx/val/off/k (codes.h), pair/side/flags [N]
+ * (rows sorted by pair), is_train [P]. resamples >= 2. */
+int paired_compute(sf_paired *out, const uint32_t *idx, const float *val, const uint64_t *off,
+                   const int32_t *pair,
                    const uint8_t *side, const uint8_t *flags, size_t n_rows, int k, int m,
                    const unsigned char *is_train, size_t n_pairs, int rows_mode, int resamples,
                    uint64_t seed, const sf_progress *p, sf_err *e);

@@ -49,10 +49,8 @@ int attrib_pair_ws(sf_attrib *out, const store *s, const latents *l, const sf_he
 		double margin = 0;
 		for (int q = 0; q < d; q++)
 			margin += (double)h->w[q] * (mc[q] - mr[q]);
-		size_t k = (size_t)l->k;
-		rc = attrib_compute(out, l->idx + cb * k, l->val + cb * k, scale, ce - cb,
-		                    l->idx + rb * k, l->val + rb * k, scale + (ce - cb), re - rb, l->k,
-		                    l->m, ef->e, margin, e);
+		rc = attrib_compute(out, l->idx, l->val, l->off, l->k, cb, scale, ce - cb, rb,
+		                    scale + (ce - cb), re - rb, l->m, ef->e, margin, e);
 	}
 	free(scale);
 	free(mc);

@@ -60,7 +60,7 @@ static int build(void *ctx, cache_hdr *h, cache_seg *seg, int *nseg, const sf_pr
 		return sf_fail(e, "paired salience: out of memory");
 	for (size_t i = 0; i < P->n; i++)
 		tr[i] = pairs_split(P, i) == SPLIT_TRAIN;
-	int rc = paired_compute(b->out, l->idx, l->val, store_pair(s), store_side(s),
+	int rc = paired_compute(b->out, l->idx, l->val, l->off, store_pair(s), store_side(s),
 	                        store_flags(s), l->n_rows, l->k, l->m, tr, P->n, b->rows_mode,
 	                        PAIRED_RESAMPLES, PAIRED_SEED, p, e);
 	free(tr);
