@@ -158,25 +158,38 @@ def check_ws(ws, acts, pair, side, flags, want_kind, own=None):
            ("effects.bin", "paired-sentence.bin", "paired-all.bin")), "%s: the caches are kept" % ws)
 
 
-def check_jumprelu(ws, acts, pair, side, flags, own):
+def saelens_scale(x, norm):
+    """s_r with x = mu_r + s_r x~ (layer_norm) or x = s_r x~ (constant_norm_rescale)."""
+    x = x.astype(np.float64)
+    if norm == "layer_norm":
+        return x.std(1, ddof=1) + 1e-5
+    if norm == "constant_norm_rescale":
+        return np.linalg.norm(x, axis=1) / np.sqrt(x.shape[1])
+    return np.ones(len(x))
+
+
+def check_jumprelu(ws, acts, pair, side, flags, own, norm):
     """A JumpReLU SAE: a varying count of active latents per row."""
     P = int(pair.max()) + 1
     train = np.array([i % 5 != 4 for i in range(P)])
     rng = np.random.default_rng(12)
     W_enc, b_enc, W_dec, b_dec, thr = kinds.weights(rng, 48)
-    kinds.saelens_save(ws + "-sae", W_enc, b_enc, W_dec, b_dec, "jumprelu", threshold=thr)
-    run("load-sae", ws, ws + "-sae")
-    z = kinds.saelens_encode(acts, W_enc, b_enc, b_dec, "jumprelu", "none", threshold=thr)
+    sae_dir = ws + "-sae-" + norm
+    kinds.saelens_save(sae_dir, W_enc, b_enc, W_dec, b_dec, "jumprelu", norm=norm, threshold=thr)
+    run("load-sae", ws, sae_dir)
+    z = kinds.saelens_encode(acts, W_enc, b_enc, b_dec, "jumprelu", norm, threshold=thr)
+    sz = z * saelens_scale(acts, norm)[:, None]
     l0 = (z > 0).sum(1)
-    ok(l0.min() != l0.max(), "jumprelu: the rows have %d to %d active latents" % (l0.min(), l0.max()))
+    ok(l0.min() != l0.max(), "jumprelu, %s: the rows have %d to %d active latents"
+       % (norm, l0.min(), l0.max()))
     e_ref = W_dec.astype(np.float64) @ own.astype(np.float64)
     stats = json.loads(run("stats", ws, "--format", "json", "--sort", "id").stdout)
     e = np.array([x["reward_effect"] for x in stats])
     err = np.abs(e - e_ref).max() / np.abs(e_ref).max()
-    ok(err < 1e-6, "jumprelu: reward_effect = w . d_j (rel err %.2g)" % err)
+    ok(err < 1e-6, "jumprelu, %s: reward_effect = w . d_j (rel err %.2g)" % (norm, err))
     worst_c, worst_m = 0.0, 0.0
     for i in [0, 3, 9, 40, 77]:
-        c = [z[(pair == i) & (side == sd)].mean(0) * e_ref for sd in (1, 2)]
+        c = [sz[(pair == i) & (side == sd)].mean(0) * e_ref for sd in (1, 2)]
         c_ref = c[0] - c[1]
         m_ref = float(np.dot(own, acts[(pair == i) & (side == 1)].astype(np.float64).mean(0) -
                              acts[(pair == i) & (side == 2)].astype(np.float64).mean(0)))
@@ -186,8 +199,12 @@ def check_jumprelu(ws, acts, pair, side, flags, own):
             got[int(x["feature"])] = float(x["contribution"])
         worst_c = max(worst_c, np.abs(got - c_ref).max() / np.abs(c_ref).max())
         worst_m = max(worst_m, abs(sum(float(x["contribution"]) for x in rows) - m_ref) / abs(m_ref))
-    ok(worst_c < 1e-4, "jumprelu: contributions match numpy (max err %.2g of the largest)" % worst_c)
-    ok(worst_m < 1e-4, "jumprelu: every listing adds up to the margin (rel err %.2g)" % worst_m)
+    ok(worst_c < 1e-4, "jumprelu, %s: contributions (s_r z e) match numpy (max err %.2g of the "
+       "largest)" % (norm, worst_c))
+    ok(worst_m < 1e-4, "jumprelu, %s: every listing adds up to the margin (rel err %.2g)"
+       % (norm, worst_m))
+    if norm != "none":
+        return
     for mode in ("sentence", "all"):
         st = json.loads(run("stats", ws, "--format", "json", "--sort", "id", "--rows", mode).stdout)
         zz = z.copy()
@@ -195,7 +212,7 @@ def check_jumprelu(ws, acts, pair, side, flags, own):
         mean, lo, hi = ref.bootstrap(ref.pair_differences(zz, pair, side, flags, train, mode))
         got = np.array([[x["paired_mean"], x["paired_lo"], x["paired_hi"]] for x in st])
         err = np.abs(got - np.stack([mean, lo, hi], 1)).max() / np.abs(mean).max()
-        ok(err < 1e-5, "jumprelu: rows %s: paired mean and interval match numpy (err %.2g)"
+        ok(err < 1e-5, "jumprelu, none: rows %s: paired mean and interval match numpy (err %.2g)"
            % (mode, err))
 
 
@@ -232,7 +249,8 @@ def checks(tmp):
     r = run("head", b + "/ws")
     ok("bias 0.25" in r.stderr, "the own head's bias is reported", r.stderr)
     ok(not os.path.exists(b + "/ws/head.bin"), "the own head is not cached")
-    check_jumprelu(b + "/ws", acts, pair, side, flags, own)
+    for norm in ("none", "layer_norm", "constant_norm_rescale"):
+        check_jumprelu(b + "/ws", acts, pair, side, flags, own, norm)
 
     # 3. a bad reward_head is refused at init, naming the file and the tensor
     bad = [("shape", dict(head=own[:-1])), ("NaN", dict(head=np.where(np.arange(16) == 3, np.nan, own))),

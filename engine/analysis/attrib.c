@@ -8,9 +8,19 @@
 #include "engine/analysis/codes.h"
 #include "engine/sae/sae.h"
 
+/* The factor s_r with x = mu_r + s_r x~ (standardize, layer_norm) or
+ * x = s_r x~ (constant_norm_rescale), as sae_normalize_rows scales rows. */
 double attrib_row_scale(const float *x, int d, int normalize)
 {
-	if (normalize != SAE_NORM_STANDARDIZE || d < 2)
+	if (d < 2)
+		return 1.0;
+	if (normalize == SAE_NORM_CONST_NORM) {
+		double ss = 0;
+		for (int q = 0; q < d; q++)
+			ss += (double)x[q] * x[q];
+		return sqrt(ss / d);
+	}
+	if (normalize != SAE_NORM_STANDARDIZE && normalize != SAE_NORM_LAYER_NORM)
 		return 1.0;
 	double mean = 0;
 	for (int q = 0; q < d; q++)
@@ -19,7 +29,8 @@ double attrib_row_scale(const float *x, int d, int normalize)
 	double ss = 0;
 	for (int q = 0; q < d; q++)
 		ss += (x[q] - mean) * (x[q] - mean);
-	return sqrt(ss / (d - 1)) + (double)SAE_STD_EPS;
+	double eps = normalize == SAE_NORM_LAYER_NORM ? (double)SAE_LN_EPS : (double)SAE_STD_EPS;
+	return sqrt(ss / (d - 1)) + eps;
 }
 
 /* acc[j] += sign/n * s_r * z_rj over one side's rows [r0, r0 + n). */

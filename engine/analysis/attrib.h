@@ -8,8 +8,9 @@
  *   contribution_j(i) = c_j(chosen_i) - c_j(rejected_i)
  *   residual          = margin_i - sum_j contribution_j(i)
  *
- * s_r is the row's input scale: std_r + 1e-6 (std with n-1) when the SAE
- * standardises its input, else 1 (attrib_row_scale). */
+ * s_r is the row's input scale (attrib_row_scale): std_r + 1e-6 (std with
+ * n-1) when the SAE standardises its input, std_r + 1e-5 for SAELens's
+ * layer_norm, |x_r|/sqrt(d) for constant_norm_rescale, else 1. */
 #ifndef ENGINE_ANALYSIS_ATTRIB_H
 #define ENGINE_ANALYSIS_ATTRIB_H
 

@@ -92,8 +92,7 @@ static int effects_check(void *ctx, const cache_map *m, const char *path, sf_err
 	if (n == 0 || n > INT32_MAX || n * 8 != m->h.payload_size)
 		return sf_fail(e, "%s: damaged cache (size)", path);
 	int kind = (int)(m->h.flags & 15), norm = (int)(m->h.flags >> 4);
-	if ((kind != HEAD_OWN && kind != HEAD_PROXY) ||
-	    (norm != SAE_NORM_NONE && norm != SAE_NORM_STANDARDIZE))
+	if ((kind != HEAD_OWN && kind != HEAD_PROXY) || norm < 0 || norm >= SAE_NORM_COUNT)
 		return sf_fail(e, "%s: damaged cache (flags)", path);
 	const double *v = (const double *)m->payload;
 	for (size_t j = 0; j < n; j++)
