@@ -13,6 +13,8 @@ tui_safer_SOURCES += \
 	tui/cli/cmd_info.c \
 	tui/cli/cmd_judge.c \
 	tui/cli/cmd_judged.c \
+	tui/cli/cmd_probe.c \
+	tui/cli/cmd_probes.c \
 	tui/cli/cmd_init.c \
 	tui/cli/cmd_label.c \
 	tui/cli/cmd_labels.c \

@@ -12,6 +12,12 @@ tui_safer_SOURCES += \
 	tui/explore/judge.h \
 	tui/explore/pair_attrib.c \
 	tui/explore/pair_attrib.h \
+	tui/explore/probe_edit.c \
+	tui/explore/probe_edit.h \
+	tui/explore/probe_screen.c \
+	tui/explore/probe_screen.h \
+	tui/explore/probe_work.c \
+	tui/explore/probe_work.h \
 	tui/explore/screen_edits.c \
 	tui/explore/screen_feature.c \
 	tui/explore/screen_features.c \

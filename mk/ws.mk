@@ -28,6 +28,8 @@ engine_libengine_a_SOURCES += \
 	engine/ws/carry_ws.h \
 	engine/ws/reward_ws.c \
 	engine/ws/reward_ws.h \
+	engine/ws/probes_ws.c \
+	engine/ws/probes_ws.h \
 	engine/ws/sae_ws.c \
 	engine/ws/sae_ws.h \
 	engine/ws/scores_ws.c \

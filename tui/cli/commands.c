@@ -24,6 +24,8 @@ static const cli_cmd commands[] = {
 	CMD("plan", plan, "poison or denoise edit list (JSONL)"),
 	CMD("eval", eval, "projected effect of an edit on a reward head"),
 	CMD("export", export, "write the edited dataset"),
+	CMD("probe", probe, "one text against the live reward model (a probe server)"),
+	CMD("probes", probes, "list or show the saved probes"),
 	CMD("explore", explore, "the interactive explorer"),
 };
 #undef CMD

@@ -38,6 +38,8 @@ SAFER_COMMAND(export)
 SAFER_COMMAND(explore)
 SAFER_COMMAND(judge)
 SAFER_COMMAND(judged)
+SAFER_COMMAND(probe)
+SAFER_COMMAND(probes)
 
 #undef SAFER_COMMAND
 

@@ -1081,6 +1081,9 @@ void xm_tick(app *a, void *ctx)
 	xmodel *m = ctx;
 	(void)a;
 	flush_notices(m);
+	for (int i = 0; i < XS_N; i++) /* work of their own, whether a job runs or not */
+		if (xm_screen_ticks[i] && m->screens[i])
+			xm_screen_ticks[i](m->screens[i]);
 	if (app_busy(m->a))
 		return;
 	double t = now_ms();

@@ -27,7 +27,7 @@
 typedef struct xmodel xmodel;
 
 /* The screens. */
-enum { XS_FEATURES, XS_FEATURE, XS_PAIR, XS_EDITS, XS_TRAIN, XS_N };
+enum { XS_FEATURES, XS_FEATURE, XS_PAIR, XS_EDITS, XS_TRAIN, XS_PROBE, XS_N };
 #define XS_BIT(id) (1u << (id))
 #define XS_ANALYSIS (XS_BIT(XS_FEATURES) | XS_BIT(XS_FEATURE) | XS_BIT(XS_PAIR) | XS_BIT(XS_EDITS))
 
@@ -45,6 +45,10 @@ typedef struct xscreen_def {
 
 /* Indexed by XS_*: the registry (tui/explore/screens.c). */
 extern const xscreen_def *const xm_screen_defs[XS_N];
+/* Indexed by XS_*: what a screen does on every tick of the loop, also
+ * while a job runs (work of its own, such as a request); NULL for most. */
+typedef void (*xscreen_tick_fn)(screen *s);
+extern const xscreen_tick_fn xm_screen_ticks[XS_N];
 
 /* Model generations: each counts changes of one part of the view
  * (including becoming available or going away). */

@@ -60,6 +60,7 @@ static const wkey keys[] = {
 	{ "l", "label", 'l' }, { "1-5", "rate", 0 }, { "0", "clear rating", '0' },
 	{ "u ^R", "undo/redo label", 'u' }, { "a", "accept judge's score", 'a' },
 	{ "J", "next judge suggestion", 'J' }, { "e", "edits", 'e' }, { "t", "train", 't' },
+	{ "p", "probe your own text", 'p' },
 	{ "j/k g/G", "move", 'j' }, { ":", "command", ':' }, { "?", "help", '?' },
 	{ "q", "quit", 'q' },
 };
@@ -414,6 +415,7 @@ static int key(screen *s, app *a, int k)
 			xj_accept(m, m->cur_feature);
 		return WF_HANDLED;
 	case 'J': xj_next_unreviewed(m); return WF_HANDLED;
+	case 'p': xm_open(m, XS_PROBE, XM_KEEP); return WF_HANDLED;
 	case 18 /* ^R */: xm_redo(m); return WF_HANDLED;
 	}
 	return WF_IGNORED;

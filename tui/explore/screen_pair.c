@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tui/explore/pair_attrib.h"
+#include "tui/explore/probe_screen.h"
 #include "tui/explore/screens.h"
 #include "widgets/draw.h"
 #include "widgets/theme.h"
@@ -35,7 +36,8 @@ static const wkey keys[] = {
 	{ "Tab", "section", '\t' }, { "j/k", "scroll", 'j' },
 	{ "b", "attribution bars", 'b' }, { "Enter", "open the bar's feature", '\n' },
 	{ "i", "include/exclude in plan", 'i' },
-	{ "A", "flip/drop/none", 'A' }, { "q Esc", "back", 'q' }, { "?", "help", '?' },
+	{ "A", "flip/drop/none", 'A' }, { "p", "probe: edit and ask the model", 'p' },
+	{ "q Esc", "back", 'q' }, { "?", "help", '?' },
 };
 
 static void free_toks(struct pair_view *V)
@@ -243,6 +245,9 @@ static int key(screen *s, app *a, int k)
 	case 'g': V->first[V->focus] = 0; return WF_HANDLED;
 	case 'i': xm_plan_mark(m, V->p, XM_TOGGLE); return WF_HANDLED;
 	case 'A': xm_plan_mark(m, V->p, XM_CYCLE); return WF_HANDLED;
+	case 'p':
+		xm_open(m, XS_PROBE, xprobe_arg(V->p, V->focus == 2 ? SIDE_REJECTED : SIDE_CHOSEN));
+		return WF_HANDLED;
 	}
 	return WF_IGNORED;
 }
