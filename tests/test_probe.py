@@ -25,6 +25,7 @@ sys.path.insert(0, HERE)
 
 import numpy as np  # noqa: E402
 
+import sae_kinds_ref as kinds  # noqa: E402
 from tap import done, ok  # noqa: E402
 
 SAFER = os.environ.get("SAFER") or os.path.join(os.getcwd(), "tui", "safer")
@@ -427,6 +428,37 @@ def checks(tmp, ws, url, t, cfg, plus, minus):
 	ok(r.returncode == 2, "a probe name with a slash: usage error")
 	r = run(["probes", ws, "nosuch"])
 	ok(r.returncode == 1 and b"no saved probe" in r.stderr, "an unknown probe: one line", r.stderr)
+	jumprelu(tmp, ws, url)
+
+
+def jumprelu(tmp, ws, url):
+	"""A JumpReLU SAE (a varying count of active latents per row) saved as
+	SAELens saves it: the probe's features equal its numpy encoder's."""
+	W_enc, b_enc, W_dec, b_dec, thr = kinds.weights(np.random.default_rng(4), 40)
+	d = os.path.join(tmp, "jumprelu")
+	kinds.saelens_save(d, W_enc, b_enc, W_dec, b_dec, "jumprelu", threshold=thr)
+	r = run(["load-sae", ws, d])
+	if not ok(r.returncode == 0, "a JumpReLU SAE loads", r.stderr):
+		return
+	Stand.dtype, Stand.mode = "f32", "ok"
+	r = run(["probe", ws, "--url", url, "--prompt", "Hi", "--response", "Hello.", "--format",
+	         "json", "--rows", "all", "--top", "1000"])
+	try:
+		j = json.loads(r.stdout)
+	except ValueError:
+		j = {}
+	z = kinds.saelens_encode(Stand.acts, W_enc, b_enc, b_dec, "jumprelu", "none", threshold=thr)
+	l0 = (z > 0).sum(1)
+	tot = z.sum(0)
+	want = {f: tot[f] for f in range(z.shape[1]) if tot[f] > 0}
+	got = {f["feature"]: f["total"] for f in j.get("features", [])}
+	ok(l0.min() != l0.max() and sorted(got) == sorted(want) and
+	   all(abs(got[f] - want[f]) <= 1e-4 * max(1, want[f]) for f in want),
+	   "JumpReLU: the features and totals equal a numpy encode (rows with %d to %d active)"
+	   % (l0.min(), l0.max()), (sorted(got), sorted(want)))
+	rows = [sorted(t["feature"] for t in tok["top"]) for tok in j.get("tokens", [])]
+	ok(rows == [sorted(np.nonzero(z[i] > 0)[0].tolist()) for i in range(len(z))],
+	   "JumpReLU: each token's active latents are the encoder's", rows[:3])
 
 
 if __name__ == "__main__":

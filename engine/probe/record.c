@@ -43,12 +43,14 @@ static json_t *tokens(const probe_rows *r, const probe_result *res, int top)
 	json_t *a = json_array();
 	for (size_t i = 0; a && i < r->n; i++) {
 		json_t *t = json_array();
-		for (int j = 0; t && j < res->k && j < top; j++) {
-			float v = res->val[i * res->k + j];
-			if (v <= 0)
+		const uint32_t *ri;
+		const float *rv;
+		size_t nr = probe_row(res, i, &ri, &rv);
+		for (size_t j = 0; t && j < nr && j < (size_t)top; j++) {
+			if (rv[j] <= 0)
 				break; /* largest first: the rest is not active */
-			json_array_append_new(t, json_pack("{s:i, s:f}", "feature",
-			                                   (int)res->idx[i * res->k + j], "act", (double)v));
+			json_array_append_new(t, json_pack("{s:i, s:f}", "feature", (int)ri[j], "act",
+			                                   (double)rv[j]));
 		}
 		json_t *o = json_pack("{s:o, s:b, s:o}", "text",
 		                      text_json(r->tok_bytes + r->tok_off[i],

@@ -10,7 +10,8 @@
  *   score     a(resp) of safer-method.md §6 under the safety sets S, over
  *             the rows in use (rows_mode, as the pair scores), computed by
  *             scores_compute itself
- * Shapes: n rows, d width, k kept latents per row. */
+ * Shapes: n rows, d width; k kept latents per row for TopK, or (k 0) a
+ * varying count per row with row offsets off [n+1] (codes.h). */
 #ifndef ENGINE_PROBE_RESULT_H
 #define ENGINE_PROBE_RESULT_H
 
@@ -31,9 +32,10 @@ typedef struct probe_feature {
 
 typedef struct probe_result {
 	size_t n;
-	int k;
-	uint32_t *idx;  /* [n,k] */
-	float *val;     /* [n,k], largest first in a row */
+	int k;          /* 0: a varying count per row (off) */
+	uint32_t *idx;  /* [n,k] or [off[n]] */
+	float *val;     /* the same, largest first in a row */
+	uint64_t *off;  /* [n+1] when k is 0, else NULL */
 	probe_feature *feat;
 	int n_feat;
 	double score;   /* a(resp) */
@@ -45,6 +47,8 @@ int probe_result_compute(probe_result *out, const sae *s, const probe_rows *r,
                          const sf_safety *S, int rows_mode, sf_err *e);
 void probe_result_free(probe_result *p);
 
+/* Row r's entries: their number, *idx and *val pointing at them. */
+size_t probe_row(const probe_result *p, size_t r, const uint32_t **idx, const float **val);
 /* Row r's activation of feature f (0 when not kept). */
 float probe_row_act(const probe_result *p, size_t r, int f);
 /* Row r's S+/S- score: sum over S+ of z+ minus sum over S- of z+. */
