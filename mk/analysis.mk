@@ -9,18 +9,28 @@ engine_libengine_a_SOURCES += \
 	engine/analysis/codes.h \
 	engine/analysis/head.c \
 	engine/analysis/head.h \
+	engine/analysis/density.c \
+	engine/analysis/density.h \
 	engine/analysis/index.c \
 	engine/analysis/index.h \
+	engine/analysis/intervals.c \
+	engine/analysis/intervals.h \
 	engine/analysis/labels.c \
 	engine/analysis/labels.h \
 	engine/analysis/paired.c \
 	engine/analysis/paired.h \
 	engine/analysis/plan.c \
 	engine/analysis/plan.h \
+	engine/analysis/quality.c \
+	engine/analysis/quality.h \
 	engine/analysis/safety.c \
 	engine/analysis/safety.h \
 	engine/analysis/scores.c \
 	engine/analysis/scores.h \
+	engine/analysis/search.c \
+	engine/analysis/search.h \
+	engine/analysis/similar.c \
+	engine/analysis/similar.h \
 	engine/analysis/stats.c \
 	engine/analysis/stats.h \
 	engine/analysis/top.c \

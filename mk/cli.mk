@@ -21,7 +21,10 @@ tui_safer_SOURCES += \
 	tui/cli/cmd_load_sae.c \
 	tui/cli/cmd_export_sae.c \
 	tui/cli/cmd_plan.c \
+	tui/cli/cmd_quality.c \
 	tui/cli/cmd_score.c \
+	tui/cli/cmd_search.c \
+	tui/cli/cmd_similar.c \
 	tui/cli/cmd_stats.c \
 	tui/cli/cmd_top.c \
 	tui/cli/cmd_train.c \

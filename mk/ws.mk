@@ -30,6 +30,8 @@ engine_libengine_a_SOURCES += \
 	engine/ws/reward_ws.h \
 	engine/ws/probes_ws.c \
 	engine/ws/probes_ws.h \
+	engine/ws/quality_ws.c \
+	engine/ws/quality_ws.h \
 	engine/ws/sae_ws.c \
 	engine/ws/sae_ws.h \
 	engine/ws/scores_ws.c \

@@ -54,7 +54,7 @@ size_t top_context_text(const store *s, size_t begin, size_t end, size_t r, char
 	return n;
 }
 
-static void fill_row(sf_top_row *o, const store *s, size_t r, float act, int window)
+void top_fill_row(sf_top_row *o, const store *s, size_t r, float act, int window)
 {
 	o->row = r;
 	o->pair = store_pair(s)[r];
@@ -64,9 +64,7 @@ static void fill_row(sf_top_row *o, const store *s, size_t r, float act, int win
 	top_context(s, r, window, &o->ctx_begin, &o->ctx_end);
 }
 
-int top_rows(const sf_index *ix, const store *s, int feature, int side, int rows_mode,
-             size_t n, int window, sf_top_row *out, size_t *n_out, size_t *total,
-             sf_err *e)
+int top_check(const sf_index *ix, const store *s, int feature, int side, sf_err *e)
 {
 	if (feature < 0 || feature >= ix->m)
 		return sf_fail(e, "no feature %d (the SAE has %d)", feature, ix->m);
@@ -75,6 +73,15 @@ int top_rows(const sf_index *ix, const store *s, int feature, int side, int rows
 	if (ix->n_rows != store_nrows(s))
 		return sf_fail(e, "index: %zu rows but the store has %zu", ix->n_rows,
 		               store_nrows(s));
+	return 0;
+}
+
+int top_rows(const sf_index *ix, const store *s, int feature, int side, int rows_mode,
+             size_t n, int window, sf_top_row *out, size_t *n_out, size_t *total,
+             sf_err *e)
+{
+	if (top_check(ix, s, feature, side, e))
+		return -1;
 	const uint8_t *flags = store_flags(s);
 	size_t len, got = 0, count = 0;
 	const sf_ientry *l = index_list(ix, feature, side, &len);
@@ -84,7 +91,7 @@ int top_rows(const sf_index *ix, const store *s, int feature, int side, int rows
 			continue;
 		count++;
 		if (got < n)
-			fill_row(&out[got++], s, r, ientry_act(l[i]), window);
+			top_fill_row(&out[got++], s, r, ientry_act(l[i]), window);
 		else if (!total)
 			break;
 	}
@@ -170,7 +177,7 @@ int top_judge_input(sf_judge_input *out, const sf_index *ix, const store *s, int
 		}
 		sf_judge_group *gr = &out->groups[g];
 		if (gr->n < JUDGE_PER_TOKEN) {
-			fill_row(&gr->ctx[gr->n++], s, r, ientry_act(x), JUDGE_WINDOW);
+			top_fill_row(&gr->ctx[gr->n++], s, r, ientry_act(x), JUDGE_WINDOW);
 			out->n_contexts++;
 		}
 	}

@@ -32,6 +32,12 @@ int top_rows(const sf_index *ix, const store *s, int feature, int side, int rows
              size_t n, int window, sf_top_row *out, size_t *n_out, size_t *total,
              sf_err *e);
 
+/* Checks the calls of one (feature, side) share: the feature exists, the
+ * side is chosen or rejected, the index is of this store. */
+int top_check(const sf_index *ix, const store *s, int feature, int side, sf_err *e);
+/* One output row for store row r with activation act and its context. */
+void top_fill_row(sf_top_row *o, const store *s, size_t r, float act, int window);
+
 /* Context rows of row r: [*begin, *end) within its response, at most
  * window tokens, centred on r where the response allows. */
 void top_context(const store *s, size_t r, int window, size_t *begin, size_t *end);

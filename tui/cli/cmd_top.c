@@ -2,7 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/analysis/density.h"
 #include "engine/analysis/index.h"
+#include "engine/analysis/intervals.h"
 #include "engine/analysis/top.h"
 #include "tui/cli/analysis_cli.h"
 #include "tui/cli/cli.h"
@@ -11,6 +13,7 @@
 const char cmd_top_usage[] =
 	"usage: safer top WS FEATURE [--side chosen|rejected] [-n N] [--window W]\n"
 	"                 [--rows sentence|all] [--judge] [--format tsv|json]\n"
+	"                 [--quantiles Q | --random N [--seed S] | --histogram [--bins B]]\n"
 	"                 [--read-only]\n"
 	"\n"
 	"The rows where FEATURE fires most, strongest first: N per side (default 10;\n"
@@ -22,6 +25,20 @@ const char cmd_top_usage[] =
 	"windows of up to 128 tokens, with an extra first column `group`; a feature\n"
 	"that fires on more than 32 token texts or has 4 or fewer contexts is\n"
 	"dropped, which is said on stderr.\n"
+	"--quantiles Q splits each side's activating rows in use into Q intervals of\n"
+	"equal count (safer-method.md §11) and gives N rows from each at evenly\n"
+	"spaced ranks, weakest interval first, with three extra first columns:\n"
+	"  quantile lo hi\n"
+	"(quantile 0 is the weakest interval, lo and hi its smallest and largest\n"
+	"activation). --random N gives N activating rows per side drawn uniformly\n"
+	"(without replacement, strongest first; the same --seed, default 1, gives\n"
+	"the same rows). --histogram prints instead the feature's density on a log\n"
+	"scale: B bins (default 20) of equal width in log10(activation), shared by\n"
+	"both sides, with columns\n"
+	"  side lo hi rows share\n"
+	"(lo and hi the bin's edges as activations, rows the side's rows in use\n"
+	"in it, share those rows over the side's rows in use; a side's shares add\n"
+	"up to the share of its rows where the feature is active).\n"
 	"The first run builds the latents index (WS/index.bin), encoding the rows\n"
 	"first when they are not yet (progress on stderr); later runs reuse both.\n"
 	"--read-only writes nothing in WS: changes are refused, and what is missing\n"
@@ -45,13 +62,77 @@ static void put_row(tout *t, const store *s, const sf_top_row *r, long group, ch
 	tout_row_end(t);
 }
 
+/* --quantiles (Q > 0) or --random: per rows of each side (or side). */
+static int print_samples(tout *t, const sf_index *ix, const store *s, int f, int side,
+                         int rows_mode, int Q, long per, uint64_t seed, int window, char *buf,
+                         size_t bufsz)
+{
+	size_t cap = (size_t)per * (size_t)(Q ? Q : 1);
+	sf_top_row *rows = malloc(cap * sizeof *rows);
+	int *quant = malloc(cap * sizeof *quant);
+	sf_interval *iv = malloc((size_t)(Q ? Q : 1) * sizeof *iv);
+	sf_err e;
+	int rc = 0;
+	if (!rows || !quant || !iv)
+		rc = cli_fail("out of memory");
+	for (int sd = SIDE_CHOSEN; !rc && sd <= SIDE_REJECTED; sd++) {
+		if (side && sd != side)
+			continue;
+		size_t got;
+		if (Q ? intervals_rows(ix, s, f, sd, rows_mode, Q, (size_t)per, window, iv, rows, quant,
+		                       &got, NULL, &e)
+		      : intervals_random(ix, s, f, sd, rows_mode, (size_t)per,
+		                         seed + (uint64_t)sd * 0x9e3779b97f4a7c15ULL, window, rows,
+		                         &got, NULL, &e)) {
+			rc = cli_fail("%s", e.msg);
+			break;
+		}
+		for (size_t i = 0; i < got; i++) {
+			if (Q) {
+				tout_int(t, quant[i]);
+				tout_num(t, iv[quant[i]].lo);
+				tout_num(t, iv[quant[i]].hi);
+			}
+			put_row(t, s, &rows[i], -1, buf, bufsz);
+		}
+	}
+	free(rows);
+	free(quant);
+	free(iv);
+	return rc;
+}
+
+/* --histogram: the log10 density table of density.h. */
+static int print_density(const sf_index *ix, const store *s, const sf_stats *st, int f, int fmt,
+                         int bins)
+{
+	sf_density d;
+	sf_err e;
+	if (density_feature(ix, s, f, st->rows_mode, st->rows_chosen, st->rows_rejected, bins, &d,
+	                    &e))
+		return cli_fail("%s", e.msg);
+	static const char *const cols[] = { "side", "lo", "hi", "rows", "share" };
+	tout *t = tout_new(stdout, fmt, cols, 5);
+	for (int i = 0; i < 2 && d.hi > d.lo; i++)
+		for (int b = 0; b < d.nbins; b++) {
+			tout_str(t, i ? "rejected" : "chosen");
+			tout_num(t, density_edge(&d, b));
+			tout_num(t, density_edge(&d, b + 1));
+			tout_int(t, d.count[i][b]);
+			tout_num(t, d.rows[i] ? (double)d.count[i][b] / (double)d.rows[i] : 0);
+			tout_row_end(t);
+		}
+	return tout_finish(t);
+}
+
 int cmd_top(int argc, char **argv)
 {
 	copts o;
 	copts_default(&o);
 	const char *feat = NULL;
 	long n = 10, window = 24, side = 0;
-	int judge = 0;
+	int judge = 0, hist = 0;
+	long quantiles = 0, random_n = 0, seed = 1, bins = 20;
 	for (int i = 1; i < argc; i++) {
 		int r = opt_shared("top", &o, OPT_ANALYSIS, argc, argv, &i), bad = 0;
 		const char *v;
@@ -72,10 +153,24 @@ int cmd_top(int argc, char **argv)
 				side = SIDE_REJECTED;
 			else
 				return cli_usage_error("top", "--side must be chosen or rejected");
+		} else if (!bad && (v = opt_value("top", "--quantiles", argc, argv, &i, &bad))) {
+			if (opt_long_in("top", "--quantiles", v, 1, INTERVALS_MAX, &quantiles))
+				return EXIT_USAGE;
+		} else if (!bad && (v = opt_value("top", "--random", argc, argv, &i, &bad))) {
+			if (opt_long_in("top", "--random", v, 1, 10000, &random_n))
+				return EXIT_USAGE;
+		} else if (!bad && (v = opt_value("top", "--seed", argc, argv, &i, &bad))) {
+			if (opt_long_in("top", "--seed", v, 0, 2147483647L, &seed))
+				return EXIT_USAGE;
+		} else if (!bad && (v = opt_value("top", "--bins", argc, argv, &i, &bad))) {
+			if (opt_long_in("top", "--bins", v, 1, DENSITY_MAX_BINS, &bins))
+				return EXIT_USAGE;
 		} else if (bad) {
 			return EXIT_USAGE;
 		} else if (!strcmp(argv[i], "--judge")) {
 			judge = 1;
+		} else if (!strcmp(argv[i], "--histogram")) {
+			hist = 1;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return cli_usage_error("top", "unknown option '%s'", argv[i]);
 		} else if (!o.ws) {
@@ -87,6 +182,9 @@ int cmd_top(int argc, char **argv)
 		}
 	}
 	long f;
+	if (judge + hist + !!quantiles + !!random_n > 1)
+		return cli_usage_error("top", "--judge, --quantiles, --random and --histogram "
+		                              "do not go together");
 	if (!o.ws || !feat)
 		return cli_usage_error("top", "need a workspace and a feature");
 	if (parse_long(feat, 0, 1L << 30, &f))
@@ -101,16 +199,29 @@ int cmd_top(int argc, char **argv)
 		cli_session_close(&c);
 		return cli_fail("no feature %ld (the SAE has %d features: 0-%d)", f, m, m - 1);
 	}
-	if (session_index(c.s, &ix, &e))
+	const sf_stats *st = NULL;
+	if (session_index(c.s, &ix, &e) || (hist && session_stats(c.s, &st, &e)))
 		return cli_session_fail(&c, &e);
 	cli_session_quiet(&c);
+	if (hist) {
+		int rc = print_density(ix, ws_store(session_ws(c.s)), st, (int)f, o.fmt, (int)bins);
+		cli_session_close(&c);
+		return rc;
+	}
 	int rc = 0;
 	const store *s = ws_store(session_ws(c.s));
 	char *buf = malloc(1 << 16);
 	static const char *const cols[] = { "group", "pair", "side", "pos", "activation",
 		                            "token", "context", "row" };
-	tout *t = tout_new(stdout, o.fmt, judge ? cols : cols + 1, judge ? 8 : 7);
-	if (judge) {
+	static const char *const qcols[] = { "quantile", "lo", "hi", "pair", "side", "pos",
+		                             "activation", "token", "context", "row" };
+	tout *t = quantiles ? tout_new(stdout, o.fmt, qcols, 10)
+	                    : tout_new(stdout, o.fmt, judge ? cols : cols + 1, judge ? 8 : 7);
+	if (quantiles || random_n) {
+		rc = print_samples(t, ix, s, (int)f, (int)side, o.rows_mode, (int)quantiles,
+		                   quantiles ? n : random_n,
+		                   (uint64_t)seed, (int)window, buf, 1 << 16);
+	} else if (judge) {
 		sf_judge_input j;
 		if (top_judge_input(&j, ix, s, (int)f, o.rows_mode, &e)) {
 			rc = cli_fail("%s", e.msg);

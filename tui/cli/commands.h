@@ -40,6 +40,9 @@ SAFER_COMMAND(judge)
 SAFER_COMMAND(judged)
 SAFER_COMMAND(probe)
 SAFER_COMMAND(probes)
+SAFER_COMMAND(similar)
+SAFER_COMMAND(search)
+SAFER_COMMAND(quality)
 
 #undef SAFER_COMMAND
 

@@ -1,0 +1,117 @@
+/* safer similar WS FEATURE: features like FEATURE by decoder direction, or
+ * by the rows they fire on together. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/analysis/similar.h"
+#include "tui/cli/analysis_cli.h"
+#include "tui/cli/cli.h"
+#include "tui/cli/commands.h"
+
+const char cmd_similar_usage[] =
+	"usage: safer similar WS FEATURE [-n N] [--cooccur] [--rows sentence|all]\n"
+	"                     [--format tsv|json] [--read-only]\n"
+	"\n"
+	"The N features (default 10) most like FEATURE, FEATURE itself left out,\n"
+	"best first (ties by id). By default by the direction they write: the\n"
+	"cosine between their decoder rows and FEATURE's, columns\n"
+	"  feature cosine\n"
+	"With --cooccur, by the rows they fire on: the Jaccard index of the two\n"
+	"features' sets of rows in use where they are active (both sides; --rows\n"
+	"sentence, the default, or all), columns\n"
+	"  feature jaccard\n"
+	"listing only features that share at least one row with FEATURE.\n"
+	"--read-only writes nothing in WS.\n";
+
+int cmd_similar(int argc, char **argv)
+{
+	copts o;
+	copts_default(&o);
+	const char *feat = NULL;
+	long n = 10;
+	int cooccur = 0;
+	for (int i = 1; i < argc; i++) {
+		int r = opt_shared("similar", &o, OPT_FORMAT | OPT_ROWS | OPT_READONLY, argc, argv, &i),
+		    bad = 0;
+		const char *v;
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		if ((v = opt_value("similar", "-n", argc, argv, &i, &bad))) {
+			if (opt_long_in("similar", "-n", v, 1, 1000000, &n))
+				return EXIT_USAGE;
+		} else if (bad) {
+			return EXIT_USAGE;
+		} else if (!strcmp(argv[i], "--cooccur")) {
+			cooccur = 1;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cli_usage_error("similar", "unknown option '%s'", argv[i]);
+		} else if (!o.ws) {
+			o.ws = argv[i];
+		} else if (!feat) {
+			feat = argv[i];
+		} else {
+			return cli_usage_error("similar", "unexpected argument '%s'", argv[i]);
+		}
+	}
+	long f;
+	if (!o.ws || !feat)
+		return cli_usage_error("similar", "need a workspace and a feature");
+	if (parse_long(feat, 0, 1L << 30, &f))
+		return cli_usage_error("similar", "FEATURE must be a feature number, not '%s'", feat);
+	cli_session c;
+	sf_err e;
+	int m;
+	if (cli_session_open(&c, &o, 0, &e) || session_width(c.s, &m, &e))
+		return cli_session_fail(&c, &e);
+	if (f >= m) {
+		cli_session_close(&c);
+		return cli_fail("no feature %ld (the SAE has %d features: 0-%d)", f, m, m - 1);
+	}
+	size_t want = (size_t)n < (size_t)m ? (size_t)n : (size_t)m, got = 0;
+	sf_neighbour *nb = malloc((want ? want : 1) * sizeof *nb);
+	if (!nb) {
+		cli_session_close(&c);
+		return cli_fail("out of memory");
+	}
+	int rc = 0;
+	if (cooccur) {
+		const latents *l;
+		const sf_index *ix;
+		const sf_stats *st;
+		uint64_t *active = malloc((size_t)m * sizeof *active);
+		if (!active)
+			rc = cli_fail("out of memory");
+		else if (session_latents(c.s, &l, &e) || session_index(c.s, &ix, &e) ||
+		         session_stats(c.s, &st, &e))
+			rc = cli_fail("%s", e.msg);
+		else {
+			similar_active_counts(st, active);
+			if (similar_cooccur(ix, l->idx, l->val, l->k,
+			                    store_flags(ws_store(session_ws(c.s))), o.rows_mode, active,
+			                    (int)f, want, nb, &got, &e))
+				rc = cli_fail("%s", e.msg);
+		}
+		free(active);
+	} else {
+		const sae *model;
+		if (session_sae(c.s, &model, &e) ||
+		    similar_cosine(model->W_dec, model->m, model->d, (int)f, want, nb, &got, &e))
+			rc = cli_fail("%s", e.msg);
+	}
+	cli_session_quiet(&c);
+	if (!rc) {
+		const char *cols[] = { "feature", cooccur ? "jaccard" : "cosine" };
+		tout *t = tout_new(stdout, o.fmt, cols, 2);
+		for (size_t i = 0; i < got; i++) {
+			tout_int(t, nb[i].feature);
+			tout_num(t, nb[i].value);
+			tout_row_end(t);
+		}
+		rc = tout_finish(t);
+	}
+	free(nb);
+	cli_session_close(&c);
+	return rc;
+}
