@@ -153,3 +153,5 @@ EXTRA_DIST += tests/test_man.py
 TESTS += tests/test_install.sh tests/test_quiet.sh
 EXTRA_DIST += tests/test_install.sh tests/test_quiet.sh
 AM_TESTS_ENVIRONMENT += MAKE='$(MAKE)'; export MAKE;
+TESTS += tests/test_evidence.py
+dist_check_SCRIPTS += tests/test_evidence.py
