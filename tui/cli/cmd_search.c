@@ -8,8 +8,8 @@
 #include "tui/cli/commands.h"
 
 const char cmd_search_usage[] =
-	"usage: safer search WS TEXT [-n N] [--side chosen|rejected] [--rows all|sentence]\n"
-	"                    [--format tsv|json] [--read-only]\n"
+	"usage: safer search WS TEXT [-n N] [--side chosen|rejected]\n"
+	"                    [--rows all|sentence] [--format tsv|json] [--read-only]\n"
 	"\n"
 	"The features that fire on the rows whose token text contains TEXT (ASCII\n"
 	"letters compared without case), by their total activation on those rows,\n"

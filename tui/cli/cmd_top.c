@@ -13,7 +13,7 @@
 const char cmd_top_usage[] =
 	"usage: safer top WS FEATURE [--side chosen|rejected] [-n N] [--window W]\n"
 	"                 [--rows sentence|all] [--judge] [--format tsv|json]\n"
-	"                 [--quantiles Q | --random N [--seed S] | --histogram [--bins B]]\n"
+	"                 [--quantiles Q] [--random N] [--seed S] [--histogram] [--bins B]\n"
 	"                 [--read-only]\n"
 	"\n"
 	"The rows where FEATURE fires most, strongest first: N per side (default 10;\n"
