@@ -8,6 +8,8 @@ tui_safer_SOURCES += \
 	tui/explore/explore.h \
 	tui/explore/carry.c \
 	tui/explore/carry.h \
+	tui/explore/feature_evidence.c \
+	tui/explore/feature_evidence.h \
 	tui/explore/judge.c \
 	tui/explore/judge.h \
 	tui/explore/pair_attrib.c \

@@ -1,34 +1,38 @@
-/* Feature: the rows where one feature fires most, on chosen and on
- * rejected responses (side by side, stacked when narrow), each a token
- * window with the feature's heat and the activating token marked; an
- * activation histogram per side; the label editor; and the judge's
- * verdict, when there is one, with its explanation. */
+/* Feature: the rows where one feature fires, on chosen and on rejected
+ * responses (side by side, stacked when narrow), each a token window with
+ * the feature's heat and the activating token marked, in views (tabs): the
+ * strongest rows, rows from intervals of activation, random rows, and the
+ * features like it (feature_evidence.h); its density on a log scale; the
+ * label editor; and the judge's verdict, when there is one, with its
+ * explanation. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/explore/feature_evidence.h"
 #include "tui/explore/judge.h"
 #include "tui/explore/screens.h"
-#include "widgets/chart.h"
 #include "widgets/draw.h"
 #include "widgets/theme.h"
 #include "widgets/tokview.h"
 
-enum { TOP_N = 100, CTX_WINDOW = 24, NBINS = 40, CTX_MAX = 64 };
+enum { TOP_N = FE_Q * FE_PER, CTX_WINDOW = 24, CTX_MAX = 64 };
 
 struct side_view {
 	sf_top_row rows[TOP_N];
-	size_t n, total;
+	int quant[TOP_N]; /* the interval of each row (intervals view) */
+	size_t n, total;  /* n: the similar list's length in the similar view */
 	size_t sel, top;
-	uint32_t bins[NBINS];
-	size_t zeros;
 };
 
 struct feature {
 	xmodel *m;
 	int f;
-	struct side_view side[2]; /* chosen, rejected */
+	struct side_view side[2]; /* chosen, rejected; cosine, co-occurrence when similar */
+	int view;                 /* FV_* */
+	uint64_t seed;            /* of the random view */
+	xfe_similar sim;
 	int focus;
 	int page;
 	char err[sizeof ((sf_err *)0)->msg]; /* a whole engine message */
@@ -41,7 +45,8 @@ struct feature {
  * harmless); "1-5" nothing, since any one would be a rating the user did
  * not pick. */
 static const wkey keys[] = {
-	{ "[ ]", "prev/next feature", ']' }, { "Tab h/l", "switch side", '\t' },
+	{ "[ ]", "prev/next feature", ']' }, { "v V", "view: top/intervals/random/similar", 'v' },
+	{ "r", "new random rows", 'r' }, { "Tab h/l", "switch side", '\t' },
 	{ "j/k", "move", 'j' }, { "Enter", "open pair", '\n' }, { "n", "name", 'n' },
 	{ "m", "note", 'm' }, { "1-5", "rate", 0 }, { "0", "clear rating", '0' },
 	{ "u ^R", "undo/redo", 'u' }, { "a", "accept judge's score", 'a' },
@@ -63,20 +68,28 @@ static void load(struct feature *F, int f)
 		int side = i == 0 ? SIDE_CHOSEN : SIDE_REJECTED;
 		v->sel = v->top = 0;
 		v->n = v->total = 0;
-		memset(v->bins, 0, sizeof v->bins);
 		if (!m->st || f < 0 || f >= m->st->m)
 			continue;
 		if (!m->ix) {
 			snprintf(F->err, sizeof F->err, "loading the index...");
 			continue;
 		}
-		if (top_rows(m->ix, m->s, f, side, m->st->rows_mode, TOP_N, CTX_WINDOW,
-		             v->rows, &v->n, &v->total, &e) ||
-		    stats_histogram(m->ix, store_flags(m->s), m->st, f, side, NBINS, 0, v->bins,
-		                    &v->zeros, &e))
+		if (F->view != FV_SIMILAR &&
+		    xfe_rows(m, f, F->view, side, F->seed, CTX_WINDOW, v->rows, v->quant, TOP_N, &v->n,
+		             &v->total, &e))
 			snprintf(F->err, sizeof F->err, "%s", e.msg);
 	}
+	if (F->view == FV_SIMILAR && m->ix && m->st && f >= 0 && f < m->st->m) {
+		if (xfe_similar_load(m, f, &F->sim, &e))
+			snprintf(F->err, sizeof F->err, "%s", e.msg);
+		F->side[0].n = F->sim.ncos;
+		F->side[1].n = F->sim.nco;
+	}
 }
+
+static int bottom_lines(const struct feature *F);
+/* Where the density chart and the panes go in body r. */
+static void layout(const struct feature *F, wrect r, wrect *chart, wrect p[2]);
 
 /* New statistics (another SAE or rows mode): read the rows again. */
 static void sync(struct feature *F)
@@ -102,29 +115,49 @@ static size_t context_tokens(const struct feature *F, const sf_top_row *t, wtok 
 	return n;
 }
 
+/* The pane's title under the current view. */
+static void pane_title(const struct feature *F, int i, char *buf, size_t n)
+{
+	const struct side_view *v = &F->side[i];
+	const char *side = i == 0 ? "chosen" : "rejected";
+	switch (F->view) {
+	case FV_INTERVALS:
+		snprintf(buf, n, "%s (%d intervals of %zu rows, weakest first)", side, FE_Q, v->total);
+		break;
+	case FV_RANDOM:
+		snprintf(buf, n, "%s (%zu random of %zu rows, seed %llu)", side, v->n, v->total,
+		         (unsigned long long)F->seed);
+		break;
+	case FV_SIMILAR:
+		snprintf(buf, n, i == 0 ? "similar by decoder cosine (Enter opens)"
+		                        : "co-occurring on %s rows (Jaccard)",
+		         F->m->st ? rows_mode_name(F->m->st->rows_mode) : "");
+		break;
+	default:
+		snprintf(buf, n, "%s (top %zu of %zu rows)", side, v->n, v->total);
+	}
+}
+
+/* A line of the similar view: id, value, label. */
+static void draw_neighbour(const struct feature *F, const sf_neighbour *nb, int y, int x, int w,
+                           attr_t a)
+{
+	const sf_label *lb = xm_label_of(F->m, nb->feature);
+	int used = wdraw_fmt(stdscr, y, x, w, a, "%6d %7.3f ", nb->feature, nb->value);
+	wdraw_str(stdscr, y, x + used, w - used, lb && lb->name[0] ? lb->name : "—",
+	          a == theme_attr(TH_NORMAL) ? theme_attr(TH_DIM) : a);
+}
+
 static void draw_pane(struct feature *F, int i, wrect r)
 {
 	struct side_view *v = &F->side[i];
-	char title[128];
-	snprintf(title, sizeof title, "%s (top %zu of %zu rows)", i == 0 ? "chosen" : "rejected",
-	         v->n, v->total);
+	char title[160];
+	pane_title(F, i, title, sizeof title);
 	attr_t border = theme_attr(F->focus == i ? TH_SELECTED : TH_BORDER);
 	wdraw_box(stdscr, r, title, theme_attr(TH_BORDER), border | A_BOLD);
 	wrect in = wrect_make(r.y + 1, r.x + 1, r.h - 2, r.w - 2);
 	if (in.h <= 0 || in.w <= 0)
 		return;
-	/* histogram on the first lines, then the contexts */
-	int hh = in.h >= 12 ? 3 : in.h >= 8 ? 1 : 0;
-	if (hh) {
-		double bins[NBINS];
-		for (int b = 0; b < NBINS; b++)
-			bins[b] = v->bins[b];
-		int hw = in.w - 1 < NBINS * 2 ? in.w - 1 : NBINS * 2;
-		whist_draw(stdscr, wrect_make(in.y, in.x + 1, hh, hw), bins, NBINS,
-		           theme_attr(i == 0 ? TH_POS : TH_NEG));
-		in.y += hh;
-		in.h -= hh;
-	}
 	F->page = in.h;
 	if (v->sel < v->top)
 		v->top = v->sel;
@@ -135,16 +168,44 @@ static void draw_pane(struct feature *F, int i, wrect r)
 		size_t k = v->top + (size_t)y;
 		if (k >= v->n)
 			break;
-		const sf_top_row *t = &v->rows[k];
 		attr_t a = theme_attr(k == v->sel && F->focus == i ? TH_SELECTED : TH_NORMAL);
-		int used = wdraw_fmt(stdscr, in.y + y, in.x, 6, a, "%5.1f ", t->act);
+		if (F->view == FV_SIMILAR) {
+			draw_neighbour(F, i == 0 ? &F->sim.cos[k] : &F->sim.co[k], in.y + y, in.x, in.w, a);
+			continue;
+		}
+		const sf_top_row *t = &v->rows[k];
+		int used = 0;
+		if (F->view == FV_INTERVALS)
+			used = wdraw_fmt(stdscr, in.y + y, in.x, 4, theme_attr(TH_DIM), "q%-2d ", v->quant[k]);
+		used += wdraw_fmt(stdscr, in.y + y, in.x + used, 6, a, "%5.1f ", t->act);
 		size_t n = context_tokens(F, t, toks);
 		wtok_draw_line(stdscr, in.y + y, in.x + used, in.w - used, toks, n);
 	}
 	if (!v->n)
 		wdraw_str(stdscr, in.y, in.x + 1, in.w - 1,
-		          F->m->ix ? "(never fires on this side)" : "(the rows come with the index)",
+		          !F->m->ix ? "(the rows come with the index)"
+		          : F->view == FV_SIMILAR ? "(none)" : "(never fires on this side)",
 		          theme_attr(TH_DIM));
+}
+
+/* The views as tabs, the current one in reverse. */
+static void draw_tabs(const struct feature *F, int y, int w)
+{
+	int x = 1 + wdraw_str(stdscr, y, 1, w - 2, "view ", theme_attr(TH_DIM));
+	for (int i = 0; i < FV_N && x < w - 1; i++) {
+		attr_t a = i == F->view ? theme_attr(TH_SELECTED) | A_BOLD : theme_attr(TH_NORMAL);
+		x += wdraw_fmt(stdscr, y, x, w - 1 - x, a, " %s ", xfe_view_names[i]);
+		x += wdraw_str(stdscr, y, x, w - 1 - x, " ", theme_attr(TH_NORMAL));
+	}
+	wdraw_str(stdscr, y, x + 1, w - 2 - x, "(v: next view)", theme_attr(TH_DIM));
+}
+
+static void layout(const struct feature *F, wrect r, wrect *chart, wrect p[2])
+{
+	int below = bottom_lines(F), room = r.h - 2 - below;
+	int ch = xfe_density_lines(room);
+	*chart = wrect_make(r.y + 2, r.x, ch, r.w);
+	wlayout_panes(wrect_make(r.y + 2 + ch, r.x, room - ch, r.w), 2, 60, p);
 }
 
 /* Lines under the panes: label, note, and the judge's verdict if any. */
@@ -197,9 +258,10 @@ static void draw(screen *s, app *a, wrect r)
 	          f, st->salience[f], st->rank[f], st->m, st->chosen_sum[f], st->rejected_sum[f],
 	          st->density_chosen[f] * 100, st->density_rejected[f] * 100, st->max_act[f]);
 	int below = bottom_lines(F);
-	wrect panes = wrect_make(r.y + 1, r.x, r.h - 1 - below, r.w);
-	wrect p[2];
-	wlayout_panes(panes, 2, 60, p);
+	wrect p[2], chart;
+	layout(F, r, &chart, p);
+	draw_tabs(F, r.y + 1, r.w);
+	xfe_density_draw(m, f, chart);
 	draw_pane(F, 0, p[0]);
 	draw_pane(F, 1, p[1]);
 	if (below > 2)
@@ -261,6 +323,15 @@ static void open_pair(struct feature *F, const struct side_view *v, size_t i)
 	xm_open(F->m, XS_PAIR, (long)v->rows[i].pair);
 }
 
+/* Open feature i of similar list `which` (0 cosine, 1 co-occurrence), on
+ * its top rows. */
+static void open_similar(struct feature *F, int which, size_t i)
+{
+	int nf = which == 0 ? F->sim.cos[i].feature : F->sim.co[i].feature;
+	F->view = FV_TOP;
+	xm_open(F->m, XS_FEATURE, nf);
+}
+
 static int key(screen *s, app *a, int k)
 {
 	struct feature *F = s->data;
@@ -288,8 +359,20 @@ static int key(screen *s, app *a, int k)
 	case 'g': case KEY_HOME: sel_move(v, -(long)TOP_N); return WF_HANDLED;
 	case 'G': case KEY_END: sel_move(v, TOP_N); return WF_HANDLED;
 	case '\n': case '\r': case KEY_ENTER:
-		if (v->n)
+		if (v->n && F->view == FV_SIMILAR)
+			open_similar(F, F->focus, v->sel);
+		else if (v->n)
 			open_pair(F, v, v->sel);
+		return WF_HANDLED;
+	case 'v': case 'V':
+		F->view = (F->view + (k == 'v' ? 1 : FV_N - 1)) % FV_N;
+		load(F, F->f);
+		return WF_HANDLED;
+	case 'r':
+		F->seed++;
+		if (F->view != FV_RANDOM)
+			F->view = FV_RANDOM;
+		load(F, F->f);
 		return WF_HANDLED;
 	case 'n':
 		lb = xm_label_of(m, F->f);
@@ -323,19 +406,25 @@ static int key(screen *s, app *a, int k)
 static int click(screen *s, app *a, wrect body, int y, int x, int dbl)
 {
 	struct feature *F = s->data;
-	wrect p[2];
+	wrect p[2], chart;
 	(void)a;
-	wlayout_panes(wrect_make(body.y + 1, body.x, body.h - 1 - bottom_lines(F), body.w), 2, 60, p);
+	layout(F, body, &chart, p);
+	if (y == body.y + 1) { /* the tabs: the next view */
+		F->view = (F->view + 1) % FV_N;
+		load(F, F->f);
+		return WF_HANDLED | WF_REDRAW;
+	}
 	for (int i = 0; i < 2; i++) {
 		if (y < p[i].y || y >= p[i].y + p[i].h || x < p[i].x || x >= p[i].x + p[i].w)
 			continue;
 		F->focus = i;
 		struct side_view *v = &F->side[i];
-		int hh = p[i].h - 2 >= 12 ? 3 : p[i].h - 2 >= 8 ? 1 : 0;
-		long row = (long)v->top + (y - p[i].y - 1 - hh);
+		long row = (long)v->top + (y - p[i].y - 1);
 		if (row >= 0 && (size_t)row < v->n) {
 			v->sel = (size_t)row;
-			if (dbl)
+			if (dbl && F->view == FV_SIMILAR)
+				open_similar(F, i, (size_t)row);
+			else if (dbl)
 				open_pair(F, v, (size_t)row);
 		}
 		return WF_HANDLED | WF_REDRAW;
@@ -385,6 +474,7 @@ static screen *feature_new(xmodel *m)
 	struct feature *F = s->data;
 	F->m = m;
 	F->f = -1;
+	F->seed = 1;
 	return s;
 }
 
