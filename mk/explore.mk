@@ -26,4 +26,6 @@ tui_safer_SOURCES += \
 	tui/explore/screen_pair.c \
 	tui/explore/screen_train.c \
 	tui/explore/screens.c \
-	tui/explore/screens.h
+	tui/explore/screens.h \
+	tui/explore/text_search.c \
+	tui/explore/text_search.h

@@ -1,8 +1,10 @@
 /* Features: every feature of the SAE as a table, sortable by any column,
  * filtered (candidates, labelled, unlabelled, S+, S-, judged but not
  * reviewed, judge and person disagree), searched with `/` over label names
- * and ids. The judge's score stands beside the person's rating, in digits
- * where the person's is in stars. The paired salience (safer-method.md
+ * and ids, or (`/t:TEXT`) narrowed to the features that fire where a token
+ * text occurs, by their activation there (text_search.h). The judge's
+ * score stands beside the person's rating, in digits where the person's is
+ * in stars. The paired salience (safer-method.md
  * §12) shows with its 95% interval, "~" marking a mean whose interval
  * holds 0, and the reward effect (§10) beside it, on terminals wide enough
  * to keep the label's room (any width sorts by them: :sort paired). */
@@ -15,6 +17,7 @@
 #include "tui/explore/commands.h"
 #include "tui/explore/judge.h"
 #include "tui/explore/screens.h"
+#include "tui/explore/text_search.h"
 #include "widgets/draw.h"
 #include "widgets/table.h"
 #include "widgets/theme.h"
@@ -47,6 +50,7 @@ struct features {
 	char search[256];
 	char prompt[64];
 	signed char *in_set; /* [m] +1 S+, -1 S-, for the S+/S- filters */
+	xtext_search ts;     /* the token-text mode, when ts.text[0] */
 	/* the model generations the view was built from */
 	unsigned long seen_data, seen_rest;
 };
@@ -56,6 +60,7 @@ struct features {
  * of them would be a rating the user did not pick. */
 static const wkey keys[] = {
 	{ "Enter", "open", '\n' }, { "/", "search", '/' }, { "n/N", "next/prev match", 'n' },
+	{ "T /t:", "features on a token text", 'T' },
 	{ "s", "sort", 's' }, { "r", "reverse", 'r' }, { "f", "filter", 'f' },
 	{ "l", "label", 'l' }, { "1-5", "rate", 0 }, { "0", "clear rating", '0' },
 	{ "u ^R", "undo/redo label", 'u' }, { "a", "accept judge's score", 'a' },
@@ -224,10 +229,16 @@ static void rebuild(struct features *F)
 				F->in_set[m->safety->minus[i]] = -1;
 		}
 	}
-	/* Start from the |s| order so ties keep it. */
-	for (int i = 0; i < m->st->m; i++) {
+	/* Start from the |s| order so ties keep it (the token-text mode: from
+	 * its order). */
+	for (size_t i = 0; !F->ts.text[0] && i < (size_t)m->st->m; i++) {
 		int f = m->st->order[i];
 		if (passes(F, f))
+			F->view[F->nview++] = (size_t)f;
+	}
+	for (size_t i = 0; F->ts.text[0] && i < F->ts.n; i++) {
+		int f = F->ts.hits[i].feature;
+		if (f < m->st->m && passes(F, f))
 			F->view[F->nview++] = (size_t)f;
 	}
 	if (F->t.sort_col >= 0)
@@ -249,6 +260,11 @@ static void reload(struct features *F)
 	F->view = calloc(m->st && m->st->m > 0 ? (size_t)m->st->m : 1, sizeof *F->view);
 	F->nview = 0;
 	F->t.sel = F->t.top = 0;
+	sf_err e;
+	char text[sizeof F->ts.text];
+	snprintf(text, sizeof text, "%s", F->ts.text);
+	if (text[0] && xts_run(m, &F->ts, text, &e))
+		xts_clear(&F->ts); /* new latents that cannot be searched: mode off */
 	rebuild(F);
 }
 
@@ -279,9 +295,16 @@ static void title(struct features *F, char *buf, size_t n)
 	int bars = F->t.sort_col == C_SAL || F->t.sort_col == C_PAIRED || F->t.sort_col == C_EFFECT;
 	snprintf(buf, n, "Features %zu of %d ─ sort: %s%s%s%s ─ filter: %s%s%s", F->nview,
 	         F->m->st->m, bars ? "|" : "",
-	         F->t.sort_col >= 0 ? col_names[F->t.sort_col] : "rank",
+	         F->t.sort_col >= 0 ? col_names[F->t.sort_col]
+	         : F->ts.text[0]    ? "activation on the text"
+	                            : "rank",
 	         bars ? "|" : "", arrow, filter_names[F->filter],
 	         F->search[0] ? " ─ / " : "", F->search);
+	if (F->ts.text[0]) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, n - l, " ─ token text \"%.60s\": %llu rows (all rows)", F->ts.text,
+		         (unsigned long long)F->ts.rows);
+	}
 }
 
 static void draw(screen *s, app *a, wrect r)
@@ -337,11 +360,39 @@ static int search_step(struct features *F, int dir, int from_current)
 	return -1;
 }
 
+/* `/t:TEXT`: the token-text mode on (off with an empty TEXT). */
+static void text_mode(struct features *F, const char *text)
+{
+	sf_err e;
+	F->search[0] = '\0';
+	if (!text[0]) {
+		xts_clear(&F->ts);
+		wtable_sort_by(&F->t, C_SAL, 1);
+	} else if (xts_run(F->m, &F->ts, text, &e)) {
+		app_msg(F->m->a, MSG_ERROR, "%s", e.msg);
+		return;
+	} else {
+		F->t.sort_col = -1; /* their order: by activation on the matching rows */
+		if (!F->ts.n)
+			app_msg(F->m->a, MSG_ERROR, "no feature fires on a token with \"%s\" (%llu rows)",
+			        text, (unsigned long long)F->ts.rows);
+	}
+	F->t.sel = F->t.top = 0;
+	F->nview = 0; /* rebuild keeps no selection */
+	rebuild(F);
+	select_changed(F);
+	app_redraw(F->m->a);
+}
+
 static void on_search(void *ctx, const char *line)
 {
 	struct features *F = ctx;
 	if (!line)
 		return;
+	if (!strncmp(line, "t:", 2)) {
+		text_mode(F, line + 2);
+		return;
+	}
 	snprintf(F->search, sizeof F->search, "%s", line);
 	if (search_step(F, 1, 1))
 		F->search[0] = '\0'; /* the title shows a search that found something */
@@ -391,6 +442,9 @@ static int key(screen *s, app *a, int k)
 	switch (k) {
 	case '/':
 		app_prompt(a, 2, "/", NULL, on_search, search_word, F);
+		return WF_HANDLED;
+	case 'T':
+		app_prompt(a, 2, "/", "t:", on_search, search_word, F);
 		return WF_HANDLED;
 	case 'n': search_step(F, 1, 0); return WF_HANDLED;
 	case 'N': search_step(F, -1, 0); return WF_HANDLED;
@@ -465,6 +519,7 @@ static void features_free(screen *s)
 		F->m->order = NULL;
 	free(F->view);
 	free(F->in_set);
+	xts_clear(&F->ts);
 	free(F);
 	free(s);
 }
