@@ -24,6 +24,7 @@ tui_safer_SOURCES += \
 	tui/explore/screen_feature.c \
 	tui/explore/screen_features.c \
 	tui/explore/screen_pair.c \
+	tui/explore/screen_quality.c \
 	tui/explore/screen_train.c \
 	tui/explore/screens.c \
 	tui/explore/screens.h \

@@ -51,12 +51,13 @@ void wmirror_draw(WINDOW *w, wrect r, const double *up, const double *down, int 
 	int pw = wmirror_plot_width(r.w);
 	if (r.h < 4 || pw < 2 || nbins <= 0)
 		return;
-	int hu = (r.h - 2 + 1) / 2, hd = r.h - 2 - hu; /* bar lines above and below */
+	/* bar lines above and below the axis */
+	int hu = down ? (r.h - 2 + 1) / 2 : r.h - 2, hd = r.h - 2 - hu;
 	int axis = r.y + hu, px = r.x + WMIRROR_MARGIN;
 	double mx = 0;
 	for (int b = 0; b < nbins; b++) {
 		mx = up[b] > mx ? up[b] : mx;
-		mx = down[b] > mx ? down[b] : mx;
+		mx = down && down[b] > mx ? down[b] : mx;
 	}
 	char lab[16];
 	attr_t dim = theme_attr(TH_DIM);
@@ -69,7 +70,7 @@ void wmirror_draw(WINDOW *w, wrect r, const double *up, const double *down, int 
 		glyph(w, r.y + y, px - 1, y == hu ? 0x253c : 0x2502, y == hu ? '+' : '|', dim);
 	for (int c = 0; c < pw; c++) {
 		double fu = mx > 0 ? bin_at(up, nbins, c, pw) / mx : 0;
-		double fd = mx > 0 ? bin_at(down, nbins, c, pw) / mx : 0;
+		double fd = mx > 0 && down ? bin_at(down, nbins, c, pw) / mx : 0;
 		/* eighths up, halves down (the glyphs there are); a non-empty bin
 		 * shows at least its smallest step */
 		int uu = (int)lround(fu * hu * 8), ud = (int)lround(fd * hd * 2);

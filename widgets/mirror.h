@@ -2,7 +2,8 @@
  * `down` grows down from it, on one count scale so that they compare by
  * height. The left margin labels the count scale (the largest count at
  * either end, 0 at the axis); the last line labels the x axis at the
- * caller's ticks. Block glyphs in a UTF-8 locale, ASCII otherwise.
+ * caller's ticks. With down NULL, one histogram takes all the lines above
+ * the axis. Block glyphs in a UTF-8 locale, ASCII otherwise.
  *
  *   1204 ┤   ▂▅█▇▃
  *      0 ┼──┴────┴────┴──

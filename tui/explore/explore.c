@@ -1296,8 +1296,9 @@ const wkey xm_global_keys[] = {
 	{ "F", "Features screen", 'F' },
 	{ "e", "Edits screen", 'e' },
 	{ "t", "Train screen", 't' },
+	{ "Q", "Quality screen", 'Q' },
 };
-const int xm_global_keys_n = 3;
+const int xm_global_keys_n = 4;
 
 int xm_global_key(app *a, int key, void *ctx)
 {
@@ -1307,6 +1308,7 @@ int xm_global_key(app *a, int key, void *ctx)
 	case 'F': xm_open(m, XS_FEATURES, XM_KEEP); return WF_HANDLED;
 	case 'e': xm_open(m, XS_EDITS, XM_KEEP); return WF_HANDLED;
 	case 't': xm_open(m, XS_TRAIN, XM_KEEP); return WF_HANDLED;
+	case 'Q': xm_open(m, XS_QUALITY, XM_KEEP); return WF_HANDLED;
 	}
 	return WF_IGNORED;
 }

@@ -27,7 +27,7 @@
 typedef struct xmodel xmodel;
 
 /* The screens. */
-enum { XS_FEATURES, XS_FEATURE, XS_PAIR, XS_EDITS, XS_TRAIN, XS_PROBE, XS_N };
+enum { XS_FEATURES, XS_FEATURE, XS_PAIR, XS_EDITS, XS_TRAIN, XS_PROBE, XS_QUALITY, XS_N };
 #define XS_BIT(id) (1u << (id))
 #define XS_ANALYSIS (XS_BIT(XS_FEATURES) | XS_BIT(XS_FEATURE) | XS_BIT(XS_PAIR) | XS_BIT(XS_EDITS))
 

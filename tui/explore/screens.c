@@ -10,6 +10,7 @@ const xscreen_def *const xm_screen_defs[XS_N] = {
 	[XS_EDITS] = &xs_edits_def,
 	[XS_TRAIN] = &xs_train_def,
 	[XS_PROBE] = &xs_probe_def,
+	[XS_QUALITY] = &xs_quality_def,
 };
 
 const xscreen_tick_fn xm_screen_ticks[XS_N] = {

@@ -6,6 +6,6 @@
 #include "tui/explore/explore.h"
 
 extern const xscreen_def xs_features_def, xs_feature_def, xs_pair_def, xs_edits_def,
-	xs_train_def;
+	xs_train_def, xs_quality_def;
 
 #endif
