@@ -155,3 +155,5 @@ EXTRA_DIST += tests/test_install.sh tests/test_quiet.sh
 AM_TESTS_ENVIRONMENT += MAKE='$(MAKE)'; export MAKE;
 TESTS += tests/test_evidence.py
 dist_check_SCRIPTS += tests/test_evidence.py
+TESTS += tests/test_explore_evidence.sh
+dist_check_SCRIPTS += tests/test_explore_evidence.sh

@@ -93,6 +93,10 @@ void wmirror_draw(WINDOW *w, wrect r, const double *up, const double *down, int 
 	}
 	/* ticks on the axis and their labels on the last line */
 	int ly = r.y + r.h - 1, used = 0;
+	/* the axis name at the right end, when the plot leaves room for it */
+	int nx = xname ? r.x + r.w - (int)strlen(xname) : r.x + r.w;
+	if (nx < px + pw / 2)
+		nx = r.x + r.w;
 	wmove(w, ly, r.x);
 	wclrtoeol(w);
 	for (int t = 0; t < nticks; t++) {
@@ -105,12 +109,12 @@ void wmirror_draw(WINDOW *w, wrect r, const double *up, const double *down, int 
 			x0 = px;
 		if (x0 < used + 1 && t)
 			continue; /* would overlap the previous label */
-		if (x0 + len > r.x + r.w)
+		if (x0 + len > nx - 1)
 			continue;
 		wdraw_str(w, ly, x0, len, ticks[t].label, dim);
 		used = x0 + len;
 	}
-	if (xname && used + 2 + (int)strlen(xname) <= r.x + r.w)
-		wdraw_str(w, ly, used + 2, r.x + r.w - used - 2, xname, dim);
+	if (nx < r.x + r.w)
+		wdraw_str(w, ly, nx, r.x + r.w - nx, xname, dim);
 	wattr_set(w, A_NORMAL, 0, NULL);
 }

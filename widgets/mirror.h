@@ -26,7 +26,9 @@ enum { WMIRROR_MARGIN = 7 }; /* columns of the count labels */
 
 /* Draws into r (at least 4 lines and WMIRROR_MARGIN + 2 columns; less
  * draws nothing); bins are stretched or squeezed to the plot's width
- * (r.w - WMIRROR_MARGIN). xname follows the tick labels when it fits. */
+ * (r.w - WMIRROR_MARGIN). xname names the x axis at the right end of
+ * the labels' line (when the plot is at least twice as wide); tick labels
+ * that would run into it or into each other are left out. */
 void wmirror_draw(WINDOW *w, wrect r, const double *up, const double *down, int nbins,
                   attr_t up_attr, attr_t down_attr, const wmirror_tick *ticks, int nticks,
                   const char *xname);
