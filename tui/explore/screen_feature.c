@@ -45,13 +45,13 @@ struct feature {
  * harmless); "1-5" nothing, since any one would be a rating the user did
  * not pick. */
 static const wkey keys[] = {
-	{ "[ ]", "prev/next feature", ']' }, { "v V", "view: top/intervals/random/similar", 'v' },
-	{ "r", "new random rows", 'r' }, { "Tab h/l", "switch side", '\t' },
+	{ "[ ]", "prev/next feature", ']' }, { "Tab h/l", "switch side", '\t' },
 	{ "j/k", "move", 'j' }, { "Enter", "open pair", '\n' }, { "n", "name", 'n' },
 	{ "m", "note", 'm' }, { "1-5", "rate", 0 }, { "0", "clear rating", '0' },
 	{ "u ^R", "undo/redo", 'u' }, { "a", "accept judge's score", 'a' },
 	{ "J", "next judge suggestion", 'J' }, { "PgUp/PgDn g/G", "scroll", KEY_NPAGE }, { "q Esc", "back", 'q' },
-	{ "?", "help", '?' },
+	{ "?", "help", '?' }, { "v V", "view: top/intervals/random/similar", 'v' },
+	{ "r", "new random rows", 'r' },
 };
 
 static void load(struct feature *F, int f)

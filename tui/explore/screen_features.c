@@ -60,14 +60,13 @@ struct features {
  * of them would be a rating the user did not pick. */
 static const wkey keys[] = {
 	{ "Enter", "open", '\n' }, { "/", "search", '/' }, { "n/N", "next/prev match", 'n' },
-	{ "T /t:", "features on a token text", 'T' },
 	{ "s", "sort", 's' }, { "r", "reverse", 'r' }, { "f", "filter", 'f' },
 	{ "l", "label", 'l' }, { "1-5", "rate", 0 }, { "0", "clear rating", '0' },
 	{ "u ^R", "undo/redo label", 'u' }, { "a", "accept judge's score", 'a' },
 	{ "J", "next judge suggestion", 'J' }, { "e", "edits", 'e' }, { "t", "train", 't' },
 	{ "p", "probe your own text", 'p' },
 	{ "j/k g/G", "move", 'j' }, { ":", "command", ':' }, { "?", "help", '?' },
-	{ "q", "quit", 'q' },
+	{ "q", "quit", 'q' }, { "T /t:", "features on a token text", 'T' },
 };
 
 static void cell(void *ctx, size_t row, int col, char *buf, size_t n, attr_t *attr)
