@@ -1,5 +1,5 @@
 # bench/: benchmarks with peers; never part of make check (make bench)
-noinst_PROGRAMS += bench/bench_sae bench/bench_analysis
+noinst_PROGRAMS += bench/bench_sae bench/bench_analysis bench/bench_evidence
 BENCHES += bench/open.sh
 EXTRA_DIST += bench/open.sh bench/make_open_data.py bench/measure.py bench/peer_open.py
 bench_bench_sae_LDADD = $(ENGINE_LIBS)
@@ -25,3 +25,7 @@ bench_bench_reward_SOURCES = bench/bench_reward.c bench/synth.c bench/synth.h
 bench_bench_reward_LDADD = $(ENGINE_LIBS)
 BENCHES += bench/reward.sh
 EXTRA_DIST += bench/reward.sh
+bench_bench_evidence_SOURCES = bench/bench_evidence.c
+bench_bench_evidence_LDADD = $(ENGINE_LIBS)
+BENCHES += bench/evidence.sh
+EXTRA_DIST += bench/evidence.sh
