@@ -285,6 +285,30 @@ def main():
     ua = use["all"]
     eva = 1 - err[ua].sum() / ((xt[ua] - xt[ua].mean(0)) ** 2).sum()
     ok(close(qa["explained_variance"], eva) and qa["rows"] == "all", "quality --rows all: explained variance")
+
+    # --- what the commands refuse: usage errors exit 2, failures 1 with one line
+    def status(*args):
+        r = subprocess.run([SAFER] + list(args), capture_output=True, text=True)
+        err = r.stderr.strip()
+        return r.returncode, err != "" and (r.returncode != 1 or "\n" not in err)
+    bad = [(2, ("top", ws, "0", "--quantiles", "0")), (2, ("top", ws, "0", "--quantiles", "3", "--random", "2")),
+           (2, ("top", ws, "0", "--random", "20000")), (2, ("top", ws, "0", "--histogram", "--bins", "0")),
+           (2, ("similar", ws)), (2, ("similar", ws, "x1")), (2, ("similar", ws, "1", "-n", "0")),
+           (1, ("similar", ws, str(m))), (1, ("top", ws, str(m + 5), "--random", "3")),
+           (2, ("search", ws)), (2, ("search", ws, "")), (2, ("search", ws, "a", "--side", "both")),
+           (2, ("search", ws, "a", "b")), (2, ("quality", ws, "extra")), (2, ("quality", ws, "--rows", "most")),
+           (1, ("quality", os.path.join(tmp, "nowhere")))]
+    got = [status(*args) for _, args in bad]
+    ok(all(g == (want, True) for (want, _), g in zip(bad, got)),
+       "bad arguments: exit 2 for usage, 1 for failures (one line on stderr)",
+       "\n".join("%s -> %s" % (a, g) for (w, a), g in zip(bad, got) if g != (w, True)))
+    hits = tsv("search", ws, "--", "-")
+    ok(hits == [], "search after --: a text that starts with '-' (none here)")
+    os.remove(os.path.join(ws, "quality-all.bin"))
+    before = sorted(os.listdir(ws))
+    qr = json.loads(run("quality", ws, "--rows", "all", "--format", "json", "--read-only"))
+    ok(sorted(os.listdir(ws)) == before and close(qr["explained_variance"], eva),
+       "quality --read-only computes in memory and writes nothing")
     shutil.rmtree(tmp)
     return done()
 

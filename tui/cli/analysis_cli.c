@@ -80,6 +80,37 @@ int cli_session_fail(cli_session *c, const sf_err *e)
 	return rc;
 }
 
+int cli_positional(const char *cmd, const char *arg, const char **first, const char **second)
+{
+	if (arg[0] == '-' && arg[1])
+		return cli_usage_error(cmd, "unknown option '%s'", arg);
+	if (!*first)
+		*first = arg;
+	else if (!*second)
+		*second = arg;
+	else
+		return cli_usage_error(cmd, "unexpected argument '%s'", arg);
+	return 0;
+}
+
+int cli_session_feature(cli_session *c, const copts *o, const char *cmd, const char *feat,
+                        long *f)
+{
+	if (!o->ws || !feat)
+		return cli_usage_error(cmd, "need a workspace and a feature");
+	if (parse_long(feat, 0, 1L << 30, f))
+		return cli_usage_error(cmd, "FEATURE must be a feature number, not '%s'", feat);
+	sf_err e;
+	int m;
+	if (cli_session_open(c, o, 0, &e) || session_width(c->s, &m, &e))
+		return cli_session_fail(c, &e);
+	if (*f >= m) {
+		cli_session_close(c);
+		return cli_fail("no feature %ld (the SAE has %d features: 0-%d)", *f, m, m - 1);
+	}
+	return 0;
+}
+
 void label_row(tout *t, const sf_label *lb, int feature)
 {
 	char when[32] = "";

@@ -55,6 +55,17 @@ long cli_note_rowless(const ws *w);
  * as they are, the sets being only the record of how it was made. */
 void cli_plan_note_features(cli_session *c, const sf_plan *pl, const char *name);
 
+/* The two positional arguments of a command (WS, then FEATURE or TEXT):
+ * arg fills the first that is still NULL. EXIT_USAGE, with the message
+ * printed, when arg looks like an option or both are filled; else 0. */
+int cli_positional(const char *cmd, const char *arg, const char **first, const char **second);
+/* Open o->ws for a command on feature `feat` (as typed): the number
+ * checked, the session opened and the feature checked against the SAE's
+ * width. 0 with *f set and c open, else the exit status (message
+ * printed, c closed). */
+int cli_session_feature(cli_session *c, const copts *o, const char *cmd, const char *feat,
+                        long *f);
+
 /* One label as a table row: feature name safety note updated. */
 void label_row(tout *t, const sf_label *lb, int feature);
 

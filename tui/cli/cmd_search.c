@@ -51,14 +51,8 @@ int cmd_search(int argc, char **argv)
 				return cli_usage_error("search", "--side must be chosen or rejected");
 		} else if (bad) {
 			return EXIT_USAGE;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return cli_usage_error("search", "unknown option '%s'", argv[i]);
-		} else if (!o.ws) {
-			o.ws = argv[i];
-		} else if (!text) {
-			text = argv[i];
-		} else {
-			return cli_usage_error("search", "unexpected argument '%s'", argv[i]);
+		} else if ((r = cli_positional("search", argv[i], &o.ws, &text))) {
+			return r;
 		}
 	}
 	/* after "--", a TEXT that starts with '-' */

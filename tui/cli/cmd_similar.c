@@ -45,30 +45,18 @@ int cmd_similar(int argc, char **argv)
 			return EXIT_USAGE;
 		} else if (!strcmp(argv[i], "--cooccur")) {
 			cooccur = 1;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return cli_usage_error("similar", "unknown option '%s'", argv[i]);
-		} else if (!o.ws) {
-			o.ws = argv[i];
-		} else if (!feat) {
-			feat = argv[i];
-		} else {
-			return cli_usage_error("similar", "unexpected argument '%s'", argv[i]);
+		} else if ((r = cli_positional("similar", argv[i], &o.ws, &feat))) {
+			return r;
 		}
 	}
 	long f;
-	if (!o.ws || !feat)
-		return cli_usage_error("similar", "need a workspace and a feature");
-	if (parse_long(feat, 0, 1L << 30, &f))
-		return cli_usage_error("similar", "FEATURE must be a feature number, not '%s'", feat);
 	cli_session c;
 	sf_err e;
-	int m;
-	if (cli_session_open(&c, &o, 0, &e) || session_width(c.s, &m, &e))
+	int m, rf = cli_session_feature(&c, &o, "similar", feat, &f);
+	if (rf)
+		return rf;
+	if (session_width(c.s, &m, &e))
 		return cli_session_fail(&c, &e);
-	if (f >= m) {
-		cli_session_close(&c);
-		return cli_fail("no feature %ld (the SAE has %d features: 0-%d)", f, m, m - 1);
-	}
 	size_t want = (size_t)n < (size_t)m ? (size_t)n : (size_t)m, got = 0;
 	sf_neighbour *nb = malloc((want ? want : 1) * sizeof *nb);
 	if (!nb) {

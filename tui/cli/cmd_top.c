@@ -171,34 +171,20 @@ int cmd_top(int argc, char **argv)
 			judge = 1;
 		} else if (!strcmp(argv[i], "--histogram")) {
 			hist = 1;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return cli_usage_error("top", "unknown option '%s'", argv[i]);
-		} else if (!o.ws) {
-			o.ws = argv[i];
-		} else if (!feat) {
-			feat = argv[i];
-		} else {
-			return cli_usage_error("top", "unexpected argument '%s'", argv[i]);
+		} else if ((r = cli_positional("top", argv[i], &o.ws, &feat))) {
+			return r;
 		}
 	}
 	long f;
 	if (judge + hist + !!quantiles + !!random_n > 1)
 		return cli_usage_error("top", "--judge, --quantiles, --random and --histogram "
 		                              "do not go together");
-	if (!o.ws || !feat)
-		return cli_usage_error("top", "need a workspace and a feature");
-	if (parse_long(feat, 0, 1L << 30, &f))
-		return cli_usage_error("top", "FEATURE must be a feature number, not '%s'", feat);
 	cli_session c;
 	sf_err e;
 	const sf_index *ix;
-	int m;
-	if (cli_session_open(&c, &o, 0, &e) || session_width(c.s, &m, &e))
-		return cli_session_fail(&c, &e);
-	if (f >= m) {
-		cli_session_close(&c);
-		return cli_fail("no feature %ld (the SAE has %d features: 0-%d)", f, m, m - 1);
-	}
+	int rf = cli_session_feature(&c, &o, "top", feat, &f);
+	if (rf)
+		return rf;
 	const sf_stats *st = NULL;
 	if (session_index(c.s, &ix, &e) || (hist && session_stats(c.s, &st, &e)))
 		return cli_session_fail(&c, &e);
