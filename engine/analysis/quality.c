@@ -35,16 +35,14 @@ typedef struct fit_acc {
  * - rejected). */
 static void pool_flush(fit_acc *a, float *recon_diff, int d)
 {
-	if (a->pool_pair < 0 || !recon_diff)
-		return;
-	float *o = recon_diff + (size_t)a->pool_pair * (size_t)d;
-	double sg = a->pool_side == SIDE_CHOSEN ? 1 : -1;
+	float *o = a->pool_pair >= 0 && recon_diff ? recon_diff + (size_t)a->pool_pair * (size_t)d
+	                                           : NULL;
 	for (int i = 0; i < d; i++) {
 		double v = a->pool_n ? a->pool[i] / (double)a->pool_n : NAN;
-		if (a->pool_side == SIDE_CHOSEN)
+		if (o && a->pool_side == SIDE_CHOSEN)
 			o[i] = (float)v;
-		else
-			o[i] = (float)(o[i] + sg * v);
+		else if (o)
+			o[i] = (float)(o[i] - v); /* NaN when the chosen side had no rows */
 		a->pool[i] = 0;
 	}
 	a->pool_n = 0;
