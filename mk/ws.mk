@@ -34,6 +34,8 @@ engine_libengine_a_SOURCES += \
 	engine/ws/quality_ws.h \
 	engine/ws/sae_ws.c \
 	engine/ws/sae_ws.h \
+	engine/ws/similar_ws.c \
+	engine/ws/similar_ws.h \
 	engine/ws/scores_ws.c \
 	engine/ws/scores_ws.h \
 	engine/ws/stats_ws.c \

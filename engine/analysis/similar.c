@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cblas.h>
+
 #include "engine/analysis/stats.h"
+#include "engine/base/progress.h"
 
 static int by_value(const void *a, const void *b)
 {
@@ -20,8 +23,29 @@ static size_t best(sf_neighbour *v, size_t len, size_t n, sf_neighbour *out)
 {
 	qsort(v, len, sizeof *v, by_value);
 	size_t take = n < len ? n : len;
-	memcpy(out, v, take * sizeof *out);
+	memmove(out, v, take * sizeof *out);
 	return take;
+}
+
+/* The cosine of rows q and r of width d (qq = |q|^2, in double); float
+ * sums vectorise, and d is at most a few thousand. */
+static double cosine(const float *q, double qq, const float *r, int d)
+{
+	float dot = 0, rr = 0;
+	for (int i = 0; i < d; i++) {
+		dot += q[i] * r[i];
+		rr += r[i] * r[i];
+	}
+	double den = sqrt(qq) * sqrt((double)rr);
+	return den > 0 ? dot / den : 0;
+}
+
+static double sq_norm(const float *q, int d)
+{
+	double qq = 0;
+	for (int i = 0; i < d; i++)
+		qq += (double)q[i] * q[i];
+	return qq;
 }
 
 int similar_cosine(const float *W_dec, int m, int d, int feature, size_t n, sf_neighbour *out,
@@ -34,26 +58,103 @@ int similar_cosine(const float *W_dec, int m, int d, int feature, size_t n, sf_n
 	if (!v)
 		return sf_fail(e, "similar features: out of memory");
 	const float *q = W_dec + (size_t)feature * (size_t)d;
-	double qq = 0;
-	for (int i = 0; i < d; i++)
-		qq += (double)q[i] * q[i];
+	double qq = sq_norm(q, d);
 	size_t len = 0;
 	for (int f = 0; f < m; f++) {
 		if (f == feature)
 			continue;
-		const float *r = W_dec + (size_t)f * (size_t)d;
-		float dot = 0, rr = 0; /* float sums vectorise; d is at most a few thousand */
-		for (int i = 0; i < d; i++) {
-			dot += q[i] * r[i];
-			rr += r[i] * r[i];
-		}
-		double den = sqrt(qq) * sqrt((double)rr);
 		v[len].feature = f;
-		v[len++].value = den > 0 ? dot / den : 0;
+		v[len++].value = cosine(q, qq, W_dec + (size_t)f * (size_t)d, d);
 	}
 	*n_out = best(v, len, n, out);
 	free(v);
 	return 0;
+}
+
+enum { TABLE_BLOCK = 256 };
+
+/* "x ranks below y": smaller value, or equal value and larger id. */
+static int below(const sf_neighbour *x, const sf_neighbour *y)
+{
+	return x->value < y->value || (x->value == y->value && x->feature > y->feature);
+}
+
+/* Offer c to the min-heap h[*n] of the cap best so far. */
+static void heap_offer(sf_neighbour *h, size_t *n, size_t cap, sf_neighbour c)
+{
+	size_t i;
+	if (*n < cap) {
+		for (i = (*n)++; i > 0 && below(&c, &h[(i - 1) / 2]); i = (i - 1) / 2)
+			h[i] = h[(i - 1) / 2];
+		h[i] = c;
+		return;
+	}
+	if (!below(&h[0], &c))
+		return;
+	for (i = 0;;) { /* replace the root and sift down */
+		size_t l = 2 * i + 1, s = i;
+		const sf_neighbour *at = &c;
+		if (l < *n && below(&h[l], at))
+			s = l, at = &h[l];
+		if (l + 1 < *n && below(&h[l + 1], at))
+			s = l + 1;
+		if (s == i)
+			break;
+		h[i] = h[s];
+		i = s;
+	}
+	h[i] = c;
+}
+
+int similar_table(const float *W_dec, int m, int d, int32_t *ids, double *vals,
+                  const sf_progress *p, sf_err *e)
+{
+	size_t md = (size_t)m * (size_t)d, K = SIMILAR_TABLE, cand = 2 * K;
+	float *U = malloc(md * sizeof *U), *C = malloc((size_t)TABLE_BLOCK * (size_t)m * sizeof *C);
+	sf_neighbour *top = malloc(cand * sizeof *top);
+	int rc = 0;
+	if (!U || !C || !top) {
+		rc = sf_fail(e, "similar features: out of memory");
+		goto out;
+	}
+	for (int f = 0; f < m; f++) { /* unit rows: the product is the cosine */
+		const float *r = W_dec + (size_t)f * (size_t)d;
+		double nn = sqrt(sq_norm(r, d));
+		for (int i = 0; i < d; i++)
+			U[(size_t)f * (size_t)d + (size_t)i] = nn > 0 ? (float)(r[i] / nn) : 0;
+	}
+	for (int f0 = 0; f0 < m && !rc; f0 += TABLE_BLOCK) {
+		if (sf_progress_report(p, (double)f0 / m, "similar features")) {
+			rc = sf_fail(e, "cancelled");
+			break;
+		}
+		int b = m - f0 < TABLE_BLOCK ? m - f0 : TABLE_BLOCK;
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, b, m, d, 1.0f,
+		            U + (size_t)f0 * (size_t)d, d, U, d, 0.0f, C, m);
+		for (int i = 0; i < b; i++) {
+			int f = f0 + i;
+			size_t nc = 0;
+			/* twice the candidates, then their exact values and order */
+			for (int g = 0; g < m; g++)
+				if (g != f)
+					heap_offer(top, &nc, cand,
+					           (sf_neighbour){ g, C[(size_t)i * (size_t)m + (size_t)g] });
+			const float *q = W_dec + (size_t)f * (size_t)d;
+			double qq = sq_norm(q, d);
+			for (size_t c = 0; c < nc; c++)
+				top[c].value = cosine(q, qq, W_dec + (size_t)top[c].feature * (size_t)d, d);
+			size_t nk = best(top, nc, K, top);
+			for (size_t c = 0; c < K; c++) {
+				ids[(size_t)f * K + c] = c < nk ? top[c].feature : -1;
+				vals[(size_t)f * K + c] = c < nk ? top[c].value : 0;
+			}
+		}
+	}
+out:
+	free(U);
+	free(C);
+	free(top);
+	return rc;
 }
 
 void similar_active_counts(const sf_stats *st, uint64_t *active)

@@ -27,6 +27,17 @@ typedef struct sf_neighbour {
 int similar_cosine(const float *W_dec, int m, int d, int feature, size_t n, sf_neighbour *out,
                    size_t *n_out, sf_err *e);
 
+/* The SIMILAR_TABLE best neighbours by cosine of every feature, for a
+ * cache: ids/vals [m * SIMILAR_TABLE], row f the list of feature f as
+ * similar_cosine gives it (the candidates found with one sgemm per block
+ * of features over the normalised decoder, their values then taken as
+ * similar_cosine takes them, so that both agree). O(m^2 d) time, O(m d)
+ * extra memory; cancellable through p. */
+enum { SIMILAR_TABLE = 64 };
+struct sf_progress;
+int similar_table(const float *W_dec, int m, int d, int32_t *ids, double *vals,
+                  const struct sf_progress *p, sf_err *e);
+
 /* idx/val [N, k] the latents (entries with val <= 0 are unused slots),
  * flags [N] the rows' flags, active [m] how many rows in use each feature
  * fires on (both sides); out [n]. Only features that share a row with j

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "engine/analysis/similar.h"
+#include "engine/ws/sae_ws.h"
+#include "engine/ws/similar_ws.h"
 #include "tui/cli/analysis_cli.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
@@ -16,12 +18,45 @@ const char cmd_similar_usage[] =
 	"best first (ties by id). By default by the direction they write: the\n"
 	"cosine between their decoder rows and FEATURE's, columns\n"
 	"  feature cosine\n"
+	"The first run keeps the 64 nearest of every feature in WS (similar.bin;\n"
+	"an O(m^2 d) pass with progress on stderr), so that later runs need not\n"
+	"read the SAE; -n above 64 reads it each time.\n"
 	"With --cooccur, by the rows they fire on: the Jaccard index of the two\n"
 	"features' sets of rows in use where they are active (both sides; --rows\n"
 	"sentence, the default, or all), columns\n"
 	"  feature jaccard\n"
 	"listing only features that share at least one row with FEATURE.\n"
 	"--read-only writes nothing in WS.\n";
+
+/* By decoder cosine: from WS/similar.bin (built first when missing) for
+ * up to SIMILAR_TABLE, else from the SAE itself. */
+static int cosine_neighbours(cli_session *c, int f, size_t want, sf_neighbour *nb, size_t *got,
+                             sf_err *e)
+{
+	ws *w = session_ws(c->s);
+	const sae *model;
+	char fp[17];
+	sf_err fe;
+	if (want <= SIMILAR_TABLE && sae_ws_fingerprint(w, fp, &fe) == 0) {
+		sf_similar_table t;
+		int found;
+		if (similar_ws_open(&t, w, fp, NULL, NULL, &found, e))
+			return -1;
+		if (!found) {
+			cli_step step;
+			sf_progress p = cli_step_progress(&step, c, "similar features");
+			if (session_sae(c->s, &model, e) ||
+			    similar_ws_open(&t, w, fp, model, &p, &found, e))
+				return -1;
+		}
+		similar_ws_query(&t, f, want, nb, got);
+		similar_ws_free(&t);
+		return 0;
+	}
+	if (session_sae(c->s, &model, e))
+		return -1;
+	return similar_cosine(model->W_dec, model->m, model->d, f, want, nb, got, e);
+}
 
 int cmd_similar(int argc, char **argv)
 {
@@ -82,11 +117,8 @@ int cmd_similar(int argc, char **argv)
 				rc = cli_fail("%s", e.msg);
 		}
 		free(active);
-	} else {
-		const sae *model;
-		if (session_sae(c.s, &model, &e) ||
-		    similar_cosine(model->W_dec, model->m, model->d, (int)f, want, nb, &got, &e))
-			rc = cli_fail("%s", e.msg);
+	} else if (cosine_neighbours(&c, (int)f, want, nb, &got, &e)) {
+		rc = cli_fail("%s", e.msg);
 	}
 	cli_session_quiet(&c);
 	if (!rc) {

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 
 #include "engine/analysis/intervals.h"
+#include "engine/ws/sae_ws.h"
+#include "engine/ws/similar_ws.h"
 #include "widgets/draw.h"
 #include "widgets/mirror.h"
 #include "widgets/theme.h"
@@ -45,6 +47,17 @@ int xfe_similar_load(xmodel *m, int f, xfe_similar *out, sf_err *e)
 	free(active);
 	if (rc)
 		return -1;
+	/* the cached table when there (as `safer similar` left it), else the SAE */
+	char fp[17];
+	sf_err fe;
+	sf_similar_table t;
+	int found = 0;
+	if (sae_ws_fingerprint(m->w, fp, &fe) == 0 &&
+	    similar_ws_open(&t, m->w, fp, NULL, NULL, &found, &fe) == 0 && found) {
+		similar_ws_query(&t, f, FE_SIMILAR, out->cos, &out->ncos);
+		similar_ws_free(&t);
+		return 0;
+	}
 	const sae *model;
 	if (xm_busy(m))
 		return sf_fail(e, "decoder cosines come when the job in progress ends");
