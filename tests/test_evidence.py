@@ -309,6 +309,21 @@ def main():
     qr = json.loads(run("quality", ws, "--rows", "all", "--format", "json", "--read-only"))
     ok(sorted(os.listdir(ws)) == before and close(qr["explained_variance"], eva),
        "quality --read-only computes in memory and writes nothing")
+
+    # --- damaged caches: rebuilt when writable, refused (one line) when read-only
+    base_sim = run("similar", ws, str(feats[0]), "-n", "5")
+    base_q = run("quality", ws, "--format", "json")
+    good = True
+    for name, args, want in (("similar.bin", ("similar", ws, str(feats[0]), "-n", "5"), base_sim),
+                             ("quality-sentence.bin", ("quality", ws, "--format", "json"), base_q)):
+        path = os.path.join(ws, name)
+        blob = bytearray(open(path, "rb").read())
+        blob[-3] ^= 0x55
+        open(path, "wb").write(blob)
+        r = subprocess.run([SAFER] + list(args) + ["--read-only"], capture_output=True, text=True)
+        good &= r.returncode == 1 and name in r.stderr and r.stderr.strip().count("\n") == 0
+        good &= run(*args) == want and open(path, "rb").read() != bytes(blob)
+    ok(good, "damaged similar.bin and quality-sentence.bin: refused read-only, rebuilt otherwise")
     shutil.rmtree(tmp)
     return done()
 
