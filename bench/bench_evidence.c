@@ -21,23 +21,7 @@
 #include "engine/analysis/stats.h"
 #include "engine/formats/safetensors.h"
 #include "engine/formats/store.h"
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static uint64_t rs = 88172645463325252ULL;
-static uint64_t xr(void)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return rs;
-}
-static double ur(void) { return (double)(xr() >> 11) * (1.0 / 9007199254740992.0); }
+#include "bench/bench_util.h"
 
 static const char *const vocab[8] = { " the", " sorry", " here", " is", " how", " cannot", ".",
 	                              " help" };

@@ -2,6 +2,7 @@
 #include "engine/analysis/density.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/analysis/stats.h"
@@ -25,22 +26,31 @@ int density_feature(const sf_index *ix, const store *s, int feature, int rows_mo
 	out->rows[0] = rows_chosen;
 	out->rows[1] = rows_rejected;
 	const uint8_t *flags = store_flags(s);
-	float mn = INFINITY, mx = 0;
+	/* the activations in use of each side, strongest first: the range is
+	 * their ends */
+	size_t len[2];
+	const sf_ientry *l[2] = { index_list(ix, feature, SIDE_CHOSEN, &len[0]),
+		                  index_list(ix, feature, SIDE_REJECTED, &len[1]) };
+	float *act = malloc((len[0] + len[1] + 1) * sizeof *act), mn = INFINITY, mx = 0;
+	if (!act)
+		return sf_fail(e, "density: out of memory");
+	size_t n = 0, from[3] = { 0 };
 	for (int i = 0; i < 2; i++) {
 		int side = i ? SIDE_REJECTED : SIDE_CHOSEN;
-		size_t len;
-		const sf_ientry *l = index_list(ix, feature, side, &len);
-		for (size_t j = 0; j < len; j++) {
-			if (!row_in_use((uint8_t)side, flags[ientry_row(l[j])], rows_mode))
-				continue;
-			float a = ientry_act(l[j]);
-			mn = a < mn ? a : mn;
-			mx = a > mx ? a : mx;
-			out->active[i]++;
+		for (size_t j = 0; j < len[i]; j++)
+			if (row_in_use((uint8_t)side, flags[ientry_row(l[i][j])], rows_mode))
+				act[n++] = ientry_act(l[i][j]);
+		from[i + 1] = n;
+		out->active[i] = from[i + 1] - from[i];
+		if (out->active[i]) {
+			mx = act[from[i]] > mx ? act[from[i]] : mx;
+			mn = act[n - 1] < mn ? act[n - 1] : mn;
 		}
 	}
-	if (!(mx > 0))
+	if (!(mx > 0)) {
+		free(act);
 		return 0;
+	}
 	out->lo = log10(mn);
 	out->hi = log10(mx);
 	if (out->hi - out->lo < 1e-9) {
@@ -48,16 +58,11 @@ int density_feature(const sf_index *ix, const store *s, int feature, int rows_mo
 		out->hi += 0.5;
 	}
 	double scale = nbins / (out->hi - out->lo);
-	for (int i = 0; i < 2; i++) {
-		int side = i ? SIDE_REJECTED : SIDE_CHOSEN;
-		size_t len;
-		const sf_ientry *l = index_list(ix, feature, side, &len);
-		for (size_t j = 0; j < len; j++) {
-			if (!row_in_use((uint8_t)side, flags[ientry_row(l[j])], rows_mode))
-				continue;
-			int b = (int)((log10(ientry_act(l[j])) - out->lo) * scale);
+	for (int i = 0; i < 2; i++)
+		for (size_t j = from[i]; j < from[i + 1]; j++) {
+			int b = (int)((log10(act[j]) - out->lo) * scale);
 			out->count[i][b < 0 ? 0 : b >= nbins ? nbins - 1 : b]++;
 		}
-	}
+	free(act);
 	return 0;
 }

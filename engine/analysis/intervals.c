@@ -8,16 +8,24 @@
 
 /* The positions in the (feature, side) list of the rows in use, strongest
  * first, into a fresh array (*pos; NULL when every row of the list is in
- * use, as with rows "all": position i is then i). *n gets how many. */
+ * use, as with rows "all": position i is then i). *n gets how many, and
+ * *total (may be NULL) too. The arguments are checked first. */
 static int in_use(const sf_index *ix, const store *s, int feature, int side, int rows_mode,
-                  const sf_ientry **list, uint32_t **pos, size_t *n, sf_err *e)
+                  const sf_ientry **list, uint32_t **pos, size_t *n, size_t *total, sf_err *e)
 {
+	if (top_check(ix, s, feature, side, e))
+		return -1;
+	if (total)
+		*total = 0;
 	size_t len;
 	*list = index_list(ix, feature, side, &len);
 	*pos = NULL;
 	*n = len;
-	if (rows_mode == ROWS_ALL)
+	if (rows_mode == ROWS_ALL) {
+		if (total)
+			*total = len;
 		return 0;
+	}
 	const uint8_t *flags = store_flags(s);
 	uint32_t *p = malloc((len ? len : 1) * sizeof *p);
 	if (!p)
@@ -28,6 +36,8 @@ static int in_use(const sf_index *ix, const store *s, int feature, int side, int
 			p[got++] = (uint32_t)i;
 	*pos = p;
 	*n = got;
+	if (total)
+		*total = got;
 	return 0;
 }
 
@@ -48,11 +58,8 @@ int intervals_rows(const sf_index *ix, const store *s, int feature, int side, in
 	const sf_ientry *list;
 	uint32_t *pos;
 	size_t n;
-	if (top_check(ix, s, feature, side, e) ||
-	    in_use(ix, s, feature, side, rows_mode, &list, &pos, &n, e))
+	if (in_use(ix, s, feature, side, rows_mode, &list, &pos, &n, total, e))
 		return -1;
-	if (total)
-		*total = n;
 	size_t got = 0;
 	for (int q = 0; q < Q; q++) {
 		sf_interval *v = &iv[q];
@@ -93,11 +100,8 @@ int intervals_random(const sf_index *ix, const store *s, int feature, int side,
 	const sf_ientry *list;
 	uint32_t *pos;
 	size_t n;
-	if (top_check(ix, s, feature, side, e) ||
-	    in_use(ix, s, feature, side, rows_mode, &list, &pos, &n, e))
+	if (in_use(ix, s, feature, side, rows_mode, &list, &pos, &n, total, e))
 		return -1;
-	if (total)
-		*total = n;
 	size_t take = want < n ? want : n;
 	size_t *pick = malloc((take ? take : 1) * sizeof *pick);
 	if (!pick) {
