@@ -167,7 +167,7 @@ int main(int argc, char **argv)
 		sf_neighbour nb[20];
 		t0 = now();
 		similar_active_counts(&st, active);
-		if (similar_cooccur(ix, idx, val, k, store_flags(s), ROWS_SENTENCE, active, feats[i], 20, nb,
+		if (similar_cooccur(ix, idx, val, k, NULL, store_flags(s), ROWS_SENTENCE, active, feats[i], 20, nb,
 		                    &n, &e))
 			return fail(&e);
 		printf("jaccard_%s %.6f\n", names[i], now() - t0);
@@ -176,7 +176,7 @@ int main(int argc, char **argv)
 	sf_search_hit *h;
 	uint64_t matched;
 	double t0 = now();
-	if (search_text(s, idx, val, k, m, "SORRY", 0, ROWS_ALL, &h, &n, &matched, &e))
+	if (search_text(s, idx, val, k, NULL, m, "SORRY", 0, ROWS_ALL, &h, &n, &matched, &e))
 		return fail(&e);
 	printf("search_all_rows %.6f\n", now() - t0);
 	free(h);
@@ -211,7 +211,7 @@ int main(int argc, char **argv)
 	make_latents(qi, qv, Nq, k, m);
 	sf_quality q;
 	t0 = now();
-	if (quality_fit(&q, sq, model, qi, qv, k, ROWS_SENTENCE, Nq / 100, NULL, NULL, &e))
+	if (quality_fit(&q, sq, model, qi, qv, k, NULL, ROWS_SENTENCE, Nq / 100, NULL, NULL, &e))
 		return fail(&e);
 	printf("quality_fit_rows %zu\nquality_fit %.4f\n", Nq, now() - t0);
 	sae_free(model);

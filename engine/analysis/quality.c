@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/analysis/codes.h"
+
 enum { CHUNK = 256 };
 
 /* Mean and scale of a raw row as standardize uses them: x = mu + s x~. */
@@ -49,7 +51,7 @@ static void pool_flush(fit_acc *a, float *recon_diff, int d)
 }
 
 int quality_fit(sf_quality *q, const store *s, const sae *model, const uint32_t *idx,
-                const float *val, int k, int rows_mode, size_t n_pairs, float *recon_diff,
+                const float *val, int k, const uint64_t *off, int rows_mode, size_t n_pairs, float *recon_diff,
                 const sf_progress *p, sf_err *e)
 {
 	int d = model->d;
@@ -94,7 +96,8 @@ int quality_fit(sf_quality *q, const store *s, const sae *model, const uint32_t 
 				row_scale(xr, d, &mu, &sc);
 				sae_standardize(xs, 1, d);
 			}
-			sae_decode_row(model, idx + r * (size_t)k, val + r * (size_t)k, k, xh);
+			size_t b, ne = codes_row(off, k, r, &b);
+			sae_decode_row(model, idx + b, val + b, (int)ne, xh);
 			if ((long)pr[r] != a.pool_pair || side != a.pool_side) {
 				pool_flush(&a, recon_diff, d);
 				a.pool_pair = pr[r] >= 0 && (size_t)pr[r] < n_pairs ? pr[r] : -1;
@@ -118,8 +121,8 @@ int quality_fit(sf_quality *q, const store *s, const sae *model, const uint32_t 
 				a.nmse += err / sq;
 				a.nmse_rows++;
 			}
-			for (int j = 0; j < k; j++)
-				a.l0 += val[r * (size_t)k + (size_t)j] > 0;
+			for (size_t j = b; j < b + ne; j++)
+				a.l0 += val[j] > 0;
 			a.rows++;
 		}
 	}

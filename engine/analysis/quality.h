@@ -51,7 +51,7 @@ typedef struct sf_quality {
  * pooled reconstruction of chosen minus that of rejected in the raw space
  * (NaN where a response has no rows). Reads every row once. */
 int quality_fit(sf_quality *q, const store *s, const sae *model, const uint32_t *idx,
-                const float *val, int k, int rows_mode, size_t n_pairs, float *recon_diff,
+                const float *val, int k, const uint64_t *off, int rows_mode, size_t n_pairs, float *recon_diff,
                 const sf_progress *p, sf_err *e);
 /* Dead and dense features and the log10-density histogram from st. */
 void quality_features(sf_quality *q, const sf_stats *st);

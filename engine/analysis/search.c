@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/analysis/codes.h"
 #include "engine/analysis/stats.h"
 
 static char lower(char c)
@@ -33,7 +34,8 @@ static int by_total(const void *a, const void *b)
 	return (x->feature > y->feature) - (x->feature < y->feature);
 }
 
-int search_text(const store *s, const uint32_t *idx, const float *val, int k, int m,
+int search_text(const store *s, const uint32_t *idx, const float *val, int k,
+                const uint64_t *off, int m,
                 const char *text, int side, int rows_mode, sf_search_hit **out,
                 size_t *n_out, uint64_t *rows_matched, sf_err *e)
 {
@@ -64,9 +66,10 @@ int search_text(const store *s, const uint32_t *idx, const float *val, int k, in
 		if (!search_contains(t, len, needle, nlen))
 			continue;
 		matched++;
-		for (int j = 0; j < k; j++) {
-			float v = val[r * (size_t)k + (size_t)j];
-			uint32_t f = idx[r * (size_t)k + (size_t)j];
+		size_t b, ne = codes_row(off, k, r, &b);
+		for (size_t j = b; j < b + ne; j++) {
+			float v = val[j];
+			uint32_t f = idx[j];
 			if (v > 0 && f < (uint32_t)m) {
 				rows[f]++;
 				total[f] += v;

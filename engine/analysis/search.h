@@ -26,7 +26,8 @@ enum { SEARCH_MAX_TEXT = 1024 };
  * latents of s's rows, every idx < m. *out (freed by the caller) gets
  * every feature that fires on a matching row, *n_out how many;
  * *rows_matched (may be NULL) the matching rows in use. */
-int search_text(const store *s, const uint32_t *idx, const float *val, int k, int m,
+int search_text(const store *s, const uint32_t *idx, const float *val, int k,
+                const uint64_t *off, int m,
                 const char *text, int side, int rows_mode, sf_search_hit **out,
                 size_t *n_out, uint64_t *rows_matched, sf_err *e);
 

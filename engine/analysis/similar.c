@@ -7,6 +7,7 @@
 
 #include <cblas.h>
 
+#include "engine/analysis/codes.h"
 #include "engine/analysis/stats.h"
 #include "engine/base/progress.h"
 
@@ -165,6 +166,7 @@ void similar_active_counts(const sf_stats *st, uint64_t *active)
 }
 
 int similar_cooccur(const sf_index *ix, const uint32_t *idx, const float *val, int k,
+                    const uint64_t *off,
                     const uint8_t *flags, int rows_mode, const uint64_t *active, int feature,
                     size_t n, sf_neighbour *out, size_t *n_out, sf_err *e)
 {
@@ -188,9 +190,10 @@ int similar_cooccur(const sf_index *ix, const uint32_t *idx, const float *val, i
 			if (!row_in_use((uint8_t)side, flags[r], rows_mode))
 				continue;
 			nj++;
-			const uint32_t *ri = idx + r * (size_t)k;
-			const float *rv = val + r * (size_t)k;
-			for (int t = 0; t < k; t++)
+			size_t b, ne = codes_row(off, k, r, &b);
+			const uint32_t *ri = idx + b;
+			const float *rv = val + b;
+			for (size_t t = 0; t < ne; t++)
 				if (rv[t] > 0 && ri[t] < (uint32_t)m)
 					both[ri[t]]++;
 		}

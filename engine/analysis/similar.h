@@ -39,10 +39,12 @@ int similar_table(const float *W_dec, int m, int d, int32_t *ids, double *vals,
                   const struct sf_progress *p, sf_err *e);
 
 /* idx/val [N, k] the latents (entries with val <= 0 are unused slots),
+ * (or off [N+1] row offsets when k is 0, engine/analysis/codes.h),
  * flags [N] the rows' flags, active [m] how many rows in use each feature
  * fires on (both sides); out [n]. Only features that share a row with j
  * are listed. */
 int similar_cooccur(const sf_index *ix, const uint32_t *idx, const float *val, int k,
+                    const uint64_t *off,
                     const uint8_t *flags, int rows_mode, const uint64_t *active, int feature,
                     size_t n, sf_neighbour *out, size_t *n_out, sf_err *e);
 

@@ -112,7 +112,8 @@ static int build(void *ctx, cache_hdr *h, cache_seg *seg, int *nseg, const sf_pr
 	if (!(diff = malloc((nd ? nd : 1) * sizeof *diff)))
 		return sf_fail(e, "quality: out of memory");
 	memset(&b->q, 0, sizeof b->q);
-	int rc = quality_fit(&b->q, s, b->model, b->l->idx, b->l->val, b->l->k, b->rows_mode, P->n,
+	int rc = quality_fit(&b->q, s, b->model, b->l->idx, b->l->val, b->l->k, b->l->off,
+	                     b->rows_mode, P->n,
 	                     diff, p, e);
 	if (!rc) {
 		quality_features(&b->q, b->st);

@@ -77,7 +77,7 @@ int cmd_search(int argc, char **argv)
 	sf_search_hit *h;
 	size_t nh;
 	uint64_t matched;
-	if (search_text(ws_store(session_ws(c.s)), l->idx, l->val, l->k, l->m, text, (int)side,
+	if (search_text(ws_store(session_ws(c.s)), l->idx, l->val, l->k, l->off, l->m, text, (int)side,
 	                o.rows_mode, &h, &nh, &matched, &e))
 		return cli_session_fail(&c, &e);
 	cli_note("%llu rows (rows: %s) contain the text", (unsigned long long)matched,

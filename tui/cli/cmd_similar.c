@@ -111,7 +111,7 @@ int cmd_similar(int argc, char **argv)
 			rc = cli_fail("%s", e.msg);
 		else {
 			similar_active_counts(st, active);
-			if (similar_cooccur(ix, l->idx, l->val, l->k,
+			if (similar_cooccur(ix, l->idx, l->val, l->k, l->off,
 			                    store_flags(ws_store(session_ws(c.s))), o.rows_mode, active,
 			                    (int)f, want, nb, &got, &e))
 				rc = cli_fail("%s", e.msg);

@@ -42,7 +42,7 @@ int xfe_similar_load(xmodel *m, int f, xfe_similar *out, sf_err *e)
 	if (!active)
 		return sf_fail(e, "out of memory");
 	similar_active_counts(m->st, active);
-	int rc = similar_cooccur(m->ix, m->l->idx, m->l->val, m->l->k, store_flags(m->s),
+	int rc = similar_cooccur(m->ix, m->l->idx, m->l->val, m->l->k, m->l->off, store_flags(m->s),
 	                         m->st->rows_mode, active, f, FE_SIMILAR, out->co, &out->nco, e);
 	free(active);
 	if (rc)

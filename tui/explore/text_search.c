@@ -18,7 +18,7 @@ int xts_run(const xmodel *m, xtext_search *t, const char *text, sf_err *e)
 	sf_search_hit *h;
 	size_t n;
 	uint64_t rows;
-	if (search_text(m->s, m->l->idx, m->l->val, m->l->k, m->l->m, text, 0, ROWS_ALL, &h, &n,
+	if (search_text(m->s, m->l->idx, m->l->val, m->l->k, m->l->off, m->l->m, text, 0, ROWS_ALL, &h, &n,
 	                &rows, e))
 		return -1;
 	xts_clear(t);
