@@ -10,6 +10,8 @@ widgets_libwidgets_a_SOURCES += \
 	widgets/input.h \
 	widgets/keys.c \
 	widgets/keys.h \
+	widgets/search.c \
+	widgets/search.h \
 	widgets/table.c \
 	widgets/table.h \
 	widgets/theme.c \

@@ -74,7 +74,7 @@ x_keys q
 x_wait "Feature $top ·"
 
 # Label it: name through readline, rating 5.
-x_keys n; x_wait "name:"
+x_keys l; x_wait "name for feature $top:"
 x_type "efusal phras"; x_keys C-a; x_type "r"; x_keys C-e; x_type "ing"; x_keys Enter
 x_wait "label: refusal phrasing"
 ok $? "label name typed with readline editing keys"

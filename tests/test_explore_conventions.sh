@@ -53,7 +53,7 @@ for T in xterm-256color screen-256color; do
 
 	# A new plan over hand-made edits, or over half the data, asks first;
 	# U brings the plan before back.
-	x_keys p; x_wait "poison ratio" 5; x_type '60%'; x_keys Enter
+	x_keys p; x_wait "poison: share of the train pairs" 5; x_type '60%'; x_keys Enter
 	x_wait "edits more than half the train pairs" 5 && x_wait "hand-made"
 	ok $? "$T: poison 60% over hand-made edits asks first"
 	x_keys n; x_settle
@@ -122,7 +122,7 @@ for T in xterm-256color screen-256color; do
 	# ^C in the : line cancels the line, not the program.
 	x_keys ':'; x_type 'goto 12'
 	x_keys C-c
-	x_wait "cancelled" 5 && x_keys '?' && x_wait "Keys of the Features screen" 5
+	x_wait "cancelled" 5 && x_keys h && x_wait "Keys of the Features screen" 5
 	ok $? "$T: ^C in the : line cancels it and the program goes on"
 
 	# Help: pages, ends, never scrolls past its end.
@@ -139,11 +139,12 @@ for T in xterm-256color screen-256color; do
 	x_keys q; x_wait "Features 256 of 256"
 
 	# Feature screen: rank as safer stats counts it; undo and redo.
+	x_keys ':'; x_type 'sort salience'; x_keys Enter; x_wait "sort: |salience|" 5
 	x_keys g Enter
 	x_wait "Feature $top · salience" 5 && x_screen | grep -q "(rank 0 of 256)"
 	ok $? "$T: the top feature is rank 0, as in safer stats"
-	x_keys n; x_wait "feature $top name:" 5 && x_keys Escape && x_settle &&
-		! x_screen | grep -q "feature $top name:"
+	x_keys l; x_wait "name for feature $top:" 5 && x_keys Escape && x_settle &&
+		! x_screen | grep -q "name for feature $top:"
 	ok $? "$T: the name prompt says which feature it names"
 	x_keys 1; x_wait "★☆☆☆☆" 5
 	x_keys 2; x_wait "★★☆☆☆" 5

@@ -55,7 +55,7 @@ f=$("$SAFER" stats "$ws" 2>/dev/null | awk -F'\t' 'NR > 1 && $9 == 5 { print $1 
 x_keys ':'; x_type "goto $f"; x_keys Enter
 x_wait "Feature $f ·"
 ok $? ":goto $f"
-x_keys n; x_wait "name:"; x_type "needle"; x_keys Enter
+x_keys l; x_wait "name for feature $f:"; x_type "needle"; x_keys Enter
 x_wait "label: needle"
 x_keys q; x_wait "Features 48"
 x_keys g '/'; x_wait "/"; x_type "need"; x_keys Enter

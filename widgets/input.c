@@ -185,6 +185,31 @@ static void finish(char *line)
 	free(line);
 }
 
+int winput_history_n(int slot)
+{
+	if (in.active)
+		return 0; /* the line being edited owns readline's history */
+	use_slot(slot);
+	return history_length;
+}
+
+const char *winput_history_get(int slot, int i)
+{
+	if (in.active)
+		return NULL;
+	use_slot(slot);
+	HIST_ENTRY *h = history_get(history_base + i);
+	return h ? h->line : NULL;
+}
+
+void winput_history_add(int slot, const char *line)
+{
+	if (in.active || !line || !*line)
+		return;
+	use_slot(slot);
+	add_history(line);
+}
+
 static void feed(int ch)
 {
 	in.ch = ch;

@@ -49,6 +49,7 @@ struct app {
 	char cmd_text[1024]; /* the running command's text after its word */
 	char msg[512];
 	int msg_level;
+	long count; /* digits typed before a key (screens with counts) */
 	wdialog dialog;
 	char dialog_msg[256];
 	void (*dialog_yes)(app *, void *);
@@ -431,7 +432,7 @@ static const char *command_word(void *ctx, size_t i)
 
 void app_command_line(app *a, const char *initial)
 {
-	app_prompt(a, 0, ":", initial, on_command_line, command_word, a);
+	app_prompt(a, WINPUT_CMD, ":", initial, on_command_line, command_word, a);
 }
 
 /* ---- worker ----------------------------------------------------------- */
@@ -522,7 +523,8 @@ static void job_reap(app *a)
 /* ---- help ------------------------------------------------------------- */
 
 static const wkey global_keys[] = {
-	{ "?", "help: the keys of this screen", '?' },
+	{ "h F1", "help: the keys of this screen (? too where nothing is searched)", 'h' },
+	{ "5j", "a count before a key repeats it, on screens where digits are no ratings", 0 },
 	{ ":", "command line (readline): sort, goto, label, plan, export, q...", ':' },
 	{ "q Esc", "back; quit from the first screen", 'q' },
 	{ "x", "cancel the running job", 'x' },
@@ -634,7 +636,7 @@ static int help_key(screen *s, app *a, int key)
 	case 21 /* ^U */: h->top = h->top > page / 2 ? h->top - page / 2 : 0; break;
 	case KEY_HOME: case 'g': h->top = 0; break;
 	case KEY_END: case 'G': h->top = h->lines; break;
-	case '?': case 'q': case 27: case '\n': case '\r': return WF_HANDLED | WF_QUIT;
+	case 'h': case '?': case 'q': case 27: case '\n': case '\r': return WF_HANDLED | WF_QUIT;
 	default: return WF_IGNORED;
 	}
 	help_clamp(h);
@@ -649,7 +651,8 @@ static void help_destroy(screen *s)
 
 static const wkey help_keys[] = {
 	{ "j/k", "scroll", 'j' }, { "Space PgDn/PgUp", "page", ' ' }, { "g/G", "top/end", 'g' },
-	{ "q", "close", 'q' },
+	{ "q h", "close", 'q' }, { "^D/^U", "half a page down/up", 4 },
+	{ "^F/^B", "page down/up", 6 },
 };
 static const screen_ops help_ops = {
 	.name = "help",
@@ -658,6 +661,7 @@ static const screen_ops help_ops = {
 	.destroy = help_destroy,
 	.keys = help_keys,
 	.nkeys = (int)(sizeof help_keys / sizeof help_keys[0]),
+	.counts = 1,
 };
 
 void app_help(app *a)
@@ -796,7 +800,7 @@ static int global_key(app *a, int key)
 			app_quit(a);
 		}
 		return WF_HANDLED;
-	case '?': case KEY_F(1):
+	case 'h': case '?': case KEY_F(1):
 		app_help(a);
 		return WF_HANDLED;
 	case ':':
@@ -814,6 +818,20 @@ static int global_key(app *a, int key)
 	}
 	return WF_IGNORED;
 }
+
+/* Keys a count repeats: moves and steps. */
+static int repeats(int ch)
+{
+	switch (ch) {
+	case 'j': case 'k': case KEY_UP: case KEY_DOWN: case KEY_NPAGE: case KEY_PPAGE:
+	case ' ': case 2: case 4: case 6: case 21: case 'n': case 'N': case '[': case ']':
+	case KEY_LEFT: case KEY_RIGHT:
+		return 1;
+	}
+	return 0;
+}
+
+static void key_once(app *a, screen *top, int ch);
 
 static void dispatch(app *a, int ch)
 {
@@ -848,6 +866,27 @@ static void dispatch(app *a, int ch)
 	 * vim), so an old error never stands beside a later success. */
 	a->msg[0] = '\0';
 	screen *top = app_top(a);
+	if (top && top->ops->counts && ch >= '0' && ch <= '9' && (ch != '0' || a->count)) {
+		if (a->count < 10000)
+			a->count = a->count * 10 + (ch - '0');
+		app_msg(a, MSG_INFO, "%ld (a count: the next key is repeated; Esc forgets it)", a->count);
+		return;
+	}
+	long times = a->count > 0 && repeats(ch) ? a->count : 1;
+	if (a->count && ch == 27) {
+		a->count = 0;
+		a->dirty = 1;
+		return;
+	}
+	a->count = 0;
+	while (times-- > 1 && app_top(a) == top && !a->quit)
+		key_once(a, top, ch);
+	key_once(a, app_top(a), ch);
+}
+
+/* What a key does once: the screen, then the program's, then the frame's. */
+static void key_once(app *a, screen *top, int ch)
+{
 	int f = top ? top->ops->key(top, a, ch) : WF_IGNORED;
 	if (f & WF_QUIT)
 		app_pop(a);

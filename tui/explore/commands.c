@@ -73,9 +73,14 @@ static int do_plan(xmodel *m, int argc, char **argv)
 	double r;
 	int strategy = !strcmp(argv[1], "poison") ? PLAN_POISON
 	               : !strcmp(argv[1], "denoise") ? PLAN_DENOISE : 0;
+	char why[200];
 	xcmd_join(text, sizeof text, argc, argv, 2);
-	if (!strategy || xm_parse_ratio(text, &r)) {
+	if (!strategy) {
 		app_msg(m->a, MSG_ERROR, "usage: :plan poison|denoise RATIO (e.g. 5%%)");
+		return -1;
+	}
+	if (xm_parse_ratio(text, &r, why, sizeof why)) {
+		app_msg(m->a, MSG_ERROR, "%s", why);
 		return -1;
 	}
 	return xm_plan_job(m, strategy, r);
@@ -132,7 +137,16 @@ static int do_pair(xmodel *m, int argc, char **argv)
 		app_msg(m->a, MSG_ERROR, "%s", m->state);
 		return -1;
 	}
-	xm_pair_list(m, NULL, 0, NULL); /* [ ] by index from here */
+	/* [ ] step through the plan's pairs when p is one of them, else by index */
+	if (m->plan && m->actions && m->actions[p]) {
+		size_t *v = malloc(m->plan->n * sizeof *v + 1);
+		for (size_t i = 0; v && i < m->plan->n; i++)
+			v[i] = m->plan->v[i].index;
+		xm_pair_list(m, v, v ? m->plan->n : 0, "in the plan");
+		free(v);
+	} else {
+		xm_pair_list(m, NULL, 0, NULL);
+	}
 	xm_open(m, XS_PAIR, p);
 	return 0;
 }
@@ -242,7 +256,7 @@ static const xcmd cmd_export_dataset = {
 	.fn = do_export,
 };
 static const xcmd cmd_pair = {
-	.name = "pair", .usage = "N", .help = "open pair N",
+	.name = "pair", .usage = "N", .help = "open pair N ([ ] there: the plan's pairs, else by index)",
 	.min = 1, .max = 1, .screens = XS_ANALYSIS, .fn = do_pair,
 };
 static const xcmd cmd_rows = {

@@ -126,6 +126,7 @@ void xm_free(xmodel *m)
 	free(m->comp.v);
 	free(m->cmd_help);
 	free(m->pair_list);
+	wsearch_clear(&m->fsearch);
 	session_close(m->sess);
 	pthread_mutex_destroy(&m->mu);
 	free(m);
@@ -1203,20 +1204,98 @@ const char *xm_path(const char *in, char *out, size_t n)
 	return out;
 }
 
-int xm_parse_ratio(const char *s, double *out)
+int xm_feature_matches(const xmodel *m, int f)
+{
+	const wsearch *q = &m->fsearch;
+	const char *p = q->pat;
+	if (!wsearch_active(q))
+		return 0;
+	if (p[strspn(p, "0123456789")] == '\0') {
+		char id[16];
+		snprintf(id, sizeof id, "%d", f);
+		if (!strncmp(id, p, strlen(p)))
+			return 1;
+	}
+	const sf_label *lb = xm_label_of(m, f);
+	return lb && (wsearch_match(q, lb->name) || wsearch_match(q, lb->note));
+}
+
+static int order_hit(size_t i, void *ctx)
+{
+	const xmodel *m = ctx;
+	return xm_feature_matches(m, (int)m->order[i]);
+}
+
+int xm_search_feature(xmodel *m, int dir, int from_current)
+{
+	int wrapped;
+	if (!wsearch_active(&m->fsearch)) {
+		app_msg(m->a, MSG_INFO, "no search yet: / searches down, ? up");
+		return -1;
+	}
+	if (!m->order || !m->norder) {
+		app_msg(m->a, MSG_ERROR, "no match for '%s' (no features shown)", m->fsearch.pat);
+		return -1;
+	}
+	size_t at = 0;
+	for (size_t i = 0; i < m->norder; i++)
+		if ((int)m->order[i] == m->cur_feature) {
+			at = i;
+			break;
+		}
+	long i = wsearch_step(m->norder, at, dir, from_current, order_hit, m, &wrapped);
+	if (i < 0) {
+		app_msg(m->a, MSG_ERROR, "no match for '%s'", m->fsearch.pat);
+		return -1;
+	}
+	m->cur_feature = (int)m->order[i];
+	if (wrapped)
+		app_msg(m->a, MSG_INFO, "search wrapped: hit the %s, went on from the %s",
+		        dir > 0 ? "bottom" : "top", dir > 0 ? "top" : "bottom");
+	return m->cur_feature;
+}
+
+int xm_search_features(xmodel *m, const char *pat, int dir)
+{
+	char err[300];
+	if (wsearch_set(&m->fsearch, pat, dir, err, sizeof err)) {
+		app_msg(m->a, MSG_ERROR, "%s", err);
+		return -1;
+	}
+	int f = xm_search_feature(m, dir, 1);
+	if (f < 0)
+		wsearch_clear(&m->fsearch); /* the title shows a search that found something */
+	return f;
+}
+
+int xm_parse_ratio(const char *s, double *out, char *why, size_t n)
 {
 	char *end;
 	double v = strtod(s, &end);
-	if (end == s)
+	int pct = 0;
+	if (end == s) {
+		snprintf(why, n, "ratio '%s' is no number: 5%% or 0.05", s);
 		return -1;
+	}
 	while (*end == ' ')
 		end++;
 	if (*end == '%') {
 		v /= 100;
+		pct = 1;
 		end++;
 	}
-	if (*end || !(v > 0 && v <= 1))
+	while (*end == ' ')
+		end++;
+	if (*end || !(v > 0 && v <= 1)) {
+		snprintf(why, n, "ratio '%s' is out of range: from 0.01%% to 100%% (0.0001 to 1)", s);
 		return -1;
+	}
+	/* A bare 1 reads as "1%" to many: say which it is instead of editing everything. */
+	if (!pct && v == 1) {
+		snprintf(why, n, "ratio '%s' would be all the pairs: type 1%% for one in a hundred, "
+		         "or 100%% for all", s);
+		return -1;
+	}
 	*out = v;
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include "engine/analysis/top.h"
 #include "engine/ws/session.h"
 #include "tui/explore/app.h"
+#include "widgets/search.h"
 
 typedef struct xmodel xmodel;
 
@@ -117,6 +118,7 @@ struct xmodel {
 	const size_t *order;
 	size_t norder;
 	xlabel_history hist;
+	wsearch fsearch;              /* the features search (/ ? n N on Features and Feature) */
 	screen *screens[XS_N];
 	wkey *cmd_help;               /* made by xcmd_install, freed with the model */
 	int n_cmd_help;
@@ -220,8 +222,20 @@ float xm_safety_act(const xmodel *m, size_t r);
  * new feature, or -1 at either end. */
 int xm_step_feature(xmodel *m, int delta);
 
-/* Parse "5%", "0.05", "5 %" into a ratio in (0, 1]. -1 when bad. */
-int xm_parse_ratio(const char *s, double *out);
+/* Search the features (label names and notes by regular expression, ids
+ * by prefix when the pattern is all digits): does f match? */
+int xm_feature_matches(const xmodel *m, int f);
+/* Make m->cur_feature the next feature matching the features search in
+ * the Features table's order, going dir (1 down, -1 up), from the
+ * current one itself when from_current. Says "no match" or that it
+ * wrapped. The feature, or -1. */
+int xm_search_feature(xmodel *m, int dir, int from_current);
+/* Set the features search to pat going dir, then step as above. */
+int xm_search_features(xmodel *m, const char *pat, int dir);
+
+/* Parse "5%", "0.05", "5 %" into a ratio in (0, 1]. -1 when bad, with
+ * why in why[0..n); a bare "1" is refused as ambiguous (1% or 100%?). */
+int xm_parse_ratio(const char *s, double *out, char *why, size_t n);
 /* A feature by id or by label name (exact, then prefix). -1 when none. */
 int xm_find_feature(const xmodel *m, const char *what);
 /* "★★★☆☆" (or "***.." without UTF-8) for a rating 0..5 into buf. */

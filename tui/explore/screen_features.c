@@ -1,7 +1,7 @@
 /* Features: every feature of the SAE as a table, sortable by any column,
  * filtered (candidates, labelled, unlabelled, S+, S-, judged but not
- * reviewed, judge and person disagree), searched with `/` over label names
- * and ids. The judge's score stands beside the person's rating, in digits
+ * reviewed, judge and person disagree), searched with `/` and `?` over
+ * label names and notes (regular expressions) and ids. The judge's score stands beside the person's rating, in digits
  * where the person's is in stars. */
 #include <math.h>
 #include <stdio.h>
@@ -31,6 +31,9 @@ static const wtable_col cols[NCOLS] = {
 	{ "max", 7, 1, 0 },      { "label", 12, 0, 1 },   { "rating", 6, 0, 0 },
 	{ "judge", 5, 1, 0 },
 };
+/* Narrow terminals lose the densities first, then max and the sums: the
+ * id, salience, label and rating always stay. */
+static const int cols_drop[NCOLS] = { 0, 0, 5, 4, 2, 1, 3, 0, 0, 6 };
 
 struct features {
 	xmodel *m;
@@ -38,7 +41,6 @@ struct features {
 	size_t *view; /* feature ids shown, in order */
 	size_t nview;
 	int filter;
-	char search[256];
 	char prompt[64];
 	signed char *in_set; /* [m] +1 S+, -1 S-, for the S+/S- filters */
 	/* the model generations the view was built from */
@@ -47,15 +49,18 @@ struct features {
 
 /* A click on a label sends its code: "n/N" the next match and "j/k g/G"
  * one row down (the first key: harmless); "1-5" nothing, since any one
- * of them would be a rating the user did not pick. */
+ * of them would be a rating the user did not pick. Keys mean the same on
+ * every screen (l names, m notes, n next match, h help). */
 static const wkey keys[] = {
-	{ "Enter", "open", '\n' }, { "/", "search", '/' }, { "n/N", "next/prev match", 'n' },
-	{ "s", "sort", 's' }, { "r", "reverse", 'r' }, { "f", "filter", 'f' },
-	{ "l", "label", 'l' }, { "1-5", "rate", 0 }, { "0", "clear rating", '0' },
-	{ "u ^R", "undo/redo label", 'u' }, { "a", "accept judge's score", 'a' },
-	{ "J", "next judge suggestion", 'J' }, { "e", "edits", 'e' }, { "t", "train", 't' },
-	{ "j/k g/G", "move", 'j' }, { ":", "command", ':' }, { "?", "help", '?' },
-	{ "q", "quit", 'q' },
+	{ "Enter", "open", '\n' }, { "/ ?", "search", '/' }, { "n/N", "next/prev", 'n' },
+	{ "l", "label", 'l' }, { "m", "note", 'm' }, { "1-5", "rate", 0 },
+	{ "0", "unrate", '0' }, { "u ^R", "undo/redo", 'u' }, { "s", "sort", 's' },
+	{ "f", "filter", 'f' }, { "r", "reverse", 'r' }, { "e", "edits", 'e' },
+	{ "t", "train", 't' }, { "h", "help", 'h' }, { "q", "quit", 'q' },
+	{ "a", "accept the judge's score", 'a' }, { "J", "next judge suggestion", 'J' },
+	{ "j/k g/G", "move, top/end", 'j' }, { "< >", "sort by the column left/right", '>' },
+	{ "^D/^U", "half a page down/up", 4 },
+	{ "PgDn/PgUp Space ^F/^B", "page down/up", KEY_NPAGE }, { ":", "command", ':' },
 };
 
 static void cell(void *ctx, size_t row, int col, char *buf, size_t n, attr_t *attr)
@@ -241,7 +246,8 @@ static void title(struct features *F, char *buf, size_t n)
 	         F->m->st->m, F->t.sort_col == C_SAL ? "|" : "",
 	         F->t.sort_col >= 0 ? col_names[F->t.sort_col] : "rank",
 	         F->t.sort_col == C_SAL ? "|" : "", arrow, filter_names[F->filter],
-	         F->search[0] ? " ─ / " : "", F->search);
+	         F->m->fsearch.pat[0] ? (F->m->fsearch.dir < 0 ? " ─ ? " : " ─ / ") : "",
+	         F->m->fsearch.pat);
 }
 
 static void draw(screen *s, app *a, wrect r)
@@ -266,43 +272,34 @@ static void select_changed(struct features *F)
 		F->m->cur_feature = (int)F->view[F->t.sel];
 }
 
-/* Search: label names (substring, any case) and ids (prefix). */
-static int matches(const struct features *F, int f)
+/* The features search lives in the model (the Feature screen's n N step
+ * through it too): here the table follows it. */
+static void follow(struct features *F)
 {
-	char id[16];
-	snprintf(id, sizeof id, "%d", f);
-	if (!strncmp(id, F->search, strlen(F->search)))
-		return 1;
-	const sf_label *lb = xm_label_of(F->m, f);
-	return lb && strcasestr(lb->name, F->search) != NULL;
-}
-
-static int search_step(struct features *F, int dir, int from_current)
-{
-	if (!F->search[0] || !F->nview)
-		return -1;
-	size_t n = F->nview, start = F->t.sel;
-	for (size_t i = from_current ? 0 : 1; i <= n; i++) {
-		size_t j = dir > 0 ? (start + i) % n : (start + n - i % n) % n;
-		if (matches(F, (int)F->view[j])) {
-			wtable_select(&F->t, j);
-			select_changed(F);
-			return 0;
+	for (size_t i = 0; i < F->nview; i++)
+		if ((int)F->view[i] == F->m->cur_feature) {
+			wtable_select(&F->t, i);
+			return;
 		}
-	}
-	app_msg(F->m->a, MSG_ERROR, "no match for '%s'", F->search);
-	return -1;
 }
 
-static void on_search(void *ctx, const char *line)
+static void on_search_dir(struct features *F, const char *line, int dir)
 {
-	struct features *F = ctx;
 	if (!line)
 		return;
-	snprintf(F->search, sizeof F->search, "%s", line);
-	if (search_step(F, 1, 1))
-		F->search[0] = '\0'; /* the title shows a search that found something */
+	if (xm_search_features(F->m, line, dir) >= 0)
+		follow(F);
 	app_redraw(F->m->a);
+}
+
+static void on_search(void *ctx, const char *line) { on_search_dir(ctx, line, 1); }
+static void on_search_up(void *ctx, const char *line) { on_search_dir(ctx, line, -1); }
+
+static void search_next(struct features *F, int same)
+{
+	int d = F->m->fsearch.dir ? F->m->fsearch.dir : 1;
+	if (xm_search_feature(F->m, same ? d : -d, 0) >= 0)
+		follow(F);
 }
 
 static void on_label(void *ctx, const char *line)
@@ -310,6 +307,13 @@ static void on_label(void *ctx, const char *line)
 	struct features *F = ctx;
 	if (line)
 		xm_label(F->m, F->m->cur_feature, line, -1, NULL);
+}
+
+static void on_note(void *ctx, const char *line)
+{
+	struct features *F = ctx;
+	if (line)
+		xm_label(F->m, F->m->cur_feature, NULL, -1, line);
 }
 
 /* Label names for `/`. */
@@ -347,10 +351,13 @@ static int key(screen *s, app *a, int k)
 	const sf_label *lb;
 	switch (k) {
 	case '/':
-		app_prompt(a, 2, "/", NULL, on_search, search_word, F);
+		app_prompt(a, WINPUT_SEARCH, "/", NULL, on_search, search_word, F);
 		return WF_HANDLED;
-	case 'n': search_step(F, 1, 0); return WF_HANDLED;
-	case 'N': search_step(F, -1, 0); return WF_HANDLED;
+	case '?':
+		app_prompt(a, WINPUT_SEARCH, "?", NULL, on_search_up, search_word, F);
+		return WF_HANDLED;
+	case 'n': search_next(F, 1); return WF_HANDLED;
+	case 'N': search_next(F, 0); return WF_HANDLED;
 	case 'f':
 		F->filter = (F->filter + 1) % NFILTERS;
 		rebuild(F);
@@ -359,8 +366,15 @@ static int key(screen *s, app *a, int k)
 		if (!F->nview)
 			return WF_HANDLED;
 		lb = xm_label_of(m, m->cur_feature);
-		snprintf(F->prompt, sizeof F->prompt, "feature %d name: ", m->cur_feature);
-		app_prompt(a, 1, F->prompt, lb ? lb->name : "", on_label, NULL, F);
+		snprintf(F->prompt, sizeof F->prompt, "name for feature %d: ", m->cur_feature);
+		app_prompt(a, WINPUT_NAME, F->prompt, lb ? lb->name : "", on_label, NULL, F);
+		return WF_HANDLED;
+	case 'm':
+		if (!F->nview)
+			return WF_HANDLED;
+		lb = xm_label_of(m, m->cur_feature);
+		snprintf(F->prompt, sizeof F->prompt, "note for feature %d: ", m->cur_feature);
+		app_prompt(a, WINPUT_NOTE, F->prompt, lb ? lb->note : "", on_note, NULL, F);
 		return WF_HANDLED;
 	case '0': case '1': case '2': case '3': case '4': case '5':
 		if (F->nview)
@@ -444,6 +458,8 @@ static screen *features_new(xmodel *m)
 	struct features *F = s->data;
 	F->m = m;
 	wtable_init(&F->t, cols, NCOLS, cell, F);
+	F->t.hl = &m->fsearch;
+	F->t.drop = cols_drop;
 	wtable_sort_by(&F->t, C_SAL, 1);
 	F->seen_data = xm_gen(m, XG_DATA);
 	reload(F);
@@ -533,11 +549,11 @@ static int do_search(xmodel *m, int argc, char **argv)
 	struct features *F = shown(m);
 	if (!F)
 		return -1;
-	xcmd_join(F->search, sizeof F->search, argc, argv, 1);
-	if (search_step(F, 1, 1)) {
-		F->search[0] = '\0';
+	char text[WSEARCH_MAX];
+	xcmd_join(text, sizeof text, argc, argv, 1);
+	if (xm_search_features(m, text, 1) < 0)
 		return -1;
-	}
+	follow(F);
 	return 0;
 }
 
@@ -556,7 +572,7 @@ const xcmd xcmd_filter = {
 	.words = { filter_names }, .fn = do_filter,
 };
 const xcmd xcmd_search = {
-	.name = "search", .usage = "TEXT", .help = "label names and ids, as /",
+	.name = "search", .usage = "TEXT", .help = "label names and notes (regular expression), ids; as /",
 	.min = 1, .max = XCMD_TEXT, .screens = XS_ANALYSIS, .complete = { XC_FEATURE },
 	.fn = do_search,
 };

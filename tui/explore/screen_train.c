@@ -342,7 +342,7 @@ static int key(screen *s, app *a, int k)
 	switch (k) {
 	case 's': start(T); return WF_HANDLED;
 	case 'c': app_cancel_job(a); return WF_HANDLED;
-	case '=': app_prompt(a, 0, "set (e.g. k 32): ", NULL, on_set, NULL, T); return WF_HANDLED;
+	case '=': app_prompt(a, WINPUT_OTHER, "set (e.g. k 32): ", NULL, on_set, NULL, T); return WF_HANDLED;
 	case 'L': app_command_line(a, "load-sae "); return WF_HANDLED;
 	}
 	return WF_IGNORED;
@@ -360,6 +360,7 @@ static const screen_ops ops = {
 	.destroy = destroy,
 	.keys = keys,
 	.nkeys = (int)(sizeof keys / sizeof keys[0]),
+	.counts = 1,
 };
 
 static screen *train_new(xmodel *m)
