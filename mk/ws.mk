@@ -8,6 +8,8 @@ engine_libengine_a_SOURCES += \
 	engine/ws/judge_ws.c \
 	engine/ws/judge_ws.h \
 	engine/ws/index_ws.h \
+	engine/ws/history_ws.c \
+	engine/ws/history_ws.h \
 	engine/ws/labels_ws.c \
 	engine/ws/labels_ws.h \
 	engine/ws/latents.c \

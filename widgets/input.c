@@ -29,7 +29,15 @@ static struct {
 	int wy, wx, ww;
 	char matches[512];
 	FILE *devnull;
+	void (*entered)(void *, int, const char *);
+	void *entered_ctx;
 } in;
+
+void winput_set_entered(void (*fn)(void *ctx, int slot, const char *line), void *ctx)
+{
+	in.entered = fn;
+	in.entered_ctx = ctx;
+}
 
 static int getc_cb(FILE *f)
 {
@@ -178,8 +186,11 @@ static void finish(char *line)
 	rl_callback_handler_remove();
 	in.active = 0;
 	in.win = NULL;
-	if (line && *line)
+	if (line && *line) {
 		add_history(line);
+		if (in.entered)
+			in.entered(in.entered_ctx, in.cur_slot, line);
+	}
 	if (done)
 		done(ctx, line);
 	free(line);

@@ -53,6 +53,10 @@ int winput_history_n(int slot);
 const char *winput_history_get(int slot, int i);
 void winput_history_add(int slot, const char *line);
 
+/* Called with every line entered (after it joined its slot's history),
+ * e.g. to keep it in a file. */
+void winput_set_entered(void (*fn)(void *ctx, int slot, const char *line), void *ctx);
+
 /* For tests: the current line and point. */
 const char *winput_line(void);
 int winput_point(void);

@@ -8,7 +8,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "engine/ws/history_ws.h"
 #include "widgets/draw.h"
+#include "widgets/input.h"
 
 static void bump(xmodel *m, int what)
 {
@@ -115,6 +117,7 @@ void xm_free(xmodel *m)
 {
 	if (!m)
 		return;
+	winput_set_entered(NULL, NULL);
 	for (int i = 0; i < XS_N; i++)
 		if (m->screens[i])
 			xm_screen_defs[i]->free(m->screens[i]);
@@ -132,8 +135,45 @@ void xm_free(xmodel *m)
 	free(m);
 }
 
+/* The `:` and `/` lines of earlier sessions, and this one's kept. */
+static const char *history_kind(int slot)
+{
+	return slot == WINPUT_CMD ? "command" : slot == WINPUT_SEARCH ? "search" : NULL;
+}
+
+static void on_entered(void *ctx, int slot, const char *line)
+{
+	xmodel *m = ctx;
+	sf_err e;
+	const char *kind = history_kind(slot);
+	if (kind && !ws_readonly(m->w) && !m->history_failed &&
+	    history_add(m->w, kind, line, &e)) {
+		m->history_failed = 1; /* said once */
+		app_msg(m->a, MSG_ERROR, "history not kept: %s", e.msg);
+	}
+}
+
+static void history_start(xmodel *m)
+{
+	sf_history h;
+	sf_err e;
+	if (history_read(&h, m->w, &e)) {
+		app_msg(m->a, MSG_ERROR, "earlier history not read: %s", e.msg);
+	} else {
+		for (size_t i = 0; i < h.n; i++) {
+			int slot = !strcmp(h.v[i].kind, "command") ? WINPUT_CMD
+			           : !strcmp(h.v[i].kind, "search") ? WINPUT_SEARCH : -1;
+			if (slot >= 0)
+				winput_history_add(slot, h.v[i].text);
+		}
+		history_free(&h);
+	}
+	winput_set_entered(on_entered, m);
+}
+
 void xm_start(xmodel *m)
 {
+	history_start(m);
 	app_push(m->a, m->screens[XS_FEATURES]);
 	xm_sync(m);
 	if (m->data == XD_MISSING) {
@@ -1210,12 +1250,10 @@ int xm_feature_matches(const xmodel *m, int f)
 	const char *p = q->pat;
 	if (!wsearch_active(q))
 		return 0;
-	if (p[strspn(p, "0123456789")] == '\0') {
-		char id[16];
-		snprintf(id, sizeof id, "%d", f);
-		if (!strncmp(id, p, strlen(p)))
-			return 1;
-	}
+	char id[16];
+	snprintf(id, sizeof id, "%d", f);
+	if (p[strspn(p, "0123456789")] == '\0' ? !strncmp(id, p, strlen(p)) : wsearch_match(q, id))
+		return 1;
 	const sf_label *lb = xm_label_of(m, f);
 	return lb && (wsearch_match(q, lb->name) || wsearch_match(q, lb->note));
 }

@@ -128,6 +128,7 @@ struct xmodel {
 	unsigned long s_data, s_labels, s_scores, s_plan, s_sae;
 	int synced;
 	int scores_failed;            /* for this scores generation */
+	int history_failed;           /* saving the `:` and `/` history failed (said once) */
 	int labels_tried;             /* for this labels generation */
 	int after_ready;              /* screen to open when the data is ready, -1 none */
 	char ready_msg[4096 + 256];   /* message then, "" for the default */
@@ -222,8 +223,9 @@ float xm_safety_act(const xmodel *m, size_t r);
  * new feature, or -1 at either end. */
 int xm_step_feature(xmodel *m, int delta);
 
-/* Search the features (label names and notes by regular expression, ids
- * by prefix when the pattern is all digits): does f match? */
+/* Search the features (label names and notes by regular expression; ids
+ * by prefix when the pattern is all digits, else by the expression): does
+ * f match? */
 int xm_feature_matches(const xmodel *m, int f);
 /* Make m->cur_feature the next feature matching the features search in
  * the Features table's order, going dir (1 down, -1 up), from the
