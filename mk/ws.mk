@@ -19,6 +19,8 @@ engine_libengine_a_SOURCES += \
 	engine/ws/outpath.c \
 	engine/ws/outpath.h \
 	engine/ws/pairs_ws.c \
+	engine/ws/plans_ws.c \
+	engine/ws/plans_ws.h \
 	engine/ws/pairs_ws.h \
 	engine/ws/pooled_ws.c \
 	engine/ws/pooled_ws.h \

@@ -122,8 +122,6 @@ void xm_free(xmodel *m)
 		if (m->screens[i])
 			xm_screen_defs[i]->free(m->screens[i]);
 	undo_clear(m);
-	for (int i = 0; i < m->n_plan_hist; i++)
-		plan_free(&m->plan_hist[i]);
 	for (size_t i = 0; i < m->comp.n; i++)
 		free(m->comp.v[i]);
 	free(m->comp.v);
@@ -665,33 +663,33 @@ int xm_scores(xmodel *m)
 
 static int plan_dup(sf_plan *out, const sf_plan *in, sf_err *e);
 
-/* Keep the current plan in the history before another replaces it. */
-static void plan_keep(xmodel *m)
+/* Keep the current plan in the workspace (WS/plans/) before another
+ * replaces it, so that U brings it back. 0, or -1 with a message (the
+ * plan is then not replaced). */
+static int plan_keep(xmodel *m)
 {
 	sf_err e;
 	if (!m->plan)
-		return;
-	if (m->n_plan_hist == XM_PLAN_HIST) {
-		plan_free(&m->plan_hist[0]);
-		memmove(m->plan_hist, m->plan_hist + 1, (XM_PLAN_HIST - 1) * sizeof *m->plan_hist);
-		m->n_plan_hist--;
+		return 0;
+	if (session_plan_keep(m->sess, &e)) {
+		app_msg(m->a, MSG_ERROR, "the current plan could not be kept, so it stays: %s", e.msg);
+		return -1;
 	}
-	if (plan_dup(&m->plan_hist[m->n_plan_hist], m->plan, &e) == 0)
-		m->n_plan_hist++;
+	return 0;
 }
 
 int xm_plan_back(xmodel *m)
 {
 	sf_err e;
-	if (!m->n_plan_hist) {
-		app_msg(m->a, MSG_INFO, "no earlier plan in this session");
-		return -1;
-	}
+	size_t left;
 	if (xm_busy(m) || !writable(m))
 		return -1;
-	sf_plan pl = m->plan_hist[--m->n_plan_hist];
-	memset(&m->plan_hist[m->n_plan_hist], 0, sizeof pl);
-	if (session_plan_set(m->sess, &pl, &e)) { /* takes pl over either way */
+	int rc = session_plan_undo(m->sess, &left, &e);
+	if (rc == 1) {
+		app_msg(m->a, MSG_INFO, "no earlier plan kept");
+		return -1;
+	}
+	if (rc) {
 		app_msg(m->a, MSG_ERROR, "%s", e.msg);
 		xm_sync(m);
 		return -1;
@@ -700,8 +698,8 @@ int xm_plan_back(xmodel *m)
 	char sum[160];
 	if (m->plan)
 		xm_plan_summary(m->plan, sum, sizeof sum);
-	app_msg(m->a, MSG_INFO, "the earlier plan is back: %s (%d more back)", m->plan ? sum : "none",
-	        m->n_plan_hist);
+	app_msg(m->a, MSG_INFO, "the earlier plan is back: %s (%zu more back)", m->plan ? sum : "none",
+	        left);
 	return 0;
 }
 
@@ -740,7 +738,12 @@ static void plan_done(app *a, void *ctx, int rc, const sf_err *e)
 		         plan_strategy_name(j->strategy), j->ratio * 100, pl->n, pl->n_plus,
 		         pl->n_minus, pl->fallback ? " — no ratings yet: top features by |s| used" : "");
 		int had = m->plan != NULL;
-		plan_keep(m);
+		if (plan_keep(m)) {
+			plan_free(pl);
+			xm_sync(m);
+			free(j);
+			return;
+		}
 		if (had)
 			snprintf(msg + strlen(msg), sizeof msg - strlen(msg), " · U: the plan before");
 		if (session_plan_set(m->sess, pl, &se)) { /* takes pl over either way */
@@ -864,8 +867,10 @@ int xm_plan_mark(xmodel *m, size_t p, int action)
 		return -1;
 	}
 	/* A plan from a strategy is kept whole before the first mark on it. */
-	if (m->plan && m->plan->strategy != PLAN_MANUAL)
-		plan_keep(m);
+	if (m->plan && m->plan->strategy != PLAN_MANUAL && plan_keep(m)) {
+		plan_free(&pl);
+		return -1;
+	}
 	if (session_plan_set(m->sess, &pl, &e)) {
 		app_msg(m->a, MSG_ERROR, "%s", e.msg);
 		xm_sync(m);

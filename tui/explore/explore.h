@@ -72,7 +72,6 @@ typedef struct xlabel_edit {
 
 /* The label changes of this session: v[0, at) done, v[at, n) undone
  * (redo brings them back; a new change drops them). */
-enum { XM_PLAN_HIST = 8 };
 
 typedef struct xlabel_history {
 	xlabel_edit *v;
@@ -137,8 +136,6 @@ struct xmodel {
 	char pending_sae[4096];       /* :load-sae waiting for its confirmation */
 	int pending_strategy;         /* a plan waiting for its confirmation */
 	double pending_ratio;
-	sf_plan plan_hist[XM_PLAN_HIST]; /* the plans before the current one, oldest first */
-	int n_plan_hist;
 	/* notices from the session (any thread) until the main thread shows them */
 	pthread_mutex_t mu;
 	char notice[512];
@@ -196,7 +193,9 @@ void xm_plan_summary(const sf_plan *pl, char *buf, size_t n);
  * is not, with *pos set to -1). */
 void xm_pair_list(xmodel *m, const size_t *v, size_t n, const char *what);
 int xm_pair_pos(const xmodel *m, size_t p, long *pos);
-/* Put the plan before the current one back (U on Edits). */
+/* Put the plan before the current one back (U on Edits): the plans a new
+ * one replaced are kept in the workspace (session_plan_keep), so this
+ * reaches back into earlier sessions too. */
 int xm_plan_back(xmodel *m);
 int xm_eval_job(xmodel *m);
 /* A path as typed, "~/" made the home directory (into out). */
