@@ -106,9 +106,11 @@ x_keys ':'; x_type "export $X_T/explore-edits.jsonl"; x_keys Enter
 x_wait "wrote $X_T/explore-edits.jsonl"
 ok $? ":export writes the edit list"
 # An existing file is replaced only by :export!; the workspace never.
+cp "$X_T/explore-edits.jsonl" "$X_T/edits.before"
 x_keys ':'; x_type "export $X_T/explore-edits.jsonl"; x_keys Enter
-x_wait "explore-edits.jsonl: exists; :export! FILE replaces it"
-ok $? ":export refuses to replace an existing file"
+x_wait "explore-edits.jsonl exists. Replace it?" && x_keys n && x_settle &&
+	cmp -s "$X_T/explore-edits.jsonl" "$X_T/edits.before"
+ok $? ":export asks before replacing an existing file, and n keeps it"
 x_keys ':'; x_type "export! $X_T/explore-edits.jsonl"; x_keys Enter
 x_wait "wrote $X_T/explore-edits.jsonl"
 ok $? ":export! replaces it"

@@ -29,7 +29,7 @@ ok $? ":set refuses a value out of the limits safer train has, naming them"
 x_keys ':'; x_type 'set k 64'; x_keys Enter
 x_wait "k 64 exceeds latents 48"
 ok $? ":set refuses k above latents"
-x_keys '='; x_wait "set (e.g."; x_type 'epochs 1000'; x_keys Enter
+x_keys '='; x_wait "set a training hyperparameter (e.g."; x_type 'epochs 1000'; x_keys Enter
 x_wait "epochs 1000"
 ok $? "= prompt sets epochs"
 x_keys s

@@ -404,7 +404,8 @@ static void load_done(app *a, void *ctx, int rc, const sf_err *e)
 		else if (ws_readonly(m->w))
 			snprintf(msg, sizeof msg, "read-only: %s", ws_readonly_reason(m->w));
 		else
-			snprintf(msg, sizeof msg, "%d features · Enter opens one · ? for keys", m->st->m);
+			snprintf(msg, sizeof msg, "%d %s · Enter opens one · h for keys", m->st->m,
+			         xm_s((size_t)m->st->m, "feature", "features"));
 		if (notes[0]) {
 			size_t o = strlen(msg);
 			snprintf(msg + o, sizeof msg - o, " — %s", notes);
@@ -925,8 +926,9 @@ static void eval_done(app *a, void *ctx, int rc, const sf_err *e)
 	if (rc == 0) {
 		m->bt = j->bt;
 		bump(m, XG_EVAL);
-		app_msg(a, MSG_INFO, "projected effect computed (%zu flips, %zu drops)", j->bt->n_flip,
-		        j->bt->n_drop);
+		app_msg(a, MSG_INFO, "projected effect computed (%zu %s, %zu %s)", j->bt->n_flip,
+		        xm_s(j->bt->n_flip, "flip", "flips"), j->bt->n_drop,
+		        xm_s(j->bt->n_drop, "drop", "drops"));
 	}
 	flush_notices(m);
 	free(j);

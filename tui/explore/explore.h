@@ -134,6 +134,7 @@ struct xmodel {
 	double last_poll;
 	char title[512];              /* as last set */
 	char pending_sae[4096];       /* :load-sae waiting for its confirmation */
+	char pending_export[4200];    /* an :export! line waiting for its confirmation */
 	int pending_strategy;         /* a plan waiting for its confirmation */
 	double pending_ratio;
 	/* notices from the session (any thread) until the main thread shows them */
@@ -239,6 +240,12 @@ int xm_search_features(xmodel *m, const char *pat, int dir);
 int xm_parse_ratio(const char *s, double *out, char *why, size_t n);
 /* A feature by id or by label name (exact, then prefix). -1 when none. */
 int xm_find_feature(const xmodel *m, const char *what);
+/* one when n is 1, else many: "1 pair", "2 pairs". */
+static inline const char *xm_s(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 /* "★★★☆☆" (or "***.." without UTF-8) for a rating 0..5 into buf. */
 const char *xm_stars(int rating, char *buf, size_t n);
 

@@ -141,8 +141,9 @@ static void draw_effect(struct edits *E, wrect r)
 	}
 	wdraw_fmt(stdscr, y++, 1, r.w - 2, theme_attr(TH_HEADER),
 	          "reward-head accuracy on held-out test pairs: none / plan / random "
-	          "(%zu flips, %zu drops; random over %d seeds)",
-	          bt->n_flip, bt->n_drop, bt->random_seeds);
+	          "(%zu %s, %zu %s; random over %d %s)", bt->n_flip, xm_s(bt->n_flip, "flip", "flips"),
+	          bt->n_drop, xm_s(bt->n_drop, "drop", "drops"), bt->random_seeds,
+	          xm_s((size_t)bt->random_seeds, "seed", "seeds"));
 	int bw = (r.w - 14) / 3 - 14;
 	if (bw < 4)
 		bw = 4;

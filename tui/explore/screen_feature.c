@@ -109,8 +109,8 @@ static void draw_pane(struct feature *F, int i, wrect r)
 {
 	struct side_view *v = &F->side[i];
 	char title[128];
-	snprintf(title, sizeof title, "%s (top %zu of %zu rows)", i == 0 ? "chosen" : "rejected",
-	         v->n, v->total);
+	snprintf(title, sizeof title, "%s (top %zu of %zu %s)", i == 0 ? "chosen" : "rejected",
+	         v->n, v->total, xm_s(v->total, "row", "rows"));
 	attr_t border = theme_attr(F->focus == i ? TH_SELECTED : TH_BORDER);
 	wdraw_box(stdscr, r, title, theme_attr(TH_BORDER), border | A_BOLD);
 	wrect in = wrect_make(r.y + 1, r.x + 1, r.h - 2, r.w - 2);

@@ -39,7 +39,7 @@ struct train_view {
 static const wkey keys[] = {
 	{ "s", "start training", 's' }, { "c x", "cancel", 'c' },
 	{ "=", "set a hyperparameter", '=' }, { "L", "load an SAE", 'L' },
-	{ "q Esc", "back", 'q' }, { "?", "help", '?' },
+	{ "q Esc", "back", 'q' }, { "h ?", "help", 'h' },
 };
 
 static void push(double *v, size_t n, double x)
@@ -342,7 +342,7 @@ static int key(screen *s, app *a, int k)
 	switch (k) {
 	case 's': start(T); return WF_HANDLED;
 	case 'c': app_cancel_job(a); return WF_HANDLED;
-	case '=': app_prompt(a, WINPUT_OTHER, "set (e.g. k 32): ", NULL, on_set, NULL, T); return WF_HANDLED;
+	case '=': app_prompt(a, WINPUT_OTHER, "set a training hyperparameter (e.g. k 32): ", NULL, on_set, NULL, T); return WF_HANDLED;
 	case 'L': app_command_line(a, "load-sae "); return WF_HANDLED;
 	}
 	return WF_IGNORED;
