@@ -156,7 +156,9 @@ static void history_start(xmodel *m)
 	sf_history h;
 	sf_err e;
 	if (history_read(&h, m->w, &e)) {
-		app_msg(m->a, MSG_ERROR, "earlier history not read: %s", e.msg);
+		/* said now, and again over the first screen's message */
+		snprintf(m->history_err, sizeof m->history_err, "earlier history not read: %s", e.msg);
+		app_msg(m->a, MSG_ERROR, "%s", m->history_err);
 	} else {
 		for (size_t i = 0; i < h.n; i++) {
 			int slot = !strcmp(h.v[i].kind, "command") ? WINPUT_CMD
@@ -411,6 +413,9 @@ static void load_done(app *a, void *ctx, int rc, const sf_err *e)
 			snprintf(msg + o, sizeof msg - o, " — %s", notes);
 		}
 		app_msg(a, MSG_INFO, "%s", msg);
+		if (m->history_err[0])
+			app_msg(a, MSG_ERROR, "%s", m->history_err);
+		m->history_err[0] = '\0';
 		app_ready(a);
 		if (m->after_ready >= 0)
 			xm_open(m, m->after_ready, XM_TOP);

@@ -128,6 +128,7 @@ struct xmodel {
 	int synced;
 	int scores_failed;            /* for this scores generation */
 	int history_failed;           /* saving the `:` and `/` history failed (said once) */
+	char history_err[sizeof ((sf_err *)0)->msg + 32]; /* reading it failed: why */
 	int labels_tried;             /* for this labels generation */
 	int after_ready;              /* screen to open when the data is ready, -1 none */
 	char ready_msg[4096 + 256];   /* message then, "" for the default */
