@@ -67,7 +67,7 @@ ok $? "] steps to the next pair of those rows ($p1)"
 x_keys '['; x_wait "Pair $p0 of"; x_keys '['
 x_wait "the first pair of the chosen top rows"
 ok $? "[ at the first says so"
-x_keys s
+x_keys H
 x_wait "heat: safety score"
 ok $? "s switches the heat to the safety score"
 x_keys q

@@ -165,15 +165,15 @@ for T in xterm-256color screen-256color; do
 
 	# Training over an existing SAE asks first.
 	x_keys t; x_wait "an SAE exists"
-	x_keys s
+	x_keys Enter
 	x_wait "Training replaces the workspace's SAE and archives its labels" 5
-	ok $? "$T: s on the Train screen asks before replacing the SAE"
+	ok $? "$T: Enter on the Train screen asks before replacing the SAE"
 	x_keys n; x_settle
 	! x_screen | grep -q "step "
 	ok $? "$T: n leaves the SAE alone"
 	# What the screen shows is what s trains with.
 	ep=$(x_screen | sed -n 's/.*epochs auto (→ \([0-9]*\)).*/\1/p' | head -1)
-	x_keys s; x_wait "Training replaces" 5; x_keys y
+	x_keys Enter; x_wait "Training replaces" 5; x_keys y
 	[ -n "$ep" ] && x_wait "epoch 1/$ep " 30
 	ok $? "$T: training runs the $ep epochs the Train screen shows"
 	x_keys x; x_wait "training cancelled" 30

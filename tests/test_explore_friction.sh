@@ -127,10 +127,10 @@ for T in xterm-256color screen-256color; do
 	ok $? "$T: U in a new session brings back a plan of the last one"
 
 	# The safety heat: S+ in the warm hue, S- in the blue one.
-	x_keys G Enter; x_wait "by score" 5 && x_keys s && x_wait "S+ warm, S− blue" 5
+	x_keys G Enter; x_wait "by score" 5 && x_keys H && x_wait "S+ warm, S− blue" 5
 	tmux -L "$X_SOCK" capture-pane -p -e | grep -qE '48;5;(17|18|19|20|27)m'
 	ok $? "$T: the lowest-scored pair shows S- heat in blue"
-	x_keys q g Enter; x_wait "by score" 5 && x_keys s && x_wait "S+ warm, S− blue" 5
+	x_keys q g Enter; x_wait " · 1/" 5 && x_wait "S+ warm, S− blue" 5 # the heat mode stays
 	tmux -L "$X_SOCK" capture-pane -p -e | grep -qE '48;5;(52|94|130|166|202)m'
 	ok $? "$T: the highest-scored one S+ heat in the warm hue"
 	x_keys q q

@@ -187,7 +187,7 @@ void xm_start(xmodel *m)
 /* ---- the view ------------------------------------------------------------ */
 
 static const char *const no_sae_text =
-	"No SAE in this workspace yet: train one on the Train screen (s there) or "
+	"No SAE in this workspace yet: train one on the Train screen (Enter there) or "
 	"load one trained elsewhere (L there, or :load-sae PATH).";
 
 static int load_run(void *ctx, const sf_progress *p, sf_err *e);

@@ -28,7 +28,7 @@ struct pair_view {
 
 /* "[ ]" and "j/k" send their first key (a step: harmless). */
 static const wkey keys[] = {
-	{ "[ ]", "prev/next pair of the list", ']' }, { "s", "heat: feature / safety", 's' },
+	{ "[ ]", "prev/next pair of the list", ']' }, { "H", "heat: feature / safety", 'H' },
 	{ "Tab", "section", '\t' }, { "j/k", "scroll", 'j' }, { "g/G", "top/end", 'g' },
 	{ "i", "include/exclude in plan", 'i' },
 	{ "A", "flip/drop/none", 'A' }, { "q Esc", "back", 'q' }, { "h ?", "help", 'h' },
@@ -215,7 +215,7 @@ static int key(screen *s, app *a, int k)
 		}
 		return WF_HANDLED;
 	}
-	case 's':
+	case 'H': /* s sorts elsewhere */
 		V->safety_heat = !V->safety_heat;
 		build(V);
 		return WF_HANDLED;

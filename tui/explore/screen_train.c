@@ -37,7 +37,7 @@ struct train_view {
 };
 
 static const wkey keys[] = {
-	{ "s", "start training", 's' }, { "c x", "cancel", 'c' },
+	{ "Enter", "start training", '\n' }, { "c x", "cancel", 'c' },
 	{ "=", "set a hyperparameter", '=' }, { "L", "load an SAE", 'L' },
 	{ "q Esc", "back", 'q' }, { "h ?", "help", 'h' },
 };
@@ -267,7 +267,7 @@ static void draw(screen *s, app *a, wrect r)
 	if (T->result[0])
 		wdraw_str(stdscr, y + 3, 3, r.w - 4, T->result, theme_attr(TH_STATUS));
 	else if (!T->running)
-		wdraw_str(stdscr, y + 3, 3, r.w - 4, "press s to start", theme_attr(TH_DIM));
+		wdraw_str(stdscr, y + 3, 3, r.w - 4, "press Enter to start", theme_attr(TH_DIM));
 }
 
 /* `:set NAME VALUE`, by the hyperparameter table (as `safer train --NAME VALUE`) */
@@ -340,7 +340,7 @@ static int key(screen *s, app *a, int k)
 {
 	struct train_view *T = s->data;
 	switch (k) {
-	case 's': start(T); return WF_HANDLED;
+	case '\n': case '\r': case KEY_ENTER: start(T); return WF_HANDLED; /* s sorts elsewhere */
 	case 'c': app_cancel_job(a); return WF_HANDLED;
 	case '=': app_prompt(a, WINPUT_OTHER, "set a training hyperparameter (e.g. k 32): ", NULL, on_set, NULL, T); return WF_HANDLED;
 	case 'L': app_command_line(a, "load-sae "); return WF_HANDLED;
