@@ -120,7 +120,7 @@ for T in xterm-256color screen-256color; do
 	x_keys ':'; x_type 'set threshold 5'; x_keys Enter; x_wait "rated ≥5" 5
 
 	# ^C in the : line cancels the line, not the program.
-	x_keys ':'; x_type 'goto 12'
+	x_keys ':'; x_type 'goto 12'; x_wait ':goto 12' 5 # read before the signal overtakes it
 	x_keys C-c
 	x_wait "cancelled" 5 && x_keys h && x_wait "Keys of the Features screen" 5
 	ok $? "$T: ^C in the : line cancels it and the program goes on"

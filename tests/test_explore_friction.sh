@@ -61,6 +61,9 @@ for T in xterm-256color screen-256color; do
 	x_keys m; x_wait "note for feature $f1:" 5 && x_type 'first words' && x_keys Enter &&
 		x_wait "note: first words" 5
 	ok $? "$T: m notes it"
+	x_keys u; x_wait "undone: the note of feature $f1" 5 && x_wait "note: —" &&
+		x_keys C-r && x_wait "redone: the note of feature $f1" 5 && x_wait "note: first words"
+	ok $? "$T: u and ^R say what they undo and redo"
 	x_keys h; x_wait "Keys of the Feature screen" 5 && x_wait "next/prev matching feature" &&
 		x_wait "half a page down/up"
 	ok $? "$T: h opens help with every key of the screen's table"
@@ -70,6 +73,9 @@ for T in xterm-256color screen-256color; do
 	x_keys q; x_wait "Feature $f1 ·" 5
 	x_keys q; x_wait "Features 256 of 256" 5
 
+	x_keys h; x_wait "Keys of the Features screen" 5 && x_wait "PgDn/PgUp Space ^F/^B page down/up"
+	ok $? "$T: help gives long keys the room they need"
+	x_keys q
 	# ^D and ^U move half a page; the rows mode is in the title.
 	x_keys ':'; x_type 'sort salience'; x_keys Enter; x_wait "sort: |salience|" 5
 	x_keys g C-d Enter; x_wait "(rank " 5

@@ -35,8 +35,8 @@ static const struct theme_row table[TH_COUNT] = {
  * positive heat and blue for negative, and 8-colour fallbacks. Level 0
  * is always the plain background. */
 static const short heat256[2][THEME_HEAT_LEVELS] = {
-	{ -1, 236, 94, 130, 166, 202 },
-	{ -1, 236, 17, 18, 20, 27 },
+	{ -1, 52, 94, 130, 166, 202 },
+	{ -1, 17, 18, 19, 20, 27 },
 };
 static const short heat8[2][THEME_HEAT_LEVELS] = {
 	{ -1, -1, COLOR_MAGENTA, COLOR_RED, COLOR_RED, COLOR_RED },

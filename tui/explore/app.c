@@ -566,6 +566,17 @@ static int help_clamp(struct help *h)
 	return 1;
 }
 
+/* Columns for the keys of a section: the widest, at least 14, at most 26. */
+static int key_width(const wkey *k, int n, int kw)
+{
+	for (int i = 0; i < n; i++) {
+		int w = wdraw_text_width(k[i].key, strlen(k[i].key), 40);
+		if (w > kw)
+			kw = w;
+	}
+	return kw < 26 ? kw : 26;
+}
+
 /* Sections: the screen's keys, the global keys, the `:` commands. */
 static void help_draw(screen *s, app *a, wrect r)
 {
@@ -574,10 +585,13 @@ static void help_draw(screen *s, app *a, wrect r)
 	wrect in = wrect_make(r.y + 1, r.x + 2, r.h - 2, r.w - 4);
 	char head[128];
 	snprintf(head, sizeof head, "Keys of the %s screen", h->of ? h->of->name : "?");
+	int ng = (int)(sizeof global_keys / sizeof global_keys[0]);
+	int gw = key_width(h->gkeys, h->ngkeys, key_width(global_keys, ng, 14));
 	struct { const char *title; const wkey *k; int n; int kw; } sec[4] = {
-		{ head, h->of ? h->of->keys : NULL, h->of ? h->of->nkeys : 0, 14 },
-		{ "Everywhere", global_keys, (int)(sizeof global_keys / sizeof global_keys[0]), 14 },
-		{ "", h->gkeys, h->ngkeys, 14 },
+		{ head, h->of ? h->of->keys : NULL, h->of ? h->of->nkeys : 0,
+		  key_width(h->of ? h->of->keys : NULL, h->of ? h->of->nkeys : 0, 14) },
+		{ "Everywhere", global_keys, ng, gw },
+		{ "", h->gkeys, h->ngkeys, gw },
 		{ "Commands (type : first; Tab completes)", h->cmds, h->ncmds, 26 },
 	};
 	size_t line = 0;
@@ -587,8 +601,8 @@ static void help_draw(screen *s, app *a, wrect r)
 			for (int i = 0; i < sec[si].n; i++, line++) {
 				if (line < h->top || y >= in.y + in.h)
 					continue;
-				wdraw_str(stdscr, y, in.x + 2, 14, sec[si].k[i].key, theme_attr(TH_KEY));
-				wdraw_str(stdscr, y, in.x + 17, in.w - 17, sec[si].k[i].desc,
+				wdraw_str(stdscr, y, in.x + 2, gw, sec[si].k[i].key, theme_attr(TH_KEY));
+				wdraw_str(stdscr, y, in.x + 3 + gw, in.w - 3 - gw, sec[si].k[i].desc,
 				          theme_attr(TH_NORMAL));
 				y++;
 			}

@@ -608,6 +608,27 @@ static int apply_state(xmodel *m, int feature, const xlabel_state *s)
 	return rc ? -1 : 0;
 }
 
+/* What an edit changed: "name", "rating and note", "label" (made or removed). */
+static const char *edit_what(const xlabel_edit *x, char *buf, size_t n)
+{
+	const xlabel_state *a = &x->before, *b = &x->after;
+	if (a->exists != b->exists)
+		return "label";
+	const char *part[3];
+	int k = 0;
+	if (strcmp(a->name ? a->name : "", b->name ? b->name : ""))
+		part[k++] = "name";
+	if (a->safety != b->safety)
+		part[k++] = "rating";
+	if (strcmp(a->note ? a->note : "", b->note ? b->note : ""))
+		part[k++] = "note";
+	if (!k)
+		return "label";
+	snprintf(buf, n, "%s%s%s%s%s", part[0], k == 3 ? ", " : k == 2 ? " and " : "",
+	         k > 1 ? part[1] : "", k == 3 ? " and " : "", k == 3 ? part[2] : "");
+	return buf;
+}
+
 int xm_undo(xmodel *m)
 {
 	xlabel_history *h = &m->hist;
@@ -621,8 +642,9 @@ int xm_undo(xmodel *m)
 	if (apply_state(m, x->feature, &x->before))
 		return -1;
 	h->at--;
-	app_msg(m->a, MSG_INFO, "undone: the label of feature %d (saved) · %zu more to undo, "
-	        "^R redoes", x->feature, h->at);
+	char what[40];
+	app_msg(m->a, MSG_INFO, "undone: the %s of feature %d (saved) · %zu more to undo, "
+	        "^R redoes", edit_what(x, what, sizeof what), x->feature, h->at);
 	return 0;
 }
 
@@ -639,8 +661,9 @@ int xm_redo(xmodel *m)
 	if (apply_state(m, x->feature, &x->after))
 		return -1;
 	h->at++;
-	app_msg(m->a, MSG_INFO, "redone: the label of feature %d (saved) · %zu more to redo",
-	        x->feature, h->n - h->at);
+	char what[40];
+	app_msg(m->a, MSG_INFO, "redone: the %s of feature %d (saved) · %zu more to redo",
+	        edit_what(x, what, sizeof what), x->feature, h->n - h->at);
 	return 0;
 }
 

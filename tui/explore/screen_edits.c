@@ -215,12 +215,12 @@ static void draw(screen *s, app *a, wrect r)
 	} else if (E->nview) {
 		const pair_rec *pr = &pv;
 		wdraw_str(stdscr, y, 1, 10, "prompt:", theme_attr(TH_DIM));
-		wdraw_text(stdscr, y, 11, r.w - 12, pr->prompt, pr->prompt_len, theme_attr(TH_NORMAL));
+		wdraw_cut(stdscr, y, 11, r.w - 12, pr->prompt, pr->prompt_len, theme_attr(TH_NORMAL));
 		wdraw_str(stdscr, y + 1, 1, 10, "chosen:", theme_attr(TH_POS));
-		wdraw_text(stdscr, y + 1, 11, r.w - 12, pr->chosen, pr->chosen_len, theme_attr(TH_NORMAL));
+		wdraw_cut(stdscr, y + 1, 11, r.w - 12, pr->chosen, pr->chosen_len, theme_attr(TH_NORMAL));
 		wdraw_str(stdscr, y + 2, 1, 10, "rejected:", theme_attr(TH_NEG));
-		wdraw_text(stdscr, y + 2, 11, r.w - 12, pr->rejected, pr->rejected_len,
-		           theme_attr(TH_NORMAL));
+		wdraw_cut(stdscr, y + 2, 11, r.w - 12, pr->rejected, pr->rejected_len,
+		          theme_attr(TH_NORMAL));
 		pair_rec_free(&pv);
 	}
 	draw_effect(E, wrect_make(y + prev_h, r.x, eff_h, r.w));

@@ -236,11 +236,13 @@ static void draw(screen *s, app *a, wrect r)
 	}
 	const sf_stats *st = m->st;
 	const sf_label *lb = xm_label_of(m, f);
-	wdraw_fmt(stdscr, r.y, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
-	          "Feature %d · salience %+.3f (rank %d of %d) · chosen Σ %.1f · rejected Σ %.1f · "
-	          "density %.2f%% / %.2f%% · max %.2f",
-	          f, st->salience[f], st->rank[f], st->m, st->chosen_sum[f], st->rejected_sum[f],
-	          st->density_chosen[f] * 100, st->density_rejected[f] * 100, st->max_act[f]);
+	char head[320];
+	snprintf(head, sizeof head,
+	         "Feature %d · salience %+.3f (rank %d of %d) · chosen Σ %.1f · rejected Σ %.1f · "
+	         "density %.2f%% / %.2f%% · max %.2f",
+	         f, st->salience[f], st->rank[f], st->m, st->chosen_sum[f], st->rejected_sum[f],
+	         st->density_chosen[f] * 100, st->density_rejected[f] * 100, st->max_act[f]);
+	wdraw_cut(stdscr, r.y, 1, r.w - 2, head, strlen(head), theme_attr(TH_NORMAL) | A_BOLD);
 	int below = bottom_lines(F, r.h);
 	wrect p[2];
 	pane_layout(F, r, p);

@@ -28,7 +28,7 @@ static const char *const filter_names[NFILTERS + 1] = { "all", "candidates", "la
 static const wtable_col cols[NCOLS] = {
 	{ "id", 6, 1, 0 },       { "salience", 9, 1, 0 }, { "chosen Σ", 11, 1, 0 },
 	{ "rejected Σ", 11, 1, 0 }, { "dens.c", 7, 1, 0 },  { "dens.r", 7, 1, 0 },
-	{ "max", 7, 1, 0 },      { "label", 12, 0, 1 },   { "rating", 6, 0, 0 },
+	{ "max", 7, 1, 0 },      { "label", 20, 0, 1 },   { "rating", 6, 0, 0 },
 	{ "judge", 5, 1, 0 },
 };
 /* Narrow terminals lose the densities first, then max and the sums: the
