@@ -596,6 +596,24 @@ int xm_label(xmodel *m, int feature, const char *name, int safety, const char *n
 	return 0;
 }
 
+static void on_label_line(void *ctx, const char *line)
+{
+	xmodel *m = ctx;
+	if (line)
+		xm_label(m, m->prompt_feature, m->prompt_note ? NULL : line, -1,
+		         m->prompt_note ? line : NULL);
+}
+
+void xm_prompt_label(xmodel *m, int feature, int note)
+{
+	const sf_label *lb = xm_label_of(m, feature);
+	m->prompt_feature = feature;
+	m->prompt_note = note;
+	snprintf(m->prompt, sizeof m->prompt, "%s for feature %d: ", note ? "note" : "name", feature);
+	app_prompt(m->a, note ? WINPUT_NOTE : WINPUT_NAME, m->prompt,
+	           lb ? (note ? lb->note : lb->name) : "", on_label_line, NULL, m);
+}
+
 /* Make feature's label what s says. */
 static int apply_state(xmodel *m, int feature, const xlabel_state *s)
 {
@@ -1191,16 +1209,21 @@ float xm_safety_act(const xmodel *m, size_t r)
 	return s;
 }
 
+/* Where the current feature is in the Features table's order (0 when
+ * it is not there). */
+static size_t order_pos(const xmodel *m)
+{
+	for (size_t i = 0; i < m->norder; i++)
+		if ((int)m->order[i] == m->cur_feature)
+			return i;
+	return 0;
+}
+
 int xm_step_feature(xmodel *m, int delta)
 {
 	if (!m->order || !m->norder)
 		return -1;
-	size_t at = 0;
-	for (size_t i = 0; i < m->norder; i++)
-		if ((int)m->order[i] == m->cur_feature) {
-			at = i;
-			break;
-		}
+	size_t at = order_pos(m);
 	long nx = (long)at + delta;
 	if (nx < 0 || nx >= (long)m->norder)
 		return -1;
@@ -1310,13 +1333,7 @@ int xm_search_feature(xmodel *m, int dir, int from_current)
 		app_msg(m->a, MSG_ERROR, "no match for '%s' (no features shown)", m->fsearch.pat);
 		return -1;
 	}
-	size_t at = 0;
-	for (size_t i = 0; i < m->norder; i++)
-		if ((int)m->order[i] == m->cur_feature) {
-			at = i;
-			break;
-		}
-	long i = wsearch_step(m->norder, at, dir, from_current, order_hit, m, &wrapped);
+	long i = wsearch_step(m->norder, order_pos(m), dir, from_current, order_hit, m, &wrapped);
 	if (i < 0) {
 		app_msg(m->a, MSG_ERROR, "no match for '%s'", m->fsearch.pat);
 		return -1;

@@ -135,6 +135,8 @@ struct xmodel {
 	double last_poll;
 	char title[512];              /* as last set */
 	char pending_sae[4096];       /* :load-sae waiting for its confirmation */
+	char prompt[64];              /* the name or note prompt's text */
+	int prompt_feature, prompt_note; /* what it is for */
 	char pending_export[4200];    /* an :export! line waiting for its confirmation */
 	int pending_strategy;         /* a plan waiting for its confirmation */
 	double pending_ratio;
@@ -172,6 +174,9 @@ int xm_busy(xmodel *m);
  * undo and redo walk (many levels). Return 0, or -1 with a message. */
 int xm_label(xmodel *m, int feature, const char *name, int safety, const char *note);
 int xm_undo(xmodel *m);
+/* Ask for feature's name (note 0) or note, "name for feature 412: ",
+ * starting from what it is; the line entered is saved as above. */
+void xm_prompt_label(xmodel *m, int feature, int note);
 int xm_redo(xmodel *m);
 /* The label of feature f, NULL when none (or no labels). */
 const sf_label *xm_label_of(const xmodel *m, int f);

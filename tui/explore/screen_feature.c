@@ -32,7 +32,6 @@ struct feature {
 	int focus;
 	int page;
 	char err[sizeof ((sf_err *)0)->msg]; /* a whole engine message */
-	char prompt[64];
 	unsigned long seen; /* XG_DATA generation the rows were read at */
 };
 
@@ -261,19 +260,6 @@ static void draw(screen *s, app *a, wrect r)
 		wdraw_str(stdscr, r.y + 2, 2, r.w - 4, F->err, theme_attr(TH_ERROR));
 }
 
-static void on_name(void *ctx, const char *line)
-{
-	struct feature *F = ctx;
-	if (line)
-		xm_label(F->m, F->f, line, -1, NULL);
-}
-
-static void on_note(void *ctx, const char *line)
-{
-	struct feature *F = ctx;
-	if (line)
-		xm_label(F->m, F->f, NULL, -1, line);
-}
 
 /* The features search from here: the next match in the Features
  * table's order is shown. */
@@ -318,7 +304,6 @@ static int key(screen *s, app *a, int k)
 	struct feature *F = s->data;
 	xmodel *m = F->m;
 	struct side_view *v = &F->side[F->focus];
-	const sf_label *lb;
 	long page = F->page > 1 ? F->page - 1 : 1;
 	sync(F);
 	if (!m->st)
@@ -355,15 +340,8 @@ static int key(screen *s, app *a, int k)
 		if (v->n)
 			open_pair(F, v, v->sel);
 		return WF_HANDLED;
-	case 'l':
-		lb = xm_label_of(m, F->f);
-		snprintf(F->prompt, sizeof F->prompt, "name for feature %d: ", F->f);
-		app_prompt(a, WINPUT_NAME, F->prompt, lb ? lb->name : "", on_name, NULL, F);
-		return WF_HANDLED;
-	case 'm':
-		lb = xm_label_of(m, F->f);
-		snprintf(F->prompt, sizeof F->prompt, "note for feature %d: ", F->f);
-		app_prompt(a, WINPUT_NOTE, F->prompt, lb ? lb->note : "", on_note, NULL, F);
+	case 'l': case 'm':
+		xm_prompt_label(m, F->f, k == 'm');
 		return WF_HANDLED;
 	case '0': case '1': case '2': case '3': case '4': case '5':
 		xm_label(m, F->f, NULL, k - '0', NULL);

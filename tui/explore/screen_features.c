@@ -41,7 +41,6 @@ struct features {
 	size_t *view; /* feature ids shown, in order */
 	size_t nview;
 	int filter;
-	char prompt[64];
 	signed char *in_set; /* [m] +1 S+, -1 S-, for the S+/S- filters */
 	/* the model generations the view was built from */
 	unsigned long seen_data, seen_rest;
@@ -302,19 +301,6 @@ static void search_next(struct features *F, int same)
 		follow(F);
 }
 
-static void on_label(void *ctx, const char *line)
-{
-	struct features *F = ctx;
-	if (line)
-		xm_label(F->m, F->m->cur_feature, line, -1, NULL);
-}
-
-static void on_note(void *ctx, const char *line)
-{
-	struct features *F = ctx;
-	if (line)
-		xm_label(F->m, F->m->cur_feature, NULL, -1, line);
-}
 
 /* Label names for `/`. */
 static const char *search_word(void *ctx, size_t i)
@@ -348,7 +334,6 @@ static int key(screen *s, app *a, int k)
 		select_changed(F);
 		return f;
 	}
-	const sf_label *lb;
 	switch (k) {
 	case '/':
 		app_prompt(a, WINPUT_SEARCH, "/", NULL, on_search, search_word, F);
@@ -362,19 +347,9 @@ static int key(screen *s, app *a, int k)
 		F->filter = (F->filter + 1) % NFILTERS;
 		rebuild(F);
 		return WF_HANDLED;
-	case 'l':
-		if (!F->nview)
-			return WF_HANDLED;
-		lb = xm_label_of(m, m->cur_feature);
-		snprintf(F->prompt, sizeof F->prompt, "name for feature %d: ", m->cur_feature);
-		app_prompt(a, WINPUT_NAME, F->prompt, lb ? lb->name : "", on_label, NULL, F);
-		return WF_HANDLED;
-	case 'm':
-		if (!F->nview)
-			return WF_HANDLED;
-		lb = xm_label_of(m, m->cur_feature);
-		snprintf(F->prompt, sizeof F->prompt, "note for feature %d: ", m->cur_feature);
-		app_prompt(a, WINPUT_NOTE, F->prompt, lb ? lb->note : "", on_note, NULL, F);
+	case 'l': case 'm':
+		if (F->nview)
+			xm_prompt_label(m, m->cur_feature, k == 'm');
 		return WF_HANDLED;
 	case '0': case '1': case '2': case '3': case '4': case '5':
 		if (F->nview)
