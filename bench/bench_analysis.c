@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "engine/analysis/bteval.h"
 #include "engine/analysis/index.h"
@@ -17,23 +16,7 @@
 #include "engine/analysis/scores.h"
 #include "engine/analysis/stats.h"
 #include "engine/analysis/top.h"
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static uint64_t rs = 88172645463325252ULL;
-static uint64_t xr(void)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return rs;
-}
-static double ur(void) { return (double)(xr() >> 11) * (1.0 / 9007199254740992.0); }
+#include "bench/synth.h"
 
 int main(int argc, char **argv)
 {
@@ -43,46 +26,30 @@ int main(int argc, char **argv)
 	int d = argc > 5 ? atoi(argv[5]) : 2048;
 	const size_t R = 100;
 	size_t P = N / R;
-	uint32_t *idx = malloc(N * k * sizeof *idx);
-	float *val = malloc(N * k * sizeof *val);
-	int32_t *pair = malloc(N * sizeof *pair);
-	uint8_t *side = malloc(N), *flags = malloc(N), *seen = calloc((size_t)m, 1);
-	/* features drawn with a skew (some common, most rare), distinct per row */
-	for (size_t r = 0; r < N; r++) {
-		pair[r] = (int32_t)(r / R);
-		side[r] = (r % R) < R / 2 ? SIDE_CHOSEN : SIDE_REJECTED;
-		flags[r] = (r % 8) == 7;
-		float v = (float)(5 + 5 * ur());
-		for (int i = 0; i < k; i++) {
-			uint32_t f;
-			do
-				f = (uint32_t)(pow(ur(), 2.0) * m);
-			while (seen[f]);
-			seen[f] = 1;
-			idx[r * k + i] = f;
-			v *= (float)(0.9 + 0.09 * ur());
-			val[r * k + i] = v;
-		}
-		for (int i = 0; i < k; i++)
-			seen[idx[r * k + i]] = 0;
-	}
+	synth_latents L;
+	if (synth_make(&L, N, k, m, R))
+		return 1;
+	uint32_t *idx = L.idx;
+	float *val = L.val;
+	int32_t *pair = L.pair;
+	uint8_t *side = L.side, *flags = L.flags;
 	sf_err e;
-	double t0 = now();
+	double t0 = synth_now();
 	sf_index *ix;
 	if (index_build(&ix, idx, val, side, N, k, m, NULL, &e)) {
 		fprintf(stderr, "%s\n", e.msg);
 		return 1;
 	}
-	printf("index_build %.4f\n", now() - t0);
+	printf("index_build %.4f\n", synth_now() - t0);
 	printf("index_entries %llu\n", (unsigned long long)ix->n_entries);
 	sf_stats st;
-	t0 = now();
+	t0 = synth_now();
 	stats_compute(&st, idx, val, side, flags, N, k, m, ROWS_SENTENCE, NULL, &e);
-	printf("stats_sentence %.4f\n", now() - t0);
+	printf("stats_sentence %.4f\n", synth_now() - t0);
 	sf_stats st2;
-	t0 = now();
+	t0 = synth_now();
 	stats_compute(&st2, idx, val, side, flags, N, k, m, ROWS_ALL, NULL, &e);
-	printf("stats_all %.4f\n", now() - t0);
+	printf("stats_all %.4f\n", synth_now() - t0);
 	/* top 20 of 200 features, sentence rows (the filtered, slower case) */
 	uint32_t out[20];
 	double worst = 0, tot = 0;
@@ -91,12 +58,12 @@ int main(int argc, char **argv)
 		int f = st.order[q % m];
 		size_t len;
 		const sf_ientry *l = index_list(ix, f, SIDE_CHOSEN, &len);
-		double t1 = now();
+		double t1 = synth_now();
 		size_t got = 0;
 		for (size_t i = 0; i < len && got < 20; i++)
 			if (flags[ientry_row(l[i])] & 1)
 				out[got++] = ientry_row(l[i]);
-		double dt = now() - t1;
+		double dt = synth_now() - t1;
 		for (size_t i = 0; i < got; i++)
 			sink += out[i];
 		tot += dt;
@@ -108,9 +75,9 @@ int main(int argc, char **argv)
 	sf_safety S;
 	safety_select(&S, &st, NULL, NULL, NULL, &e);
 	sf_scores sc;
-	t0 = now();
+	t0 = synth_now();
 	scores_compute(&sc, idx, val, pair, side, flags, N, k, m, P, &S, ROWS_SENTENCE, NULL, &e);
-	printf("scores %.4f\n", now() - t0);
+	printf("scores %.4f\n", synth_now() - t0);
 	scores_free(&sc);
 	stats_free(&st);
 	stats_free(&st2);
@@ -122,7 +89,7 @@ int main(int argc, char **argv)
 	float *diff = malloc(Pe * (size_t)d * sizeof *diff);
 	float *u = malloc((size_t)d * sizeof *u);
 	for (int j = 0; j < d; j++)
-		u[j] = (float)(ur() - 0.5);
+		u[j] = (float)(synth_unit() - 0.5);
 	enum { LINE = 96 };
 	char *jsonl = malloc(Pe * LINE + 1);
 	size_t jl = 0;
@@ -138,7 +105,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < Pe; i++) {
 		for (int j = 0; j < d; j++)
-			diff[i * d + j] = (float)(ur() - 0.5) + 0.02f * u[j];
+			diff[i * d + j] = (float)(synth_unit() - 0.5) + 0.02f * u[j];
 	}
 	sf_pooled pp;
 	bt_pool_from(&pp, diff, Pe, d, &e);
@@ -150,12 +117,12 @@ int main(int argc, char **argv)
 	sf_bt_result res;
 	sf_bt_opts o;
 	bt_opts_default(&o);
-	t0 = now();
+	t0 = synth_now();
 	if (bt_eval(&res, &pp, &Pp, &pl, &o, NULL, &e)) {
 		fprintf(stderr, "%s\n", e.msg);
 		return 1;
 	}
-	printf("eval %.4f\n", now() - t0);
+	printf("eval %.4f\n", synth_now() - t0);
 	printf("eval_heads %d\n", 2 + o.random_seeds);
 	printf("eval_none_all_accuracy %.4f\n", res.rows[2].accuracy);
 	bt_result_free(&res);
@@ -168,6 +135,5 @@ int main(int argc, char **argv)
 	free(pair);
 	free(side);
 	free(flags);
-	free(seen);
 	return 0;
 }

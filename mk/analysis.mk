@@ -1,11 +1,20 @@
 # engine/analysis: index, stats, top rows, labels, safety sets, scores, plans, reward head
 engine_libengine_a_SOURCES += \
+	engine/analysis/attrib.c \
+	engine/analysis/attrib.h \
 	engine/analysis/bteval.c \
 	engine/analysis/bteval.h \
+	engine/analysis/carry.c \
+	engine/analysis/carry.h \
+	engine/analysis/codes.h \
+	engine/analysis/head.c \
+	engine/analysis/head.h \
 	engine/analysis/index.c \
 	engine/analysis/index.h \
 	engine/analysis/labels.c \
 	engine/analysis/labels.h \
+	engine/analysis/paired.c \
+	engine/analysis/paired.h \
 	engine/analysis/plan.c \
 	engine/analysis/plan.h \
 	engine/analysis/safety.c \

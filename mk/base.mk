@@ -1,7 +1,9 @@
-# engine/base: sorted-by-feature lookup, errors, atomic writes, progress, fingerprints, random numbers, text safety, threads, opening inputs, mapped inputs that shrink
+# engine/base: base64, sorted-by-feature lookup, errors, atomic writes, progress, fingerprints, random numbers, text safety, threads, opening inputs, mapped inputs that shrink
 engine_libengine_a_SOURCES += \
 	engine/base/atomic.c \
 	engine/base/atomic.h \
+	engine/base/base64.c \
+	engine/base/base64.h \
 	engine/base/byfeature.c \
 	engine/base/byfeature.h \
 	engine/base/err.c \

@@ -7,14 +7,19 @@ tui_safer_SOURCES += \
 	tui/cli/cmd_encode.c \
 	tui/cli/cmd_eval.c \
 	tui/cli/cmd_explore.c \
+	tui/cli/cmd_explain.c \
 	tui/cli/cmd_export.c \
+	tui/cli/cmd_head.c \
 	tui/cli/cmd_info.c \
 	tui/cli/cmd_judge.c \
 	tui/cli/cmd_judged.c \
+	tui/cli/cmd_probe.c \
+	tui/cli/cmd_probes.c \
 	tui/cli/cmd_init.c \
 	tui/cli/cmd_label.c \
 	tui/cli/cmd_labels.c \
 	tui/cli/cmd_load_sae.c \
+	tui/cli/cmd_export_sae.c \
 	tui/cli/cmd_plan.c \
 	tui/cli/cmd_score.c \
 	tui/cli/cmd_stats.c \

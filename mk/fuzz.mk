@@ -6,7 +6,7 @@ check_PROGRAMS += tests/fuzz/replay_textsafe tests/fuzz/replay_safetensors \
 	tests/fuzz/replay_store tests/fuzz/replay_pairs tests/fuzz/replay_mpk \
 	tests/fuzz/replay_plan tests/fuzz/replay_sae tests/fuzz/replay_labels_mpk \
 	tests/fuzz/replay_labels_json tests/fuzz/replay_manifest tests/fuzz/replay_judge_reply \
-	tests/fuzz/replay_verdicts
+	tests/fuzz/replay_verdicts tests/fuzz/replay_probe_reply
 FUZZ_REPLAY_COMMON = tests/fuzz/replay.c tests/fuzz/fuzz.h
 FUZZ_REPLAY_LIBS = $(ENGINE_LIBS)
 tests_fuzz_replay_textsafe_SOURCES = tests/fuzz/fuzz_textsafe.c $(FUZZ_REPLAY_COMMON)
@@ -35,6 +35,8 @@ tests_fuzz_replay_judge_reply_SOURCES = tests/fuzz/fuzz_judge_reply.c $(FUZZ_REP
 tests_fuzz_replay_judge_reply_LDADD = $(FUZZ_REPLAY_LIBS)
 tests_fuzz_replay_verdicts_SOURCES = tests/fuzz/fuzz_verdicts.c $(FUZZ_REPLAY_COMMON)
 tests_fuzz_replay_verdicts_LDADD = $(FUZZ_REPLAY_LIBS)
+tests_fuzz_replay_probe_reply_SOURCES = tests/fuzz/fuzz_probe_reply.c $(FUZZ_REPLAY_COMMON)
+tests_fuzz_replay_probe_reply_LDADD = $(FUZZ_REPLAY_LIBS)
 TESTS += tests/test_fuzz_regress.sh
 EXTRA_DIST += tests/fuzz/corpus tests/fuzz/regress tests/fuzz/make_seeds.py tests/fuzz/README.md \
 	tests/fuzz/safetensors.dict tests/fuzz/store.dict tests/fuzz/pairs.dict \

@@ -4,12 +4,13 @@
 # installed copy has PACKAGE_DIR set to where the packages went. A new
 # entry point goes into PY_ENTRY_POINTS, its package's files into
 # nobase_dist_pkgdata_DATA.
-PY_ENTRY_POINTS = safer-extract safer-tinyrm
+PY_ENTRY_POINTS = safer-extract safer-tinyrm safer-serve
 nobase_dist_pkgdata_DATA = \
 	scripts/safer_extract/__init__.py \
 	scripts/safer_extract/core.py \
 	scripts/safer_extract/models.py \
 	scripts/safer_extract/pairs.py \
+	scripts/safer_extract/serve.py \
 	scripts/safer_extract/stfile.py \
 	scripts/safer_extract/tinyrm.py \
 	scripts/safer_extract/wordtok.py

@@ -1,5 +1,7 @@
 # engine/ws: the workspace, its lock, its caches and every function that reads or writes one
 engine_libengine_a_SOURCES += \
+	engine/ws/attrib_ws.c \
+	engine/ws/attrib_ws.h \
 	engine/ws/cache.c \
 	engine/ws/cache.h \
 	engine/ws/cache_ws.c \
@@ -22,8 +24,16 @@ engine_libengine_a_SOURCES += \
 	engine/ws/plans_ws.c \
 	engine/ws/plans_ws.h \
 	engine/ws/pairs_ws.h \
+	engine/ws/paired_ws.c \
+	engine/ws/paired_ws.h \
 	engine/ws/pooled_ws.c \
 	engine/ws/pooled_ws.h \
+	engine/ws/carry_ws.c \
+	engine/ws/carry_ws.h \
+	engine/ws/reward_ws.c \
+	engine/ws/reward_ws.h \
+	engine/ws/probes_ws.c \
+	engine/ws/probes_ws.h \
 	engine/ws/sae_ws.c \
 	engine/ws/sae_ws.h \
 	engine/ws/scores_ws.c \

@@ -52,6 +52,16 @@
  *     residual stream;
  *   - background: each background atom fires on any row with its own rate
  *     (log-uniform in [bg_rate_min, bg_rate_max]), magnitude base * LN.
+ *
+ * Reward head. The generative model's own linear score head, written as
+ * tensor reward_head of acts.safetensors: the minimum-norm w with
+ * w . D_c = +reward_scale for every signed safety concept that chosen
+ * responses carry (refusal, redirection, ...), -reward_scale for those of
+ * rejected responses, and 0 for every other planted concept before the
+ * token identities; plus a random noise direction orthogonal to those
+ * atoms, of norm reward_noise |w|, which only the background atoms, the
+ * identities and the offset see. truth.json records each constrained
+ * concept's target as "reward".
  * All parameters are in gen_params below and are printed into truth.json.
  */
 #include <errno.h>
@@ -97,6 +107,8 @@ typedef struct gen_params {
 	double scale_sigma;    /* LogNormal sigma of the per-row scale */
 	double noise_sigma;    /* Gaussian noise per coordinate */
 	double newline_p;      /* chance a longer response is set one sentence per line */
+	double reward_scale;   /* the reward head's w . D_c on signed safety concepts */
+	double reward_noise;   /* norm of its noise direction, relative to |w| */
 } gen_params;
 
 static const gen_params default_params = {
@@ -124,6 +136,8 @@ static const gen_params default_params = {
 	.scale_sigma = 0.3,
 	.noise_sigma = 0.05,
 	.newline_p = 0.15,
+	.reward_scale = 1.0,
+	.reward_noise = 0.5,
 };
 
 /* ---- random numbers: xoshiro256** seeded by splitmix64 ------------- */
@@ -303,6 +317,8 @@ typedef struct concept {
 	int64_t rows, strong_rows, sent_rows;
 	int64_t resp_sent_rows; /* sentence-end rows of chosen and rejected responses */
 	double sum_chosen, sum_rejected; /* on sentence-end rows of the written file */
+	int rewarded;      /* constrained by the reward head, to w . D_c = reward */
+	double reward;
 } concept;
 
 /* ---- text ---------------------------------------------------------- */
@@ -1101,6 +1117,108 @@ static concept *make_concepts(const gen_params *gp, const vocab *V, layout *L, c
 	return C;
 }
 
+/* ---- the planted reward head ------------------------------------------ */
+
+/* Solve G a = t in place for symmetric positive definite G [n, n]
+ * (Cholesky); 0, or -1 when G is not positive definite. */
+static int cholesky_solve(double *G, double *t, int n)
+{
+	for (int j = 0; j < n; j++) {
+		double s = G[(size_t)j * n + j];
+		for (int k = 0; k < j; k++)
+			s -= G[(size_t)j * n + k] * G[(size_t)j * n + k];
+		if (!(s > 0))
+			return -1;
+		double l = sqrt(s);
+		G[(size_t)j * n + j] = l;
+		for (int i = j + 1; i < n; i++) {
+			double v = G[(size_t)i * n + j];
+			for (int k = 0; k < j; k++)
+				v -= G[(size_t)i * n + k] * G[(size_t)j * n + k];
+			G[(size_t)i * n + j] = v / l;
+		}
+	}
+	for (int i = 0; i < n; i++) { /* L y = t */
+		for (int k = 0; k < i; k++)
+			t[i] -= G[(size_t)i * n + k] * t[k];
+		t[i] /= G[(size_t)i * n + i];
+	}
+	for (int i = n - 1; i >= 0; i--) { /* L^T a = y */
+		for (int k = i + 1; k < n; k++)
+			t[i] -= G[(size_t)k * n + i] * t[k];
+		t[i] /= G[(size_t)i * n + i];
+	}
+	return 0;
+}
+
+/* The minimum-norm v with D_S v = t for the rows S of atoms (n of them,
+ * atoms [n, d]): v = D_S^T (D_S D_S^T)^-1 t. t is overwritten. */
+static int min_norm(const float *atoms, int n, int d, double *t, double *v)
+{
+	double *G = xcalloc((size_t)n * n, sizeof *G);
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j <= i; j++) {
+			double s = 0;
+			for (int q = 0; q < d; q++)
+				s += (double)atoms[(size_t)i * d + q] * atoms[(size_t)j * d + q];
+			G[(size_t)i * n + j] = G[(size_t)j * n + i] = s;
+		}
+	int rc = cholesky_solve(G, t, n);
+	for (int q = 0; q < d; q++) {
+		v[q] = 0;
+		for (int i = 0; !rc && i < n; i++)
+			v[q] += t[i] * atoms[(size_t)i * d + q];
+	}
+	free(G);
+	return rc;
+}
+
+/* w [d] and each concept's target (see the head of this file). */
+static int make_reward_head(const gen_params *gp, concept *C, const layout *L,
+                            const float *atoms, float *w)
+{
+	int d = gp->d, n = L->id0 < d ? L->id0 : 0;
+	double *t = xcalloc((size_t)(n ? n : 1), sizeof *t);
+	double *v = xcalloc((size_t)d, sizeof *v), *u = xcalloc((size_t)d, sizeof *u);
+	for (int c = 0; c < n; c++) {
+		int plus = C[c].safety && !strcmp(C[c].sign, "chosen");
+		int minus = C[c].safety && !strcmp(C[c].sign, "rejected");
+		C[c].rewarded = 1;
+		C[c].reward = plus ? gp->reward_scale : minus ? -gp->reward_scale : 0;
+		t[c] = C[c].reward;
+	}
+	int rc = n ? min_norm(atoms, n, d, t, v) : -1;
+	/* the noise: a random direction less its part in the atoms' span */
+	rng r;
+	rng_seed(&r, gp->seed, 7);
+	double nv = 0, nu = 0;
+	for (int q = 0; q < d; q++) {
+		u[q] = rng_normal(&r);
+		nv += v[q] * v[q];
+	}
+	for (int c = 0; !rc && c < n; c++) {
+		double s = 0;
+		for (int q = 0; q < d; q++)
+			s += u[q] * atoms[(size_t)c * d + q];
+		t[c] = s;
+	}
+	double *pu = xcalloc((size_t)d, sizeof *pu);
+	if (!rc)
+		rc = min_norm(atoms, n, d, t, pu);
+	for (int q = 0; q < d; q++) {
+		u[q] -= pu[q];
+		nu += u[q] * u[q];
+	}
+	double k = nu > 0 ? gp->reward_noise * sqrt(nv / nu) : 0;
+	for (int q = 0; q < d; q++)
+		w[q] = (float)(v[q] + k * u[q]);
+	free(t);
+	free(v);
+	free(u);
+	free(pu);
+	return rc;
+}
+
 /* ---- activations -------------------------------------------------- */
 
 typedef struct act_ctx {
@@ -1316,10 +1434,11 @@ static int write_pairs(const char *path, const pair_rec *pairs, int n, sf_err *e
 }
 
 static int write_acts(const char *path, const gen_params *gp, const rows *R,
-                      const uint16_t *acts, sf_err *e)
+                      const uint16_t *acts, const float *head, sf_err *e)
 {
 	int64_t N = (int64_t)R->n;
 	st_tensor_in t[] = {
+		{ "reward_head", ST_F32, 1, { gp->d }, head },
 		{ "acts", ST_F16, 2, { N, gp->d }, acts },
 		{ "pair", ST_I32, 1, { N }, R->pair },
 		{ "side", ST_U8, 1, { N }, R->side },
@@ -1339,6 +1458,7 @@ static int write_acts(const char *path, const gen_params *gp, const rows *R,
 		"hook", "synthetic",
 		"d_model", dmodel,
 		"dataset", dataset,
+		"reward_bias", "0",
 		NULL,
 	};
 	return st_write(path, t, sizeof t / sizeof t[0], meta, e);
@@ -1366,7 +1486,7 @@ static json_t *params_json(const gen_params *gp)
 	PR(family_rho); PR(mag_sigma); PR(stance_mu); PR(stance_sigma); PR(topic_sigma);
 	PR(ctx_leak); PR(ctx_leak_p); PR(offset_norm); PR(offset_sigma);
 	PR(scale_sigma); PR(noise_sigma);
-	PR(newline_p);
+	PR(newline_p); PR(reward_scale); PR(reward_noise);
 #undef PI
 #undef PR
 	return o;
@@ -1407,6 +1527,8 @@ static int write_truth(const char *path, const gen_params *gp, const act_ctx *A,
 		json_object_set_new(o, "response_sentence_rows", json_integer(k->resp_sent_rows));
 		json_object_set_new(o, "sum_chosen_sentence", json_real(k->sum_chosen));
 		json_object_set_new(o, "sum_rejected_sentence", json_real(k->sum_rejected));
+		if (k->rewarded)
+			json_object_set_new(o, "reward", json_real(k->reward));
 		json_array_append_new(cs, o);
 	}
 	json_object_set_new(root, "concepts", cs);
@@ -1569,6 +1691,12 @@ int main(int argc, char **argv)
 	float *atoms = xcalloc((size_t)L.n * gp.d, sizeof *atoms);
 	float *offset = xcalloc((size_t)gp.d, sizeof *offset);
 	make_dictionary(&gp, C, L.n, atoms, offset);
+	float *head = xcalloc((size_t)gp.d, sizeof *head);
+	if (make_reward_head(&gp, C, &L, atoms, head)) {
+		fprintf(stderr, "safer-sample-gen: the reward head's atoms are not independent\n");
+		free(head);
+		return 1;
+	}
 
 	act_ctx A = { .gp = &gp, .pairs = pairs, .R = &R, .L = &L, .C = C, .atoms = atoms,
 	             .offset = offset };
@@ -1579,16 +1707,18 @@ int main(int argc, char **argv)
 	char path[4096];
 #define OUT(name) (snprintf(path, sizeof path, "%s/%s", out, name), path)
 	if (write_pairs(OUT("pairs.jsonl"), pairs, gp.n_pairs, &e) ||
-	    write_acts(OUT("acts.safetensors"), &gp, &R, A.acts, &e) ||
+	    write_acts(OUT("acts.safetensors"), &gp, &R, A.acts, head, &e) ||
 	    write_atoms(OUT("atoms.safetensors"), &gp, L.n, atoms, offset, &e) ||
 	    write_truth(OUT("truth.json"), &gp, &A, swaps, n_swaps, &e)) {
 		fprintf(stderr, "safer-sample-gen: %s\n", e.msg);
+		free(head);
 		free_all(pairs, gp.n_pairs, swaps, &R, &V, C, &L, atoms, offset, &A);
 		return 1;
 	}
 #undef OUT
 	fprintf(stderr, "safer-sample-gen: %d pairs, %zu rows, %d atoms (%d swapped) -> %s\n",
 	        gp.n_pairs, R.n, L.n, n_swaps, out);
+	free(head);
 	free_all(pairs, gp.n_pairs, swaps, &R, &V, C, &L, atoms, offset, &A);
 	return 0;
 }

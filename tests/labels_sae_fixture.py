@@ -24,8 +24,8 @@ def write_safetensors(path, tensors, meta=None):
         f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
 
 
-def data(out, P=20, d=16, seed=3):
-    rng = np.random.default_rng(seed)
+def write_pairs(out, P):
+    """out/pairs.jsonl: P pairs, safety and chat in turn, every 5th a test pair."""
     with open(os.path.join(out, "pairs.jsonl"), "w") as f:
         for i in range(P):
             rec = {"id": "p%d" % i, "prompt": "q%d" % i, "chosen": "yes %d" % i,
@@ -33,6 +33,11 @@ def data(out, P=20, d=16, seed=3):
             if i % 5 == 4:
                 rec["split"] = "test"
             f.write(json.dumps(rec) + "\n")
+
+
+def data(out, P=20, d=16, seed=3):
+    rng = np.random.default_rng(seed)
+    write_pairs(out, P)
     pair, side, pos, flags, toks = [], [], [], [], []
     for i in range(P):
         for s in (0, 1, 2):

@@ -79,7 +79,8 @@ ok $? "A: top builds the index, from the latents stats wrote"
 step A label label "$F" --name "step-by-step compliance" --safety 5
 step A stats3 stats
 cut -f1-10 A.stats1.out >A.stats1.num
-cut -f1-10 A.stats3.out | cmp -s - A.stats1.num && grep -q "^$F	.*	step-by-step compliance	5$" A.stats3.out
+cut -f1-10 A.stats3.out | cmp -s - A.stats1.num &&
+	awk -F'\t' -v f="$F" '$1 == f && $11 == "step-by-step compliance" && $12 == "5" { y = 1 } END { exit !y }' A.stats3.out
 ok $? "A: after the label, stats shows it; the numbers are unchanged"
 step A score score --format json
 step A poison plan --poison 0.05

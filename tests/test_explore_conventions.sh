@@ -138,7 +138,9 @@ for T in xterm-256color screen-256color; do
 	ok $? "$T: G shows the end, and j past it keeps the page full"
 	x_keys q; x_wait "Features 256 of 256"
 
-	# Feature screen: rank as safer stats counts it; undo and redo.
+	# Feature screen: rank as safer stats counts it; undo and redo. The
+	# table was sorted by max above: back to |salience| so its first row is
+	# the feature safer stats ranks 0, whatever feature fires highest.
 	x_keys ':'; x_type 'sort salience'; x_keys Enter; x_wait "sort: |salience|" 5
 	x_keys g Enter
 	x_wait "Feature $top · salience" 5 && x_screen | grep -q "(rank 0 of 256)"

@@ -108,7 +108,7 @@ ok $? "an SAE installed by safer load-sae is loaded again"
 x_keys ':'; x_type 'sort '; x_keys Tab
 x_wait "density-rejected"
 ok $? ":sort + Tab lists the column names"
-keybar | grep -q "salience" && ! keybar | grep -qE "filter|goto|export"
+keybar | grep -q "density-chosen" && ! keybar | grep -qE "filter|goto|export"
 ok $? "and only them: $(keybar | cut -c1-70)"
 x_type 'dens'; x_keys Tab
 x_wait ":sort density-"

@@ -331,20 +331,58 @@ class AutoTokenizer:
 
 class _Cfg:
 	pad_token_id = None
+	num_labels = 1
 
 
 class AutoModelForSequenceClassification:
 	@staticmethod
 	def from_pretrained(name, torch_dtype=None, trust_remote_code=False):
-		if name != "toy-rm":
+		if name not in T.TOY_HEADS:
 			raise OSError("%s is not a model here" % name)
 		m = T.ToyModel(len(T.SPECIALS) + 256 + len(T.MERGES)).to(torch_dtype)
 		m.config = _Cfg()
+		m.score, m.config.num_labels = T.toy_score(name)
 		return m
 
 
 AutoModel = AutoModelForSequenceClassification
 """
+
+
+# the stand-in models' score heads: name -> (out features, bias)
+TOY_HEADS = {"toy-rm": (1, False), "toy-rm-bias": (1, True), "toy-rm-2labels": (2, False)}
+
+
+def toy_score(name):
+	"""The `score` layer of stand-in model `name` (seeded) and its labels."""
+	out, bias = TOY_HEADS[name]
+	torch.manual_seed(11)
+	return torch.nn.Linear(24, out, bias=bias), out
+
+
+def head_tests(tmp, pj):
+	"""The score head of a Hugging Face model is written at the last layer
+	only, and only when it is one linear map to one number."""
+	for name, layer, want in (("toy-rm", 3, True), ("toy-rm-bias", 3, True), ("toy-rm", 2, False),
+	                          ("toy-rm-2labels", 3, False)):
+		out = os.path.join(tmp, "head-%s-%d.safetensors" % (name, layer))
+		r = run_script(tmp, [name, pj, "--layer", str(layer), "-o", out, "--device", "cpu"])
+		if not ok(r.returncode == 0, "script %s --layer %d runs" % (name, layer),
+		          r.stderr.decode(errors="replace")):
+			continue
+		h, t = parse_st(out)[:2]
+		m = h["__metadata__"]
+		lin, _ = toy_score(name)
+		if want:
+			w = lin.weight.detach().numpy().reshape(-1)
+			b = float(lin.bias.detach()[0]) if lin.bias is not None else 0.0
+			ok("reward_head" in t and np.array_equal(t["reward_head"], w) and
+			   float(m.get("reward_bias", "nan")) == b,
+			   "%s, last layer: the score layer is written as reward_head and reward_bias" % name)
+		else:
+			ok("reward_head" not in t and "reward_bias" not in m,
+			   "%s, layer %d: no reward_head (%s)" % (name, layer,
+			                                          "not the last" if layer < 3 else "2 labels"))
 
 
 def run_script(tmp, args):
@@ -590,6 +628,7 @@ def run(tmp):
 	ok(all(np.array_equal(t[k], t6[k]) for k in t), "PKU-SafeRLHF file: same tensors")
 
 	script_tests(tmp, pj, a1)
+	head_tests(tmp, pj)
 
 	# safer init + info on the written file.
 	safer = os.environ.get("SAFER")

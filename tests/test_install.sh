@@ -17,7 +17,7 @@ rc=$?
 ok $rc "make install DESTDIR=... prefix=/usr/local"
 [ $rc -eq 0 ] || diag "$(tail -5 "$TMPD/make.log")"
 u=$dest/usr/local
-for f in bin/safer bin/safer-extract bin/safer-tinyrm share/man/man1/safer.1 \
+for f in bin/safer bin/safer-extract bin/safer-tinyrm bin/safer-serve share/man/man1/safer.1 \
 	share/bash-completion/completions/safer share/zsh/site-functions/_safer \
 	share/safer/scripts/safer_extract/__init__.py share/safer/scripts/safer_extract/core.py \
 	share/doc/safer/README.md share/doc/safer/formats.md share/doc/safer/byo.md; do
@@ -28,7 +28,7 @@ done
 ok $? "the programs are executable"
 [ "$(find "$dest" -type f | wc -l)" -eq "$(find "$u" -type f | wc -l)" ]
 ok $? "everything lies under DESTDIR/prefix"
-for s in safer-extract safer-tinyrm; do
+for s in safer-extract safer-tinyrm safer-serve; do
 	grep -qx "PACKAGE_DIR = '/usr/local/share/safer/scripts'" "$u/bin/$s"
 	ok $? "the installed $s names where its package went (without DESTDIR)"
 done

@@ -83,7 +83,7 @@ ok $? "no temp files remain after a writable open: $(tr '\n' ' ' <"$TMPD/temps")
 [ -f "$ws/notes.tmp-keep" ]
 ok $? "files that only resemble temp names are kept"
 rm -f "$ws/notes.tmp-keep"
-ls "$ws" | grep -v -E '^(manifest\.msgpack|labels\.msgpack|lock|sae|latents\.bin|index\.bin|pairs\.bin|stats-(sentence|all)\.bin)$' \
+ls "$ws" | grep -v -E '^(manifest\.msgpack|labels\.msgpack|lock|sae|latents\.bin|index\.bin|pairs\.bin|stats-(sentence|all)\.bin|pooled\.bin|head\.bin|effects\.bin|paired-(sentence|all)\.bin)$' \
 	>"$TMPD/extra"
 [ ! -s "$TMPD/extra" ]
 ok $? "nothing else left behind: $(tr '\n' ' ' <"$TMPD/extra")"

@@ -157,3 +157,36 @@ void wprogress_draw(WINDOW *w, int y, int x, int maxw, double frac, const char *
 	if (label)
 		wdraw_str(w, y, x + col, maxw - col, label, theme_attr(TH_NORMAL));
 }
+
+void wsbar_draw(WINDOW *w, int y, int x, int maxw, double frac, attr_t pos, attr_t neg)
+{
+	if (maxw < 3)
+		return;
+	if (!(frac >= -1))
+		frac = -1;
+	if (frac > 1)
+		frac = 1;
+	int half = (maxw - 1) / 2, cells = (int)lround(fabs(frac) * half);
+	if (cells == 0 && frac != 0)
+		cells = 1; /* a contribution is never drawn as none */
+	attr_t dim = theme_attr(TH_DIM);
+	for (int i = 0; i < 2 * half + 1; i++) {
+		int d = i - half; /* cells from the centre */
+		wmove(w, y, x + i);
+		if (d == 0) {
+			wattr_set(w, dim, PAIR_NUMBER(dim), NULL);
+			if (wdraw_utf8()) {
+				wchar_t wc = 0x2502; /* box drawings light vertical */
+				waddnwstr(w, &wc, 1);
+			} else {
+				waddch(w, '|');
+			}
+		} else if ((frac > 0 && d > 0 && d <= cells) || (frac < 0 && d < 0 && -d <= cells)) {
+			put_level(w, 8, frac > 0 ? pos : neg);
+		} else {
+			wattr_set(w, A_NORMAL, 0, NULL);
+			waddch(w, ' ');
+		}
+	}
+	wattr_set(w, A_NORMAL, 0, NULL);
+}

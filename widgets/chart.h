@@ -26,4 +26,9 @@ void wprogress_draw(WINDOW *w, int y, int x, int maxw, double frac, const char *
 /* A bar of frac * maxw cells (eighths in UTF-8), the rest shaded. */
 void whbar_draw(WINDOW *w, int y, int x, int maxw, double frac, attr_t attr);
 
+/* A signed bar around a centre mark (│, or | without UTF-8) in the middle
+ * of maxw cells: frac in [-1, 1] of a half, to the right for frac > 0 (in
+ * pos), to the left for frac < 0 (in neg), in whole cells. */
+void wsbar_draw(WINDOW *w, int y, int x, int maxw, double frac, attr_t pos, attr_t neg);
+
 #endif

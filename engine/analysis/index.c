@@ -8,6 +8,8 @@
  * lists sorted). */
 #include "engine/analysis/index.h"
 
+#include "engine/analysis/codes.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,6 +221,7 @@ void index_close(sf_index *ix)
 typedef struct scatter_job {
 	const uint32_t *idx;
 	const float *val;
+	const uint64_t *row_off; /* codes.h: NULL for k a row */
 	const uint8_t *side;
 	size_t n_rows;
 	int k, m;
@@ -247,9 +250,10 @@ static void count_rows(void *ctx, int t, int nt)
 			j->bad_row[t] = r;
 			return;
 		}
-		const uint32_t *ir = j->idx + r * (size_t)j->k;
-		const float *vr = j->val + r * (size_t)j->k;
-		for (int i = 0; i < j->k; i++) {
+		size_t b0, nk = codes_row(j->row_off, j->k, r, &b0);
+		const uint32_t *ir = j->idx + b0;
+		const float *vr = j->val + b0;
+		for (size_t i = 0; i < nk; i++) {
 			if (!(vr[i] > 0) || isinf(vr[i]))
 				continue;
 			if (ir[i] >= (uint32_t)j->m) {
@@ -276,9 +280,10 @@ static void scatter_rows(void *ctx, int t, int nt)
 			if (j->cancelled)
 				return;
 		}
-		const uint32_t *ir = j->idx + r * (size_t)j->k;
-		const float *vr = j->val + r * (size_t)j->k;
-		for (int i = 0; i < j->k; i++) {
+		size_t b0, nk = codes_row(j->row_off, j->k, r, &b0);
+		const uint32_t *ir = j->idx + b0;
+		const float *vr = j->val + b0;
+		for (size_t i = 0; i < nk; i++) {
 			if (!(vr[i] > 0) || isinf(vr[i]))
 				continue;
 			size_t b = (size_t)ir[i] * SIDE_COUNT + j->side[r];
@@ -288,13 +293,14 @@ static void scatter_rows(void *ctx, int t, int nt)
 }
 
 /* The error for the first bad row (as a serial pass would name it). */
-static int bad_row(const uint32_t *idx, const float *val, const uint8_t *side, size_t r, int k,
-                   int m, sf_err *e)
+static int bad_row(const uint32_t *idx, const float *val, const uint64_t *off,
+                   const uint8_t *side, size_t r, int k, int m, sf_err *e)
 {
 	if (side[r] >= SIDE_COUNT)
 		return sf_fail(e, "index: row %zu has side %u", r, side[r]);
-	for (int i = 0; i < k; i++) {
-		size_t q = r * (size_t)k + (size_t)i;
+	size_t b0, nk = codes_row(off, k, r, &b0);
+	for (size_t i = 0; i < nk; i++) {
+		size_t q = b0 + i;
 		if (val[q] > 0 && !isinf(val[q]) && idx[q] >= (uint32_t)m)
 			return sf_fail(e, "latents: row %zu has feature %u >= m = %d", r, idx[q], m);
 	}
@@ -305,7 +311,14 @@ int index_build(sf_index **out, const uint32_t *idx, const float *val,
                 const uint8_t *side, size_t n_rows, int k, int m,
                 const sf_progress *p, sf_err *e)
 {
-	if (m <= 0 || k <= 0)
+	return index_build_off(out, idx, val, NULL, side, n_rows, k, m, p, e);
+}
+
+int index_build_off(sf_index **out, const uint32_t *idx, const float *val, const uint64_t *off,
+                    const uint8_t *side, size_t n_rows, int k, int m, const sf_progress *p,
+                    sf_err *e)
+{
+	if (m <= 0 || (k <= 0 && !off))
 		return sf_fail(e, "index: bad shape (m %d, k %d)", m, k);
 	if (n_rows >= UINT32_MAX)
 		return sf_fail(e, "index: %zu rows is more than the index can address", n_rows);
@@ -328,13 +341,13 @@ int index_build(sf_index **out, const uint32_t *idx, const float *val,
 		index_close(ix);
 		return sf_fail(e, "index: out of memory");
 	}
-	scatter_job sj = { idx, val, side, n_rows, k, m, pos, NULL, p, 0, { SIZE_MAX, SIZE_MAX } };
+	scatter_job sj = { idx, val, off, side, n_rows, k, m, pos, NULL, p, 0, { SIZE_MAX, SIZE_MAX } };
 	sf_parallel(nt, count_rows, &sj);
 	size_t bad = sj.bad_row[0] < sj.bad_row[1] ? sj.bad_row[0] : sj.bad_row[1];
 	if (bad != SIZE_MAX) {
 		free(pos);
 		index_close(ix);
-		return bad_row(idx, val, side, bad, k, m, e);
+		return bad_row(idx, val, off, side, bad, k, m, e);
 	}
 	/* off[b] = entries before list b; pos[t][b] = where thread t starts */
 	uint64_t at = 0;

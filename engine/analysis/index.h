@@ -49,6 +49,10 @@ typedef struct sf_index {
 int index_build(sf_index **out, const uint32_t *idx, const float *val,
                 const uint8_t *side, size_t n_rows, int k, int m,
                 const sf_progress *p, sf_err *e);
+/* The same with row offsets (codes.h): off NULL is index_build. */
+int index_build_off(sf_index **out, const uint32_t *idx, const float *val, const uint64_t *off,
+                    const uint8_t *side, size_t n_rows, int k, int m, const sf_progress *p,
+                    sf_err *e);
 
 /* Check arrays made elsewhere (a file) as completely as a damaged cache
  * needs: offsets off [m*SIDE_COUNT + 1] monotonic from 0 to E, and every

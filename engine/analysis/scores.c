@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/analysis/codes.h"
 #include "engine/analysis/stats.h"
 
 void scores_free(sf_scores *sc)
@@ -26,6 +27,15 @@ int scores_compute(sf_scores *out, const uint32_t *idx, const float *val,
                    const int32_t *pair, const uint8_t *side, const uint8_t *flags,
                    size_t n_rows, int k, int m, size_t n_pairs, const sf_safety *S,
                    int rows_mode, const sf_progress *p, sf_err *e)
+{
+	return scores_compute_off(out, idx, val, NULL, pair, side, flags, n_rows, k, m, n_pairs, S,
+	                          rows_mode, p, e);
+}
+
+int scores_compute_off(sf_scores *out, const uint32_t *idx, const float *val,
+                       const uint64_t *off, const int32_t *pair, const uint8_t *side,
+                       const uint8_t *flags, size_t n_rows, int k, int m, size_t n_pairs,
+                       const sf_safety *S, int rows_mode, const sf_progress *p, sf_err *e)
 {
 	memset(out, 0, sizeof *out);
 	signed char *wt = calloc((size_t)(m > 0 ? m : 1), 1);
@@ -63,9 +73,10 @@ int scores_compute(sf_scores *out, const uint32_t *idx, const float *val,
 			               n_pairs);
 		}
 		double a = 0;
-		const uint32_t *ir = idx + r * (size_t)k;
-		const float *vr = val + r * (size_t)k;
-		for (int i = 0; i < k; i++)
+		size_t b, nk = codes_row(off, k, r, &b);
+		const uint32_t *ir = idx + b;
+		const float *vr = val + b;
+		for (size_t i = 0; i < nk; i++)
 			if (vr[i] > 0 && ir[i] < (uint32_t)m)
 				a += wt[ir[i]] * (double)vr[i];
 		size_t q = (size_t)pair[r];

@@ -34,6 +34,11 @@ int scores_compute(sf_scores *out, const uint32_t *idx, const float *val,
                    const int32_t *pair, const uint8_t *side, const uint8_t *flags,
                    size_t n_rows, int k, int m, size_t n_pairs, const sf_safety *S,
                    int rows_mode, const sf_progress *p, sf_err *e);
+/* The same with row offsets (codes.h): off NULL is scores_compute. */
+int scores_compute_off(sf_scores *out, const uint32_t *idx, const float *val,
+                       const uint64_t *off, const int32_t *pair, const uint8_t *side,
+                       const uint8_t *flags, size_t n_rows, int k, int m, size_t n_pairs,
+                       const sf_safety *S, int rows_mode, const sf_progress *p, sf_err *e);
 void scores_free(sf_scores *sc);
 
 #endif

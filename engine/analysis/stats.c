@@ -5,6 +5,8 @@
  * s_j and the |s_j| order. */
 #include "engine/analysis/stats.h"
 
+#include "engine/analysis/codes.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +107,14 @@ int stats_compute(sf_stats *out, const uint32_t *idx, const float *val,
                   const uint8_t *side, const uint8_t *flags, size_t n_rows,
                   int k, int m, int rows_mode, const sf_progress *p, sf_err *e)
 {
-	if (m <= 0 || k <= 0)
+	return stats_compute_off(out, idx, val, NULL, side, flags, n_rows, k, m, rows_mode, p, e);
+}
+
+int stats_compute_off(sf_stats *out, const uint32_t *idx, const float *val, const uint64_t *off,
+                      const uint8_t *side, const uint8_t *flags, size_t n_rows, int k, int m,
+                      int rows_mode, const sf_progress *p, sf_err *e)
+{
+	if (m <= 0 || (k <= 0 && !off))
 		return sf_fail(e, "stats: bad shape (m %d, k %d)", m, k);
 	sf_stats st;
 	if (stats_alloc(&st, m, e))
@@ -127,9 +136,10 @@ int stats_compute(sf_stats *out, const uint32_t *idx, const float *val,
 			st.rows_chosen++;
 		else
 			st.rows_rejected++;
-		const uint32_t *ir = idx + r * (size_t)k;
-		const float *vr = val + r * (size_t)k;
-		for (int i = 0; i < k; i++) {
+		size_t b, nk = codes_row(off, k, r, &b);
+		const uint32_t *ir = idx + b;
+		const float *vr = val + b;
+		for (size_t i = 0; i < nk; i++) {
 			float v = vr[i];
 			if (!(v > 0))
 				continue; /* only positive activations count (and NaN never) */

@@ -51,6 +51,10 @@ typedef struct sf_stats {
 int stats_compute(sf_stats *out, const uint32_t *idx, const float *val,
                   const uint8_t *side, const uint8_t *flags, size_t n_rows,
                   int k, int m, int rows_mode, const sf_progress *p, sf_err *e);
+/* The same with row offsets (codes.h): off NULL is stats_compute. */
+int stats_compute_off(sf_stats *out, const uint32_t *idx, const float *val, const uint64_t *off,
+                      const uint8_t *side, const uint8_t *flags, size_t n_rows, int k, int m,
+                      int rows_mode, const sf_progress *p, sf_err *e);
 /* Zeroed arrays for m features (to be filled from elsewhere, a file). */
 int stats_alloc(sf_stats *st, int m, sf_err *e);
 void stats_free(sf_stats *st);

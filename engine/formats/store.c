@@ -6,6 +6,7 @@
  *   side, flags [N]   U8
  *   tok_off   [N+1]   I64
  *   tok_bytes [T]     U8
+ *   reward_head [d]   F32, optional (with metadata reward_bias)
  * Everything is checked once at open; afterwards the accessors trust it. */
 #include "engine/formats/store.h"
 
@@ -33,6 +34,8 @@ struct store {
 	const char *tok_bytes;
 	size_t tok_len;
 	void *copies[3]; /* index arrays copied out when misaligned */
+	float *head;     /* [d] reward_head, copied out; NULL when absent */
+	double head_bias;
 };
 
 size_t store_nrows(const store *s) { return s->n; }
@@ -51,6 +54,7 @@ void store_close(store *s)
 		return;
 	for (int i = 0; i < 3; i++)
 		free(s->copies[i]);
+	free(s->head);
 	st_close(s->f);
 	free(s);
 }
@@ -140,6 +144,49 @@ static int bind_index(store *s, sf_err *e)
 	return 0;
 }
 
+/* The optional reward_head [d] F32, every value finite, and reward_bias a
+ * finite number when given. */
+static int bind_head(store *s, sf_err *e)
+{
+	const char *p = st_path(s->f);
+	const st_tensor *t = st_find(s->f, "reward_head");
+	const char *bias = st_meta(s->f, "reward_bias");
+	if (!t) {
+		if (bias)
+			return sf_fail(e, "%s: metadata reward_bias without a tensor \"reward_head\"", p);
+		return 0;
+	}
+	if (t->dtype != ST_F32)
+		return sf_fail(e, "%s: tensor \"reward_head\" has dtype %s, expected F32", p,
+		               st_dtype_name(t->dtype));
+	if (t->ndim != 1 || t->shape[0] != s->d)
+		return sf_fail(e, "%s: tensor \"reward_head\" must have shape [%d] (d of acts)", p,
+		               s->d);
+	if (!(s->head = malloc((size_t)s->d * sizeof(float))))
+		return sf_fail(e, "%s: out of memory", p);
+	memcpy(s->head, t->data, (size_t)s->d * sizeof(float));
+	for (int j = 0; j < s->d; j++)
+		if (!isfinite(s->head[j]))
+			return sf_fail(e, "%s: tensor \"reward_head\" holds %s at %d", p,
+			               isnan(s->head[j]) ? "NaN" : "an infinite value", j);
+	s->head_bias = 0;
+	if (bias) {
+		char *end;
+		errno = 0;
+		s->head_bias = strtod(bias, &end);
+		if (end == bias || *end || errno || !isfinite(s->head_bias))
+			return sf_fail(e, "%s: metadata reward_bias is not a finite number", p);
+	}
+	return 0;
+}
+
+const float *store_reward_head(const store *s, double *bias)
+{
+	if (bias)
+		*bias = s->head ? s->head_bias : 0;
+	return s->head;
+}
+
 const char *store_side_name(int side)
 {
 	static const char *names[] = {"prompt", "chosen", "rejected"};
@@ -194,7 +241,7 @@ int store_open(store **out, const char *path, size_t n_pairs, sf_err *e)
 	store *s = calloc(1, sizeof *s);
 	if (!s)
 		return sf_fail(e, "%s: out of memory", path);
-	if (st_open(&s->f, path, e) || bind_acts(s, e) || bind_index(s, e) ||
+	if (st_open(&s->f, path, e) || bind_acts(s, e) || bind_index(s, e) || bind_head(s, e) ||
 	    validate(s, n_pairs, e)) {
 		store_close(s);
 		return -1;
@@ -425,4 +472,10 @@ int store_check_finite(const store *s, const sf_progress *prog, sf_err *e)
 	free(buf);
 	close(fd);
 	return rc;
+}
+
+void store_sample_rows(size_t n, size_t ne, size_t *rows)
+{
+	for (size_t i = 0; i < ne; i++)
+		rows[i] = (size_t)((double)i * (double)n / (double)ne);
 }

@@ -58,6 +58,14 @@ void store_response_rows(const store *s, size_t pair, int side, size_t *begin, s
  * first (ascending). -1 when out of memory. */
 long store_pairs_without_rows(const store *s, size_t n_pairs, size_t *first, size_t max_first);
 
+/* ne of n rows, evenly spread (rows[i] = floor(i n / ne)), into rows [ne]:
+ * the sample that checks and estimates read. */
+void store_sample_rows(size_t n, size_t ne, size_t *rows);
+/* The reward model's own linear score head when the file carries one
+ * (tensor reward_head, F32 [d], checked finite at open; *bias from the
+ * metadata reward_bias, 0 without): w [d], or NULL. bias may be NULL. */
+const float *store_reward_head(const store *s, double *bias);
+
 /* A string from the file's __metadata__, or NULL. */
 const char *store_meta(const store *s, const char *key);
 

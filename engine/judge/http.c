@@ -160,15 +160,19 @@ static int start(run *r, slot *s, sf_err *e)
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, r->hdr);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, s->body);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(s->body));
+	if (r->o->get) {
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	} else {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, s->body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(s->body));
+	}
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, s);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, s->errbuf);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(r->o->timeout * 1000));
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(r->o->timeout * 1000));
 	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)r->o->max_reply);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "safer-judge");
+	curl_easy_setopt(h, CURLOPT_USERAGENT, r->o->agent ? r->o->agent : "safer-judge");
 	if (curl_multi_add_handle(r->multi, h))
 		return sf_fail(e, "cannot start a request (libcurl)");
 	s->state = SLOT_RUNNING;

@@ -22,13 +22,15 @@
 
 typedef struct judge_http_opts {
 	const char *url;     /* the endpoint (http or https) */
-	const char *api_key; /* NULL or "": no Authorization header */
+	const char *api_key; /* NULL or "": no Authorization header; else the bearer token */
 	int jobs;            /* requests in flight, >= 1 */
 	double timeout;      /* seconds per request */
 	int retries;         /* attempts after the first, on transient failures */
 	double backoff;      /* first wait in seconds, doubled per retry */
 	size_t max_reply;    /* bytes of a reply body */
 	int (*stop)(void *ctx); /* non-zero: stop the run ("cancelled"); may be NULL */
+	int get;             /* non-zero: GET requests (the bodies next gives are not sent) */
+	const char *agent;   /* User-Agent, NULL: "safer-judge" */
 } judge_http_opts;
 
 void judge_http_opts_default(judge_http_opts *o);

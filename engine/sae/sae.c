@@ -1,6 +1,7 @@
-/* TopK SAE: model, inference encoder, the three file layouts.
+/* SAE: model, inference encoder (TopK, JumpReLU, ReLU), the three file
+ * layouts.
  *
- * Shapes: B rows, d model width, m latents, k kept latents per row.
+ * Shapes: B rows, d model width, m latents, k kept latents per row (TopK).
  * W_enc [m,d], b_lat [m], W_dec [m,d] (row j = decoder column j), b_pre [d]. */
 #include "engine/sae/sae.h"
 
@@ -25,6 +26,7 @@
 #include "engine/formats/half.h"
 #include "engine/formats/jsonerr.h"
 #include "engine/formats/safetensors.h"
+#include "engine/sae/jumprelu.h"
 #include "engine/sae/topk.h"
 
 #define SAE_MAX_CFG ((size_t)1 << 20)
@@ -50,7 +52,7 @@ int sae_mem_check(size_t bytes, const char *what, sf_err *e)
 int sae_new(sae **out, int d, int m, int k, sf_err *e)
 {
 	*out = NULL;
-	if (d <= 0 || m <= 0 || k <= 0)
+	if (d <= 0 || m <= 0 || k < 0)
 		return sf_fail(e, "SAE shape d %d, m %d, k %d is not positive", d, m, k);
 	if (k > m)
 		return sf_fail(e, "SAE k %d exceeds its %d latents", k, m);
@@ -88,10 +90,72 @@ void sae_free(sae *s)
 	if (!s)
 		return;
 	free(s->block_);
+	free(s->threshold);
 	free(s->train_json);
 	free(s->source);
 	free(s->hook);
 	free(s);
+}
+
+int sae_add_threshold(sae *s, sf_err *e)
+{
+	if (!s->threshold && !(s->threshold = calloc((size_t)s->m, sizeof(float))))
+		return sf_fail(e, "out of memory for the threshold of %d latents", s->m);
+	s->kind = SAE_KIND_JUMPRELU;
+	s->k = 0;
+	return 0;
+}
+
+void sae_fold_scale(sae *s, double c)
+{
+	size_t md = (size_t)s->m * s->d;
+	float fc = (float)c, inv = (float)(1.0 / c);
+	for (size_t i = 0; i < md; i++) {
+		s->W_enc[i] *= fc;
+		s->W_dec[i] *= inv;
+	}
+	for (int i = 0; i < s->d; i++)
+		s->b_pre[i] *= inv;
+	s->scale_pending = 0;
+}
+
+double sae_estimate_scale(const float *x, size_t B, int d)
+{
+	double sum = 0;
+	for (size_t r = 0; r < B; r++) {
+		double ss = 0;
+		for (int c = 0; c < d; c++)
+			ss += (double)x[r * d + c] * x[r * d + c];
+		sum += sqrt(ss);
+	}
+	return B && sum > 0 ? sqrt((double)d) / (sum / (double)B) : NAN;
+}
+
+const char *sae_kind_name(int kind)
+{
+	return kind == SAE_KIND_JUMPRELU ? "JumpReLU" : kind == SAE_KIND_RELU ? "ReLU" : "TopK";
+}
+
+static const char *const NORM_NAMES[SAE_NORM_COUNT] = {
+	[SAE_NORM_NONE] = "none",
+	[SAE_NORM_STANDARDIZE] = "standardize",
+	[SAE_NORM_LAYER_NORM] = "layer_norm",
+	[SAE_NORM_CONST_NORM] = "constant_norm_rescale",
+};
+
+const char *sae_norm_name(int norm)
+{
+	return norm >= 0 && norm < SAE_NORM_COUNT ? NORM_NAMES[norm] : "?";
+}
+
+int sae_norm_parse(const char *s, int *out)
+{
+	for (int i = 0; s && i < SAE_NORM_COUNT; i++)
+		if (!strcmp(s, NORM_NAMES[i])) {
+			*out = i;
+			return 0;
+		}
+	return -1;
 }
 
 static int all_finite(const float *v, size_t n, size_t *bad)
@@ -109,6 +173,11 @@ int sae_validate(const sae *s, const char *what, sf_err *e)
 	size_t md = (size_t)s->m * s->d, bad;
 	if (s->k > s->m)
 		return sf_fail(e, "%s: k %d exceeds the %d latents", what, s->k, s->m);
+	if ((s->kind == SAE_KIND_TOPK) != (s->k > 0))
+		return sf_fail(e, "%s: a %s SAE %s", what, sae_kind_name(s->kind),
+		               s->k > 0 ? "has no k" : "needs k");
+	if (s->threshold && !all_finite(s->threshold, s->m, &bad))
+		return sf_fail(e, "%s: threshold [%zu] is not finite", what, bad);
 	if (!all_finite(s->W_enc, md, &bad))
 		return sf_fail(e, "%s: encoder weight [%zu, %zu] is not finite", what,
 		               bad / s->d, bad % s->d);
@@ -178,10 +247,18 @@ void sae_fingerprint(const sae *s, char out[17])
 	h = fnv1a(h, s->W_dec, md * sizeof(float));
 	h = fnv1a(h, s->b_lat, s->m * sizeof(float));
 	h = fnv1a(h, s->b_pre, s->d * sizeof(float));
+	if (s->kind != SAE_KIND_TOPK) {
+		int kind = s->kind;
+		h = fnv1a(h, &kind, sizeof kind);
+		if (s->threshold)
+			h = fnv1a(h, s->threshold, s->m * sizeof(float));
+	}
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
-void sae_standardize(float *x, size_t B, int d)
+/* (x - mean) / (std + eps) per row, std with n-1: SAFER's standardize
+ * (eps 1e-6) and SAELens's layer_norm (eps 1e-5, as torch's std). */
+static void standardize_eps(float *x, size_t B, int d, float eps)
 {
 	for (size_t r = 0; r < B; r++) {
 		float *v = x + r * d;
@@ -192,10 +269,40 @@ void sae_standardize(float *x, size_t B, int d)
 		for (int i = 0; i < d; i++)
 			ss += (v[i] - mu) * (v[i] - mu);
 		double sd = d > 1 ? sqrt(ss / (d - 1)) : 0.0;
-		float inv = (float)(1.0 / (sd + SAE_STD_EPS)), fmu = (float)mu;
+		float inv = (float)(1.0 / (sd + eps)), fmu = (float)mu;
 		for (int i = 0; i < d; i++)
 			v[i] = (v[i] - fmu) * inv;
 	}
+}
+
+void sae_standardize(float *x, size_t B, int d)
+{
+	standardize_eps(x, B, d, SAE_STD_EPS);
+}
+
+/* SAELens's constant_norm_rescale: x * sqrt(d) / |x|. */
+static void const_norm_rows(float *x, size_t B, int d)
+{
+	for (size_t r = 0; r < B; r++) {
+		float *v = x + r * d;
+		double ss = 0;
+		for (int i = 0; i < d; i++)
+			ss += (double)v[i] * v[i];
+		/* a zero row stays zero (SAELens would give NaN) */
+		float f = ss > 0 ? (float)(sqrt((double)d) / sqrt(ss)) : 0.0f;
+		for (int i = 0; i < d; i++)
+			v[i] *= f;
+	}
+}
+
+void sae_normalize_rows(const sae *s, float *x, size_t B)
+{
+	if (s->normalize == SAE_NORM_STANDARDIZE)
+		sae_standardize(x, B, s->d);
+	else if (s->normalize == SAE_NORM_LAYER_NORM)
+		standardize_eps(x, B, s->d, SAE_LN_EPS);
+	else if (s->normalize == SAE_NORM_CONST_NORM)
+		const_norm_rows(x, B, s->d);
 }
 
 void sae_decode_row(const sae *s, const uint32_t *idx, const float *val, int k, float *out)
@@ -221,6 +328,8 @@ struct sae_encoder {
 	int blas_before; /* OpenBLAS thread count to restore, 0 if untouched */
 	float *xc;  /* [max_rows, d] */
 	float *pre; /* [max_rows, m] */
+	uint32_t *aidx; /* [max_rows, m] active latents of the varying kinds */
+	uint32_t *cnt;  /* their count per row (sae_encode_var) */
 	/* per-call bindings for the parallel sections */
 	size_t B;
 	uint32_t *idx;
@@ -249,7 +358,9 @@ int sae_encoder_new(sae_encoder **out, const sae *s, size_t max_rows, sf_err *e)
 	en->xc = malloc(nx);
 	en->pre = malloc(np);
 	en->bad = malloc((size_t)(en->nt > 0 ? en->nt : 1) * sizeof *en->bad);
-	if (!en->xc || !en->pre || !en->bad) {
+	if (s->kind != SAE_KIND_TOPK)
+		en->aidx = malloc(np);
+	if (!en->xc || !en->pre || !en->bad || (s->kind != SAE_KIND_TOPK && !en->aidx)) {
 		sae_encoder_free(en);
 		return sf_fail(e, "out of memory for encoder buffers (%zu rows)", max_rows);
 	}
@@ -265,6 +376,7 @@ void sae_encoder_free(sae_encoder *en)
 		openblas_set_num_threads(en->blas_before);
 	free(en->xc);
 	free(en->pre);
+	free(en->aidx);
 	free(en->bad);
 	free(en);
 }
@@ -277,8 +389,7 @@ static void enc_prep(void *arg, int t, int nt)
 	int d = s->d;
 	size_t r0 = sf_share(en->B, t, nt), r1 = sf_share(en->B, t + 1, nt);
 	float *xc = en->xc + r0 * d;
-	if (s->normalize == SAE_NORM_STANDARDIZE)
-		sae_standardize(xc, r1 - r0, d);
+	sae_normalize_rows(s, xc, r1 - r0);
 	for (size_t r = r0; r < r1; r++, xc += d)
 		for (int c = 0; c < d; c++)
 			xc[c] -= s->b_pre[c];
@@ -298,6 +409,28 @@ HOT static float nonfinite_mark(const float *restrict v, int n)
 	float s = 0;
 	for (; i < n; i++)
 		s += v[i] * 0.0f;
+	for (int l = 0; l < 8; l++)
+		s += acc[l];
+	return s;
+}
+
+/* v += b, and as nonfinite_mark of v's values before and after. */
+HOT static float add_bias_mark(float *restrict v, const float *restrict b, int n)
+{
+	float acc[8] = { 0 };
+	int i = 0;
+	for (; i + 8 <= n; i += 8)
+		for (int l = 0; l < 8; l++) {
+			float p = v[i + l];
+			v[i + l] = p + b[i + l];
+			acc[l] += p * 0.0f + v[i + l] * 0.0f;
+		}
+	float s = 0;
+	for (; i < n; i++) {
+		float p = v[i];
+		v[i] = p + b[i];
+		s += p * 0.0f + v[i] * 0.0f;
+	}
 	for (int l = 0; l < 8; l++)
 		s += acc[l];
 	return s;
@@ -326,6 +459,26 @@ static void enc_select(void *arg, int t, int nt)
 	}
 }
 
+/* The varying kinds: each row's active latents compacted into the front
+ * of its own pre-activation row (values) and of aidx (indices). */
+static void enc_activate(void *arg, int t, int nt)
+{
+	sae_encoder *en = arg;
+	const sae *s = en->s;
+	int m = s->m;
+	size_t r0 = sf_share(en->B, t, nt), r1 = sf_share(en->B, t + 1, nt);
+	en->bad[t] = SIZE_MAX;
+	for (size_t r = r0; r < r1; r++) {
+		float *pre = en->pre + r * m;
+		/* one pass adds the bias and marks a value that is not finite
+		 * (the GEMM's, or its sum with b_lat: 0 * inf is NaN) */
+		float nf = add_bias_mark(pre, s->b_lat, m);
+		en->cnt[r] = (uint32_t)jumprelu_select(pre, NULL, s->threshold, m, en->aidx + r * m, pre);
+		if (nf != 0 && en->bad[t] == SIZE_MAX)
+			en->bad[t] = r;
+	}
+}
+
 /* One thread's share of the rows, start to end: normalise, its own
  * single-threaded GEMM while the rows are hot, selection. One pool of
  * threads, none spinning while another works. */
@@ -335,7 +488,10 @@ static void enc_rows(void *arg, int t, int nt)
 	size_t r0 = sf_share(en->B, t, nt), r1 = sf_share(en->B, t + 1, nt);
 	enc_prep(en, t, nt);
 	sae_pre_rows(en->s, en->xc, en->pre, r0, r1);
-	enc_select(en, t, nt);
+	if (en->s->kind == SAE_KIND_TOPK)
+		enc_select(en, t, nt);
+	else
+		enc_activate(en, t, nt);
 }
 
 void sae_pre_rows(const sae *s, const float *xc, float *pre, size_t r0, size_t r1)
@@ -346,16 +502,36 @@ void sae_pre_rows(const sae *s, const float *xc, float *pre, size_t r0, size_t r
 		            xc + r0 * d, d, s->W_enc, d, 0.0f, pre + r0 * m, m);
 }
 
-long sae_encode(sae_encoder *en, const float *x, size_t B, uint32_t *idx, float *val)
+static long encode_run(sae_encoder *en, const float *x, size_t B)
 {
 	int nt = B >= 64 ? en->nt : 1;
-	en->B = B, en->idx = idx, en->val = val;
+	en->B = B;
 	memcpy(en->xc, x, B * en->s->d * sizeof(float));
 	sf_parallel(nt, enc_rows, en);
 	for (int t = 0; t < nt; t++)
 		if (en->bad[t] != SIZE_MAX)
 			return (long)en->bad[t]; /* threads hold rows in order */
 	return -1;
+}
+
+long sae_encode(sae_encoder *en, const float *x, size_t B, uint32_t *idx, float *val)
+{
+	en->idx = idx, en->val = val;
+	return encode_run(en, x, B);
+}
+
+long sae_encode_var(sae_encoder *en, const float *x, size_t B, uint32_t *cnt)
+{
+	en->cnt = cnt;
+	return encode_run(en, x, B);
+}
+
+size_t sae_encoder_row(const sae_encoder *en, size_t r, const uint32_t **idx, const float **val)
+{
+	size_t m = (size_t)en->s->m;
+	*idx = en->aidx + r * m;
+	*val = en->pre + r * m;
+	return en->cnt[r];
 }
 
 /* ---- loading ------------------------------------------------------ */
@@ -426,6 +602,20 @@ char *sae_read_small(const char *path, sf_err *e)
 	return buf;
 }
 
+void *sae_read_json(const char *path, sf_err *e)
+{
+	char *txt = sae_read_small(path, e);
+	if (!txt)
+		return NULL;
+	json_error_t je;
+	char at[24];
+	json_t *j = json_loads(txt, 0, &je);
+	free(txt);
+	if (!j)
+		sf_fail(e, "%s%s: not valid JSON: %s", path, jsonerr_line(&je, at), je.text);
+	return j;
+}
+
 static int is_dir(const char *p)
 {
 	struct stat st;
@@ -461,6 +651,8 @@ static int resolve_paths(const char *path, char *wpath, char *cfg_path, size_t n
 	cfg_path[0] = 0;
 	if (is_dir(path)) {
 		if (path_fmt(wpath, n, e, "%s/sae.safetensors", path))
+			return -1;
+		if (!file_exists(wpath) && path_fmt(wpath, n, e, "%s/sae_weights.safetensors", path))
 			return -1;
 		if (!file_exists(wpath)) {
 			DIR *dd = opendir(path);
@@ -520,15 +712,182 @@ static long long cfg_int(json_t *cfg, const char *key, const char *cpath, int *b
 	return json_integer_value(v);
 }
 
-static int parse_norm(const char *s, int *out)
+/* SAELens's activation scaler file beside cfg.json, {"scaling_factor": c}:
+ * 1 with *c set, 0 when there is none (or it holds null), -1 on error. */
+static int scaler_file(const char *cpath, double *c, sf_err *e)
 {
-	if (!s || !strcmp(s, "none"))
-		*out = SAE_NORM_NONE;
-	else if (!strcmp(s, "standardize") || !strcmp(s, "layer_norm"))
-		*out = SAE_NORM_STANDARDIZE;
-	else
+	char p[4096];
+	const char *sl = strrchr(cpath, '/');
+	if (sl ? path_fmt(p, sizeof p, e, "%.*s/activation_scaler.json", (int)(sl - cpath), cpath)
+	       : path_fmt(p, sizeof p, e, "activation_scaler.json"))
 		return -1;
+	struct stat st;
+	if (stat(p, &st))
+		return errno == ENOENT ? 0 : sf_fail_errno(e, "%s", p);
+	json_t *j = sae_read_json(p, e);
+	if (!j)
+		return -1;
+	json_t *v = json_is_object(j) ? json_object_get(j, "scaling_factor") : NULL;
+	int rc = 0;
+	if (!json_is_object(j) || (v && !json_is_null(v) && !json_is_number(v)))
+		rc = sf_fail(e, "%s: \"scaling_factor\" is not a number", p);
+	else if (v && json_is_number(v)) {
+		*c = json_number_value(v);
+		rc = 1;
+	}
+	json_decref(j);
+	return rc;
+}
+
+/* SAELens's normalize_activations (a bool in old files: true is
+ * expected_average_only_in) or our "normalize". *scale_mode: 1 for
+ * expected_average_only_in. */
+static int cfg_norm(sae *s, json_t *cfg, const char *cpath, int *scale_mode, sf_err *e)
+{
+	*scale_mode = 0;
+	json_t *nv = json_object_get(cfg, "normalize");
+	if (!nv)
+		nv = json_object_get(cfg, "normalize_activations");
+	if (!nv || json_is_null(nv) || json_is_false(nv))
+		return 0;
+	if (json_is_true(nv) ||
+	    (json_is_string(nv) && !strcmp(json_string_value(nv), "expected_average_only_in"))) {
+		*scale_mode = 1;
+		return 0;
+	}
+	int nm;
+	if (!json_is_string(nv) || sae_norm_parse(json_string_value(nv), &nm))
+		return sf_fail(e, "%s: normalisation %s%s%s is not supported (none, standardize, "
+		               "layer_norm, constant_norm_rescale, expected_average_only_in)", cpath,
+		               json_is_string(nv) ? "\"" : "",
+		               json_is_string(nv) ? json_string_value(nv) : "(not a string)",
+		               json_is_string(nv) ? "\"" : "");
+	s->normalize = nm;
 	return 0;
+}
+
+/* expected_average_only_in: the scale from cfg.json (scaling_factor or
+ * norm_scaling_factor) or activation_scaler.json beside it, folded into
+ * the weights; without one, scale_pending (estimated on the rows later). */
+static int cfg_scale(sae *s, json_t *cfg, const char *cpath, sf_err *e)
+{
+	double c = NAN;
+	const char *keys[] = { "scaling_factor", "norm_scaling_factor" };
+	for (int i = 0; i < 2 && isnan(c); i++) {
+		json_t *v = json_object_get(cfg, keys[i]);
+		if (v && !json_is_null(v) && !json_is_number(v))
+			return sf_fail(e, "%s: \"%s\" is not a number", cpath, keys[i]);
+		if (json_is_number(v))
+			c = json_number_value(v);
+	}
+	if (isnan(c)) {
+		int r = scaler_file(cpath, &c, e);
+		if (r < 0)
+			return -1;
+	}
+	if (isnan(c)) {
+		s->scale_pending = 1;
+		return 0;
+	}
+	if (!(c > 0) || !isfinite(c))
+		return sf_fail(e, "%s: the activation scaling factor %g is not a positive number", cpath,
+		               c);
+	sae_fold_scale(s, c);
+	return 0;
+}
+
+/* sparsify folders this reader cannot take as an SAE: a transcoder (its
+ * decoder predicts another layer's output, and its encoder reads the
+ * input without b_dec) or a skip connection (W_skip adds x W_skip^T to
+ * every reconstruction, which the latents alone do not show). */
+static int cfg_sparsify_refuse(json_t *cfg, const char *cpath, sf_err *e)
+{
+	if (json_is_true(json_object_get(cfg, "transcode")))
+		return sf_fail(e, "%s: a transcoder (\"transcode\": true) predicts another layer's "
+		               "output from this one; safer reads autoencoders only", cpath);
+	if (json_is_true(json_object_get(cfg, "skip_connection")))
+		return sf_fail(e, "%s: has a skip connection (\"skip_connection\": true, tensor "
+		               "W_skip): part of each reconstruction bypasses the latents, so safer "
+		               "would misread it", cpath);
+	json_t *act = json_object_get(cfg, "activation");
+	if (json_is_string(act) && strcmp(json_string_value(act), "topk"))
+		return sf_fail(e, "%s: sparsify activation \"%s\" is not supported (topk)", cpath,
+		               json_string_value(act));
+	return 0;
+}
+
+/* The SAE's kind from SAELens's architecture; k (when given) decides for a
+ * file that names none. */
+static int cfg_kind(sae *s, json_t *cfg, const char *cpath, long long k, sf_err *e)
+{
+	json_t *arch = json_object_get(cfg, "architecture");
+	const char *a = json_is_string(arch) ? json_string_value(arch) : NULL;
+	if (arch && !json_is_null(arch) && !a)
+		return sf_fail(e, "%s: \"architecture\" is not a string", cpath);
+	if (!a)
+		return 0; /* decided by the tensors and k */
+	if (!strcmp(a, "topk"))
+		return s->kind == SAE_KIND_TOPK ? 0 :
+		       sf_fail(e, "%s: architecture \"topk\" but the weights hold a threshold", cpath);
+	if (!strcmp(a, "jumprelu"))
+		return s->kind == SAE_KIND_JUMPRELU ? 0 :
+		       sf_fail(e, "%s: architecture \"jumprelu\" but the weights hold no threshold "
+		               "tensor", cpath);
+	if (!strcmp(a, "standard")) {
+		if (s->kind == SAE_KIND_JUMPRELU)
+			return sf_fail(e, "%s: architecture \"standard\" but the weights hold a "
+			               "threshold", cpath);
+		if (k > 0)
+			return sf_fail(e, "%s: architecture \"standard\" (ReLU) has no k, but k %lld "
+			               "is given", cpath, k);
+		s->kind = SAE_KIND_RELU;
+		s->k = 0;
+		return 0;
+	}
+	if (!strcmp(a, "batchtopk") || !strcmp(a, "matryoshka_batchtopk"))
+		return sf_fail(e, "%s: architecture \"%s\" is a training checkpoint; SAELens saves "
+		               "it for inference as \"jumprelu\" (save_inference_model), which "
+		               "safer reads", cpath, a);
+	return sf_fail(e, "%s: architecture \"%s\" is not supported (topk, jumprelu, standard)",
+	               cpath, a);
+}
+
+/* SAELens's hook: metadata.hook_name (6.x; "meta" in some), else the
+ * older top-level names. */
+static void cfg_hook(sae *s, json_t *cfg)
+{
+	const char *objs[] = { "metadata", "meta" };
+	for (int i = 0; i < 2 && !s->hook; i++) {
+		json_t *md = json_object_get(cfg, objs[i]);
+		json_t *v = json_is_object(md) ? json_object_get(md, "hook_name") : NULL;
+		if (json_is_string(v))
+			s->hook = strdup(json_string_value(v));
+	}
+	const char *hk[] = { "hook", "hook_name", "hookpoint", "hook_point" };
+	for (int i = 0; i < 4 && !s->hook; i++) {
+		json_t *v = json_object_get(cfg, hk[i]);
+		if (json_is_string(v))
+			s->hook = strdup(json_string_value(v));
+	}
+	json_t *hl = json_object_get(cfg, "hook_layer");
+	if (!s->hook && json_is_integer(hl)) {
+		char b[32];
+		snprintf(b, sizeof b, "layer %lld", (long long)json_integer_value(hl));
+		s->hook = strdup(b);
+	}
+}
+
+/* SAELens's apply_b_dec_to_input false: pre = W_enc x~ + b_enc, which is
+ * W_enc (x~ - b_pre) + (b_enc + W_enc b_pre): folded into the bias. */
+static void fold_b_dec_input(sae *s)
+{
+	for (int j = 0; j < s->m; j++) {
+		const float *w = s->W_enc + (size_t)j * s->d;
+		double a = 0;
+		for (int c = 0; c < s->d; c++)
+			a += (double)w[c] * s->b_pre[c];
+		s->b_lat[j] += (float)a;
+	}
 }
 
 /* Apply cfg.json (sparsify, SAELens or ours) to s, cross-checking it
@@ -561,22 +920,18 @@ static int apply_cfg(sae *s, json_t *cfg, const char *cpath, int *k_out, char *f
 		return sf_fail(e, "%s: k %lld is out of range (1 to %d, the SAE's latents)", cpath, k,
 		               s->m);
 	*k_out = (int)k;
-	json_t *arch = json_object_get(cfg, "architecture");
-	if (json_is_string(arch) && strcmp(json_string_value(arch), "topk"))
-		return sf_fail(e, "%s: architecture \"%s\" is not a TopK SAE", cpath,
-		               json_string_value(arch));
-	json_t *nv = json_object_get(cfg, "normalize");
-	if (!nv)
-		nv = json_object_get(cfg, "normalize_activations");
-	if (nv && !json_is_null(nv)) {
-		int nm;
-		if (!json_is_string(nv) || parse_norm(json_string_value(nv), &nm))
-			return sf_fail(e, "%s: normalisation %s%s%s is not supported (none, standardize, "
-			               "layer_norm)", cpath, json_is_string(nv) ? "\"" : "",
-			               json_is_string(nv) ? json_string_value(nv) : "(not a string)",
-			               json_is_string(nv) ? "\"" : "");
-		s->normalize = nm;
-	}
+	if (cfg_sparsify_refuse(cfg, cpath, e) || cfg_kind(s, cfg, cpath, k, e))
+		return -1;
+	int scale_mode;
+	if (cfg_norm(s, cfg, cpath, &scale_mode, e))
+		return -1;
+	json_t *ab = json_object_get(cfg, "apply_b_dec_to_input");
+	if (ab && !json_is_boolean(ab))
+		return sf_fail(e, "%s: \"apply_b_dec_to_input\" is not a boolean", cpath);
+	if (json_is_false(ab))
+		fold_b_dec_input(s);
+	if (scale_mode && cfg_scale(s, cfg, cpath, e))
+		return -1;
 	json_t *rv = json_object_get(cfg, "relu");
 	if (rv) {
 		if (!json_is_boolean(rv))
@@ -600,18 +955,7 @@ static int apply_cfg(sae *s, json_t *cfg, const char *cpath, int *k_out, char *f
 	json_t *src = json_object_get(cfg, "source");
 	if (json_is_string(src))
 		s->source = strdup(json_string_value(src));
-	const char *hk[] = { "hook", "hook_name", "hookpoint", "hook_point" };
-	for (int i = 0; i < 4 && !s->hook; i++) {
-		json_t *v = json_object_get(cfg, hk[i]);
-		if (json_is_string(v))
-			s->hook = strdup(json_string_value(v));
-	}
-	json_t *hl = json_object_get(cfg, "hook_layer");
-	if (!s->hook && json_is_integer(hl)) {
-		char b[32];
-		snprintf(b, sizeof b, "layer %lld", (long long)json_integer_value(hl));
-		s->hook = strdup(b);
-	}
+	cfg_hook(s, cfg);
 	return 0;
 }
 
@@ -709,6 +1053,22 @@ static int load_tensors(sae **out, const st_file *f, int layout, const char *pat
 		sae_free(s);
 		return -1;
 	}
+	if (st_find(f, "W_skip")) {
+		sae_free(s);
+		return sf_fail(e, "%s: has a skip connection (tensor W_skip): part of each "
+		               "reconstruction bypasses the latents, so safer would misread it", path);
+	}
+	/* SAELens JumpReLU (BatchTopK, Matryoshka and Gemma Scope are saved so) */
+	const st_tensor *tt = st_find(f, "threshold");
+	if (tt) {
+		char want[64];
+		snprintf(want, sizeof want, "[%lld] (m)", (long long)m);
+		if (check_shape(tt, 1, m, 0, path, want, e) || sae_add_threshold(s, e) ||
+		    tensor_to_f32(tt, s->threshold, 0, path, e)) {
+			sae_free(s);
+			return -1;
+		}
+	}
 	*out = s;
 	return 0;
 }
@@ -748,17 +1108,9 @@ int sae_load(sae **out, const char *path, int norm_override, int k_override, sf_
 		k = (int)v;
 	}
 	if (cpath[0]) {
-		char *txt = sae_read_small(cpath, e);
-		if (!txt)
+		json_t *cfg = sae_read_json(cpath, e);
+		if (!cfg)
 			goto fail;
-		json_error_t je;
-		char at[24];
-		json_t *cfg = json_loads(txt, 0, &je);
-		free(txt);
-		if (!cfg) {
-			sf_fail(e, "%s%s: not valid JSON: %s", cpath, jsonerr_line(&je, at), je.text);
-			goto fail;
-		}
 		if (!json_is_object(cfg)) {
 			json_decref(cfg);
 			sf_fail(e, "%s: not a JSON object (cfg.json holds one object of settings)", cpath);
@@ -777,7 +1129,17 @@ int sae_load(sae **out, const char *path, int norm_override, int k_override, sf_
 	}
 	if (k_override > 0)
 		k = k_override;
-	if (k <= 0) {
+	/* SAELens without an architecture and without a k: "standard", its
+	 * default */
+	if (s->kind == SAE_KIND_TOPK && k <= 0 && s->layout == SAE_LAYOUT_SAELENS)
+		s->kind = SAE_KIND_RELU;
+	if (s->kind != SAE_KIND_TOPK && k > 0) {
+		sf_fail(e, "%s: a %s SAE has no k, but k %d is given", wpath, sae_kind_name(s->kind), k);
+		goto fail;
+	}
+	if (s->kind != SAE_KIND_TOPK)
+		k = 0;
+	else if (k <= 0) {
 		if (cpath[0])
 			sf_fail(e, "%s: k is unknown (%s gives no k; give --k)", wpath, cpath);
 		else
@@ -785,7 +1147,7 @@ int sae_load(sae **out, const char *path, int norm_override, int k_override, sf_
 			        "give --k)", wpath);
 		goto fail;
 	}
-	if (k > s->m) {
+	if (s->kind == SAE_KIND_TOPK && k > s->m) {
 		sf_fail(e, "%s: k %d is out of range (1 to %d, the SAE's latents)",
 		        k_override > 0 ? wpath : cpath[0] ? cpath : wpath, k, s->m);
 		goto fail;
@@ -836,24 +1198,39 @@ int sae_save(const sae *s, const char *dir, sf_err *e)
 	char fp[17], kbuf[16];
 	sae_fingerprint(s, fp);
 	snprintf(kbuf, sizeof kbuf, "%d", s->k);
-	st_tensor_in t[4] = {
+	st_tensor_in t[5] = {
 		{ "encoder.weight", ST_F32, 2, { s->m, s->d }, s->W_enc },
 		{ "encoder.bias", ST_F32, 1, { s->m }, s->b_lat },
 		{ "W_dec", ST_F32, 2, { s->m, s->d }, s->W_dec },
 		{ "b_dec", ST_F32, 1, { s->d }, s->b_pre },
+		{ "threshold", ST_F32, 1, { s->m }, s->threshold },
 	};
-	const char *meta[] = { "format", "safer-sae/1", "k", kbuf, "fingerprint", fp,
-	                       s->hook ? "hook" : NULL, s->hook, NULL };
-	if (path_fmt(path, sizeof path, e, "%s/sae.safetensors", dir) || st_write(path, t, 4, meta, e))
+	/* TopK keeps its metadata as it was; the varying kinds have no k */
+	int topk = s->kind == SAE_KIND_TOPK;
+	const char *meta[9];
+	int nm = 0;
+	meta[nm++] = "format", meta[nm++] = "safer-sae/1";
+	if (topk)
+		meta[nm++] = "k", meta[nm++] = kbuf;
+	meta[nm++] = "fingerprint", meta[nm++] = fp;
+	if (s->hook)
+		meta[nm++] = "hook", meta[nm++] = s->hook;
+	meta[nm] = NULL;
+	if (path_fmt(path, sizeof path, e, "%s/sae.safetensors", dir) ||
+	    st_write(path, t, s->threshold ? 5 : 4, meta, e))
 		return -1;
 
 	json_t *c = json_object();
 	json_object_set_new(c, "format", json_string("safer-sae/1"));
 	json_object_set_new(c, "layout", json_string("sparsify"));
-	json_object_set_new(c, "k", json_integer(s->k));
+	if (topk)
+		json_object_set_new(c, "k", json_integer(s->k));
+	else
+		json_object_set_new(c, "architecture",
+		                    json_string(s->kind == SAE_KIND_JUMPRELU ? "jumprelu" : "standard"));
 	json_object_set_new(c, "num_latents", json_integer(s->m));
 	json_object_set_new(c, "d_in", json_integer(s->d));
-	json_object_set_new(c, "normalize", json_string(s->normalize ? "standardize" : "none"));
+	json_object_set_new(c, "normalize", json_string(sae_norm_name(s->normalize)));
 	json_object_set_new(c, "relu", json_boolean(s->relu));
 	json_object_set_new(c, "fingerprint", json_string(fp));
 	json_object_set_new(c, "data_fingerprint", json_string(s->data_fingerprint));

@@ -1,5 +1,5 @@
 /* The binary caches of a workspace (latents.bin, index.bin, pooled.bin,
- * stats-<rows>.bin, pairs.bin) share one header and one open-or-rebuild policy.
+ * stats-<rows>.bin, pairs.bin, head.bin, effects.bin, paired-<rows>.bin) share one header and one open-or-rebuild policy.
  *
  * Layout (little-endian):
  *   0    magic "SAFERCA1"
@@ -42,6 +42,9 @@ enum {
 	CACHE_POOLED = CACHE_TAG('P', 'O', 'O', 'L'),
 	CACHE_STATS = CACHE_TAG('S', 'T', 'A', 'T'),
 	CACHE_PAIRS = CACHE_TAG('P', 'A', 'I', 'R'),
+	CACHE_HEAD = CACHE_TAG('H', 'E', 'A', 'D'),
+	CACHE_EFFECTS = CACHE_TAG('R', 'E', 'F', 'F'),
+	CACHE_PAIRED = CACHE_TAG('P', 'S', 'A', 'L'),
 };
 
 typedef struct cache_key {

@@ -111,7 +111,7 @@ static int build(void *ctx, cache_hdr *h, cache_seg *seg, int *nseg, const sf_pr
 {
 	idx_build *b = ctx;
 	const latents *l = b->l;
-	if (index_build(&b->ix, l->idx, l->val, b->side, l->n_rows, l->k, l->m, p, e))
+	if (index_build_off(&b->ix, l->idx, l->val, l->off, b->side, l->n_rows, l->k, l->m, p, e))
 		return -1;
 	memcpy(b->ix->data_fingerprint, h->key.data_fp, 16);
 	memcpy(b->ix->sae_fingerprint, h->key.sae_fp, 16);

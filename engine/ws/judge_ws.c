@@ -78,8 +78,11 @@ static int stop_requested(void *ctx)
 /* Does feature f fire on row r (a positive kept value)? */
 static int fires(const latents *l, size_t r, int f)
 {
-	for (int q = 0; q < l->k; q++)
-		if ((int)l->idx[r * (size_t)l->k + (size_t)q] == f && l->val[r * (size_t)l->k + (size_t)q] > 0)
+	const uint32_t *ri;
+	const float *rv;
+	size_t n = latents_row(l, r, &ri, &rv);
+	for (size_t q = 0; q < n; q++)
+		if ((int)ri[q] == f && rv[q] > 0)
 			return 1;
 	return 0;
 }

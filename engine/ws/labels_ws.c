@@ -12,6 +12,7 @@
 #include "engine/base/atomic.h"
 #include "engine/base/fingerprint.h"
 #include "engine/base/infile.h"
+#include "engine/ws/carry_ws.h"
 #include "engine/ws/sae_ws.h"
 #include "engine/ws/workspace.h"
 
@@ -87,9 +88,13 @@ static int labels_switch(sf_labels *out, struct ws *w, int m, const char *path,
 		snprintf(what, sizeof what, "restored its %zu labels from labels-%s.msgpack", out->n, cur);
 	else
 		snprintf(what, sizeof what, "starting an empty label set for it");
+	char offer[128] = "";
+	if (carry_ws_available(w, old))
+		snprintf(offer, sizeof offer, "; labels --carry-from %s (:carry in the explorer) suggests which "
+		         "fit it", old);
 	int n = snprintf(out->notice, sizeof out->notice, "the labels were made for SAE %s, the "
-	                 "workspace now has SAE %s: %s labels-%s.msgpack; %s", old, cur, how, old,
-	                 what);
+	                 "workspace now has SAE %s: %s labels-%s.msgpack; %s%s", old, cur, how, old,
+	                 what, offer);
 	if (n >= (int)sizeof out->notice)
 		memcpy(out->notice + sizeof out->notice - 4, "...", 4);
 	return 0;

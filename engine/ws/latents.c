@@ -1,10 +1,13 @@
-/* WS/latents.bin: the top-k code of every store row, mmapped; and the
- * encoder pass that writes it block by block (LAT_BLOCK rows), so memory
- * stays independent of the number of rows. Header and checks: cache.h.
+/* WS/latents.bin: the code of every store row, mmapped; and the encoder
+ * pass that writes it block by block (LAT_BLOCK rows), so memory stays
+ * independent of the number of rows (the varying kinds keep the row
+ * offsets, 8 bytes a row, until the end). Header and checks: cache.h.
  *
- * Shapes: n rows in the store, d width, m latents, k per row. */
+ * Shapes: n rows in the store, d width, m latents, k per row (TopK) or E
+ * entries in all (the varying kinds). */
 #include "engine/ws/latents.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,10 +37,38 @@ static void lat_key(cache_key *k, struct ws *w, const char *sae_fp)
 	k->match = 1;
 }
 
+/* The varying kinds' payload: off [n+1] from 0 to E, non-decreasing, no
+ * row above m entries; every index below m. */
+static int lat_check_var(const cache_map *m, const char *path, sf_err *e)
+{
+	uint64_t n = m->h.key.param[0], mm = m->h.key.param[2], E = m->h.key.param[3];
+	size_t ob, eb, bytes;
+	if (mm == 0 || mm > INT32_MAX || sf_mul_size((size_t)n + 1, 8, &ob) ||
+	    sf_mul_size((size_t)E, 8, &eb) || sf_add_size(ob, eb, &bytes) ||
+	    bytes != m->h.payload_size)
+		return sf_fail(e, "%s: size does not match %llu rows of %llu entries (truncated?)", path,
+		               (unsigned long long)n, (unsigned long long)E);
+	const uint64_t *off = (const uint64_t *)m->payload;
+	if (off[0] != 0 || off[n] != E)
+		return sf_fail(e, "%s: row offsets do not span the %llu entries", path,
+		               (unsigned long long)E);
+	for (size_t r = 0; r < n; r++)
+		if (off[r + 1] < off[r] || off[r + 1] - off[r] > mm)
+			return sf_fail(e, "%s: row %zu's offsets are out of order", path, r);
+	const uint32_t *idx = (const uint32_t *)(off + n + 1);
+	for (size_t i = 0; i < E; i++)
+		if (idx[i] >= (uint32_t)mm)
+			return sf_fail(e, "%s: latent index %u out of range (m %llu)", path, idx[i],
+			               (unsigned long long)mm);
+	return 0;
+}
+
 static int lat_check(void *ctx, const cache_map *m, const char *path, sf_err *e)
 {
 	(void)ctx;
 	uint64_t n = m->h.key.param[0], k = m->h.key.param[1], mm = m->h.key.param[2];
+	if (k == 0)
+		return lat_check_var(m, path, e);
 	size_t nk, bytes;
 	if (k == 0 || mm == 0 || k > mm || k > 1 << 16 || mm > INT32_MAX ||
 	    sf_mul_size((size_t)n, (size_t)k, &nk) || sf_mul_size(nk, 8, &bytes) ||
@@ -130,6 +161,7 @@ int latents_current(struct ws *w, sf_err *e)
 typedef struct lat_own {
 	cache_map mp;
 	void *heap;
+	void *heap_idx, *heap_val; /* the varying kinds: heap is off */
 } lat_own;
 
 static int open_checked(latents **out, struct ws *w, int *damaged, sf_err *e)
@@ -153,8 +185,15 @@ static int open_checked(latents **out, struct ws *w, int *damaged, sf_err *e)
 	l->n_rows = (size_t)mp.h.key.param[0];
 	l->k = (int)mp.h.key.param[1];
 	l->m = (int)mp.h.key.param[2];
-	l->idx = (const uint32_t *)mp.payload;
-	l->val = (const float *)(l->idx + l->n_rows * (size_t)l->k);
+	if (l->k) {
+		l->idx = (const uint32_t *)mp.payload;
+		l->n_entries = l->n_rows * (size_t)l->k;
+	} else {
+		l->off = (const uint64_t *)mp.payload;
+		l->n_entries = (size_t)mp.h.key.param[3];
+		l->idx = (const uint32_t *)(l->off + l->n_rows + 1);
+	}
+	l->val = (const float *)(l->idx + l->n_entries);
 	memcpy(l->sae_fingerprint, mp.h.key.sae_fp, 17);
 	l->priv_ = keep;
 	*out = l;
@@ -211,9 +250,11 @@ void latents_close(latents *l)
 		return;
 	lat_own *own = l->priv_;
 	if (own) {
-		if (own->heap)
+		if (own->heap) {
 			free(own->heap);
-		else
+			free(own->heap_idx);
+			free(own->heap_val);
+		} else
 			cache_unmap(&own->mp);
 		free(own);
 	}
@@ -246,8 +287,13 @@ typedef struct lat_sink {
 	FILE *f;            /* file: idx at CACHE_HEADER, val after all idx */
 	const char *path;
 	int write_failed;   /* the file could not take a block */
-	uint32_t *idx;      /* memory: [n, k] each */
+	uint32_t *idx;      /* memory: [n, k] each (TopK), or grown (varying) */
 	float *val;
+	/* the varying kinds: off [n+1] in memory; entries so far; in a file,
+	 * idx goes after off and val to vtmp, appended at the end */
+	uint64_t *off;
+	size_t n_rows, n_ent, cap_ent;
+	FILE *vtmp;
 } lat_sink;
 
 static int sink_block(lat_sink *o, size_t n, int k, size_t r0, size_t cnt, const uint32_t *idx,
@@ -271,7 +317,7 @@ static int sink_block(lat_sink *o, size_t n, int k, size_t r0, size_t cnt, const
 /* Buffers and encoder for blocks of up to `rows` rows. */
 static int enc_setup(enc_buf *b, sae_encoder **en, const sae *s, size_t rows, sf_err *e)
 {
-	int d = s->d, k = s->k;
+	int d = s->d, k = s->k ? s->k : 1; /* the varying kinds read the encoder's rows */
 	*b = (enc_buf){ 0 };
 	*en = NULL;
 	b->x = malloc(rows * d * sizeof(float));
@@ -295,12 +341,12 @@ static int enc_setup(enc_buf *b, sae_encoder **en, const sae *s, size_t rows, sf
  * refusing a code that is not finite (naming the SAE, `name`, and the
  * row). */
 static int encode_block(struct ws *w, const char *name, sae_encoder *en, enc_buf *b, size_t ne,
-                        sf_err *e)
+                        uint32_t *cnt, sf_err *e)
 {
 	const store *st = ws_store(w);
 	if (store_gather_f32(st, b->rows, ne, b->x, e))
 		return -1;
-	long bad = sae_encode(en, b->x, ne, b->eidx, b->eval);
+	long bad = cnt ? sae_encode_var(en, b->x, ne, cnt) : sae_encode(en, b->x, ne, b->eidx, b->eval);
 	if (bad < 0)
 		return 0;
 	size_t r = b->rows[bad];
@@ -309,10 +355,10 @@ static int encode_block(struct ws *w, const char *name, sae_encoder *en, enc_buf
 	               store_pair(st)[r], store_side_name(store_side(st)[r]), store_pos(st)[r]);
 }
 
-/* Encode every row (prompt rows only when with_prompt) block by block
- * into the sink. Cancellable through p. */
-static int encode_rows(struct ws *w, const sae *s, int with_prompt, lat_sink *o,
-                       const sf_progress *p, sf_err *e)
+/* TopK: encode every row (prompt rows only when with_prompt) block by
+ * block into the sink, k entries a row. Cancellable through p. */
+static int encode_rows_topk(struct ws *w, const sae *s, int with_prompt, lat_sink *o,
+                            const sf_progress *p, sf_err *e)
 {
 	const store *st = ws_store(w);
 	size_t n = store_nrows(st);
@@ -333,7 +379,7 @@ static int encode_rows(struct ws *w, const sae *s, int with_prompt, lat_sink *o,
 		memset(b.idx, 0, cnt * k * 4);
 		memset(b.val, 0, cnt * k * 4);
 		if (ne) {
-			if ((rc = encode_block(w, name, en, &b, ne, e)))
+			if ((rc = encode_block(w, name, en, &b, ne, NULL, e)))
 				break;
 			for (size_t i = 0; i < ne; i++) {
 				size_t off = (b.rows[i] - r0) * k;
@@ -348,6 +394,98 @@ static int encode_rows(struct ws *w, const sae *s, int with_prompt, lat_sink *o,
 	sae_encoder_free(en);
 	enc_buf_free(&b);
 	return rc;
+}
+
+/* Append one row's n entries to a varying sink. */
+static int sink_row(lat_sink *o, const uint32_t *idx, const float *val, size_t n, sf_err *e)
+{
+	if (!n)
+		return 0;
+	if (o->f) {
+		/* the indices follow each other from after the offsets (the file
+		 * is positioned there once, by var_sink_open) */
+		if (fwrite(idx, 4, n, o->f) != n || fwrite(val, 4, n, o->vtmp) != n) {
+			o->write_failed = 1;
+			return sf_fail_errno(e, "%s: write", o->path);
+		}
+	} else {
+		if (o->n_ent + n > o->cap_ent) {
+			size_t c = o->cap_ent ? o->cap_ent : 4096;
+			while (c < o->n_ent + n)
+				c *= 2;
+			uint32_t *ni = realloc(o->idx, c * 4);
+			if (ni)
+				o->idx = ni;
+			float *nv = ni ? realloc(o->val, c * 4) : NULL;
+			if (!nv)
+				return sf_fail(e, "out of memory for the latents (%zu entries)", c);
+			o->val = nv;
+			o->cap_ent = c;
+		}
+		memcpy(o->idx + o->n_ent, idx, n * 4);
+		memcpy(o->val + o->n_ent, val, n * 4);
+	}
+	o->n_ent += n;
+	return 0;
+}
+
+/* The varying kinds: every row's active latents, in row order; refused
+ * when the entries outgrow SAE_MAX_MEAN_L0 a row over the store. */
+static int encode_rows_var(struct ws *w, const sae *s, int with_prompt, lat_sink *o,
+                           const sf_progress *p, sf_err *e)
+{
+	const store *st = ws_store(w);
+	size_t n = store_nrows(st);
+	enc_buf b;
+	sae_encoder *en;
+	uint32_t *cnt = malloc(LAT_BLOCK * sizeof *cnt);
+	if (!cnt)
+		return sf_fail(e, "out of memory for encode buffers");
+	if (enc_setup(&b, &en, s, LAT_BLOCK, e)) {
+		free(cnt);
+		return -1;
+	}
+	const uint8_t *side = store_side(st);
+	char name[4200];
+	snprintf(name, sizeof name, "%s/sae", ws_dir(w));
+	int rc = 0;
+	o->off[0] = 0;
+	for (size_t r0 = 0; !rc && r0 < n; r0 += LAT_BLOCK) {
+		size_t nb = n - r0 < LAT_BLOCK ? n - r0 : LAT_BLOCK, ne = 0;
+		for (size_t i = 0; i < nb; i++)
+			if (with_prompt || side[r0 + i] != SIDE_PROMPT)
+				b.rows[ne++] = r0 + i;
+		if (ne && (rc = encode_block(w, name, en, &b, ne, cnt, e)))
+			break;
+		for (size_t i = 0, q = 0; !rc && i < nb; i++) {
+			size_t r = r0 + i;
+			if (q < ne && b.rows[q] == r) {
+				const uint32_t *ri;
+				const float *rv;
+				size_t c = sae_encoder_row(en, q, &ri, &rv);
+				rc = sink_row(o, ri, rv, c, e);
+				q++;
+			}
+			o->off[r + 1] = o->n_ent;
+		}
+		if (!rc && o->n_ent > (size_t)SAE_MAX_MEAN_L0 * n)
+			rc = sf_fail(e, "%s: more than %d active latents per row on average (%zu by row "
+			             "%zu): too dense to store every active latent", name, SAE_MAX_MEAN_L0,
+			             o->n_ent, r0 + nb);
+		if (!rc && sf_progress_report(p, (double)(r0 + nb) / n, "encoding rows"))
+			rc = sf_fail(e, "cancelled");
+	}
+	sae_encoder_free(en);
+	enc_buf_free(&b);
+	free(cnt);
+	return rc;
+}
+
+static int encode_rows(struct ws *w, const sae *s, int with_prompt, lat_sink *o,
+                       const sf_progress *p, sf_err *e)
+{
+	return s->kind == SAE_KIND_TOPK ? encode_rows_topk(w, s, with_prompt, o, p, e)
+	                                : encode_rows_var(w, s, with_prompt, o, p, e);
 }
 
 static int check_width(struct ws *w, const sae *s, sf_err *e)
@@ -365,17 +503,80 @@ int latents_probe(struct ws *w, const sae *s, const char *name, sf_err *e)
 	/* at most LAT_BLOCK rows, fewer for a very wide SAE: the buffers
 	 * (a row of d and one of m per row) stay within 64 MB */
 	size_t n = store_nrows(ws_store(w)), ne = n < LAT_BLOCK ? n : LAT_BLOCK;
-	size_t fit = ((size_t)64 << 20) / (((size_t)s->d + (size_t)s->m) * sizeof(float));
+	int var = s->kind != SAE_KIND_TOPK;
+	size_t fit = ((size_t)64 << 20) /
+	             (((size_t)s->d + (size_t)s->m * (var ? 2 : 1)) * sizeof(float));
 	if (ne > fit)
 		ne = fit ? fit : 1;
-	if (check_width(w, s, e) || enc_setup(&b, &en, s, ne ? ne : 1, e))
+	if (s->scale_pending)
+		return sf_fail(e, "%s: its activation scale is not known yet", name);
+	uint32_t *cnt = var ? malloc((ne ? ne : 1) * sizeof *cnt) : NULL;
+	if (var && !cnt)
+		return sf_fail(e, "out of memory for encode buffers");
+	if (check_width(w, s, e) || enc_setup(&b, &en, s, ne ? ne : 1, e)) {
+		free(cnt);
 		return -1;
-	for (size_t i = 0; i < ne; i++)
-		b.rows[i] = (size_t)((double)i * (double)n / (double)ne);
-	int rc = ne ? encode_block(w, name, en, &b, ne, e) : 0;
+	}
+	store_sample_rows(n, ne, b.rows);
+	int rc = ne ? encode_block(w, name, en, &b, ne, cnt, e) : 0;
+	if (!rc && var && ne) {
+		double tot = 0;
+		for (size_t i = 0; i < ne; i++)
+			tot += cnt[i];
+		if (tot / (double)ne > SAE_MAX_MEAN_L0)
+			rc = sf_fail(e, "%s: %.1f active latents per row on average over a sample of %zu "
+			             "rows, more than the %d that safer stores (every active latent is "
+			             "kept: a denser SAE would take more than 8 x %d bytes a row)", name,
+			             tot / (double)ne, ne, SAE_MAX_MEAN_L0, SAE_MAX_MEAN_L0);
+	}
 	sae_encoder_free(en);
 	enc_buf_free(&b);
+	free(cnt);
 	return rc;
+}
+
+/* A file sink for the varying kinds: the offsets in memory, the values
+ * in an unlinked temporary file in the workspace (appended at the end). */
+static int var_sink_open(lat_sink *o, struct ws *w, size_t n, sf_err *e)
+{
+	char tp[4096];
+	if (ws_file(w, "latents.val-XXXXXX", tp, sizeof tp, e))
+		return -1;
+	o->n_rows = n;
+	if (!(o->off = malloc((n + 1) * sizeof *o->off)))
+		return sf_fail(e, "out of memory for the row offsets of %zu rows", n);
+	if (fseek(o->f, CACHE_HEADER + (long)((n + 1) * 8), SEEK_SET))
+		return sf_fail_errno(e, "%s: seek", o->path);
+	int fd = mkstemp(tp);
+	if (fd < 0)
+		return sf_fail_errno(e, "%s", tp);
+	unlink(tp);
+	if (!(o->vtmp = fdopen(fd, "w+b"))) {
+		close(fd);
+		return sf_fail_errno(e, "%s", tp);
+	}
+	return 0;
+}
+
+/* Offsets at the start of the payload, then the values after the indices. */
+static int var_sink_finish(lat_sink *o, size_t n, sf_err *e)
+{
+	if (write_at(o->f, CACHE_HEADER, o->off, (n + 1) * 8, o->path, e))
+		return o->write_failed = 1, -1;
+	if (fflush(o->vtmp) || fseek(o->vtmp, 0, SEEK_SET))
+		return sf_fail_errno(e, "%s: temporary values", o->path);
+	if (fseek(o->f, CACHE_HEADER + (long)((n + 1) * 8 + o->n_ent * 4), SEEK_SET))
+		return o->write_failed = 1, sf_fail_errno(e, "%s: write", o->path);
+	char buf[1 << 16];
+	size_t got, left = o->n_ent * 4;
+	while (left && (got = fread(buf, 1, left < sizeof buf ? left : sizeof buf, o->vtmp)) > 0) {
+		if (fwrite(buf, 1, got, o->f) != got)
+			return o->write_failed = 1, sf_fail_errno(e, "%s: write", o->path);
+		left -= got;
+	}
+	if (left)
+		return sf_fail(e, "%s: temporary values cut short", o->path);
+	return 0;
 }
 
 int latents_build(struct ws *w, const sae *s, int with_prompt, int force,
@@ -406,7 +607,18 @@ int latents_build(struct ws *w, const sae *s, int with_prompt, int force,
 		return -1;
 	}
 	lat_sink o = { .f = af.f, .path = path };
-	if (encode_rows(w, s, with_prompt, &o, p, e)) {
+	size_t n = store_nrows(ws_store(w));
+	if (s->kind != SAE_KIND_TOPK && var_sink_open(&o, w, n, e)) {
+		atomic_abort(&af);
+		return -1;
+	}
+	int rc = encode_rows(w, s, with_prompt, &o, p, e);
+	if (!rc && o.off)
+		rc = var_sink_finish(&o, n, e);
+	free(o.off);
+	if (o.vtmp)
+		fclose(o.vtmp);
+	if (rc) {
 		if (o.write_failed)
 			ws_cannot_write(w, e->msg);
 		atomic_abort(&af);
@@ -416,6 +628,7 @@ int latents_build(struct ws *w, const sae *s, int with_prompt, int force,
 	lat_key(&h.key, w, fp);
 	h.key.param[1] = (uint64_t)s->k;
 	h.key.param[2] = (uint64_t)s->m;
+	h.key.param[3] = o.off ? (uint64_t)o.n_ent : 0;
 	if (cache_commit(&af, &h, e)) {
 		ws_cannot_write(w, e->msg);
 		return -1;
@@ -432,12 +645,47 @@ int latents_build(struct ws *w, const sae *s, int with_prompt, int force,
 	return 0;
 }
 
+/* The varying kinds in memory: the entries grow as rows are encoded. */
+static int encode_mem_var(latents **out, struct ws *w, const sae *s, int with_prompt,
+                          const sf_progress *p, sf_err *e)
+{
+	size_t n = store_nrows(ws_store(w));
+	latents *l = calloc(1, sizeof *l);
+	lat_own *own = calloc(1, sizeof *own);
+	lat_sink o = { .n_rows = n };
+	o.off = malloc((n + 1) * sizeof *o.off);
+	if (!l || !own || !o.off) {
+		free(l), free(own), free(o.off);
+		return sf_fail(e, "out of memory for the latents (%zu rows)", n);
+	}
+	if (encode_rows(w, s, with_prompt, &o, p, e)) {
+		free(l), free(own), free(o.off), free(o.idx), free(o.val);
+		return -1;
+	}
+	own->heap = o.off, own->heap_idx = o.idx, own->heap_val = o.val;
+	l->n_rows = n;
+	l->k = 0;
+	l->m = s->m;
+	l->off = o.off;
+	l->n_entries = o.n_ent;
+	static const uint32_t none_i[1];
+	static const float none_v[1];
+	l->idx = o.idx ? o.idx : none_i;
+	l->val = o.val ? o.val : none_v;
+	sae_fingerprint(s, l->sae_fingerprint);
+	l->priv_ = own;
+	*out = l;
+	return 0;
+}
+
 int latents_encode_mem(latents **out, struct ws *w, const sae *s, int with_prompt,
                        const sf_progress *p, sf_err *e)
 {
 	*out = NULL;
 	if (check_width(w, s, e))
 		return -1;
+	if (s->kind != SAE_KIND_TOPK)
+		return encode_mem_var(out, w, s, with_prompt, p, e);
 	size_t n = store_nrows(ws_store(w)), cells = 0, bytes = 0;
 	if (sf_mul_size(n, (size_t)s->k, &cells) || sf_mul_size(cells, 8, &bytes) ||
 	    sae_mem_check(bytes, "latents in memory", e))
@@ -460,6 +708,7 @@ int latents_encode_mem(latents **out, struct ws *w, const sae *s, int with_promp
 	l->m = s->m;
 	l->idx = o.idx;
 	l->val = o.val;
+	l->n_entries = cells;
 	sae_fingerprint(s, l->sae_fingerprint);
 	l->priv_ = own;
 	*out = l;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,8 @@
 #include <unistd.h>
 
 #include "engine/base/atomic.h"
-#include "engine/formats/jsonerr.h"
 #include "engine/formats/safetensors.h"
+#include "engine/analysis/labels.h"
 #include "engine/ws/workspace.h"
 
 #define DAMAGED SAE_WS_DAMAGED
@@ -60,15 +61,9 @@ int sae_ws_fingerprint(struct ws *w, char out[17], sf_err *e)
 	if (stat(path, &sb))
 		return sf_fail(e, "%s: no SAE yet; run `safer train %s` or `safer load-sae %s PATH`",
 		               ws_dir(w), ws_dir(w), ws_dir(w));
-	char *txt = sae_read_small(path, e);
-	if (!txt)
-		return -1;
-	json_error_t je;
-	char at[24];
-	json_t *cfg = json_loads(txt, 0, &je);
-	free(txt);
+	json_t *cfg = sae_read_json(path, e);
 	if (!cfg)
-		return sf_fail(e, "%s%s: not valid JSON: %s", path, jsonerr_line(&je, at), je.text);
+		return -1;
 	json_t *fp = json_object_get(cfg, "fingerprint");
 	int rc = 0;
 	if (!json_is_string(fp) || strlen(json_string_value(fp)) != 16)
@@ -163,6 +158,31 @@ static void sweep_new_dirs(struct ws *w)
 	closedir(d);
 }
 
+/* The weights of a replaced SAE whose labels are kept (labels.msgpack or
+ * an archived set names it) stay as WS/sae-<fingerprint>.safetensors, so
+ * that its labels can be carried to a later SAE by decoder direction
+ * (safer labels --carry-from). Best effort: without them, carrying over
+ * says the weights are gone. */
+static void keep_labelled_weights(struct ws *w, const char *old_dir)
+{
+	char wpath[4200], fp[17], lab[4096], name[64], keep[4096], lfp[17];
+	sf_err e;
+	snprintf(wpath, sizeof wpath, "%s/sae.safetensors", old_dir);
+	if (weights_fingerprint(wpath, fp, &e) || strlen(fp) != 16)
+		return;
+	int64_t m;
+	int exists = 0, labelled = 0;
+	if (!ws_file(w, "labels.msgpack", lab, sizeof lab, &e) &&
+	    !labels_peek(lab, lfp, &m, &exists, &e) && exists && !strcmp(lfp, fp))
+		labelled = 1;
+	snprintf(name, sizeof name, "labels-%s.msgpack", fp);
+	if (!labelled && !ws_file(w, name, lab, sizeof lab, &e) && access(lab, F_OK) == 0)
+		labelled = 1;
+	snprintf(name, sizeof name, "sae-%s.safetensors", fp);
+	if (labelled && !ws_file(w, name, keep, sizeof keep, &e) && rename(wpath, keep) == 0)
+		fsync_parent_dir(keep, &e);
+}
+
 int sae_save_ws(struct ws *w, const sae *s, sf_err *e)
 {
 	char dir[4096], tmp[4096], ck[4200], ck_new[4200];
@@ -213,6 +233,87 @@ int sae_save_ws(struct ws *w, const sae *s, sf_err *e)
 		return -1;
 	}
 	/* tmp now holds the old SAE (or nothing) */
+	keep_labelled_weights(w, tmp);
 	remove_dir(tmp);
 	return fsync_parent_dir(dir, e);
+}
+
+/* SAELens's estimate of the activation scale on up to 4096 rows spread over
+ * the store. */
+static int estimate_scale(struct ws *w, const sae *s, double *c, size_t *used, sf_err *e)
+{
+	const store *st = ws_store(w);
+	size_t n = store_nrows(st), ne = n < 4096 ? n : 4096;
+	size_t *rows = malloc((ne ? ne : 1) * sizeof *rows);
+	float *x = malloc((ne ? ne : 1) * (size_t)s->d * sizeof *x);
+	int rc = 0;
+	if (!rows || !x)
+		rc = sf_fail(e, "out of memory estimating the activation scale");
+	else {
+		store_sample_rows(n, ne, rows);
+		rc = store_gather_f32(st, rows, ne, x, e);
+	}
+	if (!rc) {
+		*c = sae_estimate_scale(x, ne, s->d);
+		*used = ne;
+		if (!(*c > 0) || !isfinite(*c))
+			rc = sf_fail(e, "%s: cannot estimate the activation scale (the rows are zero)",
+			             ws_dir(w));
+	}
+	free(rows);
+	free(x);
+	return rc;
+}
+
+/* The workspace's names for its layer: 1 when the SAE's hook is one of
+ * them; names gets them, for a message. *known: the file records the
+ * other tools' names, so that a hook it does not list is another layer. */
+static int hook_matches(const store *st, const char *hook, char *names, size_t n, int *known)
+{
+	const char *keys[] = { "saelens_hook", "sparsify_hookpoint", "hook" };
+	int hit = 0;
+	size_t o = 0;
+	names[0] = 0;
+	*known = 0;
+	for (int i = 0; i < 3; i++) {
+		const char *v = store_meta(st, keys[i]);
+		if (!v)
+			continue;
+		if (i < 2)
+			*known = 1;
+		hit |= !strcmp(v, hook);
+		if (o < n)
+			o += (size_t)snprintf(names + o, n - o, "%s%s", o ? ", " : "", v);
+	}
+	return hit;
+}
+
+int sae_ws_fit(struct ws *w, sae *s, int force, char *note, size_t note_len, sf_err *e)
+{
+	char buf[512] = "";
+	if (s->scale_pending) {
+		double c;
+		size_t used;
+		if (estimate_scale(w, s, &c, &used, e))
+			return -1;
+		sae_fold_scale(s, c);
+		snprintf(buf, sizeof buf, "the SAE gives no activation scale "
+		         "(expected_average_only_in): estimated as SAELens does, sqrt(d) / mean |x| "
+		         "over %zu rows = %.9g, and folded into the weights", used, c);
+	}
+	const store *st = ws_store(w);
+	if (s->hook && s->hook[0]) {
+		char names[600];
+		int known;
+		const char *layer = store_meta(st, "layer");
+		if (!hook_matches(st, s->hook, names, sizeof names, &known) && known && !force)
+			return sf_fail(e, "SAE hook \"%s\" is not the workspace's layer %s (%s); --force "
+			               "loads it anyway", s->hook, layer ? layer : "?", names);
+		if (!known && !buf[0])
+			snprintf(buf, sizeof buf, "SAE hook \"%s\" not checked: the activation file "
+			         "names its layer only as %s", s->hook, names[0] ? names : "nothing");
+	}
+	if (note_len)
+		snprintf(note, note_len, "%s", buf);
+	return 0;
 }

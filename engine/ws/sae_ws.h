@@ -28,4 +28,14 @@ int sae_ws_fingerprint(struct ws *w, char out[17], sf_err *e);
  * training in progress (WS/sae/checkpoint.safetensors) is kept. */
 int sae_save_ws(struct ws *w, const sae *s, sf_err *e);
 
+/* Fit an imported SAE to the workspace before it is installed: an
+ * activation scale the file does not give (SAELens
+ * expected_average_only_in) is estimated on a sample of the rows as SAELens
+ * does (sqrt(d) / mean |x|) and folded in; the SAE's hook (SAELens
+ * metadata.hook_name / hook_name) is checked against the workspace's layer
+ * (the activation file's saelens_hook, sparsify_hookpoint and hook), a
+ * mismatch failing with both named unless force. note (may be NULL) gets
+ * what was done or could not be checked, one line, or "". */
+int sae_ws_fit(struct ws *w, sae *s, int force, char *note, size_t note_len, sf_err *e);
+
 #endif

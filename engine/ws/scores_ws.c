@@ -8,6 +8,6 @@ int scores_compute_ws(sf_scores *out, const latents *l, const store *s, size_t n
 	if (l->n_rows != store_nrows(s))
 		return sf_fail(e, "latents: %zu rows but the store has %zu", l->n_rows,
 		               store_nrows(s));
-	return scores_compute(out, l->idx, l->val, store_pair(s), store_side(s), store_flags(s),
+	return scores_compute_off(out, l->idx, l->val, l->off, store_pair(s), store_side(s), store_flags(s),
 	                      l->n_rows, l->k, l->m, n_pairs, S, rows_mode, p, e);
 }

@@ -12,8 +12,11 @@
 #include "engine/ws/index_ws.h"
 #include "engine/ws/verdicts_ws.h"
 #include "engine/ws/labels_ws.h"
+#include "engine/ws/attrib_ws.h"
+#include "engine/ws/paired_ws.h"
 #include "engine/ws/pooled_ws.h"
 #include "engine/ws/plans_ws.h"
+#include "engine/ws/reward_ws.h"
 #include "engine/ws/sae_ws.h"
 #include "engine/ws/scores_ws.h"
 #include "engine/ws/stats_ws.h"
@@ -67,6 +70,12 @@ struct sf_session {
 	sf_bt_result bt;
 	sf_bt_opts bt_opts;
 	int have_bt;
+	sf_head head;           /* the reward head (the data's: kept till close) */
+	int have_head;
+	sf_effects effects;     /* dropped with the SAE */
+	int have_effects;
+	sf_paired paired;       /* dropped with the statistics */
+	int have_paired, paired_cached;
 
 	file_id seen[WATCH_N];
 	unsigned long gen[GEN_N];
@@ -190,6 +199,9 @@ static void drop_scores(sf_session *s)
 static void drop_stats(sf_session *s)
 {
 	drop_scores(s);
+	if (s->have_paired)
+		paired_free(&s->paired);
+	s->have_paired = s->paired_cached = 0;
 	if (s->have_stats)
 		stats_free(&s->st);
 	s->have_stats = s->stats_cached = 0;
@@ -209,6 +221,9 @@ static void drop_sae(sf_session *s)
 {
 	drop_stats(s);
 	drop_labels(s);
+	if (s->have_effects)
+		effects_free(&s->effects);
+	s->have_effects = 0;
 	if (s->ix)
 		index_close(s->ix);
 	latents_close(s->l);
@@ -286,6 +301,8 @@ void session_close(sf_session *s)
 	drop_plan(s);
 	if (s->have_pooled)
 		bt_pool_free(&s->pooled);
+	if (s->have_head)
+		head_free(&s->head);
 	for (size_t i = 0; i < s->n_said; i++)
 		free(s->said[i]);
 	free(s->said);
@@ -887,4 +904,86 @@ int session_poll(sf_session *s)
 		changed |= SESS_PLAN;
 	}
 	return changed;
+}
+
+/* ---- reward head, effects, attribution, paired salience ----------------- */
+
+static int need_pooled(void *ctx, const sf_pooled **pp, sf_err *e)
+{
+	return session_pooled(ctx, pp, e);
+}
+
+int session_head(sf_session *s, const sf_head **out, sf_err *e)
+{
+	if (!s->have_head) {
+		STAGE(p, s, "reward head");
+		if (head_ws(&s->head, s->w, need_pooled, s, &p, e))
+			return -1;
+		s->have_head = 1;
+	}
+	*out = &s->head;
+	return 0;
+}
+
+static int need_sae_head(void *ctx, const sae **model, const sf_head **h, sf_err *e)
+{
+	return session_sae(ctx, model, e) || session_head(ctx, h, e) ? -1 : 0;
+}
+
+int session_reward_effects(sf_session *s, const sf_effects **out, sf_err *e)
+{
+	if (!s->have_effects) {
+		char fp[17] = "";
+		sf_err fe;
+		if (!session_has_sae(s))
+			return no_sae(s, e);
+		if (sae_ws_fingerprint(s->w, fp, &fe))
+			fp[0] = 0; /* a damaged SAE: need_sae_head says so */
+		if (effects_ws(&s->effects, s->w, fp, need_sae_head, s, e))
+			return -1;
+		s->have_effects = 1;
+	}
+	*out = &s->effects;
+	return 0;
+}
+
+int session_explain(sf_session *s, size_t pair, sf_attrib *out, sf_err *e)
+{
+	const sf_head *h;
+	const sf_effects *ef;
+	const latents *l;
+	if (pair >= ws_pairs(s->w)->n)
+		return sf_fail(e, "no pair %zu (the workspace has %zu pairs)", pair, ws_pairs(s->w)->n);
+	if (session_head(s, &h, e) || session_reward_effects(s, &ef, e) ||
+	    session_latents(s, &l, e))
+		return -1;
+	return attrib_pair_ws(out, ws_store(s->w), l, h, ef, pair, e);
+}
+
+static int need_latents(void *ctx, const latents **l, sf_err *e)
+{
+	return session_latents(ctx, l, e);
+}
+
+int session_paired(sf_session *s, const sf_paired **out, sf_err *e)
+{
+	if (!s->have_paired) {
+		char fp[17] = "";
+		sf_err fe;
+		if (!session_has_sae(s) && !s->l)
+			return no_sae(s, e);
+		if (s->l)
+			memcpy(fp, s->l->sae_fingerprint, 17);
+		else if (sae_ws_fingerprint(s->w, fp, &fe))
+			fp[0] = 0;
+		STAGE(p, s, "paired salience");
+		if (paired_ws(&s->paired, s->w, fp, s->rows_mode, need_latents, s, &p,
+		              &s->paired_cached, e))
+			return -1;
+		if (!s->paired_cached)
+			readonly_notice(s);
+		s->have_paired = 1;
+	}
+	*out = &s->paired;
+	return 0;
 }

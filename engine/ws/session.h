@@ -33,7 +33,10 @@
 
 #include <stddef.h>
 
+#include "engine/analysis/attrib.h"
 #include "engine/analysis/bteval.h"
+#include "engine/analysis/head.h"
+#include "engine/analysis/paired.h"
 #include "engine/analysis/index.h"
 #include "engine/analysis/labels.h"
 #include "engine/analysis/plan.h"
@@ -133,6 +136,20 @@ int session_pooled(sf_session *s, const sf_pooled **out, sf_err *e);
  * "none" when there is no plan), for the options o (NULL: defaults).
  * Kept until the plan or the options change. */
 int session_eval(sf_session *s, const sf_bt_opts *o, const sf_bt_result **out, sf_err *e);
+
+/* The reward head of safer-method.md §10: the reward model's own when the
+ * activation file carries it, else the proxy head trained on the unedited
+ * train pairs (WS/head.bin; kind says which). Kept until close. */
+int session_head(sf_session *s, const sf_head **out, sf_err *e);
+/* The reward effect e_j = w . d_j of every feature under that head
+ * (WS/effects.bin); dropped with the SAE. */
+int session_reward_effects(sf_session *s, const sf_effects **out, sf_err *e);
+/* The attribution of pair's margin to the features (§10); out is the
+ * caller's (attrib_free). */
+int session_explain(sf_session *s, size_t pair, sf_attrib *out, sf_err *e);
+/* Paired salience with its bootstrap interval (§12) under the rows mode
+ * (WS/paired-<rows>.bin); dropped with the statistics. */
+int session_paired(sf_session *s, const sf_paired **out, sf_err *e);
 
 /* Label changes, saved at once under the lock (see above). name/note
  * NULL = keep, safety -1 = keep, 0 = clear the rating. */

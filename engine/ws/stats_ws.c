@@ -21,7 +21,7 @@ int stats_compute_ws(sf_stats *out, const latents *l, const store *s, int rows_m
 	if (l->n_rows != store_nrows(s))
 		return sf_fail(e, "latents: %zu rows but the store has %zu", l->n_rows,
 		               store_nrows(s));
-	return stats_compute(out, l->idx, l->val, store_side(s), store_flags(s), l->n_rows, l->k,
+	return stats_compute_off(out, l->idx, l->val, l->off, store_side(s), store_flags(s), l->n_rows, l->k,
 	                     l->m, rows_mode, p, e);
 }
 

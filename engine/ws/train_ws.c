@@ -55,6 +55,19 @@ static size_t select_rows(const store *st, const train_opts *o, size_t *sel)
 	return k;
 }
 
+/* The trainer continues TopK SAEs on the normalisations it knows (s is
+ * left to the caller). */
+static int continuable(sae *s, sf_err *e)
+{
+	if (s->kind != SAE_KIND_TOPK || s->normalize > SAE_NORM_STANDARDIZE) {
+		sf_fail(e, "cannot continue training a %s SAE with normalisation %s (safer trains "
+		        "TopK SAEs on rows normalised none or standardize): train a new one",
+		        sae_kind_name(s->kind), sae_norm_name(s->normalize));
+		return -1;
+	}
+	return 0;
+}
+
 /* SAFER's two stages: token rows from scratch, sentence ends when continuing. */
 static void resolve_rows(train_opts *o, int continue_sae)
 {
@@ -80,6 +93,10 @@ int train_ws_resolve(struct ws *w, const train_opts *o, int continue_sae, train_
 	size_t n = select_rows(st, out, NULL);
 	if (continue_sae && sae_load_ws(&s, w, e))
 		return -1;
+	if (continue_sae && continuable(s, e)) {
+		sae_free(s);
+		return -1;
+	}
 	resolve_shape(out, s, store_dim(st), n);
 	sae_free(s);
 	*n_rows = n;
@@ -144,7 +161,7 @@ int train_ws(struct ws *w, const train_opts *oin, int continue_sae, int resume,
 	}
 	if (!resume) {
 		int d = store_dim(st);
-		if (continue_sae && sae_load_ws(&s, w, e))
+		if (continue_sae && (sae_load_ws(&s, w, e) || continuable(s, e)))
 			goto out;
 		resolve_shape(&o, s, d, n);
 		if (!continue_sae) {

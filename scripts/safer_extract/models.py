@@ -154,5 +154,24 @@ def _open_hf(name, device, dtype, use_template, plain_format, trust_remote_code)
 	model.to(device).eval()
 	htok = HFTokenizer(tok, use_template, plain_format)
 	return Loaded(tok=htok, model=model, device=device, dtype=dtype, kind="hf",
-	              templated=htok.templated)
+	              templated=htok.templated, reward_head=linear_score_head(model))
+
+
+def linear_score_head(model):
+	"""(w [d] float32, bias) of a Hugging Face sequence-classification
+	reward model whose score head is one linear map of the last hidden
+	state to one number (the `score` layer of the decoder models' *ForSequence-
+	Classification, num_labels 1); None for anything else (several labels,
+	a pooler or a deeper head in between), whose reward is not linear in
+	that hidden state."""
+	import torch
+	head = getattr(model, "score", None)
+	cfg = getattr(model, "config", None)
+	if not isinstance(head, torch.nn.Linear) or head.out_features != 1:
+		return None
+	if getattr(cfg, "num_labels", 1) != 1:
+		return None
+	w = head.weight.detach().float().cpu().numpy().reshape(-1).copy()
+	b = float(head.bias.detach().float().cpu().reshape(-1)[0]) if head.bias is not None else 0.0
+	return w, b
 

@@ -59,21 +59,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	FUZZ_CHECK(nul != NULL, "weights needed");
-	FUZZ_CHECK(s->d > 0 && s->m > 0 && s->k > 0 && s->k <= s->m, "0 < k <= m, d > 0");
+	FUZZ_CHECK(s->d > 0 && s->m > 0 && s->k <= s->m &&
+	           (s->kind == SAE_KIND_TOPK) == (s->k > 0), "0 < k <= m (TopK), d > 0");
 	FUZZ_CHECK((size_t)s->d * (size_t)s->m * 2 <= st_len, "weights came from the file");
 	FUZZ_CHECK(sae_validate(s, "fuzz", &e) == 0, "loaded SAE validates");
 	/* Encode one row: scratch sized from d, m, k must be right. */
 	sae_encoder *en = NULL;
 	if (sae_encoder_new(&en, s, 1, &e) == 0) {
 		float *x = calloc((size_t)s->d, sizeof *x);
-		uint32_t *idx = calloc((size_t)s->k, sizeof *idx);
-		float *val = calloc((size_t)s->k, sizeof *val);
+		uint32_t *idx = calloc((size_t)(s->k ? s->k : 1), sizeof *idx);
+		float *val = calloc((size_t)(s->k ? s->k : 1), sizeof *val);
 		if (x && idx && val) {
 			for (int j = 0; j < s->d; j++)
 				x[j] = (float)(j % 7) - 3.0f;
-			sae_encode(en, x, 1, idx, val);
-			for (int j = 0; j < s->k; j++)
-				FUZZ_CHECK(idx[j] < (uint32_t)s->m, "encoded index < m");
+			if (s->kind == SAE_KIND_TOPK) {
+				sae_encode(en, x, 1, idx, val);
+				for (int j = 0; j < s->k; j++)
+					FUZZ_CHECK(idx[j] < (uint32_t)s->m, "encoded index < m");
+			} else if (!s->scale_pending) {
+				uint32_t cnt = 0;
+				const uint32_t *ri;
+				const float *rv;
+				sae_encode_var(en, x, 1, &cnt);
+				size_t n = sae_encoder_row(en, 0, &ri, &rv);
+				FUZZ_CHECK(n == cnt && n <= (size_t)s->m, "active count <= m");
+				for (size_t j = 0; j < n; j++)
+					FUZZ_CHECK(ri[j] < (uint32_t)s->m && rv[j] > 0, "active index < m, value > 0");
+			}
 		}
 		free(x);
 		free(idx);

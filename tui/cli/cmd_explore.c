@@ -9,11 +9,13 @@
 #include "tui/cli/commands.h"
 #include "tui/explore/commands.h"
 #include "tui/explore/explore.h"
+#include "tui/explore/probe_screen.h"
+#include "engine/probe/client.h"
 
 const char cmd_explore_usage[] =
 	"usage: safer explore WS [--read-only] [--rows sentence|all]\n"
 	"                     [--ratings human|judge|both] [--unparsed skip|5]\n"
-	"                     [--color never|always|auto]\n"
+	"                     [--color never|always|auto] [--probe-url URL]\n"
 	"\n"
 	"Open the interactive explorer on workspace WS: the features ranked by\n"
 	"salience, their top activations on chosen and rejected responses, labels\n"
@@ -37,9 +39,15 @@ const char cmd_explore_usage[] =
 	"judge's), --unparsed whether a verdict without a score counts as 5.\n"
 	"Colour: --color auto (the default) uses it when the terminal has colours\n"
 	"and NO_COLOR is unset or empty; never (or NO_COLOR=1) turns it off;\n"
-	"always keeps it even with NO_COLOR set.\n";
+	"always keeps it even with NO_COLOR set.\n"
+	"The Probe screen (p on a pair or on the Features table, :probe) sends\n"
+	"your own or an edited text to a probe server (safer-serve) and shows the\n"
+	"features, heat, a(resp) and reward of the edit beside the original's:\n"
+	"--probe-url URL names the server (and keeps it in WS, as :probe URL does;\n"
+	"a bearer token comes from SAFER_PROBE_TOKEN); e edits a text in $VISUAL\n"
+	"or $EDITOR, S saves the probe (safer probes lists them).\n";
 
-static int run(sf_session *S)
+static int run(sf_session *S, const char *probe_url)
 {
 	app *a = app_new();
 	if (!a) {
@@ -61,6 +69,8 @@ static int run(sf_session *S)
 	/* Loading (encoding, the index, the statistics) runs inside, with a
 	 * progress bar and x to cancel. */
 	xm_start(m);
+	if (probe_url)
+		xprobe_set_url(m, probe_url, 1);
 	int rc = app_run(a);
 	app_free(a); /* restores the terminal */
 	xm_free(m);  /* the screens, then the session */
@@ -73,6 +83,8 @@ int cmd_explore(int argc, char **argv)
 	int flags = 0, rows_mode = ROWS_SENTENCE;
 	copts o;
 	copts_default(&o);
+	const char *probe_url = NULL;
+	sf_err e;
 	for (int i = 1; i < argc; i++) {
 		int bad = 0, r = opt_shared("explore", &o, OPT_RATINGS, argc, argv, &i);
 		const char *v;
@@ -85,6 +97,10 @@ int cmd_explore(int argc, char **argv)
 		} else if ((v = opt_value("explore", "--rows", argc, argv, &i, &bad))) {
 			if (rows_mode_parse(v, &rows_mode))
 				return cli_usage_error("explore", "--rows is sentence or all, not '%s'", v);
+		} else if (!bad && (v = opt_value("explore", "--probe-url", argc, argv, &i, &bad))) {
+			if (probe_check_url(v, &e))
+				return cli_usage_error("explore", "--probe-url: %s", e.msg);
+			probe_url = v;
 		} else if (!bad && (v = opt_value("explore", "--color", argc, argv, &i, &bad))) {
 			/* the theme reads NO_COLOR */
 			if (!strcmp(v, "never"))
@@ -108,10 +124,9 @@ int cmd_explore(int argc, char **argv)
 		return cli_fail("explore needs a terminal (stdin and stdout); the other commands "
 		                "are for scripts");
 	sf_session *S;
-	sf_err e;
 	if (session_open(&S, dir, flags, &e))
 		return cli_fail("%s", e.msg);
 	session_set_rows_mode(S, rows_mode);
 	session_set_safety_opts(S, &o.so);
-	return run(S);
+	return run(S, probe_url);
 }

@@ -61,45 +61,6 @@ const char cmd_judge_usage[] =
 	"failures, requests, retries and the tokens the server counted.\n"
 	"Exit 1 when any feature could not be judged.\n";
 
-/* "3,17,40-45" into a list of features below m. */
-static int parse_features(const char *s, int m, int **out, int *n)
-{
-	*out = NULL;
-	*n = 0;
-	int cap = 0;
-	const char *p = s;
-	while (*p) {
-		char *end;
-		long a = strtol(p, &end, 10), b;
-		if (end == p || a < 0)
-			return -1;
-		b = a;
-		if (*end == '-') {
-			p = end + 1;
-			b = strtol(p, &end, 10);
-			if (end == p || b < a)
-				return -1;
-		}
-		if (b >= m || b - a > 1000000)
-			return -2;
-		for (long f = a; f <= b; f++) {
-			if (*n == cap) {
-				cap = cap ? 2 * cap : 64;
-				int *nv = realloc(*out, (size_t)cap * sizeof **out);
-				if (!nv)
-					return -1;
-				*out = nv;
-			}
-			(*out)[(*n)++] = (int)f;
-		}
-		if (*end == ',')
-			end++;
-		else if (*end)
-			return -1;
-		p = end;
-	}
-	return *n ? 0 : -1;
-}
 
 /* The explanation check (--check) over the judged features, or those named. */
 /* The run's tally on stderr: "VERB N NOUN (N NONE), ..." */
@@ -297,7 +258,7 @@ int cmd_judge(int argc, char **argv)
 	}
 	int *feat = NULL, nfeat = 0;
 	if (flist) {
-		int pr = parse_features(flist, m, &feat, &nfeat);
+		int pr = opt_feature_list(flist, m, &feat, &nfeat);
 		if (pr) {
 			free(feat);
 			cli_session_close(&c);

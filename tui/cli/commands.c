@@ -10,8 +10,11 @@ static const cli_cmd commands[] = {
 	CMD("info", info, "describe a workspace: pairs, rows, model, SAE"),
 	{ "train", cmd_train, "train the workspace's TopK SAE", cmd_train_usage, cmd_train_options },
 	CMD("load-sae", load_sae, "import an SAE (sparsify, SAELens or SAFER layout)"),
+	CMD("export-sae", export_sae, "write the SAE for SAELens or sparsify"),
 	CMD("encode", encode, "encode every row with the SAE (cached)"),
 	CMD("stats", stats, "per-feature salience, sums, density, max activation"),
+	CMD("head", head, "the reward head that reward effects and explain use"),
+	CMD("explain", explain, "which features move one pair's reward margin"),
 	CMD("top", top, "top-activating rows of one feature, with context"),
 	CMD("label", label, "name and rate one feature"),
 	CMD("labels", labels, "list, export or import feature labels"),
@@ -21,6 +24,8 @@ static const cli_cmd commands[] = {
 	CMD("plan", plan, "poison or denoise edit list (JSONL)"),
 	CMD("eval", eval, "projected effect of an edit on a reward head"),
 	CMD("export", export, "write the edited dataset"),
+	CMD("probe", probe, "one text against the live reward model (a probe server)"),
+	CMD("probes", probes, "list or show the saved probes"),
 	CMD("explore", explore, "the interactive explorer"),
 };
 #undef CMD

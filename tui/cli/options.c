@@ -148,3 +148,43 @@ int opt_shared(const char *cmd, copts *o, int which, int argc, char **argv, int 
 		return r;
 	return 0;
 }
+
+/* "3,17,40-45" into a list of features below m. */
+int opt_feature_list(const char *s, int m, int **out, int *n)
+{
+	*out = NULL;
+	*n = 0;
+	int cap = 0;
+	const char *p = s;
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b;
+		if (end == p || a < 0)
+			return -1;
+		b = a;
+		if (*end == '-') {
+			p = end + 1;
+			b = strtol(p, &end, 10);
+			if (end == p || b < a)
+				return -1;
+		}
+		if (b >= m || b - a > 1000000)
+			return -2;
+		for (long f = a; f <= b; f++) {
+			if (*n == cap) {
+				cap = cap ? 2 * cap : 64;
+				int *nv = realloc(*out, (size_t)cap * sizeof **out);
+				if (!nv)
+					return -1;
+				*out = nv;
+			}
+			(*out)[(*n)++] = (int)f;
+		}
+		if (*end == ',')
+			end++;
+		else if (*end)
+			return -1;
+		p = end;
+	}
+	return *n ? 0 : -1;
+}

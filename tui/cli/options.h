@@ -50,4 +50,8 @@ int opt_long_in(const char *cmd, const char *name, const char *v, long lo, long 
 int opt_double_in(const char *cmd, const char *name, const char *v, double lo, int lo_open,
                   double hi, double *out);
 
+/* "3,17,40-45" into a malloc'd list of features below m: 0, -1 when it is
+ * not such a list (or out of memory), -2 when a feature is >= m. */
+int opt_feature_list(const char *s, int m, int **out, int *n);
+
 #endif

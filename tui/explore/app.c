@@ -239,6 +239,24 @@ void app_stop(app *a)
 	restore_terminal();
 }
 
+void app_suspend(app *a)
+{
+	if (!a->started)
+		return;
+	def_prog_mode();
+	endwin();
+}
+
+void app_resume(app *a)
+{
+	if (!a->started)
+		return;
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	refresh();
+	a->dirty = 1;
+}
+
 void app_quit(app *a)
 {
 	a->quit = 1;

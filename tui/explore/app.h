@@ -105,6 +105,11 @@ void app_prompt(app *a, int slot, const char *prompt, const char *initial,
 void app_confirm(app *a, const char *title, const char *msg, void (*yes)(app *, void *),
                  void *ctx);
 
+/* Hand the terminal to another program (an editor) and take it back, as
+ * git does: suspend ends curses mode, resume restores it and redraws. */
+void app_suspend(app *a);
+void app_resume(app *a);
+
 /* Start a job on the worker thread (one at a time: -1 when busy). */
 int app_job(app *a, const char *label, app_job_fn fn, app_done_fn done, void *ctx);
 int app_busy(const app *a);

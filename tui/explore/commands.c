@@ -307,8 +307,9 @@ static const xcmd cmd_quit = {
 static const xcmd *const table[] = {
 	&xcmd_sort, &xcmd_filter, &xcmd_search, &cmd_goto, &cmd_label, &cmd_rate, &cmd_note,
 	&cmd_undo, &cmd_redo, &cmd_plan, &cmd_eval, &cmd_export, &cmd_export_dataset, &cmd_pair,
-	&cmd_rows, &xcmd_set, &xcmd_judge, &xcmd_ratings, &cmd_load_sae, &cmd_features, &cmd_edits,
-	&cmd_train, &cmd_reload, &cmd_help,
+	&cmd_rows, &xcmd_set, &xcmd_judge, &xcmd_ratings, &xcmd_carry, &xcmd_carry_accept,
+	&xcmd_carry_skip, &xcmd_carry_all, &cmd_load_sae, &cmd_features, &cmd_edits,
+	&cmd_train, &xcmd_probe, &cmd_reload, &cmd_help,
 	&cmd_quit,
 };
 enum { NTABLE = sizeof table / sizeof table[0] };

@@ -40,6 +40,8 @@ typedef struct xcmd {
 
 /* Defined with the screens they drive. */
 extern const xcmd xcmd_sort, xcmd_filter, xcmd_search, xcmd_set, xcmd_judge, xcmd_ratings;
+extern const xcmd xcmd_carry, xcmd_carry_accept, xcmd_carry_skip, xcmd_carry_all;
+extern const xcmd xcmd_probe;
 
 /* Make the table m's `:` commands: dispatch, completion and help on its
  * app. -1 when out of memory. */

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "engine/ws/history_ws.h"
+#include "engine/ws/sae_ws.h"
 #include "widgets/draw.h"
 #include "widgets/input.h"
 
@@ -122,6 +123,8 @@ void xm_free(xmodel *m)
 		if (m->screens[i])
 			xm_screen_defs[i]->free(m->screens[i]);
 	undo_clear(m);
+	if (m->carry_free)
+		m->carry_free(m);
 	for (size_t i = 0; i < m->comp.n; i++)
 		free(m->comp.v[i]);
 	free(m->comp.v);
@@ -241,6 +244,8 @@ void xm_sync(xmodel *m)
 		m->l = NULL;
 		m->ix = NULL;
 		m->st = NULL;
+		m->ef = NULL;
+		m->pd = NULL;
 		m->data = XD_NONE;
 		changed |= XG_DATA;
 	}
@@ -353,8 +358,37 @@ static int rows_run(void *ctx, const sf_progress *p, sf_err *e)
 	const sf_index *ix;
 	session_set_progress(S, p->fn, p->ctx);
 	int rc = session_latents(S, &l, e) || session_index(S, &ix, e) ? -1 : 0;
+	/* the reward effects and paired salience: the table shows them when
+	 * they can be had, and says why when not */
+	const sf_effects *ef;
+	const sf_paired *pd;
+	sf_err re;
+	m->reward_ok = 0;
+	m->reward_err[0] = '\0';
+	if (rc == 0 && session_reward_effects(S, &ef, &re) == 0)
+		m->reward_ok |= 1;
+	else if (rc == 0)
+		snprintf(m->reward_err, sizeof m->reward_err, "reward effects: %.400s", re.msg);
+	if (rc == 0 && session_paired(S, &pd, &re) == 0)
+		m->reward_ok |= 2;
+	else if (rc == 0 && !m->reward_err[0])
+		snprintf(m->reward_err, sizeof m->reward_err, "paired salience: %.400s", re.msg);
 	session_set_progress(S, NULL, NULL);
 	return job_end(p, rc);
+}
+
+/* The reward effects and paired salience the index job computed. */
+static void take_reward(xmodel *m)
+{
+	sf_err e;
+	const sf_effects *ef;
+	const sf_paired *pd;
+	if ((m->reward_ok & 1) && session_reward_effects(m->sess, &ef, &e) == 0)
+		m->ef = ef;
+	if ((m->reward_ok & 2) && session_paired(m->sess, &pd, &e) == 0)
+		m->pd = pd;
+	if (m->reward_err[0])
+		app_msg(m->a, MSG_ERROR, "%s", m->reward_err);
 }
 
 static void rows_done(app *a, void *ctx, int rc, const sf_err *e)
@@ -366,6 +400,7 @@ static void rows_done(app *a, void *ctx, int rc, const sf_err *e)
 	if (rc == 0 && session_latents(m->sess, &l, &ge) == 0 && session_index(m->sess, &ix, &ge) == 0) {
 		m->l = l;
 		m->ix = ix;
+		take_reward(m);
 		bump(m, XG_DATA);
 	} else if (rc == 1) {
 		app_msg(a, MSG_ERROR, "loading the index cancelled: :reload starts it again");
@@ -431,8 +466,8 @@ void xm_update_title(xmodel *m)
 {
 	char t[512], plan[128] = "none", what[96];
 	if (m->l)
-		snprintf(what, sizeof what, "%s %d×k%d", m->has_sae ? "SAE" : "latents (no SAE)", m->l->m,
-		         m->l->k);
+		snprintf(what, sizeof what, m->l->k ? "%s %d×k%d" : "%s %d×L0 varying",
+		         m->has_sae ? "SAE" : "latents (no SAE)", m->l->m, m->l->k);
 	else if (m->st)
 		snprintf(what, sizeof what, "%s %d latents", m->has_sae ? "SAE" : "latents (no SAE)",
 		         m->st->m);
@@ -1036,9 +1071,20 @@ static int sae_run(void *ctx, const sf_progress *p, sf_err *e)
 	free(s->source);
 	s->source = strdup(j->path);
 	s->data_fingerprint[0] = '\0';
-	snprintf(j->msg, sizeof j->msg, "loaded %s (%s layout): d %d, m %d, k %d, normalize %s",
-	         j->path, sae_layout_name(s->layout), s->d, s->m, s->k,
-	         s->normalize ? "standardize" : "none");
+	/* the explorer has no --force: a hook that is not this layer is refused */
+	char note[600];
+	if (sae_ws_fit(session_ws(j->m->sess), s, 0, note, sizeof note, e)) {
+		sae_free(s);
+		return -1;
+	}
+	if (s->kind == SAE_KIND_TOPK)
+		snprintf(j->msg, sizeof j->msg, "loaded %s (%s layout): d %d, m %d, k %d, normalize %s",
+		         j->path, sae_layout_name(s->layout), s->d, s->m, s->k,
+		         sae_norm_name(s->normalize));
+	else
+		snprintf(j->msg, sizeof j->msg, "loaded %s (%s layout): d %d, m %d, %s, normalize %s",
+		         j->path, sae_layout_name(s->layout), s->d, s->m, sae_kind_name(s->kind),
+		         sae_norm_name(s->normalize));
 	sf_progress_report(p, 1, "installing the SAE");
 	int rc = session_sae_install(j->m->sess, s, e);
 	sae_free(s);
@@ -1129,6 +1175,9 @@ void xm_tick(app *a, void *ctx)
 	xmodel *m = ctx;
 	(void)a;
 	flush_notices(m);
+	for (int i = 0; i < XS_N; i++) /* work of their own, whether a job runs or not */
+		if (xm_screen_ticks[i] && m->screens[i])
+			xm_screen_ticks[i](m->screens[i]);
 	if (app_busy(m->a))
 		return;
 	double t = now_ms();
@@ -1180,9 +1229,10 @@ float xm_act(const xmodel *m, size_t r, int f)
 {
 	if (!m->l || r >= m->l->n_rows)
 		return 0;
-	const uint32_t *idx = m->l->idx + r * (size_t)m->l->k;
-	const float *val = m->l->val + r * (size_t)m->l->k;
-	for (int i = 0; i < m->l->k; i++)
+	const uint32_t *idx;
+	const float *val;
+	size_t n = latents_row(m->l, r, &idx, &val);
+	for (size_t i = 0; i < n; i++)
 		if ((int)idx[i] == f)
 			return val[i] > 0 ? val[i] : 0;
 	return 0;
@@ -1193,10 +1243,11 @@ float xm_safety_act(const xmodel *m, size_t r)
 	if (!m->l || !m->safety || r >= m->l->n_rows)
 		return 0;
 	const sf_safety *S = m->safety;
-	const uint32_t *idx = m->l->idx + r * (size_t)m->l->k;
-	const float *val = m->l->val + r * (size_t)m->l->k;
+	const uint32_t *idx;
+	const float *val;
+	size_t n = latents_row(m->l, r, &idx, &val);
 	float s = 0;
-	for (int i = 0; i < m->l->k; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (!(val[i] > 0))
 			continue;
 		for (int j = 0; j < S->n_plus; j++)

@@ -28,7 +28,7 @@
 typedef struct xmodel xmodel;
 
 /* The screens. */
-enum { XS_FEATURES, XS_FEATURE, XS_PAIR, XS_EDITS, XS_TRAIN, XS_N };
+enum { XS_FEATURES, XS_FEATURE, XS_PAIR, XS_EDITS, XS_TRAIN, XS_PROBE, XS_N };
 #define XS_BIT(id) (1u << (id))
 #define XS_ANALYSIS (XS_BIT(XS_FEATURES) | XS_BIT(XS_FEATURE) | XS_BIT(XS_PAIR) | XS_BIT(XS_EDITS))
 
@@ -46,6 +46,10 @@ typedef struct xscreen_def {
 
 /* Indexed by XS_*: the registry (tui/explore/screens.c). */
 extern const xscreen_def *const xm_screen_defs[XS_N];
+/* Indexed by XS_*: what a screen does on every tick of the loop, also
+ * while a job runs (work of its own, such as a request); NULL for most. */
+typedef void (*xscreen_tick_fn)(screen *s);
+extern const xscreen_tick_fn xm_screen_ticks[XS_N];
 
 /* Model generations: each counts changes of one part of the view
  * (including becoming available or going away). */
@@ -106,6 +110,10 @@ struct xmodel {
 	const sf_plan *plan;          /* NULL: no current plan */
 	const unsigned char *actions; /* [P->n] the plan's action per pair */
 	const sf_bt_result *bt;
+	const sf_effects *ef;         /* reward effects; NULL when not (yet) there */
+	const sf_paired *pd;          /* paired salience; likewise */
+	char reward_err[512];         /* why they are not there, "" when they are */
+	int reward_ok;                /* set by the index job: bit 1 effects, 2 paired */
 	sf_safety_opts so;            /* the session's, as of the last sync */
 	char state[600];              /* what is missing and what to do */
 	int cur_feature;
@@ -143,6 +151,8 @@ struct xmodel {
 	/* notices from the session (any thread) until the main thread shows them */
 	pthread_mutex_t mu;
 	char notice[512];
+	struct xcarry *carry;         /* a label carry-over under review (carry.h), or NULL */
+	void (*carry_free)(xmodel *); /* frees it (set with it, so this file needs no carry.h) */
 };
 
 /* A model on session S shown through a. Creates the screens; NULL when

@@ -1,8 +1,12 @@
 /* Features: every feature of the SAE as a table, sortable by any column,
  * filtered (candidates, labelled, unlabelled, S+, S-, judged but not
  * reviewed, judge and person disagree), searched with `/` and `?` over
- * label names and notes (regular expressions) and ids. The judge's score stands beside the person's rating, in digits
- * where the person's is in stars. */
+ * label names and notes (regular expressions) and ids. The judge's score
+ * stands beside the person's rating, in digits where the person's is in
+ * stars. The paired salience (safer-method.md §12) shows with its 95%
+ * interval, "~" marking a mean whose interval holds 0, and the reward
+ * effect (§10) beside it, on terminals wide enough to keep the label's
+ * room (any width sorts by them: :sort paired). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +20,14 @@
 #include "widgets/table.h"
 #include "widgets/theme.h"
 
-enum { C_ID, C_SAL, C_CHOSEN, C_REJ, C_DENS_C, C_DENS_R, C_MAX, C_LABEL, C_RATING, C_JUDGE, NCOLS };
+enum { C_ID, C_SAL, C_CHOSEN, C_REJ, C_DENS_C, C_DENS_R, C_MAX, C_LABEL, C_RATING, C_JUDGE,
+       C_PAIRED, C_CI, C_EFFECT, NCOLS };
 enum { F_ALL, F_CANDIDATES, F_LABELLED, F_UNLABELLED, F_SPLUS, F_SMINUS, F_UNREVIEWED,
        F_DISAGREE, NFILTERS };
 
 static const char *const col_names[NCOLS + 1] = { "id", "salience", "chosen", "rejected",
-	"density-chosen", "density-rejected", "max", "label", "rating", "judge", NULL };
+	"density-chosen", "density-rejected", "max", "label", "rating", "judge", "paired",
+	"interval", "reward", NULL };
 static const char *const filter_names[NFILTERS + 1] = { "all", "candidates", "labelled",
 	"unlabelled", "s+", "s-", "unreviewed", "disagree", NULL };
 
@@ -29,11 +35,13 @@ static const wtable_col cols[NCOLS] = {
 	{ "id", 6, 1, 0 },       { "salience", 9, 1, 0 }, { "chosen Σ", 11, 1, 0 },
 	{ "rejected Σ", 11, 1, 0 }, { "dens.c", 7, 1, 0 },  { "dens.r", 7, 1, 0 },
 	{ "max", 7, 1, 0 },      { "label", 20, 0, 1 },   { "rating", 6, 0, 0 },
-	{ "judge", 5, 1, 0 },
+	{ "judge", 5, 1, 0 },    { "paired", 7, 1, 0 },   { "95% interval", 15, 1, 0 },
+	{ "reward", 7, 1, 0 },
 };
-/* Narrow terminals lose the densities first, then max and the sums: the
+/* Narrow terminals lose the paired columns first, then the densities, max
+ * and the sums: the
  * id, salience, label and rating always stay. */
-static const int cols_drop[NCOLS] = { 0, 0, 5, 4, 2, 1, 3, 0, 0, 6 };
+static const int cols_drop[NCOLS] = { 0, 0, 8, 7, 5, 4, 6, 0, 0, 9, 1, 2, 3 };
 
 struct features {
 	xmodel *m;
@@ -55,7 +63,8 @@ static const wkey keys[] = {
 	{ "l", "label", 'l' }, { "m", "note", 'm' }, { "1-5", "rate", 0 },
 	{ "0", "unrate", '0' }, { "u ^R", "undo/redo", 'u' }, { "s", "sort", 's' },
 	{ "f", "filter", 'f' }, { "r", "reverse", 'r' }, { "e", "edits", 'e' },
-	{ "t", "train", 't' }, { "h", "help", 'h' }, { "q", "quit", 'q' },
+	{ "t", "train", 't' }, { "p", "probe", 'p' }, { "h", "help", 'h' },
+	{ "q", "quit", 'q' },
 	{ "a", "accept the judge's score", 'a' }, { "J", "next judge suggestion", 'J' },
 	{ "j/k g/G", "move, top/end", 'j' }, { "< >", "sort by the column left/right", '>' },
 	{ "^D/^U", "half a page down/up", 4 },
@@ -98,7 +107,36 @@ static void cell(void *ctx, size_t row, int col, char *buf, size_t n, attr_t *at
 		*attr = theme_attr(xj_disagrees(m, f) ? TH_ERROR : xj_unreviewed(m, f) ? TH_KEY : TH_DIM);
 		break;
 	}
+	case C_PAIRED:
+		if (!m->pd || f >= m->pd->m)
+			break;
+		/* ~: the interval holds 0, the sign is not known */
+		snprintf(buf, n, "%s%+.3f", paired_spans_zero(m->pd, f) ? "~" : "", m->pd->mean[f]);
+		*attr = theme_attr(paired_spans_zero(m->pd, f) ? TH_DIM
+		                   : m->pd->mean[f] >= 0 ? TH_POS : TH_NEG);
+		break;
+	case C_CI:
+		if (m->pd && f < m->pd->m)
+			snprintf(buf, n, "[%+.3f %+.3f]", m->pd->lo[f], m->pd->hi[f]);
+		if (m->pd && f < m->pd->m && paired_spans_zero(m->pd, f))
+			*attr = theme_attr(TH_DIM);
+		break;
+	case C_EFFECT:
+		if (!m->ef || f >= m->ef->m)
+			break;
+		snprintf(buf, n, "%+.3f", m->ef->e[f]);
+		*attr = theme_attr(m->ef->e[f] >= 0 ? TH_POS : TH_NEG);
+		break;
 	}
+}
+
+/* How sure the interval is of the sign: its distance from 0 (0 when it
+ * holds 0). */
+static double interval_key(const sf_paired *pd, int f)
+{
+	if (paired_spans_zero(pd, f))
+		return 0;
+	return pd->lo[f] > 0 ? pd->lo[f] : -pd->hi[f];
 }
 
 static double key_of(const struct features *F, int col, int f)
@@ -120,6 +158,9 @@ static double key_of(const struct features *F, int col, int f)
 		const sf_verdict *v = xj_verdict(F->m, f);
 		return v ? (v->score ? v->score : 0.5) : 0;
 	}
+	case C_PAIRED: return F->m->pd && f < F->m->pd->m ? fabs(F->m->pd->mean[f]) : 0;
+	case C_CI: return F->m->pd && f < F->m->pd->m ? interval_key(F->m->pd, f) : 0;
+	case C_EFFECT: return F->m->ef && f < F->m->ef->m ? fabs(F->m->ef->e[f]) : 0;
 	}
 	return 0;
 }
@@ -241,10 +282,11 @@ static void title(struct features *F, char *buf, size_t n)
 	char arrow[8] = "";
 	if (F->t.sort_col >= 0)
 		snprintf(arrow, sizeof arrow, "%s", F->t.sort_desc ? "▼" : "▲");
+	int bars = F->t.sort_col == C_SAL || F->t.sort_col == C_PAIRED || F->t.sort_col == C_EFFECT;
 	snprintf(buf, n, "Features %zu of %d ─ sort: %s%s%s%s ─ filter: %s%s%s", F->nview,
-	         F->m->st->m, F->t.sort_col == C_SAL ? "|" : "",
+	         F->m->st->m, bars ? "|" : "",
 	         F->t.sort_col >= 0 ? col_names[F->t.sort_col] : "rank",
-	         F->t.sort_col == C_SAL ? "|" : "", arrow, filter_names[F->filter],
+	         bars ? "|" : "", arrow, filter_names[F->filter],
 	         F->m->fsearch.pat[0] ? (F->m->fsearch.dir < 0 ? " ─ ? " : " ─ / ") : "",
 	         F->m->fsearch.pat);
 }
@@ -261,6 +303,9 @@ static void draw(screen *s, app *a, wrect r)
 	}
 	title(F, t, sizeof t);
 	F->t.title = t;
+	/* the reward columns where they leave the label its room: the paired
+	 * mean from 108 columns, its interval and the reward effect from 130 */
+	F->t.ncols = r.w >= 130 ? NCOLS : r.w >= 108 ? C_PAIRED + 1 : C_PAIRED;
 	wtable_draw(stdscr, r, &F->t);
 	F->t.title = NULL;
 }
@@ -361,6 +406,7 @@ static int key(screen *s, app *a, int k)
 			xj_accept(m, m->cur_feature);
 		return WF_HANDLED;
 	case 'J': xj_next_unreviewed(m); return WF_HANDLED;
+	case 'p': xm_open(m, XS_PROBE, XM_KEEP); return WF_HANDLED;
 	case 18 /* ^R */: xm_redo(m); return WF_HANDLED;
 	}
 	return WF_IGNORED;
@@ -493,7 +539,7 @@ static int do_sort(xmodel *m, int argc, char **argv)
 			return 0;
 		}
 	app_msg(m->a, MSG_ERROR, "no column '%s' (id salience chosen rejected density-chosen "
-	        "density-rejected max label rating)", argv[1]);
+	        "density-rejected max label rating judge paired interval reward)", argv[1]);
 	return -1;
 }
 
@@ -536,7 +582,8 @@ static const char *const order_words[] = { "asc", "desc", NULL };
 
 const xcmd xcmd_sort = {
 	.name = "sort", .usage = "COLUMN [asc|desc]",
-	.help = "id salience chosen rejected density-chosen density-rejected max label rating judge",
+	.help = "id salience chosen rejected density-chosen density-rejected max label rating judge "
+	        "paired interval reward",
 	.min = 1, .max = 2, .screens = XS_ANALYSIS, .complete = { XC_LIST, XC_LIST },
 	.words = { col_names, order_words }, .fn = do_sort,
 };

@@ -1,11 +1,14 @@
 /* Pair: one preference pair's prompt, chosen and rejected responses with
  * heat for the current feature or for the whole safety score, the pair's
- * score and its fate in the current plan. */
+ * score and its fate in the current plan, and below them the pair's reward
+ * attribution as signed bars (pair_attrib.h), each opening its feature. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/explore/pair_attrib.h"
+#include "tui/explore/probe_screen.h"
 #include "tui/explore/screens.h"
 #include "widgets/draw.h"
 #include "widgets/theme.h"
@@ -15,8 +18,9 @@ struct pair_view {
 	xmodel *m;
 	size_t p;
 	int safety_heat; /* 0: current feature, 1: safety score */
-	int focus;       /* 0 prompt, 1 chosen, 2 rejected */
-	int first[3];    /* first wrapped line shown per section */
+	int focus;       /* 0 prompt, 1 chosen, 2 rejected, 3 the attribution bars */
+	xattrib bars;
+	int first[4];    /* first wrapped line shown per section (3: unused) */
 	wtok *toks[3];
 	size_t ntoks[3];
 	unsigned long seen; /* XG_DATA | XG_SCORES generation of the tokens' heat */
@@ -30,8 +34,10 @@ struct pair_view {
 static const wkey keys[] = {
 	{ "[ ]", "prev/next pair of the list", ']' }, { "H", "heat: feature / safety", 'H' },
 	{ "Tab", "section", '\t' }, { "j/k", "scroll", 'j' }, { "g/G", "top/end", 'g' },
+	{ "b", "attribution bars", 'b' }, { "Enter", "open the bar's feature", '\n' },
 	{ "i", "include/exclude in plan", 'i' },
-	{ "A", "flip/drop/none", 'A' }, { "q Esc", "back", 'q' }, { "h ?", "help", 'h' },
+	{ "A", "flip/drop/none", 'A' }, { "p", "probe: edit and ask the model", 'p' },
+	{ "q Esc", "back", 'q' }, { "h ?", "help", 'h' },
 	{ "Space PgDn/PgUp ^F/^B", "page down/up", ' ' }, { "^D/^U", "half a page down/up", 4 },
 	{ "←/→", "as [ ]", 0 },
 };
@@ -168,11 +174,22 @@ static void draw(screen *s, app *a, wrect r)
 		wdraw_str(stdscr, r.y + 1, 1, r.w - 2, V->err, theme_attr(TH_NEG));
 		return;
 	}
-	/* prompt gets a quarter, the responses share the rest */
+	/* prompt gets a quarter, the attribution bars up to a third, the
+	 * responses share the rest */
 	int body = r.h - 1, ph = body / 4 < 3 ? 3 : body / 4;
+	xattrib_sync(&V->bars, m, V->p);
+	int bh = body >= 14 ? xattrib_rows(&V->bars) + 2 : 0;
+	if (bh < 3 && body >= 14)
+		bh = 3; /* a line saying why there are none */
+	if (bh > body / 3)
+		bh = body / 3;
 	wrect sec[3];
 	sec[0] = wrect_make(r.y + 1, r.x, ph, r.w);
-	wrect rest = wrect_make(r.y + 1 + ph, r.x, body - ph, r.w);
+	wrect rest = wrect_make(r.y + 1 + ph, r.x, body - ph - bh, r.w);
+	if (bh)
+		xattrib_draw(&V->bars, m, wrect_make(r.y + 1 + body - bh, r.x, bh, r.w), V->focus == 3);
+	else if (V->focus == 3)
+		V->focus = 0;
 	wlayout_panes(rest, 2, 60, &sec[1]);
 	static const char *const names[3] = { "prompt", "chosen", "rejected" };
 	for (int i = 0; i < 3; i++) {
@@ -199,7 +216,10 @@ static int key(screen *s, app *a, int k)
 	(void)a;
 	if (V->p >= m->P->n)
 		return WF_IGNORED;
+	if (V->focus == 3 && xattrib_key(&V->bars, m, k) != WF_IGNORED)
+		return WF_HANDLED;
 	switch (k) {
+	case 'b': V->focus = V->focus == 3 ? 1 : 3; return WF_HANDLED;
 	case '[': case KEY_LEFT: case ']': case KEY_RIGHT: {
 		/* Through the list the pair was opened from, else by index. */
 		int d = k == ']' || k == KEY_RIGHT ? 1 : -1;
@@ -219,8 +239,8 @@ static int key(screen *s, app *a, int k)
 		V->safety_heat = !V->safety_heat;
 		build(V);
 		return WF_HANDLED;
-	case '\t': V->focus = (V->focus + 1) % 3; return WF_HANDLED;
-	case KEY_BTAB: V->focus = (V->focus + 2) % 3; return WF_HANDLED;
+	case '\t': V->focus = (V->focus + 1) % 4; return WF_HANDLED;
+	case KEY_BTAB: V->focus = (V->focus + 3) % 4; return WF_HANDLED;
 	case 'j': case KEY_DOWN: V->first[V->focus]++; return WF_HANDLED;
 	case 'k': case KEY_UP: if (V->first[V->focus]) V->first[V->focus]--; return WF_HANDLED;
 	case KEY_NPAGE: case ' ': V->first[V->focus] += 10; return WF_HANDLED;
@@ -235,6 +255,9 @@ static int key(screen *s, app *a, int k)
 	}
 	case 'i': xm_plan_mark(m, V->p, XM_TOGGLE); return WF_HANDLED;
 	case 'A': xm_plan_mark(m, V->p, XM_CYCLE); return WF_HANDLED;
+	case 'p':
+		xm_open(m, XS_PROBE, xprobe_arg(V->p, V->focus == 2 ? SIDE_REJECTED : SIDE_CHOSEN));
+		return WF_HANDLED;
 	}
 	return WF_IGNORED;
 }
@@ -294,6 +317,7 @@ static void pair_free(screen *s)
 		return;
 	struct pair_view *V = s->data;
 	free_toks(V);
+	xattrib_free(&V->bars);
 	if (V->has_rec)
 		pair_rec_free(&V->rec);
 	free(s->data);
