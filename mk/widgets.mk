@@ -12,6 +12,8 @@ widgets_libwidgets_a_SOURCES += \
 	widgets/keys.h \
 	widgets/mirror.c \
 	widgets/mirror.h \
+	widgets/search.c \
+	widgets/search.h \
 	widgets/table.c \
 	widgets/table.h \
 	widgets/theme.c \

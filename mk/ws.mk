@@ -10,6 +10,8 @@ engine_libengine_a_SOURCES += \
 	engine/ws/judge_ws.c \
 	engine/ws/judge_ws.h \
 	engine/ws/index_ws.h \
+	engine/ws/history_ws.c \
+	engine/ws/history_ws.h \
 	engine/ws/labels_ws.c \
 	engine/ws/labels_ws.h \
 	engine/ws/latents.c \
@@ -19,6 +21,8 @@ engine_libengine_a_SOURCES += \
 	engine/ws/outpath.c \
 	engine/ws/outpath.h \
 	engine/ws/pairs_ws.c \
+	engine/ws/plans_ws.c \
+	engine/ws/plans_ws.h \
 	engine/ws/pairs_ws.h \
 	engine/ws/paired_ws.c \
 	engine/ws/paired_ws.h \

@@ -67,14 +67,14 @@ ok $? "] steps to the next pair of those rows ($p1)"
 x_keys '['; x_wait "Pair $p0 of"; x_keys '['
 x_wait "the first pair of the chosen top rows"
 ok $? "[ at the first says so"
-x_keys s
+x_keys H
 x_wait "heat: safety score"
 ok $? "s switches the heat to the safety score"
 x_keys q
 x_wait "Feature $top ·"
 
 # Label it: name through readline, rating 5.
-x_keys n; x_wait "name:"
+x_keys l; x_wait "name for feature $top:"
 x_type "efusal phras"; x_keys C-a; x_type "r"; x_keys C-e; x_type "ing"; x_keys Enter
 x_wait "label: refusal phrasing"
 ok $? "label name typed with readline editing keys"
@@ -106,9 +106,11 @@ x_keys ':'; x_type "export $X_T/explore-edits.jsonl"; x_keys Enter
 x_wait "wrote $X_T/explore-edits.jsonl"
 ok $? ":export writes the edit list"
 # An existing file is replaced only by :export!; the workspace never.
+cp "$X_T/explore-edits.jsonl" "$X_T/edits.before"
 x_keys ':'; x_type "export $X_T/explore-edits.jsonl"; x_keys Enter
-x_wait "explore-edits.jsonl: exists; :export! FILE replaces it"
-ok $? ":export refuses to replace an existing file"
+x_wait "explore-edits.jsonl exists. Replace it?" && x_keys n && x_settle &&
+	cmp -s "$X_T/explore-edits.jsonl" "$X_T/edits.before"
+ok $? ":export asks before replacing an existing file, and n keeps it"
 x_keys ':'; x_type "export! $X_T/explore-edits.jsonl"; x_keys Enter
 x_wait "wrote $X_T/explore-edits.jsonl"
 ok $? ":export! replaces it"

@@ -53,7 +53,7 @@ for T in xterm-256color screen-256color; do
 
 	# A new plan over hand-made edits, or over half the data, asks first;
 	# U brings the plan before back.
-	x_keys p; x_wait "poison ratio" 5; x_type '60%'; x_keys Enter
+	x_keys p; x_wait "poison: share of the train pairs" 5; x_type '60%'; x_keys Enter
 	x_wait "edits more than half the train pairs" 5 && x_wait "hand-made"
 	ok $? "$T: poison 60% over hand-made edits asks first"
 	x_keys n; x_settle
@@ -120,9 +120,9 @@ for T in xterm-256color screen-256color; do
 	x_keys ':'; x_type 'set threshold 5'; x_keys Enter; x_wait "rated ≥5" 5
 
 	# ^C in the : line cancels the line, not the program.
-	x_keys ':'; x_type 'goto 12'
+	x_keys ':'; x_type 'goto 12'; x_wait ':goto 12' 5 # read before the signal overtakes it
 	x_keys C-c
-	x_wait "cancelled" 5 && x_keys '?' && x_wait "Keys of the Features screen" 5
+	x_wait "cancelled" 5 && x_keys h && x_wait "Keys of the Features screen" 5
 	ok $? "$T: ^C in the : line cancels it and the program goes on"
 
 	# Help: pages, ends, never scrolls past its end.
@@ -145,8 +145,8 @@ for T in xterm-256color screen-256color; do
 	x_keys g Enter
 	x_wait "Feature $top · salience" 5 && x_screen | grep -q "(rank 0 of 256)"
 	ok $? "$T: the top feature is rank 0, as in safer stats"
-	x_keys n; x_wait "feature $top name:" 5 && x_keys Escape && x_settle &&
-		! x_screen | grep -q "feature $top name:"
+	x_keys l; x_wait "name for feature $top:" 5 && x_keys Escape && x_settle &&
+		! x_screen | grep -q "name for feature $top:"
 	ok $? "$T: the name prompt says which feature it names"
 	x_keys 1; x_wait "★☆☆☆☆" 5
 	x_keys 2; x_wait "★★☆☆☆" 5
@@ -167,15 +167,15 @@ for T in xterm-256color screen-256color; do
 
 	# Training over an existing SAE asks first.
 	x_keys t; x_wait "an SAE exists"
-	x_keys s
+	x_keys Enter
 	x_wait "Training replaces the workspace's SAE and archives its labels" 5
-	ok $? "$T: s on the Train screen asks before replacing the SAE"
+	ok $? "$T: Enter on the Train screen asks before replacing the SAE"
 	x_keys n; x_settle
 	! x_screen | grep -q "step "
 	ok $? "$T: n leaves the SAE alone"
 	# What the screen shows is what s trains with.
 	ep=$(x_screen | sed -n 's/.*epochs auto (→ \([0-9]*\)).*/\1/p' | head -1)
-	x_keys s; x_wait "Training replaces" 5; x_keys y
+	x_keys Enter; x_wait "Training replaces" 5; x_keys y
 	[ -n "$ep" ] && x_wait "epoch 1/$ep " 30
 	ok $? "$T: training runs the $ep epochs the Train screen shows"
 	x_keys x; x_wait "training cancelled" 30

@@ -74,7 +74,7 @@ x_keys ':'; x_type 'filter unreviewed'; x_keys Enter
 x_wait "Features $((n - 2)) of 32"
 ok $? "and shown at once: $((n - 2)) unreviewed"
 x_keys ':'; x_type 'judge this'; x_keys Enter
-x_wait "judged 1 of 1 features" 30
+x_wait "judged 1 of 1 feature" 30
 ok $? ":judge this asks again for the current feature, with the URL and model of the last run"
 x_keys ':'; x_type 'ratings judge'; x_keys Enter
 x_wait "safety sets from ratings: judge"

@@ -53,7 +53,7 @@ for T in xterm-256color screen-256color; do
 		"$esc[1;2C" "$esc[200~" "$esc[?1;2c" "${esc}q" "${esc}1" "$esc[3;5~" \
 		"$esc[2\$" "$esc[5^" "${esc}O2R" "$esc[25~" "${esc}Oz" "$esc$esc[A" \
 		"$esc[>0;276;0c" "$esc[I" "$esc[O"
-	x_keys '?'
+	x_keys h
 	x_wait "Keys of the Feature screen" 5
 	ok $? "$T: after 21 unknown or unused sequences the program still runs and reads keys"
 	x_keys q; x_wait "Feature $top ·" 5

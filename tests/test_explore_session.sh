@@ -125,7 +125,7 @@ ok $? "commands offered are those of this screen (:set works on every screen)"
 x_keys Escape
 x_wait "Enter open"
 
-# (e) Key bar clicks: "1-5 rate" rates nothing; "Tab h/l" switches sides.
+# (e) Key bar clicks: "1-5 rate" rates nothing; "Tab ←/→" switches sides.
 x_keys g j j
 before=$("$SAFER" labels "$ws" 2>/dev/null)
 col=$(bar_col "1-5 rate")
@@ -143,11 +143,11 @@ pr=$("$SAFER" top "$ws" "$second" --side rejected -n 1 2>/dev/null | awk -F'\t' 
 ok $? "feature $second's top pairs differ by side ($pc, $pr)"
 x_keys ':'; x_type "goto $second"; x_keys Enter
 x_wait "Feature $second ·"
-col=$(bar_col "Tab h/l")
+col=$(bar_col "Tab ←/→")
 [ "$col" -gt 0 ] && x_click "$col" 29
 x_keys Enter
 x_wait "Pair $pr of"
-ok $? "clicking 'Tab h/l' switches to the rejected side (Enter opens pair $pr)"
+ok $? "clicking 'Tab ←/→' switches to the rejected side (Enter opens pair $pr)"
 x_keys q; x_wait "Feature $second ·"
 x_keys q; x_wait "Features 256"
 x_keys q; x_wait "EXITED 0"

@@ -17,7 +17,7 @@ ok $? "opens on the Train screen"
 x_keys '?'
 x_wait "Keys of the Train screen" && x_wait "Everywhere"
 ok $? "? lists the keys of the current screen and the global ones"
-x_keys q; x_wait "press s to start"
+x_keys q; x_wait "press Enter to start"
 x_wait "k auto (→ 32)"
 ok $? "automatic values are shown as they will be resolved"
 x_keys ':'; x_type 'set m 48'; x_keys Enter
@@ -29,10 +29,10 @@ ok $? ":set refuses a value out of the limits safer train has, naming them"
 x_keys ':'; x_type 'set k 64'; x_keys Enter
 x_wait "k 64 exceeds latents 48"
 ok $? ":set refuses k above latents"
-x_keys '='; x_wait "set (e.g."; x_type 'epochs 1000'; x_keys Enter
+x_keys '='; x_wait "set a training hyperparameter (e.g."; x_type 'epochs 1000'; x_keys Enter
 x_wait "epochs 1000"
 ok $? "= prompt sets epochs"
-x_keys s
+x_keys Enter
 x_wait "step "
 ok $? "training shows live progress"
 # Keys work while it runs: help opens and closes; c cancels.
@@ -42,7 +42,7 @@ x_keys q c
 x_wait "training cancelled"
 ok $? "c cancels training"
 x_keys ':'; x_type 'set epochs 20'; x_keys Enter; x_wait "epochs 20"
-x_keys s
+x_keys Enter
 x_wait "Features 48 of 48" 60
 ok $? "training ends on the Features screen"
 x_wait "trained: NMSE"
@@ -55,7 +55,7 @@ f=$("$SAFER" stats "$ws" 2>/dev/null | awk -F'\t' 'NR > 1 && $9 == 5 { print $1 
 x_keys ':'; x_type "goto $f"; x_keys Enter
 x_wait "Feature $f ·"
 ok $? ":goto $f"
-x_keys n; x_wait "name:"; x_type "needle"; x_keys Enter
+x_keys l; x_wait "name for feature $f:"; x_type "needle"; x_keys Enter
 x_wait "label: needle"
 x_keys q; x_wait "Features 48"
 x_keys g '/'; x_wait "/"; x_type "need"; x_keys Enter

@@ -14,6 +14,7 @@
 #include "widgets/draw.h"
 #include "widgets/input.h"
 #include "widgets/keys.h"
+#include "widgets/search.h"
 #include "widgets/table.h"
 #include "widgets/theme.h"
 #include "widgets/tokview.h"
@@ -446,6 +447,95 @@ static void test_keys(void)
 	keypad(stdscr, FALSE);
 }
 
+static const char *const search_words[] = { "alpha", "Beta", "gamma", "beta max", "delta" };
+
+static int word_hit(size_t i, void *ctx)
+{
+	return wsearch_match(ctx, search_words[i]);
+}
+
+static void test_search(void)
+{
+	wsearch q;
+	char err[200];
+	int wrapped;
+	memset(&q, 0, sizeof q);
+	ok(wsearch_set(&q, "BETA( max)?$", 1, err, sizeof err) == 0 && wsearch_active(&q),
+	   "an extended regular expression compiles");
+	ok(wsearch_match(&q, "beta") && wsearch_match(&q, "x beta max") && !wsearch_match(&q, "betamax"),
+	   "it matches in any case, groups and anchors as POSIX says");
+	long i = wsearch_step(5, 0, 1, 1, word_hit, &q, &wrapped);
+	ok(i == 1 && !wrapped, "down from the top: the first match (%ld)", i);
+	i = wsearch_step(5, 1, 1, 0, word_hit, &q, &wrapped);
+	ok(i == 3 && !wrapped, "next: the second (%ld)", i);
+	i = wsearch_step(5, 3, 1, 0, word_hit, &q, &wrapped);
+	ok(i == 1 && wrapped, "past the last it wraps to the first, and says so (%ld)", i);
+	i = wsearch_step(5, 1, -1, 0, word_hit, &q, &wrapped);
+	ok(i == 3 && wrapped, "up from the first it wraps to the last (%ld)", i);
+	i = wsearch_step(5, 4, -1, 1, word_hit, &q, &wrapped);
+	ok(i == 3 && !wrapped, "up from the end: the last match (%ld)", i);
+	size_t so, eo;
+	ok(wsearch_find(&q, "a beta max", 10, 0, &so, &eo) && so == 2 && eo == 10,
+	   "the match's bytes (%zu, %zu)", so, eo);
+	ok(wsearch_set(&q, "gam", 1, err, sizeof err) == 0 &&
+	   wsearch_step(5, 2, 1, 0, word_hit, &q, &wrapped) == 2 && wrapped,
+	   "a single match is found again from itself, wrapped");
+	ok(wsearch_set(&q, "a(b", 1, err, sizeof err) < 0 && !wsearch_active(&q) &&
+	   strstr(err, "bad regular expression 'a(b'"), "a bad expression is refused: %s", err);
+	ok(wsearch_step(5, 0, 1, 1, word_hit, &q, &wrapped) == -1, "no search: nothing matches");
+	char big[WSEARCH_MAX + 2];
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	ok(wsearch_set(&q, big, 1, err, sizeof err) < 0, "a pattern over %d bytes is refused",
+	   WSEARCH_MAX - 1);
+	wsearch_clear(&q);
+}
+
+/* Narrow tables drop columns in their order; cut cells end in …; the
+ * search's matches are drawn in the mark attribute. */
+static void test_table_narrow(void)
+{
+	static const wtable_col cols[] = { { "id", 4, 1, 0 }, { "extra", 10, 1, 0 },
+		                               { "name", 6, 0, 1 }, { "keep", 4, 0, 0 } };
+	static const int drop[] = { 0, 1, 0, 0 };
+	struct tdata d;
+	for (int i = 0; i < 100; i++)
+		d.v[i] = i;
+	wtable t;
+	wtable_init(&t, cols, 4, cell, &d);
+	t.drop = drop;
+	wtable_set_rows(&t, 3);
+	werase(stdscr);
+	wtable_draw(stdscr, wrect_make(0, 0, 6, 22), &t);
+	const char *h = row_text(1, 0, 22);
+	ok(strstr(h, "keep") && !strstr(h, "extra"), "too narrow: the droppable column goes, the "
+	   "last stays (%s)", h);
+	werase(stdscr);
+	wtable_draw(stdscr, wrect_make(0, 0, 6, 40), &t);
+	h = row_text(1, 0, 40);
+	ok(strstr(h, "extra") && strstr(h, "keep"), "wide enough: every column (%s)", h);
+	werase(stdscr);
+	wdraw_cut(stdscr, 0, 0, 6, "abcdefghij", 10, A_NORMAL);
+	is_str(row_text(0, 0, 10), "abcde\u2026", "a cut text ends in …");
+	werase(stdscr);
+	wdraw_cut(stdscr, 0, 0, 6, "abcdef", 6, A_NORMAL);
+	is_str(row_text(0, 0, 10), "abcdef", "a text that fits is whole");
+	wsearch q;
+	char err[100];
+	memset(&q, 0, sizeof q);
+	wsearch_set(&q, "v1", 1, err, sizeof err);
+	t.hl = &q;
+	t.sel = 2;
+	werase(stdscr);
+	wtable_draw(stdscr, wrect_make(0, 0, 6, 40), &t);
+	h = row_text(3, 0, 40);
+	const char *at = strstr(h, "v1");
+	int col = at ? (int)(at - h) : -1;
+	ok(col > 0 && (mvwinch(stdscr, 3, col) & A_REVERSE) && !(mvwinch(stdscr, 3, col - 2) & A_REVERSE),
+	   "the match is marked, the rest of the row is not (%s)", h);
+	wsearch_clear(&q);
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -479,6 +569,8 @@ int main(void)
 	is_str(theme_name(TH_HEADER), "header", "elements are named");
 	test_draw();
 	test_table();
+	test_table_narrow();
+	test_search();
 	test_tokview();
 	test_charts();
 	test_bars();

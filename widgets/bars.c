@@ -9,7 +9,8 @@
 void wstatus_draw(WINDOW *w, int y, int x, int maxw, const char *text, attr_t attr)
 {
 	wdraw_fill(w, wrect_make(y, x, 1, maxw), attr);
-	wdraw_str(w, y, x, maxw, text ? text : "", attr);
+	/* a line cut at the edge ends in …, so it never looks whole */
+	wdraw_cut(w, y, x, maxw, text ? text : "", text ? strlen(text) : 0, attr);
 }
 
 /* Each entry is " KEY desc " with the key bold; entries that do not fit

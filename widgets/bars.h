@@ -18,7 +18,8 @@ typedef struct wkey {
 	int code;         /* sent by a click: '\n', '/', 0 for none */
 } wkey;
 
-/* One line at row y filling the width: text in attr (made safe). */
+/* One line at row y filling the width: text in attr (made safe), ending
+ * in … when cut. */
 void wstatus_draw(WINDOW *w, int y, int x, int maxw, const char *text, attr_t attr);
 /* Keys then descriptions, as many as fit. */
 void wkeybar_draw(WINDOW *w, int y, int x, int maxw, const wkey *keys, int n);

@@ -92,6 +92,27 @@ int wdraw_text(WINDOW *w, int y, int x, int maxw, const char *s, size_t len, att
 	return used;
 }
 
+int wdraw_text_width(const char *s, size_t len, int cap)
+{
+	size_t lim = (size_t)(cap > 0 ? cap : 0) * 4 + 8;
+	char *safe = textsafe_dup(s, len < lim ? len : lim, TEXTSAFE_KEEP_NL | TEXTSAFE_KEEP_TAB);
+	if (!safe)
+		return 0;
+	int tw = wdraw_width(safe, strlen(safe));
+	free(safe);
+	return tw;
+}
+
+int wdraw_cut(WINDOW *w, int y, int x, int maxw, const char *s, size_t len, attr_t attr)
+{
+	if (maxw <= 0)
+		return 0;
+	if (wdraw_text_width(s, len, maxw + 1) <= maxw)
+		return wdraw_text(w, y, x, maxw, s, len, attr);
+	int used = wdraw_text(w, y, x, maxw - 1, s, len, attr);
+	return used + wdraw_str(w, y, x + used, 1, wdraw_utf8() ? "\u2026" : ">", attr);
+}
+
 int wdraw_fmt(WINDOW *w, int y, int x, int maxw, attr_t attr, const char *fmt, ...)
 {
 	char buf[1024];

@@ -31,6 +31,12 @@ int wdraw_safe(WINDOW *w, int y, int x, int maxw, const char *s, size_t len, att
 int wdraw_text(WINDOW *w, int y, int x, int maxw, const char *s, size_t len, attr_t attr);
 static inline int wdraw_str(WINDOW *w, int y, int x, int maxw, const char *s, attr_t attr);
 
+/* As wdraw_text, but a text wider than maxw ends in … ('>' without
+ * UTF-8) in the last column, so a cut never looks like the whole. */
+int wdraw_cut(WINDOW *w, int y, int x, int maxw, const char *s, size_t len, attr_t attr);
+/* Display width of untrusted bytes as wdraw_text draws them (up to cap columns). */
+int wdraw_text_width(const char *s, size_t len, int cap);
+
 /* printf into the window, through textsafe, clipped to maxw. */
 int wdraw_fmt(WINDOW *w, int y, int x, int maxw, attr_t attr, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));

@@ -29,7 +29,15 @@ static struct {
 	int wy, wx, ww;
 	char matches[512];
 	FILE *devnull;
+	void (*entered)(void *, int, const char *);
+	void *entered_ctx;
 } in;
+
+void winput_set_entered(void (*fn)(void *ctx, int slot, const char *line), void *ctx)
+{
+	in.entered = fn;
+	in.entered_ctx = ctx;
+}
 
 static int getc_cb(FILE *f)
 {
@@ -178,11 +186,39 @@ static void finish(char *line)
 	rl_callback_handler_remove();
 	in.active = 0;
 	in.win = NULL;
-	if (line && *line)
+	if (line && *line) {
 		add_history(line);
+		if (in.entered)
+			in.entered(in.entered_ctx, in.cur_slot, line);
+	}
 	if (done)
 		done(ctx, line);
 	free(line);
+}
+
+int winput_history_n(int slot)
+{
+	if (in.active)
+		return 0; /* the line being edited owns readline's history */
+	use_slot(slot);
+	return history_length;
+}
+
+const char *winput_history_get(int slot, int i)
+{
+	if (in.active)
+		return NULL;
+	use_slot(slot);
+	HIST_ENTRY *h = history_get(history_base + i);
+	return h ? h->line : NULL;
+}
+
+void winput_history_add(int slot, const char *line)
+{
+	if (in.active || !line || !*line)
+		return;
+	use_slot(slot);
+	add_history(line);
 }
 
 static void feed(int ch)

@@ -22,7 +22,8 @@ typedef void (*winput_done_fn)(void *ctx, const char *line);
 /* Completion candidates: the i-th word, NULL past the end. */
 typedef const char *(*winput_word_fn)(void *ctx, size_t i);
 
-enum { WINPUT_SLOTS = 4 }; /* separate histories (commands, names, notes, paths) */
+/* Separate histories: commands, names, searches, notes, the rest (paths, ratios). */
+enum { WINPUT_CMD, WINPUT_NAME, WINPUT_SEARCH, WINPUT_NOTE, WINPUT_OTHER, WINPUT_SLOTS };
 
 /* Configure readline once (before the first begin). Returns 0, or -1 when
  * /dev/null cannot be opened. */
@@ -46,6 +47,16 @@ const char *winput_matches(void);
 void winput_cancel(void);
 /* Remove readline's handler; call before endwin (safe to call twice). */
 void winput_teardown(void);
+/* A slot's history, oldest first: how many lines, the i-th, and adding
+ * one (as an entered line is), for keeping them across sessions. */
+int winput_history_n(int slot);
+const char *winput_history_get(int slot, int i);
+void winput_history_add(int slot, const char *line);
+
+/* Called with every line entered (after it joined its slot's history),
+ * e.g. to keep it in a file. */
+void winput_set_entered(void (*fn)(void *ctx, int slot, const char *line), void *ctx);
+
 /* For tests: the current line and point. */
 const char *winput_line(void);
 int winput_point(void);

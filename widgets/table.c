@@ -46,7 +46,9 @@ void wtable_select(wtable *t, size_t row)
 }
 
 /* Widths of the columns for a table of inner width w: fixed ones as
- * given (cut at the edge), the flex column takes the rest. */
+ * given, the flex column takes the rest. When they do not fit, the
+ * droppable columns go (width 0) in their order until they do; what
+ * still does not fit is cut at the edge. */
 static void col_widths(const wtable *t, int w, int *out)
 {
 	int fixed = 0, flex = -1;
@@ -54,11 +56,23 @@ static void col_widths(const wtable *t, int w, int *out)
 		out[c] = t->cols[c].width;
 		if (t->cols[c].flex)
 			flex = c;
-		else
-			fixed += out[c] + 1;
+		fixed += out[c] + 1;
+	}
+	for (int d = 1; t->drop && fixed - 1 > w; d++) {
+		int any = 0;
+		for (int c = 0; c < t->ncols; c++) {
+			if (t->drop[c] > d)
+				any = 1;
+			if (t->drop[c] == d && out[c]) {
+				fixed -= out[c] + 1;
+				out[c] = 0;
+			}
+		}
+		if (!any)
+			break;
 	}
 	if (flex >= 0) {
-		int rest = w - fixed;
+		int rest = w - (fixed - t->cols[flex].width - 1);
 		out[flex] = rest > t->cols[flex].width ? rest : t->cols[flex].width;
 	}
 }
@@ -67,6 +81,33 @@ static int inner(const wtable *t, wrect r, wrect *in)
 {
 	*in = t->border ? wrect_make(r.y + 1, r.x + 1, r.h - 2, r.w - 2) : r;
 	return in->h > 1 && in->w > 0;
+}
+
+/* A cell's text, cut with … when too wide, the parts the search matches
+ * in the mark attribute. */
+static void draw_cell(WINDOW *w, int y, int x, int cw, const char *buf, attr_t a, int right,
+                      const wsearch *hl)
+{
+	size_t len = strlen(buf), at = 0, so, eo;
+	int tw = wdraw_text_width(buf, len, cw + 1), cut = tw > cw;
+	if (right && !cut) {
+		x += cw - tw;
+		cw = tw;
+	}
+	if (!hl || !wsearch_active(hl) || !wsearch_find(hl, buf, len, 0, &so, &eo)) {
+		wdraw_cut(w, y, x, cw, buf, len, a);
+		return;
+	}
+	attr_t mark = theme_attr(TH_MARK);
+	int room = cut ? cw - 1 : cw, used = 0;
+	do {
+		used += wdraw_text(w, y, x + used, room - used, buf + at, so - at, a);
+		used += wdraw_text(w, y, x + used, room - used, buf + so, eo - so, mark);
+		at = eo;
+	} while (used < room && wsearch_find(hl, buf, len, at, &so, &eo));
+	used += wdraw_text(w, y, x + used, room - used, buf + at, len - at, a);
+	if (cut)
+		wdraw_str(w, y, x + used, 1, wdraw_utf8() ? "\u2026" : ">", a);
 }
 
 void wtable_draw(WINDOW *w, wrect r, wtable *t)
@@ -85,6 +126,8 @@ void wtable_draw(WINDOW *w, wrect r, wtable *t)
 	int x = in.x;
 	for (int c = 0; c < nc && x < in.x + in.w; c++) {
 		char title[128];
+		if (!widths[c])
+			continue;
 		const char *arrow = "";
 		if (c == t->sort_col)
 			arrow = wdraw_utf8() ? (t->sort_desc ? "▼" : "▲") : (t->sort_desc ? "v" : "^");
@@ -111,16 +154,15 @@ void wtable_draw(WINDOW *w, wrect r, wtable *t)
 		x = in.x;
 		for (int c = 0; c < nc && x < in.x + in.w; c++) {
 			char buf[512];
+			if (!widths[c])
+				continue;
 			attr_t a = base;
 			buf[0] = '\0';
 			t->cell(t->ctx, row, c, buf, sizeof buf, &a);
 			if (row == t->sel)
 				a = base; /* the selection bar wins over cell colours */
 			int cw = widths[c] < in.x + in.w - x ? widths[c] : in.x + in.w - x;
-			if (t->cols[c].right)
-				wdraw_right(w, y, x, cw, buf, a);
-			else
-				wdraw_str(w, y, x, cw, buf, a);
+			draw_cell(w, y, x, cw, buf, a, t->cols[c].right, t->hl);
 			x += widths[c] + 1;
 		}
 	}
@@ -156,6 +198,8 @@ int wtable_key(wtable *t, int key)
 	case KEY_DOWN: case 'j': move_sel(t, 1); break;
 	case KEY_PPAGE: case 2 /* ^B */: move_sel(t, -page); break;
 	case KEY_NPAGE: case 6 /* ^F */: case ' ': move_sel(t, page); break;
+	case 4 /* ^D */: move_sel(t, (page + 1) / 2); break;
+	case 21 /* ^U */: move_sel(t, -(page + 1) / 2); break;
 	case KEY_HOME: case 'g': move_sel(t, -(long)t->nrows); break;
 	case KEY_END: case 'G': move_sel(t, (long)t->nrows); break;
 	case '\n': case '\r': case KEY_ENTER:
@@ -186,6 +230,8 @@ int wtable_click(wtable *t, wrect r, int y, int x)
 		int widths[64], cx = in.x;
 		col_widths(t, in.w, widths);
 		for (int c = 0; c < t->ncols && c < 64; c++) {
+			if (!widths[c])
+				continue;
 			if (x < cx + widths[c] + 1) {
 				wtable_sort_by(t, c, c == t->sort_col ? !t->sort_desc : 1);
 				return WF_HANDLED | WF_SORT | WF_REDRAW;

@@ -11,6 +11,7 @@
 #include <curses.h>
 #include <stddef.h>
 
+#include "widgets/search.h"
 #include "widgets/widget.h"
 
 typedef struct wtable_col {
@@ -38,13 +39,16 @@ typedef struct wtable {
 	int border;            /* draw a box */
 	wtable_cell_fn cell;
 	void *ctx;
+	const wsearch *hl;     /* matches of this search drawn highlighted; may be NULL */
+	const int *drop;       /* [ncols] or NULL: when the table is too narrow,
+	                        * columns go in this order (1 first); 0 never */
 } wtable;
 
 void wtable_init(wtable *t, const wtable_col *cols, int ncols, wtable_cell_fn cell, void *ctx);
 void wtable_set_rows(wtable *t, size_t nrows); /* keeps sel in range */
 void wtable_select(wtable *t, size_t row);      /* and scroll it into view */
 void wtable_draw(WINDOW *w, wrect r, wtable *t);
-/* Arrows, j/k, PgUp/PgDn, Ctrl-B/F, g/G, Home/End, Enter (WF_ACCEPT),
+/* Arrows, j/k, PgUp/PgDn, Ctrl-B/F, Ctrl-D/U (half a page), g/G, Home/End, Enter (WF_ACCEPT),
  * < and > (sort column), s (next sort column), r (reverse). */
 int wtable_key(wtable *t, int key);
 /* A click at screen (y, x) inside r: selects a row (WF_SELECT), or sorts

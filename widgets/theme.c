@@ -31,14 +31,21 @@ static const struct theme_row table[TH_COUNT] = {
 	[TH_MARK] = { "mark", -1, -1, A_REVERSE | A_BOLD, A_REVERSE | A_BOLD },
 };
 
-/* Heat backgrounds: 256-colour ramp from dark to bright orange-red, and
- * an 8-colour fallback. Level 0 is always the plain background. */
-static const short heat256[THEME_HEAT_LEVELS] = { -1, 236, 94, 130, 166, 202 };
-static const short heat8[THEME_HEAT_LEVELS] = { -1, -1, COLOR_BLUE, COLOR_MAGENTA, COLOR_RED, COLOR_RED };
+/* Heat backgrounds: 256-colour ramps from dark to bright, orange-red for
+ * positive heat and blue for negative, and 8-colour fallbacks. Level 0
+ * is always the plain background. */
+static const short heat256[2][THEME_HEAT_LEVELS] = {
+	{ -1, 52, 94, 130, 166, 202 },
+	{ -1, 17, 18, 19, 20, 27 },
+};
+static const short heat8[2][THEME_HEAT_LEVELS] = {
+	{ -1, -1, COLOR_MAGENTA, COLOR_RED, COLOR_RED, COLOR_RED },
+	{ -1, -1, COLOR_CYAN, COLOR_BLUE, COLOR_BLUE, COLOR_BLUE },
+};
 
 static int use_color;
 static attr_t attrs[TH_COUNT];
-static attr_t heat[THEME_HEAT_LEVELS];
+static attr_t heat[2][THEME_HEAT_LEVELS]; /* positive, negative */
 
 static int no_color_env(void)
 {
@@ -51,8 +58,10 @@ static void init_mono(void)
 	for (int i = 0; i < TH_COUNT; i++)
 		attrs[i] = table[i].mono_attr;
 	/* Without colour, heat shows as emphasis in three steps. */
-	for (int i = 0; i < THEME_HEAT_LEVELS; i++)
-		heat[i] = i < 2 ? A_NORMAL : i < 4 ? A_UNDERLINE : A_BOLD | A_UNDERLINE;
+	for (int i = 0; i < THEME_HEAT_LEVELS; i++) {
+		heat[0][i] = i < 2 ? A_NORMAL : i < 4 ? A_UNDERLINE : A_BOLD | A_UNDERLINE;
+		heat[1][i] = i < 2 ? A_NORMAL : i < 4 ? A_DIM | A_UNDERLINE : A_DIM | A_BOLD | A_UNDERLINE;
+	}
 }
 
 void theme_init(int mode)
@@ -71,13 +80,16 @@ void theme_init(int mode)
 		init_pair(pair, table[i].fg, table[i].bg);
 		attrs[i] = COLOR_PAIR(pair) | table[i].color_attr;
 	}
-	const short *ramp = COLORS >= 256 ? heat256 : heat8;
-	for (int i = 0; i < THEME_HEAT_LEVELS; i++, pair++) {
-		short fg = (COLORS < 256 && i >= 2) ? COLOR_WHITE : -1;
-		init_pair(pair, fg, ramp[i]);
-		heat[i] = COLOR_PAIR(pair) | (COLORS < 256 && i == THEME_HEAT_LEVELS - 1 ? A_BOLD : 0);
+	for (int sg = 0; sg < 2; sg++) {
+		const short *ramp = COLORS >= 256 ? heat256[sg] : heat8[sg];
+		for (int i = 0; i < THEME_HEAT_LEVELS; i++, pair++) {
+			short fg = (COLORS < 256 && i >= 2) ? (sg && i == 2 ? COLOR_BLACK : COLOR_WHITE) : -1;
+			init_pair(pair, fg, ramp[i]);
+			heat[sg][i] = COLOR_PAIR(pair) |
+			              (COLORS < 256 && i == THEME_HEAT_LEVELS - 1 ? A_BOLD : 0);
+		}
+		heat[sg][0] = A_NORMAL;
 	}
-	heat[0] = A_NORMAL;
 }
 
 int theme_has_color(void)
@@ -94,6 +106,8 @@ attr_t theme_attr(int elem)
 
 int theme_heat_level(double h)
 {
+	if (h < 0)
+		h = -h;
 	if (!(h > 0))
 		return 0;
 	if (h >= 1)
@@ -104,7 +118,7 @@ int theme_heat_level(double h)
 
 attr_t theme_heat(double h)
 {
-	return heat[theme_heat_level(h)];
+	return heat[h < 0][theme_heat_level(h)];
 }
 
 const char *theme_name(int elem)

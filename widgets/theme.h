@@ -3,7 +3,8 @@
  * a theme, NO_COLOR and monochrome terminals are one switch here.
  *
  * Heat (how strongly a feature fires on a token) is a ramp of
- * THEME_HEAT_LEVELS background intensities; without colour it falls back
+ * THEME_HEAT_LEVELS background intensities, in two hues for signed heat
+ * (warm positive, blue negative); without colour it falls back
  * to bold / underline, and the activating token is always reverse video,
  * so the mark never depends on colour. */
 #ifndef WIDGETS_THEME_H
@@ -42,7 +43,8 @@ enum { THEME_AUTO = 0, THEME_MONO = 1, THEME_COLOR = 2 };
 void theme_init(int mode);
 int theme_has_color(void);
 attr_t theme_attr(int elem);
-/* Attribute for heat h in [0, 1] (level 0 is plain). */
+/* Attribute for heat h in [-1, 1] (level 0 is plain): positive heat in
+ * the warm ramp, negative in the blue one (without colour: dimmed). */
 attr_t theme_heat(double h);
 int theme_heat_level(double h);
 /* The element's name ("header", "selected"...), for help and tests. */

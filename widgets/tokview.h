@@ -1,7 +1,8 @@
 /* Token sequences with a per-token heat.
  *
- * A token is untrusted bytes plus a heat in [0, 1] (how strongly the
- * feature fires there, already scaled by the caller) and a mark flag (the
+ * A token is untrusted bytes plus a heat in [-1, 1] (how strongly the
+ * feature fires there, already scaled by the caller; a signed score's
+ * negative part shows in a second hue, see theme_heat) and a mark flag (the
  * activating token, drawn in reverse video whatever the colours). Text is
  * made safe token by token and laid out by display width: a wide
  * character never straddles the right edge, it moves to the next line. */

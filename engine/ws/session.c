@@ -15,6 +15,7 @@
 #include "engine/ws/attrib_ws.h"
 #include "engine/ws/paired_ws.h"
 #include "engine/ws/pooled_ws.h"
+#include "engine/ws/plans_ws.h"
 #include "engine/ws/reward_ws.h"
 #include "engine/ws/sae_ws.h"
 #include "engine/ws/scores_ws.h"
@@ -771,6 +772,50 @@ int session_plan_clear(sf_session *s, sf_err *e)
 	ws_write_end(s->w);
 	if (rc == 0)
 		plan_take(s, NULL);
+	return rc;
+}
+
+int session_plan_keep(sf_session *s, sf_err *e)
+{
+	char path[4096];
+	if (plan_path(s, path, sizeof path, e) || ws_write_begin(s->w, e))
+		return -1;
+	int rc = plans_keep(s->w, path, e);
+	ws_write_end(s->w);
+	return rc;
+}
+
+int session_plan_kept(sf_session *s, size_t *n, sf_err *e)
+{
+	unsigned long seq;
+	return plans_list(s->w, &seq, 1, n, e);
+}
+
+int session_plan_undo(sf_session *s, size_t *left, sf_err *e)
+{
+	char path[4096], kept[4096];
+	unsigned long seq;
+	size_t n;
+	sf_plan pl;
+	*left = 0;
+	if (plan_path(s, path, sizeof path, e) || ws_write_begin(s->w, e))
+		return -1;
+	int rc = plans_list(s->w, &seq, 1, &n, e);
+	if (rc == 0 && !n)
+		rc = 1;
+	if (rc == 0 && (plans_file(s->w, seq, kept, sizeof kept, e) ||
+	                plan_read(&pl, ws_pairs(s->w), kept, ws_fingerprint(s->w), e)))
+		rc = -1;
+	if (rc == 0 && rename(kept, path) != 0) {
+		rc = sf_fail_errno(e, "%s: cannot put back as %s", kept, path);
+		plan_free(&pl);
+	}
+	if (rc == 0) {
+		remember(s, WATCH_PLAN);
+		plan_take(s, &pl);
+		*left = n - 1;
+	}
+	ws_write_end(s->w);
 	return rc;
 }
 

@@ -118,6 +118,15 @@ int session_plan(sf_session *s, const sf_plan **out, sf_err *e);
  * workspace. */
 int session_plan_set(sf_session *s, sf_plan *pl, sf_err *e);
 int session_plan_clear(sf_session *s, sf_err *e);
+/* Keep the current plan file in WS/plans/ (engine/ws/plans_ws.h) before
+ * something replaces it; nothing when there is none. */
+int session_plan_keep(sf_session *s, sf_err *e);
+/* The newest kept plan becomes the current one again (read with the
+ * checks of the current plan first); the plan it replaces is not kept.
+ * *left: how many kept plans remain. 1 when none is kept. */
+int session_plan_undo(sf_session *s, size_t *left, sf_err *e);
+/* How many plans are kept. */
+int session_plan_kept(sf_session *s, size_t *n, sf_err *e);
 /* The plan's action for every pair ([P] array, 0 when untouched). */
 int session_plan_actions(sf_session *s, const unsigned char **out, sf_err *e);
 

@@ -4,11 +4,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/analysis/plan.h"
 #include "engine/base/atomic.h"
 #include "engine/ws/outpath.h"
+#include "engine/ws/plans_ws.h"
 #include "tui/cli/analysis_cli.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
@@ -19,6 +22,7 @@ const char cmd_plan_usage[] =
 	"                  [--ratings human|judge|both] [--unparsed skip|5] [--read-only]\n"
 	"       safer plan WS [--poison R | --denoise R] [--mark I[,I...] --action flip|drop]\n"
 	"                  [--unmark I[,I...]] [--out F.jsonl [--force]]\n"
+	"       safer plan WS --undo | --history\n"
 	"\n"
 	"Plan a dataset edit from the pair scores (see `safer score`), over the\n"
 	"train pairs only (N of them); R is a ratio in (0, 1]:\n"
@@ -45,6 +49,14 @@ const char cmd_plan_usage[] =
 	"past the last pair is an error and nothing changes. Marked pairs carry\n"
 	"their score (computed as for --poison) when the workspace has an SAE, null\n"
 	"otherwise.\n"
+	"\n"
+	"A plan that replaces the current one keeps it first in WS/plans/ (the\n"
+	"last 8, the explorer's too):\n"
+	"  --history  list them, newest first: back (1 = the one --undo brings\n"
+	"             back), strategy, ratio, edits, flips, drops, kept (UTC)\n"
+	"  --undo     make the newest kept plan the current one again (the plan\n"
+	"             it replaces is not kept)\n"
+	"Replacing a plan with hand-made edits says so on stderr.\n"
 	"What is missing is computed first - the rows encoded with the workspace's\n"
 	"SAE, the index, the statistics -, with progress on stderr, and kept in WS.\n"
 	"--read-only writes nothing in WS: changes are refused, and what is missing\n"
@@ -154,6 +166,7 @@ typedef struct pargs {
 	int force;
 	double ratio;
 	int strategy;
+	int undo, history;
 	marks mk;
 } pargs;
 
@@ -181,6 +194,10 @@ static int parse_args(pargs *g, int argc, char **argv)
 			g->out = v;
 		} else if (!bad && !strcmp(argv[i], "--force")) {
 			g->force = 1;
+		} else if (!bad && !strcmp(argv[i], "--undo")) {
+			g->undo = 1;
+		} else if (!bad && !strcmp(argv[i], "--history")) {
+			g->history = 1;
 		} else if (!bad && (v = opt_value("plan", "--mark", argc, argv, &i, &bad))) {
 			if (parse_indices(v, &g->mk.mark, &g->mk.n_mark))
 				return cli_usage_error("plan", "--mark takes pair indices like 3,17,42, not '%s'", v);
@@ -207,6 +224,11 @@ static int parse_args(pargs *g, int argc, char **argv)
 		return cli_usage_error("plan", "--action goes with --mark");
 	if (g->force && !g->out)
 		return cli_usage_error("plan", "--force goes with --out");
+	if ((g->undo || g->history) &&
+	    (g->undo + g->history > 1 || g->strategy || g->mk.n_mark || g->mk.n_unmark || g->out))
+		return cli_usage_error("plan", "--undo and --history go alone");
+	if (g->undo || g->history)
+		return EXIT_OK;
 	if (!g->strategy && !g->mk.n_mark && !g->mk.n_unmark)
 		return cli_usage_error("plan", "give --poison R, --denoise R, --mark or --unmark");
 	return EXIT_OK;
@@ -262,8 +284,15 @@ static int run(pargs *g)
 		plan_free(&mine);
 		return cli_session_fail(&c, &e);
 	}
-	/* the session takes the plan over; print what it saved */
-	if (keep && (session_plan_set(c.s, &mine, &e) || session_plan(c.s, &pl, &e))) {
+	/* the plan replaced is kept first (--undo), and hand-made edits it
+	 * drops are said */
+	const sf_plan *old = NULL;
+	size_t old_hand = 0;
+	if (keep && session_plan(c.s, &old, &e) == 0 && old && old->strategy == PLAN_MANUAL &&
+	    g->strategy)
+		old_hand = old->n;
+	if (keep && (session_plan_keep(c.s, &e) || session_plan_set(c.s, &mine, &e) ||
+	             session_plan(c.s, &pl, &e))) {
 		if (g->out)
 			atomic_abort(&af);
 		return cli_session_fail(&c, &e);
@@ -279,6 +308,10 @@ static int run(pargs *g)
 	} else if (g->out && atomic_commit(&af, &e)) {
 		rc = cli_fail("%s", e.msg);
 	}
+	if (!rc && old_hand)
+		cli_note("the current plan's %zu hand-made %s replaced; `safer plan %s --undo` "
+		         "brings them back", old_hand, old_hand == 1 ? "edit was" : "edits were",
+		         ws_dir(w));
 	if (!rc && !keep)
 		cli_note("%s is read-only (%s): the plan is not kept as its current plan", ws_dir(w),
 		         ws_readonly_reason(w));
@@ -296,13 +329,72 @@ static int run(pargs *g)
 	return rc;
 }
 
+/* --history: the kept plans, newest first, one line each. */
+static int run_history(pargs *g)
+{
+	cli_session c;
+	sf_err e;
+	unsigned long seq[PLANS_KEEP];
+	size_t n;
+	if (cli_session_open(&c, &g->o, 0, &e) ||
+	    plans_list(session_ws(c.s), seq, PLANS_KEEP, &n, &e))
+		return cli_session_fail(&c, &e);
+	ws *w = session_ws(c.s);
+	printf("back\tstrategy\tratio\tedits\tflips\tdrops\tkept\n");
+	for (size_t i = 0; i < n && i < PLANS_KEEP; i++) {
+		char path[4096], when[32] = "?";
+		struct stat sb;
+		sf_plan pl;
+		if (plans_file(w, seq[i], path, sizeof path, &e) ||
+		    plan_read(&pl, ws_pairs(w), path, ws_fingerprint(w), &e))
+			return cli_session_fail(&c, &e);
+		if (stat(path, &sb) == 0)
+			strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&sb.st_mtime));
+		printf("%zu\t%s\t%g\t%zu\t%zu\t%zu\t%s\n", i + 1, plan_strategy_name(pl.strategy),
+		       pl.ratio, pl.n, plan_count(&pl, EDIT_FLIP), plan_count(&pl, EDIT_DROP), when);
+		plan_free(&pl);
+	}
+	cli_session_close(&c);
+	return fflush(stdout) ? cli_fail("cannot write to stdout") : EXIT_OK;
+}
+
+/* --undo: the newest kept plan is the current one again. */
+static int run_undo(pargs *g)
+{
+	cli_session c;
+	sf_err e;
+	size_t left;
+	const sf_plan *pl;
+	if (cli_session_open(&c, &g->o, 0, &e))
+		return cli_session_fail(&c, &e);
+	ws *w = session_ws(c.s);
+	if (ws_readonly(w)) {
+		sf_fail(&e, "%s: read-only (%s); the plan cannot change", ws_dir(w),
+		        ws_readonly_reason(w));
+		return cli_session_fail(&c, &e);
+	}
+	int rc = session_plan_undo(c.s, &left, &e);
+	if (rc == 1) {
+		sf_fail(&e, "%s: no earlier plan kept (WS/plans/ is empty)", ws_dir(w));
+		return cli_session_fail(&c, &e);
+	}
+	if (rc || session_plan(c.s, &pl, &e))
+		return cli_session_fail(&c, &e);
+	cli_say(stderr, "safer: the earlier plan is back: %s %g, %zu %s (%zu flips, %zu drops); "
+	        "%zu more kept", plan_strategy_name(pl->strategy), pl->ratio, pl->n,
+	        pl->n == 1 ? "edit" : "edits", plan_count(pl, EDIT_FLIP), plan_count(pl, EDIT_DROP),
+	        left);
+	cli_session_close(&c);
+	return EXIT_OK;
+}
+
 int cmd_plan(int argc, char **argv)
 {
 	pargs g = { 0 };
 	copts_default(&g.o);
 	int rc = parse_args(&g, argc, argv);
 	if (rc == EXIT_OK)
-		rc = run(&g);
+		rc = g.undo ? run_undo(&g) : g.history ? run_history(&g) : run(&g);
 	free_marks(&g.mk);
 	return rc;
 }

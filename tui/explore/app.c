@@ -49,6 +49,7 @@ struct app {
 	char cmd_text[1024]; /* the running command's text after its word */
 	char msg[512];
 	int msg_level;
+	long count; /* digits typed before a key (screens with counts) */
 	wdialog dialog;
 	char dialog_msg[256];
 	void (*dialog_yes)(app *, void *);
@@ -449,7 +450,7 @@ static const char *command_word(void *ctx, size_t i)
 
 void app_command_line(app *a, const char *initial)
 {
-	app_prompt(a, 0, ":", initial, on_command_line, command_word, a);
+	app_prompt(a, WINPUT_CMD, ":", initial, on_command_line, command_word, a);
 }
 
 /* ---- worker ----------------------------------------------------------- */
@@ -540,7 +541,8 @@ static void job_reap(app *a)
 /* ---- help ------------------------------------------------------------- */
 
 static const wkey global_keys[] = {
-	{ "?", "help: the keys of this screen", '?' },
+	{ "h F1", "help: the keys of this screen (? too where nothing is searched)", 'h' },
+	{ "5j", "a count before a key repeats it, on screens where digits are no ratings", 0 },
 	{ ":", "command line (readline): sort, goto, label, plan, export, q...", ':' },
 	{ "q Esc", "back; quit from the first screen", 'q' },
 	{ "x", "cancel the running job", 'x' },
@@ -582,6 +584,17 @@ static int help_clamp(struct help *h)
 	return 1;
 }
 
+/* Columns for the keys of a section: the widest, at least 14, at most 26. */
+static int key_width(const wkey *k, int n, int kw)
+{
+	for (int i = 0; i < n; i++) {
+		int w = wdraw_text_width(k[i].key, strlen(k[i].key), 40);
+		if (w > kw)
+			kw = w;
+	}
+	return kw < 26 ? kw : 26;
+}
+
 /* Sections: the screen's keys, the global keys, the `:` commands. */
 static void help_draw(screen *s, app *a, wrect r)
 {
@@ -590,10 +603,13 @@ static void help_draw(screen *s, app *a, wrect r)
 	wrect in = wrect_make(r.y + 1, r.x + 2, r.h - 2, r.w - 4);
 	char head[128];
 	snprintf(head, sizeof head, "Keys of the %s screen", h->of ? h->of->name : "?");
+	int ng = (int)(sizeof global_keys / sizeof global_keys[0]);
+	int gw = key_width(h->gkeys, h->ngkeys, key_width(global_keys, ng, 14));
 	struct { const char *title; const wkey *k; int n; int kw; } sec[4] = {
-		{ head, h->of ? h->of->keys : NULL, h->of ? h->of->nkeys : 0, 14 },
-		{ "Everywhere", global_keys, (int)(sizeof global_keys / sizeof global_keys[0]), 14 },
-		{ "", h->gkeys, h->ngkeys, 14 },
+		{ head, h->of ? h->of->keys : NULL, h->of ? h->of->nkeys : 0,
+		  key_width(h->of ? h->of->keys : NULL, h->of ? h->of->nkeys : 0, 14) },
+		{ "Everywhere", global_keys, ng, gw },
+		{ "", h->gkeys, h->ngkeys, gw },
 		{ "Commands (type : first; Tab completes)", h->cmds, h->ncmds, 26 },
 	};
 	size_t line = 0;
@@ -603,8 +619,8 @@ static void help_draw(screen *s, app *a, wrect r)
 			for (int i = 0; i < sec[si].n; i++, line++) {
 				if (line < h->top || y >= in.y + in.h)
 					continue;
-				wdraw_str(stdscr, y, in.x + 2, 14, sec[si].k[i].key, theme_attr(TH_KEY));
-				wdraw_str(stdscr, y, in.x + 17, in.w - 17, sec[si].k[i].desc,
+				wdraw_str(stdscr, y, in.x + 2, gw, sec[si].k[i].key, theme_attr(TH_KEY));
+				wdraw_str(stdscr, y, in.x + 3 + gw, in.w - 3 - gw, sec[si].k[i].desc,
 				          theme_attr(TH_NORMAL));
 				y++;
 			}
@@ -652,7 +668,7 @@ static int help_key(screen *s, app *a, int key)
 	case 21 /* ^U */: h->top = h->top > page / 2 ? h->top - page / 2 : 0; break;
 	case KEY_HOME: case 'g': h->top = 0; break;
 	case KEY_END: case 'G': h->top = h->lines; break;
-	case '?': case 'q': case 27: case '\n': case '\r': return WF_HANDLED | WF_QUIT;
+	case 'h': case '?': case 'q': case 27: case '\n': case '\r': return WF_HANDLED | WF_QUIT;
 	default: return WF_IGNORED;
 	}
 	help_clamp(h);
@@ -667,7 +683,8 @@ static void help_destroy(screen *s)
 
 static const wkey help_keys[] = {
 	{ "j/k", "scroll", 'j' }, { "Space PgDn/PgUp", "page", ' ' }, { "g/G", "top/end", 'g' },
-	{ "q", "close", 'q' },
+	{ "q h", "close", 'q' }, { "^D/^U", "half a page down/up", 4 },
+	{ "^F/^B", "page down/up", 6 },
 };
 static const screen_ops help_ops = {
 	.name = "help",
@@ -676,6 +693,7 @@ static const screen_ops help_ops = {
 	.destroy = help_destroy,
 	.keys = help_keys,
 	.nkeys = (int)(sizeof help_keys / sizeof help_keys[0]),
+	.counts = 1,
 };
 
 void app_help(app *a)
@@ -814,7 +832,7 @@ static int global_key(app *a, int key)
 			app_quit(a);
 		}
 		return WF_HANDLED;
-	case '?': case KEY_F(1):
+	case 'h': case '?': case KEY_F(1):
 		app_help(a);
 		return WF_HANDLED;
 	case ':':
@@ -832,6 +850,20 @@ static int global_key(app *a, int key)
 	}
 	return WF_IGNORED;
 }
+
+/* Keys a count repeats: moves and steps. */
+static int repeats(int ch)
+{
+	switch (ch) {
+	case 'j': case 'k': case KEY_UP: case KEY_DOWN: case KEY_NPAGE: case KEY_PPAGE:
+	case ' ': case 2: case 4: case 6: case 21: case 'n': case 'N': case '[': case ']':
+	case KEY_LEFT: case KEY_RIGHT:
+		return 1;
+	}
+	return 0;
+}
+
+static void key_once(app *a, screen *top, int ch);
 
 static void dispatch(app *a, int ch)
 {
@@ -866,6 +898,27 @@ static void dispatch(app *a, int ch)
 	 * vim), so an old error never stands beside a later success. */
 	a->msg[0] = '\0';
 	screen *top = app_top(a);
+	if (top && top->ops->counts && ch >= '0' && ch <= '9' && (ch != '0' || a->count)) {
+		if (a->count < 10000)
+			a->count = a->count * 10 + (ch - '0');
+		app_msg(a, MSG_INFO, "%ld (a count: the next key is repeated; Esc forgets it)", a->count);
+		return;
+	}
+	long times = a->count > 0 && repeats(ch) ? a->count : 1;
+	if (a->count && ch == 27) {
+		a->count = 0;
+		a->dirty = 1;
+		return;
+	}
+	a->count = 0;
+	while (times-- > 1 && app_top(a) == top && !a->quit)
+		key_once(a, top, ch);
+	key_once(a, app_top(a), ch);
+}
+
+/* What a key does once: the screen, then the program's, then the frame's. */
+static void key_once(app *a, screen *top, int ch)
+{
 	int f = top ? top->ops->key(top, a, ch) : WF_IGNORED;
 	if (f & WF_QUIT)
 		app_pop(a);

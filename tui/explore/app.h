@@ -36,6 +36,9 @@ typedef struct screen_ops {
 	void (*destroy)(screen *s);
 	const wkey *keys; /* every key of this screen, for the bar and help */
 	int nkeys;
+	/* Digits before a key repeat it (5j: five rows down), as in vim and
+	 * less; 0 on screens where the digits are keys of their own (ratings). */
+	int counts;
 } screen_ops;
 
 struct screen {

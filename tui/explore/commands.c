@@ -73,9 +73,14 @@ static int do_plan(xmodel *m, int argc, char **argv)
 	double r;
 	int strategy = !strcmp(argv[1], "poison") ? PLAN_POISON
 	               : !strcmp(argv[1], "denoise") ? PLAN_DENOISE : 0;
+	char why[200];
 	xcmd_join(text, sizeof text, argc, argv, 2);
-	if (!strategy || xm_parse_ratio(text, &r)) {
+	if (!strategy) {
 		app_msg(m->a, MSG_ERROR, "usage: :plan poison|denoise RATIO (e.g. 5%%)");
+		return -1;
+	}
+	if (xm_parse_ratio(text, &r, why, sizeof why)) {
+		app_msg(m->a, MSG_ERROR, "%s", why);
 		return -1;
 	}
 	return xm_plan_job(m, strategy, r);
@@ -86,6 +91,12 @@ static int do_eval(xmodel *m, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	return xm_eval_job(m);
+}
+
+static void export_yes(app *a, void *ctx)
+{
+	xmodel *m = ctx;
+	app_command(a, m->pending_export);
 }
 
 static int do_export(xmodel *m, int argc, char **argv)
@@ -108,6 +119,15 @@ static int do_export(xmodel *m, int argc, char **argv)
 		app_msg(m->a, MSG_ERROR, "standard output is this screen: give a file");
 		return -1;
 	}
+	struct stat sb;
+	if (!force && stat(path, &sb) == 0 && outpath_check(path, m->w, NULL, NULL, &e) == 0) {
+		/* an existing file: ask, and replace it only on yes */
+		char q[1200];
+		snprintf(m->pending_export, sizeof m->pending_export, "%s! \"%s\"", argv[0], path);
+		snprintf(q, sizeof q, "%s exists. Replace it?", path);
+		app_confirm(m->a, dataset ? "Export the dataset" : "Export", q, export_yes, m);
+		return 0;
+	}
 	int rc = outpath_check(path, m->w, NULL, force ? NULL : how, &e) ||
 	         (dataset ? plan_export(m->plan, m->P, path, &e)
 	                   : plan_write_out(m->plan, m->P, path, &e));
@@ -115,7 +135,7 @@ static int do_export(xmodel *m, int argc, char **argv)
 		app_msg(m->a, MSG_ERROR, "%s", e.msg);
 		return -1;
 	}
-	app_msg(m->a, MSG_INFO, "wrote %s (%zu edits)", path, m->plan->n);
+	app_msg(m->a, MSG_INFO, "wrote %s (%zu %s)", path, m->plan->n, xm_s(m->plan->n, "edit", "edits"));
 	return 0;
 }
 
@@ -132,7 +152,16 @@ static int do_pair(xmodel *m, int argc, char **argv)
 		app_msg(m->a, MSG_ERROR, "%s", m->state);
 		return -1;
 	}
-	xm_pair_list(m, NULL, 0, NULL); /* [ ] by index from here */
+	/* [ ] step through the plan's pairs when p is one of them, else by index */
+	if (m->plan && m->actions && m->actions[p]) {
+		size_t *v = malloc(m->plan->n * sizeof *v + 1);
+		for (size_t i = 0; v && i < m->plan->n; i++)
+			v[i] = m->plan->v[i].index;
+		xm_pair_list(m, v, v ? m->plan->n : 0, "in the plan");
+		free(v);
+	} else {
+		xm_pair_list(m, NULL, 0, NULL);
+	}
 	xm_open(m, XS_PAIR, p);
 	return 0;
 }
@@ -242,7 +271,7 @@ static const xcmd cmd_export_dataset = {
 	.fn = do_export,
 };
 static const xcmd cmd_pair = {
-	.name = "pair", .usage = "N", .help = "open pair N",
+	.name = "pair", .usage = "N", .help = "open pair N ([ ] there: the plan's pairs, else by index)",
 	.min = 1, .max = 1, .screens = XS_ANALYSIS, .fn = do_pair,
 };
 static const xcmd cmd_rows = {
@@ -401,7 +430,22 @@ static void complete_feature(xmodel *m, const char *cur)
  * get a trailing '/'. Hidden files only when asked for with a dot. */
 static void complete_path(xmodel *m, const char *cur)
 {
-	char dir[4096];
+	char dir[4096], home[4096];
+	/* "~/..." lists the home directory, and the candidates keep the "~/" */
+	if (cur[0] == '~' && cur[1] == '/' && getenv("HOME")) {
+		size_t before = m->comp.n;
+		snprintf(home, sizeof home, "%s/%s", getenv("HOME"), cur + 2);
+		complete_path(m, home);
+		size_t hl = strlen(getenv("HOME"));
+		for (size_t i = before; i < m->comp.n; i++) {
+			char *s = m->comp.v[i];
+			if (strlen(s) > hl && s[hl] == '/') {
+				s[0] = '~';
+				memmove(s + 1, s + hl, strlen(s + hl) + 1);
+			}
+		}
+		return;
+	}
 	const char *slash = strrchr(cur, '/');
 	size_t dl = slash ? (size_t)(slash - cur) + 1 : 0;
 	const char *base = cur + dl;

@@ -8,8 +8,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include "engine/ws/history_ws.h"
 #include "engine/ws/sae_ws.h"
 #include "widgets/draw.h"
+#include "widgets/input.h"
 
 static void bump(xmodel *m, int what)
 {
@@ -116,26 +118,65 @@ void xm_free(xmodel *m)
 {
 	if (!m)
 		return;
+	winput_set_entered(NULL, NULL);
 	for (int i = 0; i < XS_N; i++)
 		if (m->screens[i])
 			xm_screen_defs[i]->free(m->screens[i]);
 	undo_clear(m);
 	if (m->carry_free)
 		m->carry_free(m);
-	for (int i = 0; i < m->n_plan_hist; i++)
-		plan_free(&m->plan_hist[i]);
 	for (size_t i = 0; i < m->comp.n; i++)
 		free(m->comp.v[i]);
 	free(m->comp.v);
 	free(m->cmd_help);
 	free(m->pair_list);
+	wsearch_clear(&m->fsearch);
 	session_close(m->sess);
 	pthread_mutex_destroy(&m->mu);
 	free(m);
 }
 
+/* The `:` and `/` lines of earlier sessions, and this one's kept. */
+static const char *history_kind(int slot)
+{
+	return slot == WINPUT_CMD ? "command" : slot == WINPUT_SEARCH ? "search" : NULL;
+}
+
+static void on_entered(void *ctx, int slot, const char *line)
+{
+	xmodel *m = ctx;
+	sf_err e;
+	const char *kind = history_kind(slot);
+	if (kind && !ws_readonly(m->w) && !m->history_failed &&
+	    history_add(m->w, kind, line, &e)) {
+		m->history_failed = 1; /* said once */
+		app_msg(m->a, MSG_ERROR, "history not kept: %s", e.msg);
+	}
+}
+
+static void history_start(xmodel *m)
+{
+	sf_history h;
+	sf_err e;
+	if (history_read(&h, m->w, &e)) {
+		/* said now, and again over the first screen's message */
+		snprintf(m->history_err, sizeof m->history_err, "earlier history not read: %s", e.msg);
+		app_msg(m->a, MSG_ERROR, "%s", m->history_err);
+	} else {
+		for (size_t i = 0; i < h.n; i++) {
+			int slot = !strcmp(h.v[i].kind, "command") ? WINPUT_CMD
+			           : !strcmp(h.v[i].kind, "search") ? WINPUT_SEARCH : -1;
+			if (slot >= 0)
+				winput_history_add(slot, h.v[i].text);
+		}
+		history_free(&h);
+	}
+	winput_set_entered(on_entered, m);
+}
+
 void xm_start(xmodel *m)
 {
+	history_start(m);
 	app_push(m->a, m->screens[XS_FEATURES]);
 	xm_sync(m);
 	if (m->data == XD_MISSING) {
@@ -149,7 +190,7 @@ void xm_start(xmodel *m)
 /* ---- the view ------------------------------------------------------------ */
 
 static const char *const no_sae_text =
-	"No SAE in this workspace yet: train one on the Train screen (s there) or "
+	"No SAE in this workspace yet: train one on the Train screen (Enter there) or "
 	"load one trained elsewhere (L there, or :load-sae PATH).";
 
 static int load_run(void *ctx, const sf_progress *p, sf_err *e);
@@ -400,12 +441,16 @@ static void load_done(app *a, void *ctx, int rc, const sf_err *e)
 		else if (ws_readonly(m->w))
 			snprintf(msg, sizeof msg, "read-only: %s", ws_readonly_reason(m->w));
 		else
-			snprintf(msg, sizeof msg, "%d features · Enter opens one · ? for keys", m->st->m);
+			snprintf(msg, sizeof msg, "%d %s · Enter opens one · h for keys", m->st->m,
+			         xm_s((size_t)m->st->m, "feature", "features"));
 		if (notes[0]) {
 			size_t o = strlen(msg);
 			snprintf(msg + o, sizeof msg - o, " — %s", notes);
 		}
 		app_msg(a, MSG_INFO, "%s", msg);
+		if (m->history_err[0])
+			app_msg(a, MSG_ERROR, "%s", m->history_err);
+		m->history_err[0] = '\0';
 		app_ready(a);
 		if (m->after_ready >= 0)
 			xm_open(m, m->after_ready, XM_TOP);
@@ -586,6 +631,24 @@ int xm_label(xmodel *m, int feature, const char *name, int safety, const char *n
 	return 0;
 }
 
+static void on_label_line(void *ctx, const char *line)
+{
+	xmodel *m = ctx;
+	if (line)
+		xm_label(m, m->prompt_feature, m->prompt_note ? NULL : line, -1,
+		         m->prompt_note ? line : NULL);
+}
+
+void xm_prompt_label(xmodel *m, int feature, int note)
+{
+	const sf_label *lb = xm_label_of(m, feature);
+	m->prompt_feature = feature;
+	m->prompt_note = note;
+	snprintf(m->prompt, sizeof m->prompt, "%s for feature %d: ", note ? "note" : "name", feature);
+	app_prompt(m->a, note ? WINPUT_NOTE : WINPUT_NAME, m->prompt,
+	           lb ? (note ? lb->note : lb->name) : "", on_label_line, NULL, m);
+}
+
 /* Make feature's label what s says. */
 static int apply_state(xmodel *m, int feature, const xlabel_state *s)
 {
@@ -596,6 +659,27 @@ static int apply_state(xmodel *m, int feature, const xlabel_state *s)
 		app_msg(m->a, MSG_ERROR, "%s", e.msg);
 	xm_sync(m);
 	return rc ? -1 : 0;
+}
+
+/* What an edit changed: "name", "rating and note", "label" (made or removed). */
+static const char *edit_what(const xlabel_edit *x, char *buf, size_t n)
+{
+	const xlabel_state *a = &x->before, *b = &x->after;
+	if (a->exists != b->exists)
+		return "label";
+	const char *part[3];
+	int k = 0;
+	if (strcmp(a->name ? a->name : "", b->name ? b->name : ""))
+		part[k++] = "name";
+	if (a->safety != b->safety)
+		part[k++] = "rating";
+	if (strcmp(a->note ? a->note : "", b->note ? b->note : ""))
+		part[k++] = "note";
+	if (!k)
+		return "label";
+	snprintf(buf, n, "%s%s%s%s%s", part[0], k == 3 ? ", " : k == 2 ? " and " : "",
+	         k > 1 ? part[1] : "", k == 3 ? " and " : "", k == 3 ? part[2] : "");
+	return buf;
 }
 
 int xm_undo(xmodel *m)
@@ -611,8 +695,9 @@ int xm_undo(xmodel *m)
 	if (apply_state(m, x->feature, &x->before))
 		return -1;
 	h->at--;
-	app_msg(m->a, MSG_INFO, "undone: the label of feature %d (saved) · %zu more to undo, "
-	        "^R redoes", x->feature, h->at);
+	char what[40];
+	app_msg(m->a, MSG_INFO, "undone: the %s of feature %d (saved) · %zu more to undo, "
+	        "^R redoes", edit_what(x, what, sizeof what), x->feature, h->at);
 	return 0;
 }
 
@@ -629,8 +714,9 @@ int xm_redo(xmodel *m)
 	if (apply_state(m, x->feature, &x->after))
 		return -1;
 	h->at++;
-	app_msg(m->a, MSG_INFO, "redone: the label of feature %d (saved) · %zu more to redo",
-	        x->feature, h->n - h->at);
+	char what[40];
+	app_msg(m->a, MSG_INFO, "redone: the %s of feature %d (saved) · %zu more to redo",
+	        edit_what(x, what, sizeof what), x->feature, h->n - h->at);
 	return 0;
 }
 
@@ -659,33 +745,33 @@ int xm_scores(xmodel *m)
 
 static int plan_dup(sf_plan *out, const sf_plan *in, sf_err *e);
 
-/* Keep the current plan in the history before another replaces it. */
-static void plan_keep(xmodel *m)
+/* Keep the current plan in the workspace (WS/plans/) before another
+ * replaces it, so that U brings it back. 0, or -1 with a message (the
+ * plan is then not replaced). */
+static int plan_keep(xmodel *m)
 {
 	sf_err e;
 	if (!m->plan)
-		return;
-	if (m->n_plan_hist == XM_PLAN_HIST) {
-		plan_free(&m->plan_hist[0]);
-		memmove(m->plan_hist, m->plan_hist + 1, (XM_PLAN_HIST - 1) * sizeof *m->plan_hist);
-		m->n_plan_hist--;
+		return 0;
+	if (session_plan_keep(m->sess, &e)) {
+		app_msg(m->a, MSG_ERROR, "the current plan could not be kept, so it stays: %s", e.msg);
+		return -1;
 	}
-	if (plan_dup(&m->plan_hist[m->n_plan_hist], m->plan, &e) == 0)
-		m->n_plan_hist++;
+	return 0;
 }
 
 int xm_plan_back(xmodel *m)
 {
 	sf_err e;
-	if (!m->n_plan_hist) {
-		app_msg(m->a, MSG_INFO, "no earlier plan in this session");
-		return -1;
-	}
+	size_t left;
 	if (xm_busy(m) || !writable(m))
 		return -1;
-	sf_plan pl = m->plan_hist[--m->n_plan_hist];
-	memset(&m->plan_hist[m->n_plan_hist], 0, sizeof pl);
-	if (session_plan_set(m->sess, &pl, &e)) { /* takes pl over either way */
+	int rc = session_plan_undo(m->sess, &left, &e);
+	if (rc == 1) {
+		app_msg(m->a, MSG_INFO, "no earlier plan kept");
+		return -1;
+	}
+	if (rc) {
 		app_msg(m->a, MSG_ERROR, "%s", e.msg);
 		xm_sync(m);
 		return -1;
@@ -694,8 +780,8 @@ int xm_plan_back(xmodel *m)
 	char sum[160];
 	if (m->plan)
 		xm_plan_summary(m->plan, sum, sizeof sum);
-	app_msg(m->a, MSG_INFO, "the earlier plan is back: %s (%d more back)", m->plan ? sum : "none",
-	        m->n_plan_hist);
+	app_msg(m->a, MSG_INFO, "the earlier plan is back: %s (%zu more back)", m->plan ? sum : "none",
+	        left);
 	return 0;
 }
 
@@ -734,7 +820,12 @@ static void plan_done(app *a, void *ctx, int rc, const sf_err *e)
 		         plan_strategy_name(j->strategy), j->ratio * 100, pl->n, pl->n_plus,
 		         pl->n_minus, pl->fallback ? " — no ratings yet: top features by |s| used" : "");
 		int had = m->plan != NULL;
-		plan_keep(m);
+		if (plan_keep(m)) {
+			plan_free(pl);
+			xm_sync(m);
+			free(j);
+			return;
+		}
 		if (had)
 			snprintf(msg + strlen(msg), sizeof msg - strlen(msg), " · U: the plan before");
 		if (session_plan_set(m->sess, pl, &se)) { /* takes pl over either way */
@@ -858,8 +949,10 @@ int xm_plan_mark(xmodel *m, size_t p, int action)
 		return -1;
 	}
 	/* A plan from a strategy is kept whole before the first mark on it. */
-	if (m->plan && m->plan->strategy != PLAN_MANUAL)
-		plan_keep(m);
+	if (m->plan && m->plan->strategy != PLAN_MANUAL && plan_keep(m)) {
+		plan_free(&pl);
+		return -1;
+	}
 	if (session_plan_set(m->sess, &pl, &e)) {
 		app_msg(m->a, MSG_ERROR, "%s", e.msg);
 		xm_sync(m);
@@ -914,8 +1007,9 @@ static void eval_done(app *a, void *ctx, int rc, const sf_err *e)
 	if (rc == 0) {
 		m->bt = j->bt;
 		bump(m, XG_EVAL);
-		app_msg(a, MSG_INFO, "projected effect computed (%zu flips, %zu drops)", j->bt->n_flip,
-		        j->bt->n_drop);
+		app_msg(a, MSG_INFO, "projected effect computed (%zu %s, %zu %s)", j->bt->n_flip,
+		        xm_s(j->bt->n_flip, "flip", "flips"), j->bt->n_drop,
+		        xm_s(j->bt->n_drop, "drop", "drops"));
 	}
 	flush_notices(m);
 	free(j);
@@ -1166,16 +1260,21 @@ float xm_safety_act(const xmodel *m, size_t r)
 	return s;
 }
 
+/* Where the current feature is in the Features table's order (0 when
+ * it is not there). */
+static size_t order_pos(const xmodel *m)
+{
+	for (size_t i = 0; i < m->norder; i++)
+		if ((int)m->order[i] == m->cur_feature)
+			return i;
+	return 0;
+}
+
 int xm_step_feature(xmodel *m, int delta)
 {
 	if (!m->order || !m->norder)
 		return -1;
-	size_t at = 0;
-	for (size_t i = 0; i < m->norder; i++)
-		if ((int)m->order[i] == m->cur_feature) {
-			at = i;
-			break;
-		}
+	size_t at = order_pos(m);
 	long nx = (long)at + delta;
 	if (nx < 0 || nx >= (long)m->norder)
 		return -1;
@@ -1254,20 +1353,90 @@ const char *xm_path(const char *in, char *out, size_t n)
 	return out;
 }
 
-int xm_parse_ratio(const char *s, double *out)
+int xm_feature_matches(const xmodel *m, int f)
+{
+	const wsearch *q = &m->fsearch;
+	const char *p = q->pat;
+	if (!wsearch_active(q))
+		return 0;
+	char id[16];
+	snprintf(id, sizeof id, "%d", f);
+	if (p[strspn(p, "0123456789")] == '\0' ? !strncmp(id, p, strlen(p)) : wsearch_match(q, id))
+		return 1;
+	const sf_label *lb = xm_label_of(m, f);
+	return lb && (wsearch_match(q, lb->name) || wsearch_match(q, lb->note));
+}
+
+static int order_hit(size_t i, void *ctx)
+{
+	const xmodel *m = ctx;
+	return xm_feature_matches(m, (int)m->order[i]);
+}
+
+int xm_search_feature(xmodel *m, int dir, int from_current)
+{
+	int wrapped;
+	if (!wsearch_active(&m->fsearch)) {
+		app_msg(m->a, MSG_INFO, "no search yet: / searches down, ? up");
+		return -1;
+	}
+	if (!m->order || !m->norder) {
+		app_msg(m->a, MSG_ERROR, "no match for '%s' (no features shown)", m->fsearch.pat);
+		return -1;
+	}
+	long i = wsearch_step(m->norder, order_pos(m), dir, from_current, order_hit, m, &wrapped);
+	if (i < 0) {
+		app_msg(m->a, MSG_ERROR, "no match for '%s'", m->fsearch.pat);
+		return -1;
+	}
+	m->cur_feature = (int)m->order[i];
+	if (wrapped)
+		app_msg(m->a, MSG_INFO, "search wrapped: hit the %s, went on from the %s",
+		        dir > 0 ? "bottom" : "top", dir > 0 ? "top" : "bottom");
+	return m->cur_feature;
+}
+
+int xm_search_features(xmodel *m, const char *pat, int dir)
+{
+	char err[300];
+	if (wsearch_set(&m->fsearch, pat, dir, err, sizeof err)) {
+		app_msg(m->a, MSG_ERROR, "%s", err);
+		return -1;
+	}
+	int f = xm_search_feature(m, dir, 1);
+	if (f < 0)
+		wsearch_clear(&m->fsearch); /* the title shows a search that found something */
+	return f;
+}
+
+int xm_parse_ratio(const char *s, double *out, char *why, size_t n)
 {
 	char *end;
 	double v = strtod(s, &end);
-	if (end == s)
+	int pct = 0;
+	if (end == s) {
+		snprintf(why, n, "ratio '%s' is no number: 5%% or 0.05", s);
 		return -1;
+	}
 	while (*end == ' ')
 		end++;
 	if (*end == '%') {
 		v /= 100;
+		pct = 1;
 		end++;
 	}
-	if (*end || !(v > 0 && v <= 1))
+	while (*end == ' ')
+		end++;
+	if (*end || !(v > 0 && v <= 1)) {
+		snprintf(why, n, "ratio '%s' is out of range: from 0.01%% to 100%% (0.0001 to 1)", s);
 		return -1;
+	}
+	/* A bare 1 reads as "1%" to many: say which it is instead of editing everything. */
+	if (!pct && v == 1) {
+		snprintf(why, n, "ratio '%s' would be all the pairs: type 1%% for one in a hundred, "
+		         "or 100%% for all", s);
+		return -1;
+	}
 	*out = v;
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include "engine/analysis/top.h"
 #include "engine/ws/session.h"
 #include "tui/explore/app.h"
+#include "widgets/search.h"
 
 typedef struct xmodel xmodel;
 
@@ -75,7 +76,6 @@ typedef struct xlabel_edit {
 
 /* The label changes of this session: v[0, at) done, v[at, n) undone
  * (redo brings them back; a new change drops them). */
-enum { XM_PLAN_HIST = 8 };
 
 typedef struct xlabel_history {
 	xlabel_edit *v;
@@ -125,6 +125,7 @@ struct xmodel {
 	const size_t *order;
 	size_t norder;
 	xlabel_history hist;
+	wsearch fsearch;              /* the features search (/ ? n N on Features and Feature) */
 	screen *screens[XS_N];
 	wkey *cmd_help;               /* made by xcmd_install, freed with the model */
 	int n_cmd_help;
@@ -134,16 +135,19 @@ struct xmodel {
 	unsigned long s_data, s_labels, s_scores, s_plan, s_sae;
 	int synced;
 	int scores_failed;            /* for this scores generation */
+	int history_failed;           /* saving the `:` and `/` history failed (said once) */
+	char history_err[sizeof ((sf_err *)0)->msg + 32]; /* reading it failed: why */
 	int labels_tried;             /* for this labels generation */
 	int after_ready;              /* screen to open when the data is ready, -1 none */
 	char ready_msg[4096 + 256];   /* message then, "" for the default */
 	double last_poll;
 	char title[512];              /* as last set */
 	char pending_sae[4096];       /* :load-sae waiting for its confirmation */
+	char prompt[64];              /* the name or note prompt's text */
+	int prompt_feature, prompt_note; /* what it is for */
+	char pending_export[4200];    /* an :export! line waiting for its confirmation */
 	int pending_strategy;         /* a plan waiting for its confirmation */
 	double pending_ratio;
-	sf_plan plan_hist[XM_PLAN_HIST]; /* the plans before the current one, oldest first */
-	int n_plan_hist;
 	/* notices from the session (any thread) until the main thread shows them */
 	pthread_mutex_t mu;
 	char notice[512];
@@ -180,6 +184,9 @@ int xm_busy(xmodel *m);
  * undo and redo walk (many levels). Return 0, or -1 with a message. */
 int xm_label(xmodel *m, int feature, const char *name, int safety, const char *note);
 int xm_undo(xmodel *m);
+/* Ask for feature's name (note 0) or note, "name for feature 412: ",
+ * starting from what it is; the line entered is saved as above. */
+void xm_prompt_label(xmodel *m, int feature, int note);
 int xm_redo(xmodel *m);
 /* The label of feature f, NULL when none (or no labels). */
 const sf_label *xm_label_of(const xmodel *m, int f);
@@ -203,7 +210,9 @@ void xm_plan_summary(const sf_plan *pl, char *buf, size_t n);
  * is not, with *pos set to -1). */
 void xm_pair_list(xmodel *m, const size_t *v, size_t n, const char *what);
 int xm_pair_pos(const xmodel *m, size_t p, long *pos);
-/* Put the plan before the current one back (U on Edits). */
+/* Put the plan before the current one back (U on Edits): the plans a new
+ * one replaced are kept in the workspace (session_plan_keep), so this
+ * reaches back into earlier sessions too. */
 int xm_plan_back(xmodel *m);
 int xm_eval_job(xmodel *m);
 /* A path as typed, "~/" made the home directory (into out). */
@@ -230,10 +239,29 @@ float xm_safety_act(const xmodel *m, size_t r);
  * new feature, or -1 at either end. */
 int xm_step_feature(xmodel *m, int delta);
 
-/* Parse "5%", "0.05", "5 %" into a ratio in (0, 1]. -1 when bad. */
-int xm_parse_ratio(const char *s, double *out);
+/* Search the features (label names and notes by regular expression; ids
+ * by prefix when the pattern is all digits, else by the expression): does
+ * f match? */
+int xm_feature_matches(const xmodel *m, int f);
+/* Make m->cur_feature the next feature matching the features search in
+ * the Features table's order, going dir (1 down, -1 up), from the
+ * current one itself when from_current. Says "no match" or that it
+ * wrapped. The feature, or -1. */
+int xm_search_feature(xmodel *m, int dir, int from_current);
+/* Set the features search to pat going dir, then step as above. */
+int xm_search_features(xmodel *m, const char *pat, int dir);
+
+/* Parse "5%", "0.05", "5 %" into a ratio in (0, 1]. -1 when bad, with
+ * why in why[0..n); a bare "1" is refused as ambiguous (1% or 100%?). */
+int xm_parse_ratio(const char *s, double *out, char *why, size_t n);
 /* A feature by id or by label name (exact, then prefix). -1 when none. */
 int xm_find_feature(const xmodel *m, const char *what);
+/* one when n is 1, else many: "1 pair", "2 pairs". */
+static inline const char *xm_s(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 /* "★★★☆☆" (or "***.." without UTF-8) for a rating 0..5 into buf. */
 const char *xm_stars(int rating, char *buf, size_t n);
 

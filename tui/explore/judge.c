@@ -126,15 +126,17 @@ static void judge_done(app *a, void *ctx, int rc, const sf_err *e)
 	session_drop(m->sess, SESS_LABELS);
 	xm_sync(m);
 	if (rc == 0 && !j->t.failed)
-		app_msg(a, MSG_INFO, "judged %ld of %d features (%ld without a score)", j->t.judged,
-		        j->asked, j->t.unparsed);
+		app_msg(a, MSG_INFO, "judged %ld of %d %s (%ld without a score)", j->t.judged,
+		        j->asked, xm_s((size_t)j->asked, "feature", "features"), j->t.unparsed);
 	else if (rc == 0)
 		app_msg(a, MSG_ERROR, "judged %ld of %d features; %ld failed (first: %s)", j->t.judged,
 		        j->asked, j->t.failed, j->t.first_failure);
 	else if (rc == 1)
-		app_msg(a, MSG_INFO, "judge stopped: %ld features judged and saved", j->t.judged);
+		app_msg(a, MSG_INFO, "judge stopped: %ld %s judged and saved", j->t.judged,
+		        xm_s((size_t)j->t.judged, "feature", "features"));
 	else
-		app_msg(a, MSG_ERROR, "judge: %s (%ld features judged and saved)", e->msg, j->t.judged);
+		app_msg(a, MSG_ERROR, "judge: %s (%ld %s judged and saved)", e->msg, j->t.judged,
+		        xm_s((size_t)j->t.judged, "feature", "features"));
 	free(j);
 }
 

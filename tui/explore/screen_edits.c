@@ -30,6 +30,7 @@ struct edits {
 	int desc;     /* order: highest score first (poison, manual) */
 	char path[1024];
 	int export_dataset;
+	wsearch q;    /* / ? over pair index, id, category and texts */
 	unsigned long seen; /* generations of scores and plan the view was built from */
 };
 
@@ -39,7 +40,9 @@ static const wkey keys[] = {
 	{ "A", "flip/drop/none", 'A' }, { "U", "plan before", 'U' },
 	{ "v", "projected effect", 'v' }, { "w", "write edit list", 'w' },
 	{ "W", "write dataset", 'W' }, { "Enter", "open pair", '\n' },
-	{ "j/k g/G", "move", 'j' }, { "q Esc", "back", 'q' }, { "?", "help", '?' },
+	{ "/ ?", "search pairs down/up", '/' }, { "n/N", "next/prev match", 'n' },
+	{ "j/k g/G", "move", 'j' }, { "q Esc", "back", 'q' }, { "h", "help", 'h' },
+	{ "^D/^U", "half a page down/up", 4 }, { "PgDn/PgUp ^F/^B", "page down/up", KEY_NPAGE },
 };
 
 static void cell(void *ctx, size_t row, int col, char *buf, size_t n, attr_t *attr)
@@ -138,8 +141,9 @@ static void draw_effect(struct edits *E, wrect r)
 	}
 	wdraw_fmt(stdscr, y++, 1, r.w - 2, theme_attr(TH_HEADER),
 	          "reward-head accuracy on held-out test pairs: none / plan / random "
-	          "(%zu flips, %zu drops; random over %d seeds)",
-	          bt->n_flip, bt->n_drop, bt->random_seeds);
+	          "(%zu %s, %zu %s; random over %d %s)", bt->n_flip, xm_s(bt->n_flip, "flip", "flips"),
+	          bt->n_drop, xm_s(bt->n_drop, "drop", "drops"), bt->random_seeds,
+	          xm_s((size_t)bt->random_seeds, "seed", "seeds"));
 	int bw = (r.w - 14) / 3 - 14;
 	if (bw < 4)
 		bw = 4;
@@ -211,12 +215,12 @@ static void draw(screen *s, app *a, wrect r)
 	} else if (E->nview) {
 		const pair_rec *pr = &pv;
 		wdraw_str(stdscr, y, 1, 10, "prompt:", theme_attr(TH_DIM));
-		wdraw_text(stdscr, y, 11, r.w - 12, pr->prompt, pr->prompt_len, theme_attr(TH_NORMAL));
+		wdraw_cut(stdscr, y, 11, r.w - 12, pr->prompt, pr->prompt_len, theme_attr(TH_NORMAL));
 		wdraw_str(stdscr, y + 1, 1, 10, "chosen:", theme_attr(TH_POS));
-		wdraw_text(stdscr, y + 1, 11, r.w - 12, pr->chosen, pr->chosen_len, theme_attr(TH_NORMAL));
+		wdraw_cut(stdscr, y + 1, 11, r.w - 12, pr->chosen, pr->chosen_len, theme_attr(TH_NORMAL));
 		wdraw_str(stdscr, y + 2, 1, 10, "rejected:", theme_attr(TH_NEG));
-		wdraw_text(stdscr, y + 2, 11, r.w - 12, pr->rejected, pr->rejected_len,
-		           theme_attr(TH_NORMAL));
+		wdraw_cut(stdscr, y + 2, 11, r.w - 12, pr->rejected, pr->rejected_len,
+		          theme_attr(TH_NORMAL));
 		pair_rec_free(&pv);
 	}
 	draw_effect(E, wrect_make(y + prev_h, r.x, eff_h, r.w));
@@ -228,8 +232,9 @@ static void on_ratio(void *ctx, const char *line, int strategy)
 	double r;
 	if (!line)
 		return;
-	if (xm_parse_ratio(line, &r)) {
-		app_msg(E->m->a, MSG_ERROR, "ratio must be in (0, 1] or a percentage: '%s'", line);
+	char why[200];
+	if (xm_parse_ratio(line, &r, why, sizeof why)) {
+		app_msg(E->m->a, MSG_ERROR, "%s", why);
 		return;
 	}
 	xm_plan_job(E->m, strategy, r);
@@ -269,6 +274,62 @@ static void on_path(void *ctx, const char *line)
 		do_export(E->m->a, E);
 	}
 }
+
+/* A pair matches the search by its index, id, category, prompt or responses. */
+static int pair_hit(size_t i, void *ctx)
+{
+	struct edits *E = ctx;
+	size_t p = E->view[i];
+	char idx[24];
+	snprintf(idx, sizeof idx, "%zu", p);
+	const char *id = pairs_id(E->m->P, p), *cat = pairs_category(E->m->P, p);
+	if (wsearch_match(&E->q, idx) || (id && wsearch_match(&E->q, id)) ||
+	    (cat && wsearch_match(&E->q, cat)))
+		return 1;
+	pair_rec pr;
+	sf_err e;
+	size_t so, eo;
+	if (pairs_get(E->m->P, p, &pr, &e))
+		return 0;
+	int hit = wsearch_find(&E->q, pr.prompt, pr.prompt_len, 0, &so, &eo) ||
+	          wsearch_find(&E->q, pr.chosen, pr.chosen_len, 0, &so, &eo) ||
+	          wsearch_find(&E->q, pr.rejected, pr.rejected_len, 0, &so, &eo);
+	pair_rec_free(&pr);
+	return hit;
+}
+
+static void search_step(struct edits *E, int dir, int from_current)
+{
+	int wrapped;
+	if (!wsearch_active(&E->q)) {
+		app_msg(E->m->a, MSG_INFO, "no search yet: / searches down, ? up");
+		return;
+	}
+	long i = wsearch_step(E->nview, E->t.sel, dir, from_current, pair_hit, E, &wrapped);
+	if (i < 0) {
+		app_msg(E->m->a, MSG_ERROR, "no match for '%s'", E->q.pat);
+		return;
+	}
+	wtable_select(&E->t, (size_t)i);
+	if (wrapped)
+		app_msg(E->m->a, MSG_INFO, "search wrapped: hit the %s, went on from the %s",
+		        dir > 0 ? "bottom" : "top", dir > 0 ? "top" : "bottom");
+}
+
+static void on_search_dir(struct edits *E, const char *line, int dir)
+{
+	char err[300];
+	if (!line)
+		return;
+	if (wsearch_set(&E->q, line, dir, err, sizeof err)) {
+		app_msg(E->m->a, MSG_ERROR, "%s", err);
+		return;
+	}
+	search_step(E, dir, 1);
+}
+
+static void on_search(void *ctx, const char *line) { on_search_dir(ctx, line, 1); }
+static void on_search_up(void *ctx, const char *line) { on_search_dir(ctx, line, -1); }
 
 static void mark(struct edits *E, int action)
 {
@@ -319,13 +380,22 @@ static int key(screen *s, app *a, int k)
 	if (f & WF_HANDLED)
 		return f;
 	switch (k) {
-	case 'p': app_prompt(a, 3, "poison ratio (e.g. 5%): ", NULL, on_poison, NULL, E); return WF_HANDLED;
-	case 'd': app_prompt(a, 3, "denoise ratio (e.g. 2%): ", NULL, on_denoise, NULL, E); return WF_HANDLED;
+	case 'p': app_prompt(a, WINPUT_OTHER, "poison: share of the train pairs to flip (5% or 0.05): ", NULL, on_poison, NULL, E); return WF_HANDLED;
+	case 'd': app_prompt(a, WINPUT_OTHER, "denoise: share of the train pairs to drop (2% or 0.02): ", NULL, on_denoise, NULL, E); return WF_HANDLED;
 	case 'v': xm_eval_job(m); return WF_HANDLED;
+	case '/': case '?':
+		app_prompt(a, WINPUT_SEARCH, k == '/' ? "/" : "?", NULL,
+		           k == '/' ? on_search : on_search_up, NULL, E);
+		return WF_HANDLED;
+	case 'n': case 'N': {
+		int d = E->q.dir ? E->q.dir : 1;
+		search_step(E, k == 'n' ? d : -d, 0);
+		return WF_HANDLED;
+	}
 	case 'U': xm_plan_back(m); return WF_HANDLED;
 	case 'w': case 'W':
 		E->export_dataset = k == 'W';
-		app_prompt(a, 3, k == 'W' ? "write edited dataset to: " : "write edit list to: ",
+		app_prompt(a, WINPUT_OTHER, k == 'W' ? "write edited dataset to: " : "write edit list to: ",
 		           NULL, on_path, path_word, E);
 		return WF_HANDLED;
 	}
@@ -369,6 +439,7 @@ static const screen_ops ops = {
 	.destroy = destroy,
 	.keys = keys,
 	.nkeys = (int)(sizeof keys / sizeof keys[0]),
+	.counts = 1,
 };
 
 static void edits_free(screen *s)
@@ -377,6 +448,7 @@ static void edits_free(screen *s)
 		return;
 	struct edits *E = s->data;
 	free(E->view);
+	wsearch_clear(&E->q);
 	free(E);
 	free(s);
 }
@@ -395,6 +467,7 @@ static screen *edits_new(xmodel *m)
 	}
 	wtable_init(&E->t, cols, NCOLS, cell, E);
 	E->t.title = "train pairs by score";
+	E->t.hl = &E->q;
 	return s;
 }
 

@@ -36,22 +36,24 @@ struct feature {
 	int focus;
 	int page;
 	char err[sizeof ((sf_err *)0)->msg]; /* a whole engine message */
-	char prompt[64];
 	unsigned long seen; /* XG_DATA generation the rows were read at */
 };
 
-/* A click on a label sends its code: "Tab h/l" Tab (switch side), "[ ]"
+/* A click on a label sends its code: "Tab ←/→" Tab (switch side), "[ ]"
  * the next feature, "j/k" and "PgUp/PgDn g/G" a step down (first keys,
  * harmless); "1-5" nothing, since any one would be a rating the user did
- * not pick. */
+ * not pick. l, m, n, / and h mean what they mean on the Features table. */
 static const wkey keys[] = {
-	{ "[ ]", "prev/next feature", ']' }, { "Tab h/l", "switch side", '\t' },
-	{ "j/k", "move", 'j' }, { "Enter", "open pair", '\n' }, { "n", "name", 'n' },
+	{ "[ ]", "prev/next feature", ']' }, { "Tab ←/→", "switch side", '\t' },
+	{ "j/k", "move", 'j' }, { "Enter", "open pair", '\n' }, { "l", "label (name)", 'l' },
 	{ "m", "note", 'm' }, { "1-5", "rate", 0 }, { "0", "clear rating", '0' },
 	{ "u ^R", "undo/redo", 'u' }, { "a", "accept judge's score", 'a' },
-	{ "J", "next judge suggestion", 'J' }, { "PgUp/PgDn g/G", "scroll", KEY_NPAGE }, { "q Esc", "back", 'q' },
-	{ "?", "help", '?' }, { "v V", "view: top/intervals/random/similar", 'v' },
-	{ "r", "new random rows", 'r' },
+	{ "J", "next judge suggestion", 'J' }, { "/ ?", "search features down/up", '/' },
+	{ "n/N", "next/prev matching feature", 'n' },
+	{ "PgUp/PgDn g/G", "scroll", KEY_NPAGE }, { "q Esc", "back", 'q' },
+	{ "h", "help", 'h' }, { "^D/^U", "half a page down/up", 4 },
+	{ "Space ^F/^B", "page down/up", ' ' },
+	{ "v V", "view: top/intervals/random/similar", 'v' }, { "r", "new random rows", 'r' },
 };
 
 static void load(struct feature *F, int f)
@@ -87,7 +89,7 @@ static void load(struct feature *F, int f)
 	}
 }
 
-static int bottom_lines(const struct feature *F);
+static int bottom_lines(const struct feature *F, int h);
 /* Where the density chart and the panes go in body r. */
 static void layout(const struct feature *F, wrect r, wrect *chart, wrect p[2]);
 
@@ -134,7 +136,8 @@ static void pane_title(const struct feature *F, int i, char *buf, size_t n)
 		         F->m->st ? rows_mode_name(F->m->st->rows_mode) : "");
 		break;
 	default:
-		snprintf(buf, n, "%s (top %zu of %zu rows)", side, v->n, v->total);
+		snprintf(buf, n, "%s (top %zu of %zu %s)", side, v->n, v->total,
+		         xm_s(v->total, "row", "rows"));
 	}
 }
 
@@ -200,17 +203,28 @@ static void draw_tabs(const struct feature *F, int y, int w)
 	wdraw_str(stdscr, y, x + 1, w - 2 - x, "(v: next view)", theme_attr(TH_DIM));
 }
 
+/* Under the header and the view tabs: the density chart (when there is
+ * room), then the panes side by side, stacked, or only the focused one
+ * when stacking would leave no room for a context in either. An unshown
+ * pane has height 0. */
 static void layout(const struct feature *F, wrect r, wrect *chart, wrect p[2])
 {
-	int below = bottom_lines(F), room = r.h - 2 - below;
+	int room = r.h - 2 - bottom_lines(F, r.h);
 	int ch = xfe_density_lines(room);
 	*chart = wrect_make(r.y + 2, r.x, ch, r.w);
-	wlayout_panes(wrect_make(r.y + 2 + ch, r.x, room - ch, r.w), 2, 60, p);
+	wrect panes = wrect_make(r.y + 2 + ch, r.x, room - ch, r.w);
+	if (!wlayout_panes(panes, 2, 60, p) && p[0].h < 4) {
+		p[F->focus] = panes;
+		p[!F->focus] = wrect_make(panes.y, panes.x, 0, 0);
+	}
 }
 
-/* Lines under the panes: label, note, and the judge's verdict if any. */
-static int bottom_lines(const struct feature *F)
+/* Lines under the panes: label, note, and the judge's verdict if any;
+ * on a short screen the label line alone, so that a context still shows. */
+static int bottom_lines(const struct feature *F, int h)
 {
+	if (h < 12)
+		return 1;
 	return xj_verdict(F->m, F->f) ? 3 : 2;
 }
 
@@ -236,6 +250,33 @@ static void draw_verdict(const struct feature *F, int y, int w)
 	          theme_attr(TH_NORMAL));
 }
 
+/* "label: NAME  rating ★★★★☆ (below the S+/S− threshold 5...)": the
+ * rating first in line for room, so a long name is cut (…) and the rating
+ * always shows; the threshold note takes what is left. */
+static void draw_label_line(const struct feature *F, const sf_label *lb, int y, int w)
+{
+	char stars[32], rating[48];
+	int below = lb && lb->safety && lb->safety < F->m->so.threshold;
+	snprintf(rating, sizeof rating, "  rating %s",
+	         lb && lb->safety ? xm_stars(lb->safety, stars, sizeof stars) : "unrated");
+	int rw = wdraw_text_width(rating, strlen(rating), 64);
+	const char *name = lb && lb->name[0] ? lb->name : "—";
+	int x = 1;
+	x += wdraw_str(stdscr, y, x, w - x, "label: ", theme_attr(TH_DIM));
+	int nw = wdraw_text_width(name, strlen(name), w);
+	int room = w - x - 1 - rw;
+	x += wdraw_cut(stdscr, y, x, nw < room ? nw : room, name, strlen(name),
+	               theme_attr(TH_NORMAL) | A_BOLD);
+	x += wdraw_str(stdscr, y, x, w - x, "  rating ", theme_attr(TH_DIM));
+	x += wdraw_str(stdscr, y, x, w - x, rating + 9, theme_attr(below ? TH_DIM : TH_NORMAL));
+	if (below) {
+		char note[96];
+		snprintf(note, sizeof note, " (below the S+/S− threshold %d: not in the sets)",
+		         F->m->so.threshold);
+		wdraw_cut(stdscr, y, x, w - x - 1, note, strlen(note), theme_attr(TH_DIM));
+	}
+}
+
 static void draw(screen *s, app *a, wrect r)
 {
 	struct feature *F = s->data;
@@ -243,7 +284,7 @@ static void draw(screen *s, app *a, wrect r)
 	int f = F->f;
 	(void)a;
 	sync(F);
-	if (r.h < 6)
+	if (r.h < 4)
 		return;
 	if (!m->st || f < 0 || f >= m->st->m) {
 		wdraw_str(stdscr, r.y + 1, 2, r.w - 4, m->st ? "No such feature." : m->state,
@@ -252,52 +293,48 @@ static void draw(screen *s, app *a, wrect r)
 	}
 	const sf_stats *st = m->st;
 	const sf_label *lb = xm_label_of(m, f);
-	wdraw_fmt(stdscr, r.y, 1, r.w - 2, theme_attr(TH_NORMAL) | A_BOLD,
-	          "Feature %d · salience %+.3f (rank %d of %d) · chosen Σ %.1f · rejected Σ %.1f · "
-	          "density %.2f%% / %.2f%% · max %.2f",
-	          f, st->salience[f], st->rank[f], st->m, st->chosen_sum[f], st->rejected_sum[f],
-	          st->density_chosen[f] * 100, st->density_rejected[f] * 100, st->max_act[f]);
-	int below = bottom_lines(F);
+	char head[320];
+	snprintf(head, sizeof head,
+	         "Feature %d · salience %+.3f (rank %d of %d) · chosen Σ %.1f · rejected Σ %.1f · "
+	         "density %.2f%% / %.2f%% · max %.2f",
+	         f, st->salience[f], st->rank[f], st->m, st->chosen_sum[f], st->rejected_sum[f],
+	         st->density_chosen[f] * 100, st->density_rejected[f] * 100, st->max_act[f]);
+	wdraw_cut(stdscr, r.y, 1, r.w - 2, head, strlen(head), theme_attr(TH_NORMAL) | A_BOLD);
+	int below = bottom_lines(F, r.h);
 	wrect p[2], chart;
 	layout(F, r, &chart, p);
 	draw_tabs(F, r.y + 1, r.w);
-	xfe_density_draw(m, f, chart);
-	draw_pane(F, 0, p[0]);
-	draw_pane(F, 1, p[1]);
+	if (chart.h > 0)
+		xfe_density_draw(m, f, chart);
+	for (int i = 0; i < 2; i++)
+		if (p[i].h > 0)
+			draw_pane(F, i, p[i]);
 	if (below > 2)
 		draw_verdict(F, r.y + r.h - 3, r.w);
-	char stars[32];
-	int y = r.y + r.h - 2, x = 1;
-	x += wdraw_str(stdscr, y, x, r.w - x, "label: ", theme_attr(TH_DIM));
-	x += wdraw_str(stdscr, y, x, r.w - x - 1, lb && lb->name[0] ? lb->name : "—",
-	               theme_attr(TH_NORMAL) | A_BOLD);
-	x += wdraw_str(stdscr, y, x, r.w - x, "  rating ", theme_attr(TH_DIM));
-	x += wdraw_str(stdscr, y, x, r.w - x, lb && lb->safety ? xm_stars(lb->safety, stars, sizeof stars) : "unrated",
-	               theme_attr(lb && lb->safety && lb->safety < F->m->so.threshold ? TH_DIM
-	                                                                            : TH_NORMAL));
-	if (lb && lb->safety && lb->safety < F->m->so.threshold)
-		wdraw_fmt(stdscr, y, x, r.w - x, theme_attr(TH_DIM),
-		          " (below the S+/S− threshold %d: not in the sets)", F->m->so.threshold);
-	wdraw_str(stdscr, y + 1, 1, 7, "note: ", theme_attr(TH_DIM));
-	wdraw_str(stdscr, y + 1, 7, r.w - 8, lb && lb->note[0] ? lb->note : "—",
-	          theme_attr(TH_NORMAL));
+	draw_label_line(F, lb, r.y + r.h - (below > 1 ? 2 : 1), r.w);
+	if (below > 1) {
+		wdraw_str(stdscr, r.y + r.h - 1, 1, 7, "note: ", theme_attr(TH_DIM));
+		const char *note = lb && lb->note[0] ? lb->note : "—";
+		wdraw_cut(stdscr, r.y + r.h - 1, 7, r.w - 8, note, strlen(note), theme_attr(TH_NORMAL));
+	}
 	if (F->err[0])
 		wdraw_str(stdscr, r.y + 2, 2, r.w - 4, F->err, theme_attr(TH_ERROR));
 }
 
-static void on_name(void *ctx, const char *line)
+
+/* The features search from here: the next match in the Features
+ * table's order is shown. */
+static void on_search_dir(struct feature *F, const char *line, int dir)
 {
-	struct feature *F = ctx;
-	if (line)
-		xm_label(F->m, F->f, line, -1, NULL);
+	if (!line)
+		return;
+	if (xm_search_features(F->m, line, dir) >= 0)
+		load(F, F->m->cur_feature);
+	app_redraw(F->m->a);
 }
 
-static void on_note(void *ctx, const char *line)
-{
-	struct feature *F = ctx;
-	if (line)
-		xm_label(F->m, F->f, NULL, -1, line);
-}
+static void on_search(void *ctx, const char *line) { on_search_dir(ctx, line, 1); }
+static void on_search_up(void *ctx, const char *line) { on_search_dir(ctx, line, -1); }
 
 static void sel_move(struct side_view *v, long d)
 {
@@ -337,7 +374,6 @@ static int key(screen *s, app *a, int k)
 	struct feature *F = s->data;
 	xmodel *m = F->m;
 	struct side_view *v = &F->side[F->focus];
-	const sf_label *lb;
 	long page = F->page > 1 ? F->page - 1 : 1;
 	sync(F);
 	if (!m->st)
@@ -349,13 +385,25 @@ static int key(screen *s, app *a, int k)
 			load(F, nf);
 		return WF_HANDLED;
 	}
-	case '\t': case 'h': case 'l': case KEY_LEFT: case KEY_RIGHT: case KEY_BTAB:
-		F->focus = (k == 'h' || k == KEY_LEFT) ? 0 : (k == 'l' || k == KEY_RIGHT) ? 1 : !F->focus;
+	case '\t': case KEY_LEFT: case KEY_RIGHT: case KEY_BTAB:
+		F->focus = k == KEY_LEFT ? 0 : k == KEY_RIGHT ? 1 : !F->focus;
 		return WF_HANDLED;
 	case 'j': case KEY_DOWN: sel_move(v, 1); return WF_HANDLED;
 	case 'k': case KEY_UP: sel_move(v, -1); return WF_HANDLED;
-	case KEY_NPAGE: case ' ': sel_move(v, page); return WF_HANDLED;
-	case KEY_PPAGE: sel_move(v, -page); return WF_HANDLED;
+	case KEY_NPAGE: case ' ': case 6 /* ^F */: sel_move(v, page); return WF_HANDLED;
+	case KEY_PPAGE: case 2 /* ^B */: sel_move(v, -page); return WF_HANDLED;
+	case 4 /* ^D */: sel_move(v, (page + 1) / 2); return WF_HANDLED;
+	case 21 /* ^U */: sel_move(v, -(page + 1) / 2); return WF_HANDLED;
+	case '/': case '?':
+		app_prompt(a, WINPUT_SEARCH, k == '/' ? "/" : "?", NULL, k == '/' ? on_search : on_search_up, NULL,
+		           F);
+		return WF_HANDLED;
+	case 'n': case 'N': {
+		int d = m->fsearch.dir ? m->fsearch.dir : 1;
+		if (xm_search_feature(m, k == 'n' ? d : -d, 0) >= 0)
+			load(F, m->cur_feature);
+		return WF_HANDLED;
+	}
 	case 'g': case KEY_HOME: sel_move(v, -(long)TOP_N); return WF_HANDLED;
 	case 'G': case KEY_END: sel_move(v, TOP_N); return WF_HANDLED;
 	case '\n': case '\r': case KEY_ENTER:
@@ -374,15 +422,8 @@ static int key(screen *s, app *a, int k)
 			F->view = FV_RANDOM;
 		load(F, F->f);
 		return WF_HANDLED;
-	case 'n':
-		lb = xm_label_of(m, F->f);
-		snprintf(F->prompt, sizeof F->prompt, "feature %d name: ", F->f);
-		app_prompt(a, 1, F->prompt, lb ? lb->name : "", on_name, NULL, F);
-		return WF_HANDLED;
-	case 'm':
-		lb = xm_label_of(m, F->f);
-		snprintf(F->prompt, sizeof F->prompt, "feature %d note: ", F->f);
-		app_prompt(a, 2, F->prompt, lb ? lb->note : "", on_note, NULL, F);
+	case 'l': case 'm':
+		xm_prompt_label(m, F->f, k == 'm');
 		return WF_HANDLED;
 	case '0': case '1': case '2': case '3': case '4': case '5':
 		xm_label(m, F->f, NULL, k - '0', NULL);

@@ -1,13 +1,14 @@
 /* Features: every feature of the SAE as a table, sortable by any column,
  * filtered (candidates, labelled, unlabelled, S+, S-, judged but not
- * reviewed, judge and person disagree), searched with `/` over label names
- * and ids, or (`/t:TEXT`) narrowed to the features that fire where a token
- * text occurs, by their activation there (text_search.h). The judge's
- * score stands beside the person's rating, in digits where the person's is
- * in stars. The paired salience (safer-method.md
- * §12) shows with its 95% interval, "~" marking a mean whose interval
- * holds 0, and the reward effect (§10) beside it, on terminals wide enough
- * to keep the label's room (any width sorts by them: :sort paired). */
+ * reviewed, judge and person disagree), searched with `/` and `?` over
+ * label names and notes (regular expressions) and ids, or (`/t:TEXT`)
+ * narrowed to the features that fire where a token text occurs, by their
+ * activation there (text_search.h). The judge's score stands beside the
+ * person's rating, in digits where the person's is in stars. The paired
+ * salience (safer-method.md §12) shows with its 95% interval, "~" marking
+ * a mean whose interval holds 0, and the reward effect (§10) beside it,
+ * on terminals wide enough to keep the label's room (any width sorts by
+ * them: :sort paired). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,10 +37,14 @@ static const char *const filter_names[NFILTERS + 1] = { "all", "candidates", "la
 static const wtable_col cols[NCOLS] = {
 	{ "id", 6, 1, 0 },       { "salience", 9, 1, 0 }, { "chosen Σ", 11, 1, 0 },
 	{ "rejected Σ", 11, 1, 0 }, { "dens.c", 7, 1, 0 },  { "dens.r", 7, 1, 0 },
-	{ "max", 7, 1, 0 },      { "label", 12, 0, 1 },   { "rating", 6, 0, 0 },
+	{ "max", 7, 1, 0 },      { "label", 20, 0, 1 },   { "rating", 6, 0, 0 },
 	{ "judge", 5, 1, 0 },    { "paired", 7, 1, 0 },   { "95% interval", 15, 1, 0 },
 	{ "reward", 7, 1, 0 },
 };
+/* Narrow terminals lose the paired columns first, then the densities, max
+ * and the sums: the
+ * id, salience, label and rating always stay. */
+static const int cols_drop[NCOLS] = { 0, 0, 8, 7, 5, 4, 6, 0, 0, 9, 1, 2, 3 };
 
 struct features {
 	xmodel *m;
@@ -47,8 +52,6 @@ struct features {
 	size_t *view; /* feature ids shown, in order */
 	size_t nview;
 	int filter;
-	char search[256];
-	char prompt[64];
 	signed char *in_set; /* [m] +1 S+, -1 S-, for the S+/S- filters */
 	xtext_search ts;     /* the token-text mode, when ts.text[0] */
 	/* the model generations the view was built from */
@@ -57,16 +60,19 @@ struct features {
 
 /* A click on a label sends its code: "n/N" the next match and "j/k g/G"
  * one row down (the first key: harmless); "1-5" nothing, since any one
- * of them would be a rating the user did not pick. */
+ * of them would be a rating the user did not pick. Keys mean the same on
+ * every screen (l names, m notes, n next match, h help). */
 static const wkey keys[] = {
-	{ "Enter", "open", '\n' }, { "/", "search", '/' }, { "n/N", "next/prev match", 'n' },
-	{ "s", "sort", 's' }, { "r", "reverse", 'r' }, { "f", "filter", 'f' },
-	{ "l", "label", 'l' }, { "1-5", "rate", 0 }, { "0", "clear rating", '0' },
-	{ "u ^R", "undo/redo label", 'u' }, { "a", "accept judge's score", 'a' },
-	{ "J", "next judge suggestion", 'J' }, { "e", "edits", 'e' }, { "t", "train", 't' },
-	{ "p", "probe your own text", 'p' },
-	{ "j/k g/G", "move", 'j' }, { ":", "command", ':' }, { "?", "help", '?' },
+	{ "Enter", "open", '\n' }, { "/ ?", "search", '/' }, { "n/N", "next/prev", 'n' },
+	{ "l", "label", 'l' }, { "m", "note", 'm' }, { "1-5", "rate", 0 },
+	{ "0", "unrate", '0' }, { "u ^R", "undo/redo", 'u' }, { "s", "sort", 's' },
+	{ "f", "filter", 'f' }, { "r", "reverse", 'r' }, { "e", "edits", 'e' },
+	{ "t", "train", 't' }, { "p", "probe", 'p' }, { "h", "help", 'h' },
 	{ "q", "quit", 'q' }, { "T /t:", "features on a token text", 'T' },
+	{ "a", "accept the judge's score", 'a' }, { "J", "next judge suggestion", 'J' },
+	{ "j/k g/G", "move, top/end", 'j' }, { "< >", "sort by the column left/right", '>' },
+	{ "^D/^U", "half a page down/up", 4 },
+	{ "PgDn/PgUp Space ^F/^B", "page down/up", KEY_NPAGE }, { ":", "command", ':' },
 };
 
 static void cell(void *ctx, size_t row, int col, char *buf, size_t n, attr_t *attr)
@@ -298,7 +304,8 @@ static void title(struct features *F, char *buf, size_t n)
 	         : F->ts.text[0]    ? "activation on the text"
 	                            : "rank",
 	         bars ? "|" : "", arrow, filter_names[F->filter],
-	         F->search[0] ? " ─ / " : "", F->search);
+	         F->m->fsearch.pat[0] ? (F->m->fsearch.dir < 0 ? " ─ ? " : " ─ / ") : "",
+	         F->m->fsearch.pat);
 	if (F->ts.text[0]) {
 		size_t l = strlen(buf);
 		snprintf(buf + l, n - l, " ─ token text \"%.60s\": %llu rows (all rows)", F->ts.text,
@@ -331,39 +338,22 @@ static void select_changed(struct features *F)
 		F->m->cur_feature = (int)F->view[F->t.sel];
 }
 
-/* Search: label names (substring, any case) and ids (prefix). */
-static int matches(const struct features *F, int f)
+/* The features search lives in the model (the Feature screen's n N step
+ * through it too): here the table follows it. */
+static void follow(struct features *F)
 {
-	char id[16];
-	snprintf(id, sizeof id, "%d", f);
-	if (!strncmp(id, F->search, strlen(F->search)))
-		return 1;
-	const sf_label *lb = xm_label_of(F->m, f);
-	return lb && strcasestr(lb->name, F->search) != NULL;
-}
-
-static int search_step(struct features *F, int dir, int from_current)
-{
-	if (!F->search[0] || !F->nview)
-		return -1;
-	size_t n = F->nview, start = F->t.sel;
-	for (size_t i = from_current ? 0 : 1; i <= n; i++) {
-		size_t j = dir > 0 ? (start + i) % n : (start + n - i % n) % n;
-		if (matches(F, (int)F->view[j])) {
-			wtable_select(&F->t, j);
-			select_changed(F);
-			return 0;
+	for (size_t i = 0; i < F->nview; i++)
+		if ((int)F->view[i] == F->m->cur_feature) {
+			wtable_select(&F->t, i);
+			return;
 		}
-	}
-	app_msg(F->m->a, MSG_ERROR, "no match for '%s'", F->search);
-	return -1;
 }
 
 /* `/t:TEXT`: the token-text mode on (off with an empty TEXT). */
 static void text_mode(struct features *F, const char *text)
 {
 	sf_err e;
-	F->search[0] = '\0';
+	F->m->fsearch.pat[0] = '\0';
 	if (!text[0]) {
 		xts_clear(&F->ts);
 		wtable_sort_by(&F->t, C_SAL, 1);
@@ -383,27 +373,29 @@ static void text_mode(struct features *F, const char *text)
 	app_redraw(F->m->a);
 }
 
-static void on_search(void *ctx, const char *line)
+static void on_search_dir(struct features *F, const char *line, int dir)
 {
-	struct features *F = ctx;
 	if (!line)
 		return;
 	if (!strncmp(line, "t:", 2)) {
 		text_mode(F, line + 2);
 		return;
 	}
-	snprintf(F->search, sizeof F->search, "%s", line);
-	if (search_step(F, 1, 1))
-		F->search[0] = '\0'; /* the title shows a search that found something */
+	if (xm_search_features(F->m, line, dir) >= 0)
+		follow(F);
 	app_redraw(F->m->a);
 }
 
-static void on_label(void *ctx, const char *line)
+static void on_search(void *ctx, const char *line) { on_search_dir(ctx, line, 1); }
+static void on_search_up(void *ctx, const char *line) { on_search_dir(ctx, line, -1); }
+
+static void search_next(struct features *F, int same)
 {
-	struct features *F = ctx;
-	if (line)
-		xm_label(F->m, F->m->cur_feature, line, -1, NULL);
+	int d = F->m->fsearch.dir ? F->m->fsearch.dir : 1;
+	if (xm_search_feature(F->m, same ? d : -d, 0) >= 0)
+		follow(F);
 }
+
 
 /* Label names for `/`. */
 static const char *search_word(void *ctx, size_t i)
@@ -437,26 +429,25 @@ static int key(screen *s, app *a, int k)
 		select_changed(F);
 		return f;
 	}
-	const sf_label *lb;
 	switch (k) {
 	case '/':
-		app_prompt(a, 2, "/", NULL, on_search, search_word, F);
+		app_prompt(a, WINPUT_SEARCH, "/", NULL, on_search, search_word, F);
 		return WF_HANDLED;
 	case 'T':
-		app_prompt(a, 2, "/", "t:", on_search, search_word, F);
+		app_prompt(a, WINPUT_SEARCH, "/", "t:", on_search, search_word, F);
 		return WF_HANDLED;
-	case 'n': search_step(F, 1, 0); return WF_HANDLED;
-	case 'N': search_step(F, -1, 0); return WF_HANDLED;
+	case '?':
+		app_prompt(a, WINPUT_SEARCH, "?", NULL, on_search_up, search_word, F);
+		return WF_HANDLED;
+	case 'n': search_next(F, 1); return WF_HANDLED;
+	case 'N': search_next(F, 0); return WF_HANDLED;
 	case 'f':
 		F->filter = (F->filter + 1) % NFILTERS;
 		rebuild(F);
 		return WF_HANDLED;
-	case 'l':
-		if (!F->nview)
-			return WF_HANDLED;
-		lb = xm_label_of(m, m->cur_feature);
-		snprintf(F->prompt, sizeof F->prompt, "feature %d name: ", m->cur_feature);
-		app_prompt(a, 1, F->prompt, lb ? lb->name : "", on_label, NULL, F);
+	case 'l': case 'm':
+		if (F->nview)
+			xm_prompt_label(m, m->cur_feature, k == 'm');
 		return WF_HANDLED;
 	case '0': case '1': case '2': case '3': case '4': case '5':
 		if (F->nview)
@@ -542,6 +533,8 @@ static screen *features_new(xmodel *m)
 	struct features *F = s->data;
 	F->m = m;
 	wtable_init(&F->t, cols, NCOLS, cell, F);
+	F->t.hl = &m->fsearch;
+	F->t.drop = cols_drop;
 	wtable_sort_by(&F->t, C_SAL, 1);
 	F->seen_data = xm_gen(m, XG_DATA);
 	reload(F);
@@ -631,11 +624,11 @@ static int do_search(xmodel *m, int argc, char **argv)
 	struct features *F = shown(m);
 	if (!F)
 		return -1;
-	xcmd_join(F->search, sizeof F->search, argc, argv, 1);
-	if (search_step(F, 1, 1)) {
-		F->search[0] = '\0';
+	char text[WSEARCH_MAX];
+	xcmd_join(text, sizeof text, argc, argv, 1);
+	if (xm_search_features(m, text, 1) < 0)
 		return -1;
-	}
+	follow(F);
 	return 0;
 }
 
@@ -655,7 +648,7 @@ const xcmd xcmd_filter = {
 	.words = { filter_names }, .fn = do_filter,
 };
 const xcmd xcmd_search = {
-	.name = "search", .usage = "TEXT", .help = "label names and ids, as /",
+	.name = "search", .usage = "TEXT", .help = "label names and notes (regular expression), ids; as /",
 	.min = 1, .max = XCMD_TEXT, .screens = XS_ANALYSIS, .complete = { XC_FEATURE },
 	.fn = do_search,
 };

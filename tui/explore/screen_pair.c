@@ -32,12 +32,14 @@ struct pair_view {
 
 /* "[ ]" and "j/k" send their first key (a step: harmless). */
 static const wkey keys[] = {
-	{ "[ ]", "prev/next pair of the list", ']' }, { "s", "heat: feature / safety", 's' },
-	{ "Tab", "section", '\t' }, { "j/k", "scroll", 'j' },
+	{ "[ ]", "prev/next pair of the list", ']' }, { "H", "heat: feature / safety", 'H' },
+	{ "Tab", "section", '\t' }, { "j/k", "scroll", 'j' }, { "g/G", "top/end", 'g' },
 	{ "b", "attribution bars", 'b' }, { "Enter", "open the bar's feature", '\n' },
 	{ "i", "include/exclude in plan", 'i' },
 	{ "A", "flip/drop/none", 'A' }, { "p", "probe: edit and ask the model", 'p' },
-	{ "q Esc", "back", 'q' }, { "?", "help", '?' },
+	{ "q Esc", "back", 'q' }, { "h ?", "help", 'h' },
+	{ "Space PgDn/PgUp ^F/^B", "page down/up", ' ' }, { "^D/^U", "half a page down/up", 4 },
+	{ "←/→", "as [ ]", 0 },
 };
 
 static void free_toks(struct pair_view *V)
@@ -108,7 +110,8 @@ static void build(struct pair_view *V)
 			wtok *tk = &V->toks[sd][r - b];
 			tk->s = store_token(m->s, r, &len);
 			tk->len = len;
-			float h = V->safety_heat ? fabsf(xm_safety_act(m, r)) : xm_act(m, r, m->cur_feature);
+			/* the safety score signed: S+ in the warm hue, S- in the blue one */
+			float h = V->safety_heat ? xm_safety_act(m, r) : xm_act(m, r, m->cur_feature);
 			tk->heat = h / mx;
 		}
 		V->ntoks[sd] = e - b;
@@ -155,7 +158,7 @@ static void draw(screen *s, app *a, wrect r)
 		snprintf(fate, sizeof fate, "no plan");
 	char heat[64];
 	if (V->safety_heat)
-		snprintf(heat, sizeof heat, "safety score (S+ − S−)");
+		snprintf(heat, sizeof heat, "safety score: S+ warm, S− blue");
 	else
 		snprintf(heat, sizeof heat, "feature %d", m->cur_feature);
 	char where[96] = "";
@@ -232,7 +235,7 @@ static int key(screen *s, app *a, int k)
 		}
 		return WF_HANDLED;
 	}
-	case 's':
+	case 'H': /* s sorts elsewhere */
 		V->safety_heat = !V->safety_heat;
 		build(V);
 		return WF_HANDLED;
@@ -242,7 +245,14 @@ static int key(screen *s, app *a, int k)
 	case 'k': case KEY_UP: if (V->first[V->focus]) V->first[V->focus]--; return WF_HANDLED;
 	case KEY_NPAGE: case ' ': V->first[V->focus] += 10; return WF_HANDLED;
 	case KEY_PPAGE: V->first[V->focus] = V->first[V->focus] > 10 ? V->first[V->focus] - 10 : 0; return WF_HANDLED;
-	case 'g': V->first[V->focus] = 0; return WF_HANDLED;
+	case 'g': case KEY_HOME: V->first[V->focus] = 0; return WF_HANDLED;
+	case 'G': case KEY_END: V->first[V->focus] = 1 << 20; return WF_HANDLED; /* drawn clamped */
+	case 4 /* ^D */: case 6 /* ^F */: V->first[V->focus] += k == 4 ? 5 : 10; return WF_HANDLED;
+	case 21 /* ^U */: case 2 /* ^B */: {
+		int d = k == 21 ? 5 : 10;
+		V->first[V->focus] = V->first[V->focus] > d ? V->first[V->focus] - d : 0;
+		return WF_HANDLED;
+	}
 	case 'i': xm_plan_mark(m, V->p, XM_TOGGLE); return WF_HANDLED;
 	case 'A': xm_plan_mark(m, V->p, XM_CYCLE); return WF_HANDLED;
 	case 'p':
@@ -277,6 +287,7 @@ static const screen_ops ops = {
 	.destroy = destroy,
 	.keys = keys,
 	.nkeys = (int)(sizeof keys / sizeof keys[0]),
+	.counts = 1,
 };
 
 static screen *pair_new(xmodel *m)

@@ -37,9 +37,9 @@ struct train_view {
 };
 
 static const wkey keys[] = {
-	{ "s", "start training", 's' }, { "c x", "cancel", 'c' },
+	{ "Enter", "start training", '\n' }, { "c x", "cancel", 'c' },
 	{ "=", "set a hyperparameter", '=' }, { "L", "load an SAE", 'L' },
-	{ "q Esc", "back", 'q' }, { "?", "help", '?' },
+	{ "q Esc", "back", 'q' }, { "h ?", "help", 'h' },
 };
 
 static void push(double *v, size_t n, double x)
@@ -267,7 +267,7 @@ static void draw(screen *s, app *a, wrect r)
 	if (T->result[0])
 		wdraw_str(stdscr, y + 3, 3, r.w - 4, T->result, theme_attr(TH_STATUS));
 	else if (!T->running)
-		wdraw_str(stdscr, y + 3, 3, r.w - 4, "press s to start", theme_attr(TH_DIM));
+		wdraw_str(stdscr, y + 3, 3, r.w - 4, "press Enter to start", theme_attr(TH_DIM));
 }
 
 /* `:set NAME VALUE`, by the hyperparameter table (as `safer train --NAME VALUE`) */
@@ -340,9 +340,9 @@ static int key(screen *s, app *a, int k)
 {
 	struct train_view *T = s->data;
 	switch (k) {
-	case 's': start(T); return WF_HANDLED;
+	case '\n': case '\r': case KEY_ENTER: start(T); return WF_HANDLED; /* s sorts elsewhere */
 	case 'c': app_cancel_job(a); return WF_HANDLED;
-	case '=': app_prompt(a, 0, "set (e.g. k 32): ", NULL, on_set, NULL, T); return WF_HANDLED;
+	case '=': app_prompt(a, WINPUT_OTHER, "set a training hyperparameter (e.g. k 32): ", NULL, on_set, NULL, T); return WF_HANDLED;
 	case 'L': app_command_line(a, "load-sae "); return WF_HANDLED;
 	}
 	return WF_IGNORED;
@@ -360,6 +360,7 @@ static const screen_ops ops = {
 	.destroy = destroy,
 	.keys = keys,
 	.nkeys = (int)(sizeof keys / sizeof keys[0]),
+	.counts = 1,
 };
 
 static screen *train_new(xmodel *m)
