@@ -16,6 +16,7 @@ tui_safer_SOURCES += \
 	tui/cli/cmd_labels.c \
 	tui/cli/cmd_load_sae.c \
 	tui/cli/cmd_plan.c \
+	tui/cli/cmd_report.c \
 	tui/cli/cmd_score.c \
 	tui/cli/cmd_stats.c \
 	tui/cli/cmd_top.c \

@@ -138,3 +138,5 @@ EXTRA_DIST += tests/test_man.py
 TESTS += tests/test_install.sh tests/test_quiet.sh
 EXTRA_DIST += tests/test_install.sh tests/test_quiet.sh
 AM_TESTS_ENVIRONMENT += MAKE='$(MAKE)'; export MAKE;
+TESTS += tests/test_report.sh
+EXTRA_DIST += tests/test_report.sh tests/report_fixture.py tests/report_check.py tests/png_stats.py

@@ -21,6 +21,7 @@ static const cli_cmd commands[] = {
 	CMD("plan", plan, "poison or denoise edit list (JSONL)"),
 	CMD("eval", eval, "projected effect of an edit on a reward head"),
 	CMD("export", export, "write the edited dataset"),
+	CMD("report", report, "an audit report to share (HTML or Markdown)"),
 	CMD("explore", explore, "the interactive explorer"),
 };
 #undef CMD
