@@ -2,6 +2,8 @@
 engine_libengine_a_SOURCES += \
 	engine/analysis/bteval.c \
 	engine/analysis/bteval.h \
+	engine/analysis/catstats.c \
+	engine/analysis/catstats.h \
 	engine/analysis/index.c \
 	engine/analysis/index.h \
 	engine/analysis/labels.c \

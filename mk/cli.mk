@@ -27,4 +27,6 @@ tui_safer_SOURCES += \
 	tui/cli/complete.h \
 	tui/cli/main.c \
 	tui/cli/options.c \
-	tui/cli/options.h
+	tui/cli/options.h \
+	tui/cli/stats_cat.c \
+	tui/cli/stats_cat.h

@@ -140,3 +140,5 @@ EXTRA_DIST += tests/test_install.sh tests/test_quiet.sh
 AM_TESTS_ENVIRONMENT += MAKE='$(MAKE)'; export MAKE;
 TESTS += tests/test_report.sh
 EXTRA_DIST += tests/test_report.sh tests/report_fixture.py tests/report_check.py tests/png_stats.py
+TESTS += tests/test_labelling_aids.sh
+EXTRA_DIST += tests/test_labelling_aids.sh

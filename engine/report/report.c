@@ -43,13 +43,6 @@ static void kv_num(rep_writer *w, const char *k, double v, int decimals)
 	w->ops->row_end(w);
 }
 
-static const char *rows_sentence_text(int mode)
-{
-	return mode == ROWS_ALL ? "every token row of each response (--rows all)"
-	                        : "the sentence-end rows of each response, as SAFER "
-	                          "(--rows sentence)";
-}
-
 static void section_summary(sf_session *s, const report_opts *o, rep_writer *w)
 {
 	ws *W = session_ws(s);
@@ -57,7 +50,7 @@ static void section_summary(sf_session *s, const report_opts *o, rep_writer *w)
 	         o->when ? ", written " : "", o->when ? o->when : "", o->generator ? " by " : "",
 	         o->generator ? o->generator : "");
 	rep_para(w, "Rows in use: the statistics, the salience ranking, the safety sets and the "
-	         "pair scores below all use %s.", rows_sentence_text(session_rows_mode(s)));
+	         "pair scores below all use the %s of each response.", rows_mode_text(session_rows_mode(s)));
 }
 
 static void section_dataset(sf_session *s, rep_writer *w)

@@ -5,10 +5,11 @@
 #include "tui/cli/analysis_cli.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
+#include "tui/cli/stats_cat.h"
 
 const char cmd_stats_usage[] =
 	"usage: safer stats WS [--rows sentence|all] [--format tsv|json] [-n N] [--sort salience|id]\n"
-	"                   [--read-only]\n"
+	"                   [--by-category] [--read-only]\n"
 	"\n"
 	"Per-feature statistics over the rows in use (sentence-end rows by default,\n"
 	"as SAFER; --rows all for every token), one row per feature, by |salience|\n"
@@ -20,6 +21,12 @@ const char cmd_stats_usage[] =
 	"mu the mean of all C_j and R_j. density: fraction of rows in use where the\n"
 	"feature fires (both sides; then per side). rank: position by |salience|,\n"
 	"from 0. rows: which rows were used. name, safety: the feature's label.\n"
+	"--by-category adds, for every category C of the pairs (\"\" for pairs\n"
+	"without one), density.C.chosen and density.C.rejected: the fraction of\n"
+	"the rows in use of that category's chosen (rejected) responses where the\n"
+	"feature fires - safety pairs against chat pairs, say (builds the latents\n"
+	"index, WS/index.bin, when it is missing).\n"
+	"The column rows says which rows the ranking and the figures use.\n"
 	"What is missing is computed first - the rows encoded with the workspace's\n"
 	"SAE, the index, the statistics -, with progress on stderr, and kept in WS.\n"
 	"--read-only writes nothing in WS: changes are refused, and what is missing\n"
@@ -30,7 +37,7 @@ int cmd_stats(int argc, char **argv)
 	copts o;
 	copts_default(&o);
 	long limit = -1;
-	int by_id = 0;
+	int by_id = 0, by_cat = 0;
 	for (int i = 1; i < argc; i++) {
 		int r = opt_shared("stats", &o, OPT_ANALYSIS, argc, argv, &i), bad = 0;
 		const char *v;
@@ -47,6 +54,8 @@ int cmd_stats(int argc, char **argv)
 			by_id = !strcmp(v, "id");
 		} else if (bad) {
 			return EXIT_USAGE;
+		} else if (!strcmp(argv[i], "--by-category")) {
+			by_cat = 1;
 		} else if (argv[i][0] == '-' || o.ws) {
 			return cli_usage_error("stats", "unexpected argument '%s'", argv[i]);
 		} else {
@@ -66,7 +75,10 @@ int cmd_stats(int argc, char **argv)
 	static const char *const cols[] = { "feature", "salience", "chosen_sum", "rejected_sum",
 		                            "density", "max_act", "density_chosen",
 		                            "density_rejected", "rank", "rows", "name", "safety" };
-	tout *t = tout_new(stdout, o.fmt, cols, 12);
+	stats_cat sc = { 0 };
+	if (by_cat && stats_cat_open(&sc, &c, cols, 12, &e))
+		return cli_session_fail(&c, &e);
+	tout *t = tout_new(stdout, o.fmt, by_cat ? sc.cols : cols, by_cat ? sc.ncols : 12);
 	size_t n = (size_t)st->m;
 	if (limit >= 0 && (size_t)limit < n)
 		n = (size_t)limit;
@@ -90,9 +102,12 @@ int cmd_stats(int argc, char **argv)
 			tout_int(t, lb->safety);
 		else
 			tout_null(t);
+		if (by_cat)
+			stats_cat_row(&sc, t, f);
 		tout_row_end(t);
 	}
 	int rc = tout_finish(t);
+	stats_cat_close(&sc);
 	cli_session_close(&c);
 	return rc;
 }
