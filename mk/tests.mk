@@ -142,3 +142,5 @@ TESTS += tests/test_report.sh
 EXTRA_DIST += tests/test_report.sh tests/report_fixture.py tests/report_check.py tests/png_stats.py
 TESTS += tests/test_labelling_aids.sh
 EXTRA_DIST += tests/test_labelling_aids.sh
+TESTS += tests/test_explore_evidence.sh
+EXTRA_DIST += tests/test_explore_evidence.sh

@@ -59,6 +59,26 @@ void plan_free(sf_plan *pl)
 	memset(pl, 0, sizeof *pl);
 }
 
+int plan_copy(sf_plan *out, const sf_plan *in, sf_err *e)
+{
+	*out = *in;
+	out->plus = malloc((size_t)(in->n_plus > 0 ? in->n_plus : 1) * sizeof(int));
+	out->minus = malloc((size_t)(in->n_minus > 0 ? in->n_minus : 1) * sizeof(int));
+	out->v = malloc((in->n ? in->n : 1) * sizeof *out->v);
+	out->category = in->category ? strdup(in->category) : NULL;
+	if (!out->v || !out->plus || !out->minus || (in->category && !out->category)) {
+		plan_free(out);
+		return sf_fail(e, "plan: out of memory");
+	}
+	if (in->n)
+		memcpy(out->v, in->v, in->n * sizeof *out->v);
+	if (in->n_plus)
+		memcpy(out->plus, in->plus, (size_t)in->n_plus * sizeof(int));
+	if (in->n_minus)
+		memcpy(out->minus, in->minus, (size_t)in->n_minus * sizeof(int));
+	return 0;
+}
+
 static int copy_sets(sf_plan *pl, const int *plus, int np, const int *minus, int nm,
                      sf_err *e)
 {

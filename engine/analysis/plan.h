@@ -82,6 +82,8 @@ int plan_make_limited(sf_plan *out, const pairs *P, const sf_scores *sc, const s
 /* An empty manual plan. */
 void plan_init(sf_plan *out, const char *fingerprint);
 void plan_free(sf_plan *pl);
+/* A deep copy of in (its edits, sets and limits), to change apart from it. */
+int plan_copy(sf_plan *out, const sf_plan *in, sf_err *e);
 
 /* A plan with no edits and no sets yet takes S's sets and fallback flag:
  * the scores its marks carry come from them. Otherwise nothing changes. */

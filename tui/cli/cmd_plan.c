@@ -87,31 +87,6 @@ typedef struct marks {
 	int action; /* EDIT_*; 0 = not given */
 } marks;
 
-/* A copy of the current plan, to mark without touching the session's. */
-static int plan_dup(sf_plan *out, const sf_plan *in, sf_err *e)
-{
-	*out = *in;
-	out->category = NULL;
-	out->v = malloc((in->n ? in->n : 1) * sizeof *out->v);
-	out->plus = malloc((size_t)(in->n_plus > 0 ? in->n_plus : 1) * sizeof(int));
-	out->minus = malloc((size_t)(in->n_minus > 0 ? in->n_minus : 1) * sizeof(int));
-	if (!out->v || !out->plus || !out->minus) {
-		plan_free(out);
-		return sf_fail(e, "plan: out of memory");
-	}
-	if (in->n)
-		memcpy(out->v, in->v, in->n * sizeof *out->v);
-	if (in->n_plus)
-		memcpy(out->plus, in->plus, (size_t)in->n_plus * sizeof(int));
-	if (in->n_minus)
-		memcpy(out->minus, in->minus, (size_t)in->n_minus * sizeof(int));
-	if (in->category && !(out->category = strdup(in->category))) {
-		plan_free(out);
-		return sf_fail(e, "plan: out of memory");
-	}
-	return 0;
-}
-
 /* The plan the marks apply to when there is no fresh one: the current
  * plan, or an empty one. */
 static int base_plan(sf_plan *pl, sf_session *s, sf_err *e)
@@ -120,7 +95,7 @@ static int base_plan(sf_plan *pl, sf_session *s, sf_err *e)
 	if (session_plan(s, &cur, e))
 		return -1;
 	if (cur)
-		return plan_dup(pl, cur, e);
+		return plan_copy(pl, cur, e);
 	plan_init(pl, ws_fingerprint(session_ws(s)));
 	return 0;
 }

@@ -237,11 +237,11 @@ static void title(struct features *F, char *buf, size_t n)
 	char arrow[8] = "";
 	if (F->t.sort_col >= 0)
 		snprintf(arrow, sizeof arrow, "%s", F->t.sort_desc ? "▼" : "▲");
-	snprintf(buf, n, "Features %zu of %d ─ sort: %s%s%s%s ─ filter: %s%s%s", F->nview,
+	snprintf(buf, n, "Features %zu of %d ─ sort: %s%s%s%s ─ filter: %s%s%s ─ rows: %s", F->nview,
 	         F->m->st->m, F->t.sort_col == C_SAL ? "|" : "",
 	         F->t.sort_col >= 0 ? col_names[F->t.sort_col] : "rank",
 	         F->t.sort_col == C_SAL ? "|" : "", arrow, filter_names[F->filter],
-	         F->search[0] ? " ─ / " : "", F->search);
+	         F->search[0] ? " ─ / " : "", F->search, rows_mode_name(F->m->st->rows_mode));
 }
 
 static void draw(screen *s, app *a, wrect r)
