@@ -144,3 +144,5 @@ TESTS += tests/test_labelling_aids.sh
 EXTRA_DIST += tests/test_labelling_aids.sh
 TESTS += tests/test_explore_evidence.sh
 EXTRA_DIST += tests/test_explore_evidence.sh
+TESTS += tests/test_cli_conventions.sh
+EXTRA_DIST += tests/test_cli_conventions.sh

@@ -615,7 +615,7 @@ int plan_read(sf_plan *out, const pairs *P, const char *path, const char *finger
               sf_err *e)
 {
 	plan_init(out, NULL);
-	FILE *f = infile_fopen(path, NULL, e);
+	FILE *f = infile_fopen_or_stdin(path, e);
 	if (!f)
 		return -1;
 	unsigned char *seen = calloc(P->n ? P->n : 1, 1);
