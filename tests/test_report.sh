@@ -72,6 +72,16 @@ ok $? "the input is as it was"
 "$SAFER" report ws --out ro.md --read-only --quiet 2>/dev/null && grep -q 'Safety features' ro.md
 ok $? "--read-only writes the report too"
 
+grep -q 'fires on chosen rows' r.html && grep -q '<td>safety</td>' r.html
+ok $? "HTML: each feature's firing per category and side"
+"$SAFER" init bare --pairs in/pairs.jsonl --acts in/acts.safetensors >/dev/null 2>&1 &&
+	"$SAFER" report bare --out bare.html --quiet 2>/dev/null
+ok $? "a workspace without an SAE or a plan has a report too"
+grep -q 'no SAE yet' bare.html && grep -q 'No current plan' bare.html &&
+	"$PY" "$srcdir/tests/report_check.py" html bare.html | grep -v 'planted text' | grep -q .
+[ $? -ne 0 ]
+ok $? "... saying what is missing, as safe"
+
 # The page renders: a screenshot that is not blank (many colours, spread).
 if command -v chromium >/dev/null 2>&1; then
 	shot=${REPORT_SHOT:-$TMPD/report.png}

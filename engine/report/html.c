@@ -147,7 +147,8 @@ static double bar_len(uint32_t c, uint32_t max, double full)
 static void h_histogram(rep_writer *w, const rep_hist *h)
 {
 	FILE *f = w->f;
-	enum { W = 460, H = 170, X0 = 56, X1 = 440, MID = 84, HALF = 58 };
+	/* labels above and below the plot, never over its bars */
+	enum { W = 460, H = 192, X0 = 56, X1 = 440, HALF = 58, MID = 20 + 4 + HALF };
 	uint32_t max = 1;
 	for (int i = 0; i < h->nbins; i++) {
 		if (h->chosen[i] > max)
@@ -177,15 +178,15 @@ static void h_histogram(rep_writer *w, const rep_hist *h)
 	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n", X0 - 4, MID + 4);
 	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%u</text>\n", X0 - 4,
 	        MID + HALF + 4, max);
-	fprintf(f, "<text x=\"%d\" y=\"%d\">0</text>\n", X0, H - 8);
-	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.4g</text>\n", X1, H - 8, h->hi);
+	fprintf(f, "<text x=\"%d\" y=\"%d\">0</text>\n", X0, H - 4);
+	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.4g</text>\n", X1, H - 4, h->hi);
 	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">activation</text>\n",
-	        (X0 + X1) / 2, H - 8);
-	fprintf(f, "<text x=\"%d\" y=\"%d\">chosen: %zu of %zu rows (%.2f%%)</text>\n", X0 + 6,
-	        MID - HALF + 8, h->fired_chosen, h->rows_chosen,
+	        (X0 + X1) / 2, H - 4);
+	fprintf(f, "<text x=\"%d\" y=\"%d\">chosen: fires on %zu of %zu rows (%.2f%%)</text>\n",
+	        X0, MID - HALF - 10, h->fired_chosen, h->rows_chosen,
 	        h->rows_chosen ? 100.0 * h->fired_chosen / h->rows_chosen : 0.0);
-	fprintf(f, "<text x=\"%d\" y=\"%d\">rejected: %zu of %zu rows (%.2f%%)</text>\n", X0 + 6,
-	        MID + HALF, h->fired_rejected, h->rows_rejected,
+	fprintf(f, "<text x=\"%d\" y=\"%d\">rejected: fires on %zu of %zu rows (%.2f%%)</text>\n",
+	        X0, MID + HALF + 18, h->fired_rejected, h->rows_rejected,
 	        h->rows_rejected ? 100.0 * h->fired_rejected / h->rows_rejected : 0.0);
 	fprintf(f, "<text x=\"4\" y=\"%d\" transform=\"rotate(-90 12 %d)\">rows (log)</text>\n",
 	        MID + 24, MID + 24);

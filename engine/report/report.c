@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/analysis/catstats.h"
 #include "engine/analysis/top.h"
 #include "engine/formats/pairs.h"
 #include "engine/formats/store.h"
@@ -278,6 +279,43 @@ static int contexts(rep_writer *w, const sf_index *ix, const store *sto, int f, 
 	return 0;
 }
 
+/* How f fires per category and side, as `safer stats --by-category`. */
+static int by_category(rep_writer *w, sf_session *s, const sf_index *ix, const sf_stats *st,
+                       int f, sf_err *e)
+{
+	const pairs *P = ws_pairs(session_ws(s));
+	const store *sto = ws_store(session_ws(s));
+	const char **names;
+	size_t nc = pairs_categories(P, &names);
+	size_t *pc = malloc((P->n ? P->n : 1) * sizeof *pc);
+	sf_catstats cs;
+	if (!names || !pc) {
+		free(names);
+		free(pc);
+		return sf_fail(e, "report: out of memory");
+	}
+	for (size_t i = 0; i < P->n; i++)
+		pc[i] = pairs_category_no(P, i);
+	int rc = catstats_compute(&cs, ix, store_pair(sto), store_side(sto), store_flags(sto),
+	                          store_nrows(sto), pc, P->n, (int)nc, st->rows_mode, f, e);
+	free(pc);
+	if (!rc) {
+		static const char *const cols[] = { "category", "fires on chosen rows, %",
+			                            "fires on rejected rows, %" };
+		w->ops->table(w, cols, 3);
+		for (size_t c = 0; c < nc; c++) {
+			rep_cell_str(w, names[c][0] ? names[c] : "(none)");
+			rep_cell_num(w, 100 * catstats_density(&cs, f, (int)c, 0), 3);
+			rep_cell_num(w, 100 * catstats_density(&cs, f, (int)c, 1), 3);
+			w->ops->row_end(w);
+		}
+		w->ops->table_end(w);
+		catstats_free(&cs);
+	}
+	free(names);
+	return rc;
+}
+
 static int feature_section(sf_session *s, rep_writer *w, const report_opts *o, int f,
                            const sf_stats *st, const sf_index *ix, const sf_labels *L,
                            const sf_verdicts *V, const sf_safety *S, sf_top_row *rows,
@@ -317,6 +355,8 @@ static int feature_section(sf_session *s, rep_writer *w, const report_opts *o, i
 		       st->rows_rejected, st->rows_chosen - zc, st->rows_rejected - zr };
 	w->ops->histogram(w, &h);
 	free(hc);
+	if (by_category(w, s, ix, st, f, e))
+		return -1;
 	if (contexts(w, ix, sto, f, SIDE_CHOSEN, st->rows_mode, o, rows, buf, bufsz, e) ||
 	    contexts(w, ix, sto, f, SIDE_REJECTED, st->rows_mode, o, rows, buf, bufsz, e))
 		return -1;
