@@ -5,26 +5,16 @@ markup and Markdown meant to escape (<script>, "><img onerror=...>,
 pipes, links), in two categories and both splits.
 
 usage: report_fixture.py OUTDIR"""
-import json, os, struct, sys
+import json, os, sys
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from labels_sae_fixture import write_safetensors  # noqa: E402
 
 HOSTILE = ['<script>alert("p")</script>', '"><img src=x onerror=alert(1)>',
            '| pipe | *star* [link](http://example.invalid) `tick`']
 TOKENS = [b" <script>", b"alert(2)", b"</script>", b' "><img src=x onerror=alert(3)>',
           b" |", b" *", b" ok", b"."]
-
-
-def write_safetensors(path, tensors, meta):
-    hdr, blobs, at = {"__metadata__": meta}, [], 0
-    for name, dt, a in tensors:
-        b = np.ascontiguousarray(a).tobytes()
-        hdr[name] = {"dtype": dt, "shape": list(a.shape), "data_offsets": [at, at + len(b)]}
-        blobs.append(b)
-        at += len(b)
-    h = json.dumps(hdr).encode()
-    h += b" " * (-len(h) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
 
 
 def main(out, P=48, d=16, seed=5):

@@ -58,6 +58,9 @@ void store_response_rows(const store *s, size_t pair, int side, size_t *begin, s
  * first (ascending). -1 when out of memory. */
 long store_pairs_without_rows(const store *s, size_t n_pairs, size_t *first, size_t max_first);
 
+/* Rows per side (side [SIDE_COUNT]) and rows that end a sentence. */
+void store_count_rows(const store *s, size_t *side, size_t *sentence_end);
+
 /* A string from the file's __metadata__, or NULL. */
 const char *store_meta(const store *s, const char *key);
 

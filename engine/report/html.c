@@ -113,15 +113,7 @@ static void h_table(rep_writer *w, const char *const *cols, int ncols)
 static void h_cell(rep_writer *w, const char *s, size_t n, size_t mb, size_t me)
 {
 	fputs(w->col ? "<td>" : "<tr><td>", w->f);
-	if (mb < me && me <= n) {
-		put_text(w->f, s, mb);
-		fputs("<mark>", w->f);
-		put_text(w->f, s + mb, me - mb);
-		fputs("</mark>", w->f);
-		put_text(w->f, s + me, n - me);
-	} else {
-		put_text(w->f, s, n);
-	}
+	rep_put_marked(w->f, s, n, mb, me, put_text, "<mark>", "</mark>");
 	fputs("</td>", w->f);
 	w->col++;
 }
@@ -149,13 +141,7 @@ static void h_histogram(rep_writer *w, const rep_hist *h)
 	FILE *f = w->f;
 	/* labels above and below the plot, never over its bars */
 	enum { W = 460, H = 192, X0 = 56, X1 = 440, HALF = 58, MID = 20 + 4 + HALF };
-	uint32_t max = 1;
-	for (int i = 0; i < h->nbins; i++) {
-		if (h->chosen[i] > max)
-			max = h->chosen[i];
-		if (h->rejected[i] > max)
-			max = h->rejected[i];
-	}
+	uint32_t max = rep_hist_max(h);
 	double bw = (double)(X1 - X0) / h->nbins;
 	fprintf(f, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n", W, H, W,
 	        H);

@@ -77,15 +77,7 @@ static void m_table(rep_writer *w, const char *const *cols, int ncols)
 static void m_cell(rep_writer *w, const char *s, size_t n, size_t mb, size_t me)
 {
 	fputs(w->col ? " " : "| ", w->f);
-	if (mb < me && me <= n) {
-		put_text(w->f, s, mb);
-		fputs("\xe2\x9f\xa6", w->f); /* ⟦ */
-		put_text(w->f, s + mb, me - mb);
-		fputs("\xe2\x9f\xa7", w->f); /* ⟧ */
-		put_text(w->f, s + me, n - me);
-	} else {
-		put_text(w->f, s, n);
-	}
+	rep_put_marked(w->f, s, n, mb, me, put_text, "\xe2\x9f\xa6", "\xe2\x9f\xa7");
 	fputs(" |", w->f);
 	w->col++;
 }
@@ -114,13 +106,7 @@ static void put_block(FILE *f, double v)
 static void m_histogram(rep_writer *w, const rep_hist *h)
 {
 	FILE *f = w->f;
-	uint32_t max = 1;
-	for (int i = 0; i < h->nbins; i++) {
-		if (h->chosen[i] > max)
-			max = h->chosen[i];
-		if (h->rejected[i] > max)
-			max = h->rejected[i];
-	}
+	uint32_t max = rep_hist_max(h);
 	const size_t fired[2] = { h->fired_chosen, h->fired_rejected };
 	const size_t rows[2] = { h->rows_chosen, h->rows_rejected };
 	fputs("```\n", f);

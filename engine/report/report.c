@@ -72,10 +72,8 @@ static void section_dataset(sf_session *s, rep_writer *w)
 	kv_int(w, "test pairs", (long long)split[1]);
 	const char **names = NULL;
 	size_t nc = pairs_categories(P, &names);
-	size_t *cnt = names ? calloc(2 * nc + 1, sizeof *cnt) : NULL;
+	size_t *cnt = names ? pairs_category_split_counts(P, nc) : NULL;
 	if (cnt) {
-		for (size_t i = 0; i < P->n; i++)
-			cnt[2 * pairs_category_no(P, i) + (pairs_split(P, i) == SPLIT_TEST)]++;
 		for (size_t j = 0; j < nc; j++) {
 			char b[160];
 			snprintf(b, sizeof b, "train / test pairs, category %.100s",
@@ -89,12 +87,8 @@ static void section_dataset(sf_session *s, rep_writer *w)
 	free(names);
 	kv_int(w, "pairs without rows for a response",
 	       store_pairs_without_rows(st, P->n, NULL, 0));
-	size_t n = store_nrows(st), side[SIDE_COUNT] = { 0 }, sent = 0;
-	const uint8_t *sd = store_side(st), *fl = store_flags(st);
-	for (size_t r = 0; r < n; r++) {
-		side[sd[r]]++;
-		sent += fl[r] & ROW_SENT_END;
-	}
+	size_t n = store_nrows(st), side[SIDE_COUNT], sent;
+	store_count_rows(st, side, &sent);
 	kv_int(w, "token rows", (long long)n);
 	kv_int(w, "rows: prompt", (long long)side[SIDE_PROMPT]);
 	kv_int(w, "rows: chosen", (long long)side[SIDE_CHOSEN]);
@@ -287,15 +281,13 @@ static int by_category(rep_writer *w, sf_session *s, const sf_index *ix, const s
 	const store *sto = ws_store(session_ws(s));
 	const char **names;
 	size_t nc = pairs_categories(P, &names);
-	size_t *pc = malloc((P->n ? P->n : 1) * sizeof *pc);
+	size_t *pc = pairs_category_nos(P);
 	sf_catstats cs;
 	if (!names || !pc) {
 		free(names);
 		free(pc);
 		return sf_fail(e, "report: out of memory");
 	}
-	for (size_t i = 0; i < P->n; i++)
-		pc[i] = pairs_category_no(P, i);
 	int rc = catstats_compute(&cs, ix, store_pair(sto), store_side(sto), store_flags(sto),
 	                          store_nrows(sto), pc, P->n, (int)nc, st->rows_mode, f, e);
 	free(pc);

@@ -35,3 +35,30 @@ void rep_para(rep_writer *w, const char *fmt, ...)
 	va_end(ap);
 	w->ops->para(w, b);
 }
+
+void rep_put_marked(FILE *f, const char *s, size_t n, size_t mb, size_t me,
+                    void (*put)(FILE *f, const char *s, size_t n), const char *open,
+                    const char *close)
+{
+	if (!(mb < me && me <= n)) {
+		put(f, s, n);
+		return;
+	}
+	put(f, s, mb);
+	fputs(open, f);
+	put(f, s + mb, me - mb);
+	fputs(close, f);
+	put(f, s + me, n - me);
+}
+
+uint32_t rep_hist_max(const rep_hist *h)
+{
+	uint32_t max = 1;
+	for (int i = 0; i < h->nbins; i++) {
+		if (h->chosen[i] > max)
+			max = h->chosen[i];
+		if (h->rejected[i] > max)
+			max = h->rejected[i];
+	}
+	return max;
+}

@@ -57,6 +57,14 @@ struct rep_writer {
 	int col, ncols; /* of the table being written */
 };
 
+/* For the writers: s[0..n) through put, with [mb, me) between open and
+ * close when mb < me <= n (the marked token); the largest count of either
+ * side of a histogram (at least 1). */
+void rep_put_marked(FILE *f, const char *s, size_t n, size_t mb, size_t me,
+                    void (*put)(FILE *f, const char *s, size_t n), const char *open,
+                    const char *close);
+uint32_t rep_hist_max(const rep_hist *h);
+
 /* Helpers for the report's walk: a cell of a string (NULL: empty), of a
  * number with that many decimals ("-" for NaN), of an integer; a
  * paragraph made with printf. */

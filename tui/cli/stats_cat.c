@@ -18,12 +18,10 @@ int stats_cat_open(stats_cat *sc, cli_session *c, const char *const *base, int n
 	const store *st = ws_store(w);
 	const char **cat;
 	size_t nc = pairs_categories(P, &cat);
-	size_t *pc = malloc((P->n ? P->n : 1) * sizeof *pc);
+	size_t *pc = pairs_category_nos(P);
 	sc->names = calloc(2 * nc + 1, sizeof *sc->names);
 	sc->cols = calloc((size_t)nbase + 2 * nc + 1, sizeof *sc->cols);
 	int rc = cat && pc && sc->names && sc->cols ? 0 : sf_fail(e, "stats: out of memory");
-	for (size_t i = 0; !rc && i < P->n; i++)
-		pc[i] = pairs_category_no(P, i);
 	if (!rc)
 		rc = catstats_compute(&sc->cs, ix, store_pair(st), store_side(st), store_flags(st),
 		                      store_nrows(st), pc, P->n, (int)nc, session_rows_mode(c->s), -1,

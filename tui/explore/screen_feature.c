@@ -62,10 +62,8 @@ static void load_categories(struct feature *F, int f)
 		return;
 	const char **names;
 	size_t nc = pairs_categories(m->P, &names);
-	size_t *pc = malloc((m->P->n ? m->P->n : 1) * sizeof *pc);
+	size_t *pc = pairs_category_nos(m->P);
 	sf_err e;
-	for (size_t i = 0; pc && i < m->P->n; i++)
-		pc[i] = pairs_category_no(m->P, i);
 	if (names && pc)
 		catstats_compute(&F->cs, m->ix, store_pair(m->s), store_side(m->s), store_flags(m->s),
 		                 store_nrows(m->s), pc, m->P->n, (int)nc, m->st->rows_mode, f, &e);
