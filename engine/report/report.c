@@ -384,7 +384,7 @@ static int section_features(sf_session *s, const report_opts *o, rep_writer *w, 
 	         "judge's suggestion; density in %% of the rows in use.", n);
 	feature_table(w, st, L, V, S, fs, n);
 	enum { BUF = 1 << 16 };
-	sf_top_row *rows = malloc((size_t)o->contexts * sizeof *rows);
+	sf_top_row *rows = malloc((size_t)(o->contexts > 0 ? o->contexts : 1) * sizeof *rows);
 	char *buf = malloc(BUF);
 	int rc = rows && buf ? 0 : sf_fail(e, "report: out of memory");
 	for (size_t i = 0; !rc && i < n; i++)
