@@ -70,7 +70,8 @@ int cmd_export(int argc, char **argv)
 	if (plan_export(pl, P, out, &e))
 		rc = cli_fail("%s", e.msg);
 	else
-		cli_say(stderr, "safer: wrote %s: %zu pairs (%zu flipped, %zu dropped)", out,
+		cli_say(stderr, "safer: wrote %s: %zu pairs (%zu flipped, %zu dropped)",
+		        strcmp(out, "-") ? out : "standard output",
 		        P->n - plan_count(pl, EDIT_DROP), plan_count(pl, EDIT_FLIP),
 		        plan_count(pl, EDIT_DROP));
 	if (planf)
