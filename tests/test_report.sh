@@ -82,6 +82,11 @@ grep -q 'no SAE yet' bare.html && grep -q 'No current plan' bare.html &&
 [ $? -ne 0 ]
 ok $? "... saying what is missing, as safe"
 
+"$SAFER" plan ws --denoise 0.5 --category safety --max-score 0 --quiet >/dev/null 2>&1 &&
+	"$SAFER" report ws --out lim.md --quiet 2>/dev/null &&
+	grep -q 'denoise 0.5 within category safety, only pairs scoring at most 0:' lim.md
+ok $? "the report states a plan's category and score cut"
+
 # The page renders: a screenshot that is not blank (many colours, spread).
 if command -v chromium >/dev/null 2>&1; then
 	shot=${REPORT_SHOT:-$TMPD/report.png}

@@ -476,12 +476,18 @@ static int section_plan(sf_session *s, const report_opts *o, rep_writer *w, sf_e
 		if (pl->strategy == PLAN_MANUAL)
 			rep_para(w, "Manual plan: %zu edits (%zu flips, %zu drops).", pl->n,
 			         plan_count(pl, EDIT_FLIP), plan_count(pl, EDIT_DROP));
-		else
-			rep_para(w, "%s %g: %zu edits (%zu flips, %zu drops), made with S+ %d and S- %d "
-			         "features%s%s.", plan_strategy_name(pl->strategy), pl->ratio, pl->n,
+		else {
+			char cut[64] = "";
+			if (pl->has_max_score)
+				snprintf(cut, sizeof cut, ", only pairs scoring at most %g", pl->max_score);
+			rep_para(w, "%s %g%s%.200s%s: %zu edits (%zu flips, %zu drops), made with S+ %d and "
+			         "S- %d features%s%s.", plan_strategy_name(pl->strategy), pl->ratio,
+			         pl->category ? " within category " : "",
+			         pl->category ? (pl->category[0] ? pl->category : "(none)") : "", cut, pl->n,
 			         plan_count(pl, EDIT_FLIP), plan_count(pl, EDIT_DROP), pl->n_plus,
 			         pl->n_minus, pl->ratings >= 0 ? ", ratings: " : "",
 			         pl->ratings >= 0 ? safety_ratings_name(pl->ratings) : "");
+		}
 		if (pl->fallback)
 			rep_para(w, "The plan was made with %s.", SAFETY_FALLBACK_NOTE);
 	}
