@@ -11,6 +11,8 @@ engine_libengine_a_SOURCES += \
 	engine/analysis/head.h \
 	engine/analysis/density.c \
 	engine/analysis/density.h \
+	engine/analysis/catstats.c \
+	engine/analysis/catstats.h \
 	engine/analysis/index.c \
 	engine/analysis/index.h \
 	engine/analysis/intervals.c \

@@ -22,6 +22,7 @@ tui_safer_SOURCES += \
 	tui/cli/cmd_export_sae.c \
 	tui/cli/cmd_plan.c \
 	tui/cli/cmd_quality.c \
+	tui/cli/cmd_report.c \
 	tui/cli/cmd_score.c \
 	tui/cli/cmd_search.c \
 	tui/cli/cmd_similar.c \
@@ -34,4 +35,6 @@ tui_safer_SOURCES += \
 	tui/cli/complete.h \
 	tui/cli/main.c \
 	tui/cli/options.c \
-	tui/cli/options.h
+	tui/cli/options.h \
+	tui/cli/stats_cat.c \
+	tui/cli/stats_cat.h

@@ -479,7 +479,7 @@ static size_t capped_read(void *buf, size_t n, void *arg)
 
 static int load_json_capped(const char *path, json_t **out, sf_err *e)
 {
-	capped_src c = { infile_fopen(path, NULL, e), 0, 0, 0 };
+	capped_src c = { infile_fopen_or_stdin(path, e), 0, 0, 0 };
 	if (!c.f)
 		return -1;
 	json_error_t je;

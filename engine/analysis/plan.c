@@ -55,7 +55,28 @@ void plan_free(sf_plan *pl)
 	free(pl->plus);
 	free(pl->minus);
 	free(pl->v);
+	free(pl->category);
 	memset(pl, 0, sizeof *pl);
+}
+
+int plan_copy(sf_plan *out, const sf_plan *in, sf_err *e)
+{
+	*out = *in;
+	out->plus = malloc((size_t)(in->n_plus > 0 ? in->n_plus : 1) * sizeof(int));
+	out->minus = malloc((size_t)(in->n_minus > 0 ? in->n_minus : 1) * sizeof(int));
+	out->v = malloc((in->n ? in->n : 1) * sizeof *out->v);
+	out->category = in->category ? strdup(in->category) : NULL;
+	if (!out->v || !out->plus || !out->minus || (in->category && !out->category)) {
+		plan_free(out);
+		return sf_fail(e, "plan: out of memory");
+	}
+	if (in->n)
+		memcpy(out->v, in->v, in->n * sizeof *out->v);
+	if (in->n_plus)
+		memcpy(out->plus, in->plus, (size_t)in->n_plus * sizeof(int));
+	if (in->n_minus)
+		memcpy(out->minus, in->minus, (size_t)in->n_minus * sizeof(int));
+	return 0;
 }
 
 static int copy_sets(sf_plan *pl, const int *plus, int np, const int *minus, int nm,
@@ -112,14 +133,30 @@ static size_t plan_size(double ratio, size_t n)
 int plan_make(sf_plan *out, const pairs *P, const sf_scores *sc, const sf_safety *S,
               int strategy, double ratio, const char *fingerprint, sf_err *e)
 {
+	return plan_make_limited(out, P, sc, S, strategy, ratio, NULL, fingerprint, e);
+}
+
+/* Is pair i of category cat (NULL: any; "": none)? */
+static int in_category(const pairs *P, size_t i, const char *cat)
+{
+	const char *c = pairs_category(P, i);
+	return !cat || !strcmp(c ? c : "", cat);
+}
+
+int plan_make_limited(sf_plan *out, const pairs *P, const sf_scores *sc, const sf_safety *S,
+                      int strategy, double ratio, const sf_plan_limits *lim,
+                      const char *fingerprint, sf_err *e)
+{
 	plan_init(out, fingerprint);
 	if (strategy != PLAN_POISON && strategy != PLAN_DENOISE)
 		return sf_fail(e, "plan: strategy must be poison or denoise");
+	if (lim && lim->has_max_score && (strategy != PLAN_DENOISE || !isfinite(lim->max_score)))
+		return sf_fail(e, "plan: a score cut goes with denoise, and must be finite");
 	if (!(ratio > 0 && ratio <= 1))
 		return sf_fail(e, "plan: ratio %g is outside (0, 1]", ratio);
 	if (sc->n_pairs != P->n)
 		return sf_fail(e, "plan: %zu scores for %zu pairs", sc->n_pairs, P->n);
-	size_t *tr = malloc((P->n ? P->n : 1) * sizeof(size_t)), n = 0;
+	size_t *tr = malloc((P->n ? P->n : 1) * sizeof(size_t)), n = 0, n_cat = 0;
 	if (!tr)
 		return sf_fail(e, "plan: out of memory");
 	for (size_t i = 0; i < P->n; i++) {
@@ -130,17 +167,37 @@ int plan_make(sf_plan *out, const pairs *P, const sf_scores *sc, const sf_safety
 			return sf_fail(e, "plan: pair %zu has a non-finite score; no plan is made on it",
 			               i);
 		}
-		tr[n++] = i;
+		if (!in_category(P, i, lim ? lim->category : NULL))
+			continue;
+		n_cat++;
+		if (!lim || !lim->has_max_score || sc->score[i] <= lim->max_score)
+			tr[n++] = i;
+	}
+	if (lim && lim->category && !n_cat) {
+		free(tr);
+		return sf_fail(e, "plan: no train pair has category \"%.200s\"", lim->category);
 	}
 	score_order ord = { sc->score, strategy == PLAN_POISON ? 1 : -1 };
 	qsort_r(tr, n, sizeof *tr, by_score, &ord);
-	size_t want = plan_size(ratio, n);
+	/* N counts the pairs of the category; the score cut only stops early */
+	size_t want = plan_size(ratio, n_cat);
+	if (want > n)
+		want = n;
 	out->strategy = strategy;
 	out->ratio = ratio;
 	out->fallback = S ? S->fallback : 0;
 	out->ratings = S ? S->opts.ratings : -1;
 	out->unparsed = S ? S->opts.unparsed : -1;
 	out->v = malloc((want ? want : 1) * sizeof(sf_edit));
+	if (lim && lim->category && !(out->category = strdup(lim->category))) {
+		free(tr);
+		plan_free(out);
+		return sf_fail(e, "plan: out of memory");
+	}
+	if (lim && lim->has_max_score) {
+		out->has_max_score = 1;
+		out->max_score = lim->max_score;
+	}
 	if (!out->v || (S && copy_sets(out, S->plus, S->n_plus, S->minus, S->n_minus, e))) {
 		free(tr);
 		plan_free(out);
@@ -255,6 +312,22 @@ static void put_id(FILE *f, const char *id, int ascii)
 	free(s);
 }
 
+/* A string as JSON (printable ASCII when ascii). */
+static void put_json_string(FILE *f, const char *str, int ascii)
+{
+	json_t *v = json_string(str);
+	size_t fl = JSON_ENCODE_ANY | JSON_COMPACT | (ascii ? JSON_ENSURE_ASCII : 0);
+	char *s = v ? json_dumps(v, fl) : NULL;
+	json_decref(v);
+	if (!s)
+		fputs("null", f);
+	else if (ascii)
+		textsafe_put_json(f, s);
+	else
+		fputs(s, f);
+	free(s);
+}
+
 int plan_write_stream(const sf_plan *pl, const pairs *P, FILE *f, sf_err *e)
 {
 	return plan_write_stream_ascii(pl, P, f, 0, e);
@@ -298,6 +371,14 @@ int plan_write_stream_ascii(const sf_plan *pl, const pairs *P, FILE *f, int asci
 			fprintf(f, ", \"ratings\": \"%s\"", safety_ratings_name(pl->ratings));
 		if (pl->unparsed >= 0)
 			fprintf(f, ", \"unparsed\": \"%s\"", safety_unparsed_name(pl->unparsed));
+		if (pl->category) {
+			fputs(", \"category\": ", f);
+			put_json_string(f, pl->category, ascii);
+		}
+		if (pl->has_max_score) {
+			fputs(", \"max_score\": ", f);
+			put_shortest(f, pl->max_score);
+		}
 		fprintf(f, ", \"fallback\": %s}\n", pl->fallback ? "true" : "false");
 	}
 	if (ferror(f))
@@ -396,6 +477,24 @@ static int set_field(json_t *o, const char *key, int bit, int **v, int n, int **
 	return 1;
 }
 
+/* The limits a plan was made with, from the first line that gives them. */
+static int read_limits(sf_plan *pl, json_t *o, const char *path, size_t ln, sf_err *e)
+{
+	json_t *jc = json_object_get(o, "category"), *jm = json_object_get(o, "max_score");
+	if (jc && !json_is_string(jc) && !json_is_null(jc))
+		return sf_fail(e, "%s:%zu: \"category\" must be a string", path, ln);
+	if (jm && !json_is_number(jm) && !json_is_null(jm))
+		return sf_fail(e, "%s:%zu: \"max_score\" must be a number", path, ln);
+	if (jc && json_is_string(jc) && !pl->category &&
+	    !(pl->category = strdup(json_string_value(jc))))
+		return sf_fail(e, "%s: out of memory", path);
+	if (jm && json_is_number(jm) && !pl->has_max_score) {
+		pl->has_max_score = 1;
+		pl->max_score = json_number_value(jm);
+	}
+	return 0;
+}
+
 /* One line into the plan. */
 static int read_line(sf_plan *pl, const pairs *P, json_t *o, size_t ln, read_state *st,
                      const char *path, sf_err *e)
@@ -474,6 +573,8 @@ static int read_line(sf_plan *pl, const pairs *P, json_t *o, size_t ln, read_sta
 	}
 	if (jb && !(st->known & KNOWN_FALLBACK))
 		pl->fallback = json_is_true(jb), st->known |= KNOWN_FALLBACK;
+	if (read_limits(pl, o, path, ln, e))
+		return -1;
 	same &= set_field(o, "s_plus", KNOWN_PLUS, &plus, np, &pl->plus, &pl->n_plus, st);
 	same &= set_field(o, "s_minus", KNOWN_MINUS, &minus, nm, &pl->minus, &pl->n_minus, st);
 	free(plus);
@@ -514,7 +615,7 @@ int plan_read(sf_plan *out, const pairs *P, const char *path, const char *finger
               sf_err *e)
 {
 	plan_init(out, NULL);
-	FILE *f = infile_fopen(path, NULL, e);
+	FILE *f = infile_fopen_or_stdin(path, e);
 	if (!f)
 		return -1;
 	unsigned char *seen = calloc(P->n ? P->n : 1, 1);

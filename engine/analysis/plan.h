@@ -4,6 +4,10 @@
  * flipped (N = train pairs). Denoise at ratio p: the floor(p*N) lowest are
  * dropped. Ties break by pair index so a plan is a function of its inputs.
  * Manual marks add or remove single edits. Test pairs are never edited.
+ * Limits narrow a poison or denoise plan: a category (only train pairs of
+ * that category count, N included) and, for denoise, a score cut (only
+ * pairs scoring at most T are dropped, so that a plan stops where the
+ * evidence stops: it may edit fewer than floor(p*N) pairs).
  *
  * A plan records its strategy, ratio, the S+/S- sets and the data
  * fingerprint. In the JSONL each line carries them next to the fields of
@@ -49,6 +53,9 @@ typedef struct sf_plan {
 	int *plus, *minus;
 	int fallback;
 	int ratings, unparsed; /* RATINGS_*, UNPARSED_* of the sets; -1 unknown */
+	char *category;   /* the limit it was made with (owned), or NULL */
+	int has_max_score;
+	double max_score; /* the denoise score cut when has_max_score */
 	size_t n;
 	sf_edit *v;     /* sorted as planned (poison: score desc; denoise: asc) */
 } sf_plan;
@@ -56,9 +63,27 @@ typedef struct sf_plan {
 /* Poison or denoise at ratio in (0, 1]. sc and S come from the same run. */
 int plan_make(sf_plan *out, const pairs *P, const sf_scores *sc, const sf_safety *S,
               int strategy, double ratio, const char *fingerprint, sf_err *e);
+
+/* The limits of plan_make_limited: category NULL = every category ("" =
+ * the pairs without one); has_max_score: denoise drops only pairs whose
+ * score is at most max_score (refused for poison). */
+typedef struct sf_plan_limits {
+	const char *category;
+	int has_max_score;
+	double max_score;
+} sf_plan_limits;
+
+/* plan_make within limits lim (NULL: none); the plan records them (its
+ * JSONL lines carry "category" and "max_score"). A category no train pair
+ * has is an error naming it. */
+int plan_make_limited(sf_plan *out, const pairs *P, const sf_scores *sc, const sf_safety *S,
+                      int strategy, double ratio, const sf_plan_limits *lim,
+                      const char *fingerprint, sf_err *e);
 /* An empty manual plan. */
 void plan_init(sf_plan *out, const char *fingerprint);
 void plan_free(sf_plan *pl);
+/* A deep copy of in (its edits, sets and limits), to change apart from it. */
+int plan_copy(sf_plan *out, const sf_plan *in, sf_err *e);
 
 /* A plan with no edits and no sets yet takes S's sets and fallback flag:
  * the scores its marks carry come from them. Otherwise nothing changes. */

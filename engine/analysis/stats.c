@@ -16,6 +16,11 @@ const char *rows_mode_name(int mode)
 	return mode == ROWS_ALL ? "all" : "sentence";
 }
 
+const char *rows_mode_text(int mode)
+{
+	return mode == ROWS_ALL ? "all token rows (--rows all)" : "sentence-end rows (--rows sentence)";
+}
+
 int rows_mode_parse(const char *s, int *mode)
 {
 	if (!strcmp(s, "sentence"))

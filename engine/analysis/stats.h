@@ -23,6 +23,9 @@
 enum { ROWS_SENTENCE = 0, ROWS_ALL = 1 };
 const char *rows_mode_name(int mode);           /* "sentence", "all" */
 int rows_mode_parse(const char *s, int *mode);  /* 0 ok, -1 unknown */
+/* The rows of a mode in words, for every output that says which rows a
+ * ranking or a score used: "sentence-end rows (--rows sentence)". */
+const char *rows_mode_text(int mode);
 
 /* Does row r (its side and flags) count under mode? Prompt rows never do. */
 static inline int row_in_use(uint8_t side, uint8_t flags, int mode)

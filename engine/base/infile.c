@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 const char *infile_kind(mode_t mode)
@@ -66,6 +67,24 @@ FILE *infile_fopen(const char *path, struct stat *sb, sf_err *e)
 	if (!f) {
 		sf_fail_errno(e, "%s: cannot open", path);
 		close(fd);
+	}
+	return f;
+}
+
+FILE *infile_fopen_or_stdin(const char *path, sf_err *e)
+{
+	if (strcmp(path, "-"))
+		return infile_fopen(path, NULL, e);
+	if (isatty(STDIN_FILENO)) {
+		sf_fail(e, "-: standard input is a terminal; pipe or redirect the file into it");
+		return NULL;
+	}
+	int fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+	if (!f) {
+		sf_fail_errno(e, "-: cannot read standard input");
+		if (fd >= 0)
+			close(fd);
 	}
 	return f;
 }

@@ -22,6 +22,13 @@ int infile_open(const char *path, struct stat *sb, sf_err *e);
 /* The same as a stdio stream ("rb"); NULL with e set. */
 FILE *infile_fopen(const char *path, struct stat *sb, sf_err *e);
 
+/* The same, except that "-" is the standard input (a copy of it, closed
+ * with fclose), for the inputs a command streams through once and may
+ * take from a pipe (a labels import, an edit list). A standard input that
+ * is a terminal is refused ("-: standard input is a terminal"), as nobody
+ * would be typing a file there. */
+FILE *infile_fopen_or_stdin(const char *path, sf_err *e);
+
 /* What kind of file mode is, for messages: "a FIFO", "a directory", ... */
 const char *infile_kind(mode_t mode);
 

@@ -783,6 +783,22 @@ size_t pairs_line(const pairs *p, size_t i) { return recs(p)[i].line; }
 
 size_t pairs_category_no(const pairs *p, size_t i) { return recs(p)[i].cat; }
 
+size_t *pairs_category_nos(const pairs *p)
+{
+	size_t *v = malloc((p->n ? p->n : 1) * sizeof *v);
+	for (size_t i = 0; v && i < p->n; i++)
+		v[i] = pairs_category_no(p, i);
+	return v;
+}
+
+size_t *pairs_category_split_counts(const pairs *p, size_t nc)
+{
+	size_t *cnt = calloc(2 * nc + 1, sizeof *cnt);
+	for (size_t i = 0; cnt && i < p->n; i++)
+		cnt[2 * pairs_category_no(p, i) + (pairs_split(p, i) == SPLIT_TEST)]++;
+	return cnt;
+}
+
 static int same_str(const char *a, const char *b)
 {
 	return a == b || (a && b && !strcmp(a, b));

@@ -106,5 +106,12 @@ void pair_rec_free(pair_rec *r);
 size_t pairs_categories(const pairs *p, const char ***names_out);
 /* The position of record i's category in that list. */
 size_t pairs_category_no(const pairs *p, size_t i);
+/* Every record's category number: a malloc'd [p->n] array, NULL when out
+ * of memory. */
+size_t *pairs_category_nos(const pairs *p);
+/* Pairs per category (nc: the size of pairs_categories' list) and split:
+ * a malloc'd [2 * nc] array, train then test for each, NULL when out of
+ * memory. */
+size_t *pairs_category_split_counts(const pairs *p, size_t nc);
 
 #endif

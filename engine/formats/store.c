@@ -339,6 +339,18 @@ void store_response_rows(const store *s, size_t pair, int side, size_t *begin, s
 	*end = lower_bound(s, pair, side + 1);
 }
 
+void store_count_rows(const store *s, size_t *side, size_t *sentence_end)
+{
+	size_t n = store_nrows(s), sent = 0;
+	const uint8_t *sd = store_side(s), *fl = store_flags(s);
+	memset(side, 0, SIDE_COUNT * sizeof *side);
+	for (size_t r = 0; r < n; r++) {
+		side[sd[r]]++;
+		sent += fl[r] & ROW_SENT_END;
+	}
+	*sentence_end = sent;
+}
+
 long store_pairs_without_rows(const store *s, size_t n_pairs, size_t *first, size_t max_first)
 {
 	/* one pass over the rows rather than a search per pair */

@@ -65,6 +65,8 @@ void store_sample_rows(size_t n, size_t ne, size_t *rows);
  * (tensor reward_head, F32 [d], checked finite at open; *bias from the
  * metadata reward_bias, 0 without): w [d], or NULL. bias may be NULL. */
 const float *store_reward_head(const store *s, double *bias);
+/* Rows per side (side [SIDE_COUNT]) and rows that end a sentence. */
+void store_count_rows(const store *s, size_t *side, size_t *sentence_end);
 
 /* A string from the file's __metadata__, or NULL. */
 const char *store_meta(const store *s, const char *key);

@@ -20,6 +20,7 @@ const char cmd_eval_usage[] =
 	"(the plan applied) and `random` (a random edit with as many flips and drops,\n"
 	"averaged over N seeds, default 5; spread is their standard deviation).\n"
 	"Columns: edit category accuracy pairs spread flips drops fallback\n"
+	"--plan - reads the edit list from standard input.\n"
 	"Deterministic for a seed (default 1). The pooled activations are cached in\n"
 	"WS/pooled.bin (computed in memory with --read-only). No SAE is needed.\n";
 

@@ -16,8 +16,8 @@ const char cmd_export_usage[] =
 	"pairs have chosen and rejected swapped (PKU-SafeRLHF rows: safer_response_id\n"
 	"flipped), dropped pairs are left out, every other pair - test pairs always -\n"
 	"is written as it was read, with its id and extra fields. The plan must have\n"
-	"been made for this workspace's data. The output is written atomically (- is\n"
-	"standard output). An existing EDITED.jsonl is replaced only with --force; it\n"
+	"been made for this workspace's data (--plan - reads it from standard input).\n"
+	"The output is written atomically (- is standard output). An existing EDITED.jsonl is replaced only with --force; it\n"
 	"may never be in the workspace, one of its inputs or the plan file.\n";
 
 int cmd_export(int argc, char **argv)
@@ -70,7 +70,8 @@ int cmd_export(int argc, char **argv)
 	if (plan_export(pl, P, out, &e))
 		rc = cli_fail("%s", e.msg);
 	else
-		cli_say(stderr, "safer: wrote %s: %zu pairs (%zu flipped, %zu dropped)", out,
+		cli_say(stderr, "safer: wrote %s: %zu pairs (%zu flipped, %zu dropped)",
+		        strcmp(out, "-") ? out : "standard output",
 		        P->n - plan_count(pl, EDIT_DROP), plan_count(pl, EDIT_FLIP),
 		        plan_count(pl, EDIT_DROP));
 	if (planf)

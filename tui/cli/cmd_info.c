@@ -51,14 +51,12 @@ static void pairs_rows(tout *t, const pairs *p)
 	kv_int(t, "pairs.test", (long long)split[1]);
 	const char **names;
 	size_t nc = pairs_categories(p, &names);
-	size_t *cnt = calloc(2 * nc + 1, sizeof *cnt);
+	size_t *cnt = names ? pairs_category_split_counts(p, nc) : NULL;
 	if (!names || !cnt) {
 		free(names);
 		free(cnt);
 		return;
 	}
-	for (size_t i = 0; i < p->n; i++)
-		cnt[2 * pairs_category_no(p, i) + (pairs_split(p, i) == SPLIT_TEST)]++;
 	for (size_t j = 0; j < nc; j++) {
 		for (int sp = 0; sp < 2; sp++) {
 			size_t len = strlen(names[j]) + 16;
@@ -76,12 +74,8 @@ static void pairs_rows(tout *t, const pairs *p)
 
 static void store_rows(tout *t, const store *s)
 {
-	size_t n = store_nrows(s), side[SIDE_COUNT] = {0}, sent = 0;
-	const uint8_t *sd = store_side(s), *fl = store_flags(s);
-	for (size_t r = 0; r < n; r++) {
-		side[sd[r]]++;
-		sent += fl[r] & ROW_SENT_END;
-	}
+	size_t n = store_nrows(s), side[SIDE_COUNT], sent;
+	store_count_rows(s, side, &sent);
 	kv_int(t, "rows", (long long)n);
 	kv_int(t, "rows.prompt", (long long)side[SIDE_PROMPT]);
 	kv_int(t, "rows.chosen", (long long)side[SIDE_CHOSEN]);

@@ -20,7 +20,8 @@ const char cmd_init_usage[] =
 	"inputs stay where they are and must not change afterwards.\n"
 	"\n"
 	"  --pairs P    preference pairs, JSONL (doc/formats.md)\n"
-	"  --acts A     activations, safetensors (doc/formats.md)\n";
+	"  --acts A     activations, safetensors (doc/formats.md)\n"
+	"Neither may be - (standard input): the workspace refers to them by path.\n";
 
 int cmd_init(int argc, char **argv)
 {
@@ -43,6 +44,12 @@ int cmd_init(int argc, char **argv)
 		return cli_usage_error("init", "missing the workspace directory");
 	if (!pairs_path || !acts_path)
 		return cli_usage_error("init", "both --pairs and --acts are required");
+	/* a workspace keeps its inputs by path, reads them again and maps them */
+	if (!strcmp(pairs_path, "-") || !strcmp(acts_path, "-"))
+		return cli_usage_error("init", "%s cannot be - (standard input): the workspace keeps "
+		                       "its inputs' paths and reads them again later%s; save it to a "
+		                       "file first", !strcmp(pairs_path, "-") ? "--pairs" : "--acts",
+		                       !strcmp(pairs_path, "-") ? "" : " (the activations are mapped)");
 	cli_catch_interrupt();
 	cli_progress prog;
 	sf_progress p = cli_progress_begin(&prog, "checking activations");

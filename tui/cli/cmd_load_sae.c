@@ -74,6 +74,9 @@ int cmd_load_sae(int argc, char **argv)
 	}
 	if (!dir || !path)
 		return cli_usage_error("load-sae", "need the workspace and the SAE path");
+	if (!strcmp(path, "-"))
+		return cli_usage_error("load-sae", "PATH cannot be - (standard input): an SAE is read "
+		                       "from its file, with the cfg.json beside it; save it first");
 	sf_err e = {{0}};
 	sae *s;
 	if (sae_load(&s, path, norm, k, &e))

@@ -17,8 +17,8 @@
 #include "tui/cli/commands.h"
 
 const char cmd_plan_usage[] =
-	"usage: safer plan WS (--poison R | --denoise R) [--out F.jsonl [--force]]\n"
-	"                  [--rows sentence|all] [--candidates N] [--threshold T] [--cap C]\n"
+	"usage: safer plan WS (--poison R | --denoise R [--max-score T]) [--category C]\n"
+	"                  [--out F.jsonl [--force]] [--rows sentence|all] [--candidates N] [--threshold T] [--cap C]\n"
 	"                  [--ratings human|judge|both] [--unparsed skip|5] [--read-only]\n"
 	"       safer plan WS [--poison R | --denoise R] [--mark I[,I...] --action flip|drop]\n"
 	"                  [--unmark I[,I...]] [--out F.jsonl [--force]]\n"
@@ -28,9 +28,16 @@ const char cmd_plan_usage[] =
 	"train pairs only (N of them); R is a ratio in (0, 1]:\n"
 	"  --poison R   flip the floor(R*N) highest-scored pairs\n"
 	"  --denoise R  drop the floor(R*N) lowest-scored pairs\n"
+	"  --category C only the train pairs of category C count (N too); C \"\" is\n"
+	"               the pairs without one\n"
+	"  --max-score T  (denoise) drop only pairs scoring at most T: the plan stops\n"
+	"               where the evidence stops, and may drop fewer than floor(R*N)\n"
+	"Scores use the rows --rows names (sentence-end rows by default), as stderr\n"
+	"says.\n"
 	"Prints the edit list as JSONL, one line per edited pair: {\"index\", \"id\",\n"
 	"\"action\", \"score\", \"strategy\", \"ratio\", \"fingerprint\", \"s_plus\",\n"
-	"\"s_minus\", \"ratings\", \"unparsed\", \"fallback\"} (ratings: whose ratings\n"
+	"\"s_minus\", \"ratings\", \"unparsed\", \"fallback\"}, and \"category\" and\n"
+	"\"max_score\" when given (ratings: whose ratings\n"
 	"chose S+/S-, as for `safer score`). --out F writes it to F instead, atomically\n"
 	"(- is standard output); an existing F is replaced only with --force, and F is\n"
 	"never in the workspace or one of its inputs (doc/formats.md, Output files). The plan is\n"
@@ -92,26 +99,6 @@ typedef struct marks {
 	int action; /* EDIT_*; 0 = not given */
 } marks;
 
-/* A copy of the current plan, to mark without touching the session's. */
-static int plan_dup(sf_plan *out, const sf_plan *in, sf_err *e)
-{
-	*out = *in;
-	out->v = malloc((in->n ? in->n : 1) * sizeof *out->v);
-	out->plus = malloc((size_t)(in->n_plus > 0 ? in->n_plus : 1) * sizeof(int));
-	out->minus = malloc((size_t)(in->n_minus > 0 ? in->n_minus : 1) * sizeof(int));
-	if (!out->v || !out->plus || !out->minus) {
-		plan_free(out);
-		return sf_fail(e, "plan: out of memory");
-	}
-	if (in->n)
-		memcpy(out->v, in->v, in->n * sizeof *out->v);
-	if (in->n_plus)
-		memcpy(out->plus, in->plus, (size_t)in->n_plus * sizeof(int));
-	if (in->n_minus)
-		memcpy(out->minus, in->minus, (size_t)in->n_minus * sizeof(int));
-	return 0;
-}
-
 /* The plan the marks apply to when there is no fresh one: the current
  * plan, or an empty one. */
 static int base_plan(sf_plan *pl, sf_session *s, sf_err *e)
@@ -120,7 +107,7 @@ static int base_plan(sf_plan *pl, sf_session *s, sf_err *e)
 	if (session_plan(s, &cur, e))
 		return -1;
 	if (cur)
-		return plan_dup(pl, cur, e);
+		return plan_copy(pl, cur, e);
 	plan_init(pl, ws_fingerprint(session_ws(s)));
 	return 0;
 }
@@ -167,6 +154,7 @@ typedef struct pargs {
 	double ratio;
 	int strategy;
 	int undo, history;
+	sf_plan_limits lim;
 	marks mk;
 } pargs;
 
@@ -190,6 +178,12 @@ static int parse_args(pargs *g, int argc, char **argv)
 			                  1, &g->ratio))
 				return EXIT_USAGE;
 			g->strategy = which;
+		} else if (!bad && (v = opt_value("plan", "--category", argc, argv, &i, &bad))) {
+			g->lim.category = v;
+		} else if (!bad && (v = opt_value("plan", "--max-score", argc, argv, &i, &bad))) {
+			if (opt_double_in("plan", "--max-score", v, -1e300, 0, 1e300, &g->lim.max_score))
+				return EXIT_USAGE;
+			g->lim.has_max_score = 1;
 		} else if (!bad && (v = opt_value("plan", "--out", argc, argv, &i, &bad))) {
 			g->out = v;
 		} else if (!bad && !strcmp(argv[i], "--force")) {
@@ -225,10 +219,15 @@ static int parse_args(pargs *g, int argc, char **argv)
 	if (g->force && !g->out)
 		return cli_usage_error("plan", "--force goes with --out");
 	if ((g->undo || g->history) &&
-	    (g->undo + g->history > 1 || g->strategy || g->mk.n_mark || g->mk.n_unmark || g->out))
+	    (g->undo + g->history > 1 || g->strategy || g->mk.n_mark || g->mk.n_unmark || g->out ||
+	     g->lim.category || g->lim.has_max_score))
 		return cli_usage_error("plan", "--undo and --history go alone");
 	if (g->undo || g->history)
 		return EXIT_OK;
+	if (g->lim.has_max_score && g->strategy != PLAN_DENOISE)
+		return cli_usage_error("plan", "--max-score goes with --denoise");
+	if (g->lim.category && !g->strategy)
+		return cli_usage_error("plan", "--category goes with --poison or --denoise");
 	if (!g->strategy && !g->mk.n_mark && !g->mk.n_unmark)
 		return cli_usage_error("plan", "give --poison R, --denoise R, --mark or --unmark");
 	return EXIT_OK;
@@ -251,7 +250,8 @@ static int make_plan(sf_plan *pl, sf_session *s, const pargs *g, sf_err *e)
 	    (session_scores(s, &sc, e) || session_safety(s, &S, e)))
 		return -1;
 	if (g->strategy) {
-		if (plan_make(pl, P, sc, S, g->strategy, g->ratio, ws_fingerprint(session_ws(s)), e))
+		if (plan_make_limited(pl, P, sc, S, g->strategy, g->ratio, &g->lim,
+		                      ws_fingerprint(session_ws(s)), e))
 			return -1;
 	} else if (base_plan(pl, s, e)) {
 		return -1;
@@ -315,12 +315,18 @@ static int run(pargs *g)
 	if (!rc && !keep)
 		cli_note("%s is read-only (%s): the plan is not kept as its current plan", ws_dir(w),
 		         ws_readonly_reason(w));
+	char cut[40] = "";
+	if (g->lim.has_max_score)
+		snprintf(cut, sizeof cut, "%g", g->lim.max_score);
 	if (!rc && pl->strategy == PLAN_MANUAL)
 		cli_say(stderr, "safer: manual: %zu of the train pairs (%zu flips, %zu drops)", pl->n,
 		        plan_count(pl, EDIT_FLIP), plan_count(pl, EDIT_DROP));
 	else if (!rc)
-		cli_say(stderr, "safer: %s %g: %zu of the train pairs (S+ %d, S- %d features)",
-		        plan_strategy_name(g->strategy), g->ratio, pl->n, pl->n_plus, pl->n_minus);
+		cli_say(stderr, "safer: %s %g%s%.200s%s%s: %zu of the train pairs (S+ %d, S- %d "
+		        "features; scores over %s)", plan_strategy_name(g->strategy), g->ratio,
+		        g->lim.category ? " in category " : "", g->lim.category ? g->lim.category : "",
+		        g->lim.has_max_score ? " scoring at most " : "", cut, pl->n, pl->n_plus,
+		        pl->n_minus, rows_mode_text(g->o.rows_mode));
 	if (!keep)
 		plan_free(&mine);
 	cli_session_close(&c);

@@ -22,10 +22,11 @@ const char cmd_score_usage[] =
 	"score is skipped, or counts as 5 with --unparsed 5 (as SAFER's reference\n"
 	"does). stderr says which ratings were used; so does the `ratings` column.\n"
 	"Columns:\n"
-	"  index id category score a_chosen a_rejected split fallback ratings\n"
+	"  index id category score a_chosen a_rejected split fallback ratings rows\n"
 	"score = a(chosen) - a(rejected), a(resp) the mean over its rows in use of\n"
 	"(sum of S+ activations - sum of S- activations); high: the features agree\n"
-	"that chosen is the safer response.\n"
+	"that chosen is the safer response. rows: the rows in use (sentence-end\n"
+	"rows by default, every token row with --rows all), said on stderr too.\n"
 	"What is missing is computed first - the rows encoded with the workspace's\n"
 	"SAE, the index, the statistics -, with progress on stderr, and kept in WS.\n"
 	"--read-only writes nothing in WS: changes are refused, and what is missing\n"
@@ -58,12 +59,13 @@ int cmd_score(int argc, char **argv)
 		return cli_session_fail(&c, &e);
 	cli_session_quiet(&c);
 	safety_used_note(c.s);
+	cli_note("scores over %s", rows_mode_text(sc->rows_mode));
 	static const char *const cols[] = { "index", "id", "category", "score", "a_chosen",
-		                            "a_rejected", "split", "fallback", "ratings" };
+		                            "a_rejected", "split", "fallback", "ratings", "rows" };
 	char used[64];
 	snprintf(used, sizeof used, "%s%s", safety_ratings_name(o.so.ratings),
 	         o.so.ratings != RATINGS_HUMAN && o.so.unparsed == UNPARSED_5 ? "+unparsed5" : "");
-	tout *t = tout_new(stdout, o.fmt, cols, 9);
+	tout *t = tout_new(stdout, o.fmt, cols, 10);
 	const pairs *P = ws_pairs(session_ws(c.s));
 	for (size_t i = 0; i < P->n; i++) {
 		int split = pairs_split(P, i);
@@ -81,6 +83,7 @@ int cmd_score(int argc, char **argv)
 		tout_str(t, split == SPLIT_TRAIN ? "train" : "test");
 		tout_int(t, sc->fallback);
 		tout_str(t, used);
+		tout_str(t, rows_mode_name(sc->rows_mode));
 		tout_row_end(t);
 	}
 	int rc = tout_finish(t);

@@ -6,6 +6,7 @@
 #include "tui/cli/analysis_cli.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/commands.h"
+#include "tui/cli/stats_cat.h"
 
 enum { SORT_SALIENCE, SORT_ID, SORT_PAIRED, SORT_EFFECT };
 
@@ -42,7 +43,7 @@ static int optional_part(int rc, const char *what, const sf_err *e)
 
 const char cmd_stats_usage[] =
 	"usage: safer stats WS [--rows sentence|all] [--format tsv|json] [-n N]\n"
-	"                   [--sort salience|id|paired|effect]\n"
+	"                   [--sort salience|id|paired|effect] [--by-category]\n"
 	"                   [--read-only]\n"
 	"\n"
 	"Per-feature statistics over the rows in use (sentence-end rows by default,\n"
@@ -63,6 +64,12 @@ const char cmd_stats_usage[] =
 	"paired_lo, paired_hi: its 95% percentile bootstrap interval over pairs\n"
 	"(1000 resamples, fixed seed). Where the head or the pairs cannot give\n"
 	"them (no train pairs), these columns are null and stderr says why.\n"
+	"--by-category adds, for every category C of the pairs (\"\" for pairs\n"
+	"without one), density.C.chosen and density.C.rejected: the fraction of\n"
+	"the rows in use of that category's chosen (rejected) responses where the\n"
+	"feature fires - safety pairs against chat pairs, say (builds the latents\n"
+	"index, WS/index.bin, when it is missing).\n"
+	"The column rows says which rows the ranking and the figures use.\n"
 	"What is missing is computed first - the rows encoded with the workspace's\n"
 	"SAE, the index, the statistics -, with progress on stderr, and kept in WS.\n"
 	"--read-only writes nothing in WS: changes are refused, and what is missing\n"
@@ -73,7 +80,7 @@ int cmd_stats(int argc, char **argv)
 	copts o;
 	copts_default(&o);
 	long limit = -1;
-	int sort = SORT_SALIENCE;
+	int sort = SORT_SALIENCE, by_cat = 0;
 	for (int i = 1; i < argc; i++) {
 		int r = opt_shared("stats", &o, OPT_ANALYSIS, argc, argv, &i), bad = 0;
 		const char *v;
@@ -95,6 +102,8 @@ int cmd_stats(int argc, char **argv)
 				                       "--sort must be salience, id, paired or effect");
 		} else if (bad) {
 			return EXIT_USAGE;
+		} else if (!strcmp(argv[i], "--by-category")) {
+			by_cat = 1;
 		} else if (argv[i][0] == '-' || o.ws) {
 			return cli_usage_error("stats", "unexpected argument '%s'", argv[i]);
 		} else {
@@ -135,7 +144,10 @@ int cmd_stats(int argc, char **argv)
 		                            "density_rejected", "rank", "rows", "name", "safety",
 		                            "reward_effect", "paired_mean", "paired_lo",
 		                            "paired_hi" };
-	tout *t = tout_new(stdout, o.fmt, cols, 16);
+	stats_cat sc = { 0 };
+	if (by_cat && stats_cat_open(&sc, &c, cols, 16, &e))
+		return cli_session_fail(&c, &e);
+	tout *t = tout_new(stdout, o.fmt, by_cat ? sc.cols : cols, by_cat ? sc.ncols : 16);
 	size_t n = (size_t)st->m;
 	if (limit >= 0 && (size_t)limit < n)
 		n = (size_t)limit;
@@ -168,10 +180,13 @@ int cmd_stats(int argc, char **argv)
 				tout_num(t, q == 0 ? pd->mean[f] : q == 1 ? pd->lo[f] : pd->hi[f]);
 			else
 				tout_null(t);
+		if (by_cat)
+			stats_cat_row(&sc, t, f);
 		tout_row_end(t);
 	}
 	free(order);
 	int rc = tout_finish(t);
+	stats_cat_close(&sc);
 	cli_session_close(&c);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* safer top WS FEATURE: the feature's strongest rows with context. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "engine/analysis/density.h"
 #include "engine/analysis/index.h"
@@ -12,14 +13,20 @@
 
 const char cmd_top_usage[] =
 	"usage: safer top WS FEATURE [--side chosen|rejected] [-n N] [--window W]\n"
-	"                 [--rows sentence|all] [--judge] [--format tsv|json]\n"
+	"                 [--rows sentence|all] [--judge] [--mark unicode|ascii|none]\n"
 	"                 [--quantiles Q] [--random N] [--seed S] [--histogram] [--bins B]\n"
-	"                 [--read-only]\n"
+	"                 [--format tsv|json] [--read-only]\n"
 	"\n"
 	"The rows where FEATURE fires most, strongest first: N per side (default 10;\n"
 	"both sides unless --side), each with a context of up to W tokens (default 24)\n"
 	"of the same response around the activating token. Columns:\n"
 	"  pair side pos activation token context row\n"
+	"In the context the activating token is marked: \u27e6token\u27e7 (--mark unicode,\n"
+	"the default), [[token]] (--mark ascii) or not at all (--mark none), since\n"
+	"in sentence-end rows the token is often only \".\" and the same token may\n"
+	"occur more than once in the window.\n"
+	"Rows in use: sentence-end rows by default, every token row with --rows all\n"
+	"(stderr says which).\n"
 	"--judge prints instead the judge input of safer-method.md §5: contexts\n"
 	"grouped by the activating token's lower-cased text, at most 10 per token,\n"
 	"windows of up to 128 tokens, with an extra first column `group`; a feature\n"
@@ -44,8 +51,19 @@ const char cmd_top_usage[] =
 	"--read-only writes nothing in WS: changes are refused, and what is missing\n"
 	"is computed in memory only.\n";
 
-static void put_row(tout *t, const store *s, const sf_top_row *r, long group, char *buf,
-                    size_t bufsz)
+enum { MARK_UNICODE = 0, MARK_ASCII = 1, MARK_NONE = 2 };
+static const char *const mark_open[] = { "\xe2\x9f\xa6", "[[", "" };  /* ⟦ */
+static const char *const mark_close[] = { "\xe2\x9f\xa7", "]]", "" }; /* ⟧ */
+
+static int mark_parse(const char *v)
+{
+	return !strcasecmp(v, "unicode") ? MARK_UNICODE
+	       : !strcasecmp(v, "ascii") ? MARK_ASCII
+	       : !strcasecmp(v, "none")  ? MARK_NONE : -1;
+}
+
+static void put_row(tout *t, const store *s, const sf_top_row *r, long group, int mark,
+                    char *buf, size_t bufsz)
 {
 	if (group >= 0)
 		tout_int(t, group);
@@ -56,16 +74,30 @@ static void put_row(tout *t, const store *s, const sf_top_row *r, long group, ch
 	size_t len;
 	const char *tok = store_token(s, r->row, &len);
 	tout_strn(t, tok, len);
-	size_t n = top_context_text(s, r->ctx_begin, r->ctx_end, r->row, buf, bufsz, NULL, NULL);
-	tout_strn(t, buf, n);
+	/* the context in the first half of buf, the marked copy in the second */
+	size_t half = bufsz / 2, hb = 0, he = 0;
+	size_t n = top_context_text(s, r->ctx_begin, r->ctx_end, r->row, buf, half, &hb, &he);
+	if (mark != MARK_NONE && hb < he && he <= n) {
+		/* n < half, so the text and the two marks (at most 6 bytes) fit */
+		char *m = buf + half;
+		size_t lo = strlen(mark_open[mark]), lc = strlen(mark_close[mark]), k = 0;
+		memcpy(m, buf, hb);
+		memcpy(m + (k = hb), mark_open[mark], lo);
+		memcpy(m + (k += lo), buf + hb, he - hb);
+		memcpy(m + (k += he - hb), mark_close[mark], lc);
+		memcpy(m + (k += lc), buf + he, n - he);
+		tout_strn(t, m, k + n - he);
+	} else {
+		tout_strn(t, buf, n);
+	}
 	tout_int(t, (long long)r->row);
 	tout_row_end(t);
 }
 
 /* --quantiles (Q > 0) or --random: per rows of each side (or side). */
 static int print_samples(tout *t, const sf_index *ix, const store *s, int f, int side,
-                         int rows_mode, int Q, long per, uint64_t seed, int window, char *buf,
-                         size_t bufsz)
+                         int rows_mode, int Q, long per, uint64_t seed, int window, int mark,
+                         char *buf, size_t bufsz)
 {
 	size_t cap = (size_t)per * (size_t)(Q ? Q : 1);
 	sf_top_row *rows = malloc(cap * sizeof *rows);
@@ -93,7 +125,7 @@ static int print_samples(tout *t, const sf_index *ix, const store *s, int f, int
 				tout_num(t, iv[quant[i]].lo);
 				tout_num(t, iv[quant[i]].hi);
 			}
-			put_row(t, s, &rows[i], -1, buf, bufsz);
+			put_row(t, s, &rows[i], -1, mark, buf, bufsz);
 		}
 	}
 	free(rows);
@@ -131,7 +163,7 @@ int cmd_top(int argc, char **argv)
 	copts_default(&o);
 	const char *feat = NULL;
 	long n = 10, window = 24, side = 0;
-	int judge = 0, hist = 0;
+	int judge = 0, hist = 0, mark = MARK_UNICODE;
 	long quantiles = 0, random_n = 0, seed = 1, bins = 20;
 	for (int i = 1; i < argc; i++) {
 		int r = opt_shared("top", &o, OPT_ANALYSIS, argc, argv, &i), bad = 0;
@@ -165,6 +197,10 @@ int cmd_top(int argc, char **argv)
 		} else if (!bad && (v = opt_value("top", "--bins", argc, argv, &i, &bad))) {
 			if (opt_long_in("top", "--bins", v, 1, DENSITY_MAX_BINS, &bins))
 				return EXIT_USAGE;
+		} else if (!bad && (v = opt_value("top", "--mark", argc, argv, &i, &bad))) {
+			if ((mark = mark_parse(v)) < 0)
+				return cli_usage_error("top", "--mark must be unicode, ascii or none, not "
+				                       "'%.40s'", v);
 		} else if (bad) {
 			return EXIT_USAGE;
 		} else if (!strcmp(argv[i], "--judge")) {
@@ -194,9 +230,10 @@ int cmd_top(int argc, char **argv)
 		cli_session_close(&c);
 		return rc;
 	}
+	cli_note("rows in use: %s", rows_mode_text(o.rows_mode));
 	int rc = 0;
 	const store *s = ws_store(session_ws(c.s));
-	char *buf = malloc(1 << 16);
+	char *buf = malloc(1 << 17);
 	static const char *const cols[] = { "group", "pair", "side", "pos", "activation",
 		                            "token", "context", "row" };
 	static const char *const qcols[] = { "quantile", "lo", "hi", "pair", "side", "pos",
@@ -206,7 +243,7 @@ int cmd_top(int argc, char **argv)
 	if (quantiles || random_n) {
 		rc = print_samples(t, ix, s, (int)f, (int)side, o.rows_mode, (int)quantiles,
 		                   quantiles ? n : random_n,
-		                   (uint64_t)seed, (int)window, buf, 1 << 16);
+		                   (uint64_t)seed, (int)window, mark, buf, 1 << 17);
 	} else if (judge) {
 		sf_judge_input j;
 		if (top_judge_input(&j, ix, s, (int)f, o.rows_mode, &e)) {
@@ -216,7 +253,7 @@ int cmd_top(int argc, char **argv)
 				cli_note("feature %ld is dropped from the judge's list: %s", f, j.why);
 			for (size_t g = 0; g < j.n_groups; g++)
 				for (size_t x = 0; x < j.groups[g].n; x++)
-					put_row(t, s, &j.groups[g].ctx[x], (long)g, buf, 1 << 16);
+					put_row(t, s, &j.groups[g].ctx[x], (long)g, mark, buf, 1 << 17);
 			top_judge_free(&j);
 		}
 	} else {
@@ -231,7 +268,7 @@ int cmd_top(int argc, char **argv)
 				break;
 			}
 			for (size_t i = 0; i < got; i++)
-				put_row(t, s, &rows[i], -1, buf, 1 << 16);
+				put_row(t, s, &rows[i], -1, mark, buf, 1 << 17);
 		}
 		free(rows);
 	}

@@ -29,6 +29,7 @@ static const cli_cmd commands[] = {
 	CMD("export", export, "write the edited dataset"),
 	CMD("probe", probe, "one text against the live reward model (a probe server)"),
 	CMD("probes", probes, "list or show the saved probes"),
+	CMD("report", report, "an audit report to share (HTML or Markdown)"),
 	CMD("explore", explore, "the interactive explorer"),
 };
 #undef CMD

@@ -743,7 +743,6 @@ int xm_scores(xmodel *m)
 	return 0;
 }
 
-static int plan_dup(sf_plan *out, const sf_plan *in, sf_err *e);
 
 /* Keep the current plan in the workspace (WS/plans/) before another
  * replaces it, so that U brings it back. 0, or -1 with a message (the
@@ -789,6 +788,7 @@ struct plan_job {
 	xmodel *m;
 	int strategy;
 	double ratio;
+	sf_plan_limits lim; /* the model's at the start (a score cut for denoise only) */
 	sf_plan out;
 };
 
@@ -800,8 +800,8 @@ static int plan_run(void *ctx, const sf_progress *p, sf_err *e)
 	const sf_scores *sc;
 	session_set_progress(S, p->fn, p->ctx);
 	int rc = session_safety(S, &sf, e) || session_scores(S, &sc, e) ||
-	                 plan_make(&j->out, j->m->P, sc, sf, j->strategy, j->ratio,
-	                           ws_fingerprint(j->m->w), e)
+	                 plan_make_limited(&j->out, j->m->P, sc, sf, j->strategy, j->ratio, &j->lim,
+	                                   ws_fingerprint(j->m->w), e)
 	                 ? -1 : 0;
 	session_set_progress(S, NULL, NULL);
 	return job_end(p, rc);
@@ -816,8 +816,10 @@ static void plan_done(app *a, void *ctx, int rc, const sf_err *e)
 	if (rc == 0) {
 		sf_plan *pl = &j->out;
 		char msg[300];
-		snprintf(msg, sizeof msg, "%s %g%%: %zu of the train pairs (S+ %d, S- %d features)%s",
-		         plan_strategy_name(j->strategy), j->ratio * 100, pl->n, pl->n_plus,
+		char lim[160];
+		xm_plan_limits_text(&j->lim, lim, sizeof lim);
+		snprintf(msg, sizeof msg, "%s %g%%%s: %zu of the train pairs (S+ %d, S- %d features)%s",
+		         plan_strategy_name(j->strategy), j->ratio * 100, lim, pl->n, pl->n_plus,
 		         pl->n_minus, pl->fallback ? " — no ratings yet: top features by |s| used" : "");
 		int had = m->plan != NULL;
 		if (plan_keep(m)) {
@@ -886,27 +888,13 @@ static int plan_job_now(xmodel *m, int strategy, double ratio)
 	j->m = m;
 	j->strategy = strategy;
 	j->ratio = ratio;
+	j->lim = m->plan_lim;
+	if (strategy != PLAN_DENOISE)
+		j->lim.has_max_score = 0;
 	if (app_job(m->a, "planning", plan_run, plan_done, j)) {
 		free(j);
 		return -1;
 	}
-	return 0;
-}
-
-/* A copy of in that plan_mark may change and session_plan_set take over. */
-static int plan_dup(sf_plan *out, const sf_plan *in, sf_err *e)
-{
-	*out = *in;
-	out->plus = malloc((size_t)in->n_plus * sizeof *out->plus + 1);
-	out->minus = malloc((size_t)in->n_minus * sizeof *out->minus + 1);
-	out->v = malloc(in->n * sizeof *out->v + 1);
-	if (!out->plus || !out->minus || !out->v) {
-		plan_free(out);
-		return sf_fail(e, "out of memory");
-	}
-	memcpy(out->plus, in->plus, (size_t)in->n_plus * sizeof *out->plus);
-	memcpy(out->minus, in->minus, (size_t)in->n_minus * sizeof *out->minus);
-	memcpy(out->v, in->v, in->n * sizeof *out->v);
 	return 0;
 }
 
@@ -928,7 +916,7 @@ int xm_plan_mark(xmodel *m, size_t p, int action)
 	if (xm_busy(m) || !need_data(m) || !writable(m))
 		return -1;
 	if (m->plan) {
-		if (plan_dup(&pl, m->plan, &e)) {
+		if (plan_copy(&pl, m->plan, &e)) {
 			app_msg(m->a, MSG_ERROR, "%s", e.msg);
 			return -1;
 		}
@@ -966,15 +954,28 @@ int xm_plan_mark(xmodel *m, size_t p, int action)
 	return 0;
 }
 
+void xm_plan_limits_text(const sf_plan_limits *lim, char *buf, size_t n)
+{
+	char cut[48] = "";
+	if (lim->has_max_score)
+		snprintf(cut, sizeof cut, " scoring at most %g", lim->max_score);
+	snprintf(buf, n, "%s%.80s%s", lim->category ? " in category " : "",
+	         lim->category ? (lim->category[0] ? lim->category : "(none)") : "", cut);
+}
+
 void xm_plan_summary(const sf_plan *pl, char *buf, size_t n)
 {
 	size_t flips = plan_count(pl, EDIT_FLIP), drops = plan_count(pl, EDIT_DROP);
 	int o;
 	if (pl->strategy == PLAN_MANUAL)
 		o = snprintf(buf, n, "manual · %zu %s", pl->n, pl->n == 1 ? "pair" : "pairs");
-	else
-		o = snprintf(buf, n, "%s %g%% · %zu %s", plan_strategy_name(pl->strategy),
-		             pl->ratio * 100, pl->n, pl->n == 1 ? "pair" : "pairs");
+	else {
+		char lim[160];
+		sf_plan_limits l = { pl->category, pl->has_max_score, pl->max_score };
+		xm_plan_limits_text(&l, lim, sizeof lim);
+		o = snprintf(buf, n, "%s %g%%%s · %zu %s", plan_strategy_name(pl->strategy),
+		             pl->ratio * 100, lim, pl->n, pl->n == 1 ? "pair" : "pairs");
+	}
 	if (o < 0 || (size_t)o >= n)
 		return;
 	if (flips && drops)

@@ -148,6 +148,10 @@ struct xmodel {
 	char pending_export[4200];    /* an :export! line waiting for its confirmation */
 	int pending_strategy;         /* a plan waiting for its confirmation */
 	double pending_ratio;
+	/* The limits the next poison/denoise plan is made within (Edits: c, T):
+	 * plan_lim.category points at plan_cat when set. */
+	sf_plan_limits plan_lim;
+	char plan_cat[4097];
 	/* notices from the session (any thread) until the main thread shows them */
 	pthread_mutex_t mu;
 	char notice[512];
@@ -198,6 +202,8 @@ int xm_scores(xmodel *m);
 /* Start a plan job (PLAN_POISON/PLAN_DENOISE, ratio in (0,1]); its end
  * makes it the current plan and opens the Edits screen. */
 int xm_plan_job(xmodel *m, int strategy, double ratio);
+/* " in category C scoring at most T" for the limits lim ("" for none). */
+void xm_plan_limits_text(const sf_plan_limits *lim, char *buf, size_t n);
 enum { XM_TOGGLE = -1, XM_CYCLE = -2 };
 /* Set pair p's action in the plan (EDIT_FLIP, EDIT_DROP, 0 removes;
  * XM_TOGGLE: include with the plan's kind, or exclude; XM_CYCLE: none,

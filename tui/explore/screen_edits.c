@@ -1,4 +1,6 @@
-/* Edits: choose a strategy and ratio, see the train pairs by score with
+/* Edits: choose a strategy and ratio (within a category, and for denoise
+ * up to a score cut, as `safer plan --category C --max-score T`), see the
+ * train pairs by score with
  * their fate in the plan, include or exclude pairs by hand, see the
  * projected effect (reward-head accuracy before, after the plan, after a
  * random edit of the same size), export. */
@@ -32,11 +34,13 @@ struct edits {
 	int export_dataset;
 	wsearch q;    /* / ? over pair index, id, category and texts */
 	unsigned long seen; /* generations of scores and plan the view was built from */
+	char title[320];
 };
 
 /* "i Space" and "j/k g/G" send their first key. */
 static const wkey keys[] = {
-	{ "p", "poison", 'p' }, { "d", "denoise", 'd' }, { "i Space", "include/exclude", 'i' },
+	{ "p", "poison", 'p' }, { "d", "denoise", 'd' }, { "c", "category limit", 'c' },
+	{ "T", "denoise score cut", 'T' }, { "i Space", "include/exclude", 'i' },
 	{ "A", "flip/drop/none", 'A' }, { "U", "plan before", 'U' },
 	{ "v", "projected effect", 'v' }, { "w", "write edit list", 'w' },
 	{ "W", "write dataset", 'W' }, { "Enter", "open pair", '\n' },
@@ -202,6 +206,16 @@ static void draw(screen *s, app *a, wrect r)
 	} else
 		wdraw_str(stdscr, r.y, 1, r.w - 2, "no plan yet: p poison, d denoise (or :plan poison 5%)",
 		          theme_attr(TH_NORMAL) | A_BOLD);
+	/* the scores' rows, and the limits the next plan takes */
+	const sf_plan_limits *l = &m->plan_lim;
+	char cut[48] = "";
+	if (l->has_max_score)
+		snprintf(cut, sizeof cut, "%sscore ≤ %g", l->category ? ", " : "", l->max_score);
+	snprintf(E->title, sizeof E->title, "train pairs by score, %s rows%s%s%.80s%s",
+	         m->st->rows_mode == ROWS_ALL ? "all token" : "sentence-end",
+	         l->category || l->has_max_score ? " ─ next: " : "", l->category ? "category " : "",
+	         l->category ? (l->category[0] ? l->category : "(none)") : "", cut);
+	E->t.title = E->title;
 	int eff_h = m->bt ? 2 + (int)(m->bt->n / 3) : 1;
 	int prev_h = 4;
 	wrect tr = wrect_make(r.y + 1, r.x, r.h - 1 - eff_h - prev_h, r.w);
@@ -238,6 +252,48 @@ static void on_ratio(void *ctx, const char *line, int strategy)
 		return;
 	}
 	xm_plan_job(E->m, strategy, r);
+}
+
+/* The category the next plan is made within ("" or "*": every one; "-":
+ * the pairs without one). */
+static void on_category(void *ctx, const char *line)
+{
+	struct edits *E = ctx;
+	xmodel *m = E->m;
+	if (!line)
+		return;
+	if (!line[0] || !strcmp(line, "*")) {
+		m->plan_lim.category = NULL;
+		app_msg(m->a, MSG_INFO, "the next plan is made over every category");
+		return;
+	}
+	snprintf(m->plan_cat, sizeof m->plan_cat, "%s", strcmp(line, "-") ? line : "");
+	m->plan_lim.category = m->plan_cat;
+	app_msg(m->a, MSG_INFO, "the next plan is made within category %s",
+	        m->plan_cat[0] ? m->plan_cat : "(none)");
+}
+
+/* The score cut of the next denoise plan ("" clears it). */
+static void on_cut(void *ctx, const char *line)
+{
+	struct edits *E = ctx;
+	xmodel *m = E->m;
+	char *end;
+	if (!line)
+		return;
+	if (!line[0]) {
+		m->plan_lim.has_max_score = 0;
+		app_msg(m->a, MSG_INFO, "the next denoise plan has no score cut");
+		return;
+	}
+	double t = strtod(line, &end);
+	if (*end || !isfinite(t)) {
+		app_msg(m->a, MSG_ERROR, "a score cut is a number: '%s'", line);
+		return;
+	}
+	m->plan_lim.has_max_score = 1;
+	m->plan_lim.max_score = t;
+	app_msg(m->a, MSG_INFO, "the next denoise plan drops only pairs scoring at most %g", t);
 }
 
 static void on_poison(void *ctx, const char *line) { on_ratio(ctx, line, PLAN_POISON); }
@@ -382,6 +438,12 @@ static int key(screen *s, app *a, int k)
 	switch (k) {
 	case 'p': app_prompt(a, WINPUT_OTHER, "poison: share of the train pairs to flip (5% or 0.05): ", NULL, on_poison, NULL, E); return WF_HANDLED;
 	case 'd': app_prompt(a, WINPUT_OTHER, "denoise: share of the train pairs to drop (2% or 0.02): ", NULL, on_denoise, NULL, E); return WF_HANDLED;
+	case 'c':
+		app_prompt(a, WINPUT_OTHER, "plan within category (empty: all, -: none): ", NULL, on_category, NULL, E);
+		return WF_HANDLED;
+	case 'T':
+		app_prompt(a, WINPUT_OTHER, "denoise only pairs scoring at most (empty: no cut): ", NULL, on_cut, NULL, E);
+		return WF_HANDLED;
 	case 'v': xm_eval_job(m); return WF_HANDLED;
 	case '/': case '?':
 		app_prompt(a, WINPUT_SEARCH, k == '/' ? "/" : "?", NULL,

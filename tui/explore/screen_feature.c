@@ -2,14 +2,16 @@
  * responses (side by side, stacked when narrow), each a token window with
  * the feature's heat and the activating token marked, in views (tabs): the
  * strongest rows, rows from intervals of activation, random rows, and the
- * features like it (feature_evidence.h); its density on a log scale; the
- * label editor; and the judge's verdict, when there is one, with its
+ * features like it (feature_evidence.h); its density on a log scale; how
+ * it fires per category of pair and side (as `safer stats --by-category`);
+ * the label editor; and the judge's verdict, when there is one, with its
  * explanation. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/analysis/catstats.h"
 #include "tui/explore/feature_evidence.h"
 #include "tui/explore/judge.h"
 #include "tui/explore/screens.h"
@@ -37,6 +39,7 @@ struct feature {
 	int page;
 	char err[sizeof ((sf_err *)0)->msg]; /* a whole engine message */
 	unsigned long seen; /* XG_DATA generation the rows were read at */
+	sf_catstats cs;     /* this feature's firing per category and side */
 };
 
 /* A click on a label sends its code: "Tab ←/→" Tab (switch side), "[ ]"
@@ -56,6 +59,43 @@ static const wkey keys[] = {
 	{ "v V", "view: top/intervals/random/similar", 'v' }, { "r", "new random rows", 'r' },
 };
 
+/* How feature f fires per category and side (nothing until the index is
+ * there). */
+static void load_categories(struct feature *F, int f)
+{
+	xmodel *m = F->m;
+	catstats_free(&F->cs);
+	if (!m->ix || !m->st || f < 0 || f >= m->st->m)
+		return;
+	const char **names;
+	size_t nc = pairs_categories(m->P, &names);
+	size_t *pc = pairs_category_nos(m->P);
+	sf_err e;
+	if (names && pc)
+		catstats_compute(&F->cs, m->ix, store_pair(m->s), store_side(m->s), store_flags(m->s),
+		                 store_nrows(m->s), pc, m->P->n, (int)nc, m->st->rows_mode, f, &e);
+	free(pc);
+	free(names);
+}
+
+/* "fires (sentence-end rows): safety 3.1% / 0.2% · chat ..." */
+static void draw_categories(const struct feature *F, int y, int w)
+{
+	const sf_catstats *cs = &F->cs;
+	if (!cs->n_cat)
+		return;
+	const char **names;
+	size_t nc = pairs_categories(F->m->P, &names);
+	int x = 1 + wdraw_fmt(stdscr, y, 1, w - 2, theme_attr(TH_DIM), "fires, chosen / rejected, "
+	                      "%s: ", rows_mode_text(cs->rows_mode));
+	for (int c = 0; names && c < cs->n_cat && (size_t)c < nc && x < w - 1; c++)
+		x += wdraw_fmt(stdscr, y, x, w - x - 1, theme_attr(TH_NORMAL), "%s%s %.2f%% / %.2f%%",
+		               c ? " · " : "", names[c][0] ? names[c] : "(none)",
+		               100 * catstats_density(cs, F->f, c, 0),
+		               100 * catstats_density(cs, F->f, c, 1));
+	free(names);
+}
+
 static void load(struct feature *F, int f)
 {
 	xmodel *m = F->m;
@@ -65,6 +105,7 @@ static void load(struct feature *F, int f)
 	F->seen = xm_gen(m, XG_DATA);
 	if (m->st && f >= 0 && f < m->st->m)
 		m->cur_feature = f;
+	load_categories(F, f);
 	for (int i = 0; i < 2; i++) {
 		struct side_view *v = &F->side[i];
 		int side = i == 0 ? SIDE_CHOSEN : SIDE_REJECTED;
@@ -219,13 +260,13 @@ static void layout(const struct feature *F, wrect r, wrect *chart, wrect p[2])
 	}
 }
 
-/* Lines under the panes: label, note, and the judge's verdict if any;
- * on a short screen the label line alone, so that a context still shows. */
+/* Lines under the panes: firing per category, the judge's verdict if
+ * any, label and note; on a short screen the label line alone, so that a context still shows. */
 static int bottom_lines(const struct feature *F, int h)
 {
 	if (h < 12)
 		return 1;
-	return xj_verdict(F->m, F->f) ? 3 : 2;
+	return (xj_verdict(F->m, F->f) ? 3 : 2) + (F->cs.n_cat ? 1 : 0);
 }
 
 static void draw_verdict(const struct feature *F, int y, int w)
@@ -309,7 +350,9 @@ static void draw(screen *s, app *a, wrect r)
 	for (int i = 0; i < 2; i++)
 		if (p[i].h > 0)
 			draw_pane(F, i, p[i]);
-	if (below > 2)
+	if (below > 1 && F->cs.n_cat)
+		draw_categories(F, r.y + r.h - below, r.w);
+	if (below > 1 && xj_verdict(F->m, F->f))
 		draw_verdict(F, r.y + r.h - 3, r.w);
 	draw_label_line(F, lb, r.y + r.h - (below > 1 ? 2 : 1), r.w);
 	if (below > 1) {
@@ -492,6 +535,7 @@ static void feature_free(screen *s)
 {
 	if (!s)
 		return;
+	catstats_free(&((struct feature *)s->data)->cs);
 	free(s->data);
 	free(s);
 }
