@@ -52,7 +52,7 @@ x_wait "denoise only pairs scoring at most" 5 && x_type "$cut" && x_keys Enter
 x_wait "next: category $cat, score ≤" 5
 ok $? "c and T set the next plan's limits, shown in the title"
 x_keys d
-x_wait "denoise ratio" 5 && x_type "20%" && x_keys Enter
+x_wait "denoise: share of the train pairs" 5 && x_type "20%" && x_keys Enter
 x_wait "denoise 20% in category $cat scoring at most" 30
 ok $? "d plans within them"
 x_keys q

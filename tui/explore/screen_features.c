@@ -298,14 +298,16 @@ static void title(struct features *F, char *buf, size_t n)
 	if (F->t.sort_col >= 0)
 		snprintf(arrow, sizeof arrow, "%s", F->t.sort_desc ? "▼" : "▲");
 	int bars = F->t.sort_col == C_SAL || F->t.sort_col == C_PAIRED || F->t.sort_col == C_EFFECT;
-	snprintf(buf, n, "Features %zu of %d ─ sort: %s%s%s%s ─ filter: %s%s%s ─ rows: %s", F->nview,
+	/* the token-text mode says its rows (all) itself */
+	snprintf(buf, n, "Features %zu of %d ─ sort: %s%s%s%s ─ filter: %s%s%s%s%s", F->nview,
 	         F->m->st->m, bars ? "|" : "",
 	         F->t.sort_col >= 0 ? col_names[F->t.sort_col]
 	         : F->ts.text[0]    ? "activation on the text"
 	                            : "rank",
 	         bars ? "|" : "", arrow, filter_names[F->filter],
 	         F->m->fsearch.pat[0] ? (F->m->fsearch.dir < 0 ? " ─ ? " : " ─ / ") : "",
-	         F->m->fsearch.pat, rows_mode_name(F->m->st->rows_mode));
+	         F->m->fsearch.pat, F->ts.text[0] ? "" : " ─ rows: ",
+	         F->ts.text[0] ? "" : rows_mode_name(F->m->st->rows_mode));
 	if (F->ts.text[0]) {
 		size_t l = strlen(buf);
 		snprintf(buf + l, n - l, " ─ token text \"%.60s\": %llu rows (all rows)", F->ts.text,
