@@ -345,6 +345,98 @@ static void test_scan(void)
 	unlink(path);
 }
 
+/* Shard n of a 9-row store of F32 [9, 2]: rows [r0, r1) of pairs 0..2
+ * (3 rows each, chosen side), value 10 r + column, token text "r". */
+static int write_shard(const char *path, size_t r0, size_t r1, const char *model)
+{
+	size_t n = r1 - r0;
+	float acts[18];
+	int32_t pair[9], pos[9];
+	uint8_t side[9], flags[9] = {0};
+	int64_t off[10] = {0};
+	char tb[9];
+	for (size_t i = 0; i < n; i++) {
+		size_t r = r0 + i;
+		acts[2 * i] = (float)(10 * r), acts[2 * i + 1] = (float)(10 * r + 1);
+		pair[i] = (int32_t)(r / 3), pos[i] = (int32_t)(r % 3), side[i] = SIDE_CHOSEN;
+		tb[i] = (char)('0' + r);
+		off[i + 1] = (int64_t)i + 1;
+	}
+	st_tensor_in in[] = {
+		{"acts", ST_F32, 2, {(int64_t)n, 2}, acts}, {"pair", ST_I32, 1, {(int64_t)n}, pair},
+		{"side", ST_U8, 1, {(int64_t)n}, side},     {"pos", ST_I32, 1, {(int64_t)n}, pos},
+		{"flags", ST_U8, 1, {(int64_t)n}, flags},  {"tok_off", ST_I64, 1, {(int64_t)n + 1}, off},
+		{"tok_bytes", ST_U8, 1, {(int64_t)n}, tb},
+	};
+	char first[16];
+	snprintf(first, sizeof first, "%zu", r0);
+	const char *meta[] = {"format", "safer-acts/1", "model", model, "first_pair", first, NULL};
+	sf_err e = {{0}};
+	return st_write(path, in, 7, meta, &e);
+}
+
+/* Shards given out of order, one of them empty, read as one store: the
+ * index arrays, token texts, and rows read across a shard's end. */
+static void test_shards(void)
+{
+	char p[4][600];
+	const size_t cut[4][2] = {{4, 9}, {0, 2}, {2, 2}, {2, 4}}; /* rows of each, out of order */
+	int w = 0;
+	for (int i = 0; i < 4; i++) {
+		snprintf(p[i], sizeof p[i], "%s/shard%d.safetensors", dir, i);
+		w |= write_shard(p[i], cut[i][0], cut[i][1], "m");
+	}
+	const char *paths[4] = {p[0], p[1], p[2], p[3]};
+	store *s = NULL;
+	sf_err e = {{0}};
+	int rc = w ? -1 : store_open_set(&s, paths, 4, 3, &e);
+	ok(rc == 0, "4 shards (one empty, out of order) open as one store (%s)", e.msg);
+	if (rc)
+		goto out;
+	ok(store_nrows(s) == 9 && store_dim(s) == 2 && store_nfiles(s) == 4, "9 rows, d 2, 4 files");
+	is_str(store_file_path(s, 0), p[1], "the first file in row order is the one of row 0");
+	is_str(store_file_path(s, 3), p[2], "the empty shard last");
+	int bad = 0;
+	for (size_t r = 0; r < 9; r++) {
+		size_t len;
+		const char *t = store_token(s, r, &len);
+		bad += store_pair(s)[r] != (int32_t)(r / 3) || store_pos(s)[r] != (int32_t)(r % 3) ||
+		       len != 1 || t[0] != (char)('0' + r);
+	}
+	ok(!bad, "index arrays and token texts across shards (%d wrong)", bad);
+	float out[18];
+	rc = store_rows_f32(s, 1, 7, out, &e);
+	bad = rc != 0;
+	for (size_t i = 0; i < 7 && !rc; i++)
+		bad += out[2 * i] != (float)(10 * (i + 1)) || out[2 * i + 1] != (float)(10 * (i + 1) + 1);
+	ok(!bad, "rows 1..7 read across three shards' ends");
+	size_t rows[3] = {8, 0, 3};
+	rc = store_gather_f32(s, rows, 3, out, &e);
+	ok(rc == 0 && out[0] == 80 && out[2] == 0 && out[4] == 30, "gather across shards");
+	size_t b, en;
+	store_response_rows(s, 1, SIDE_CHOSEN, &b, &en);
+	ok(b == 3 && en == 6, "pair 1's rows span two shards: [%zu, %zu)", b, en);
+	ok(store_check_finite(s, NULL, &e) == 0, "the scan covers every shard (%s)", e.msg);
+	store_close(s);
+	s = NULL;
+	/* the rules: overlap, metadata, a lone empty file */
+	char q[600];
+	snprintf(q, sizeof q, "%s/shardx.safetensors", dir);
+	const char *two[2] = {p[1], q};
+	rc = write_shard(q, 1, 3, "m") || store_open_set(&s, two, 2, 3, &e) != -1;
+	ok(!rc && strstr(e.msg, "shardx.safetensors: rows overlap those of"), "overlap: %s", e.msg);
+	rc = write_shard(q, 2, 4, "other") || store_open_set(&s, two, 2, 3, &e) != -1;
+	ok(!rc && strstr(e.msg, "metadata \"model\" is \"other\" but \"m\""), "metadata: %s",
+	   e.msg);
+	rc = store_open(&s, p[2], 3, &e);
+	ok(rc == -1 && strstr(e.msg, "has no rows"), "an empty file alone: %s", e.msg);
+	unlink(q);
+out:
+	store_close(s);
+	for (int i = 0; i < 4; i++)
+		unlink(p[i]);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "/tmp/safer-store-XXXXXX");
@@ -359,6 +451,7 @@ int main(void)
 	test_misaligned();
 	test_nan_rows();
 	test_scan();
+	test_shards();
 	rmdir(dir);
 	return done_testing();
 }

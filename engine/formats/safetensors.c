@@ -82,6 +82,13 @@ const char *st_meta(const st_file *f, const char *key)
 	return NULL;
 }
 
+size_t st_meta_count(const st_file *f) { return f->nmeta; }
+const char *st_meta_key(const st_file *f, size_t i) { return i < f->nmeta ? f->meta[2 * i] : NULL; }
+const char *st_meta_value(const st_file *f, size_t i)
+{
+	return i < f->nmeta ? f->meta[2 * i + 1] : NULL;
+}
+
 void st_close(st_file *f)
 {
 	if (!f)

@@ -46,6 +46,10 @@ size_t st_count(const st_file *f);
 const st_tensor *st_at(const st_file *f, size_t i);
 const st_tensor *st_find(const st_file *f, const char *name); /* NULL if absent */
 const char *st_meta(const st_file *f, const char *key);       /* NULL if absent */
+/* The __metadata__ entries in header order: i < st_meta_count. */
+size_t st_meta_count(const st_file *f);
+const char *st_meta_key(const st_file *f, size_t i);
+const char *st_meta_value(const st_file *f, size_t i);
 const char *st_path(const st_file *f);
 /* Byte offset of a tensor's data in the file (for pread-based scans that
  * should not fault the whole mapping in), and the file's size. */

@@ -114,34 +114,31 @@ HOT static void group_max(const float *v, const float *bias, int m, int W, float
 }
 
 /* Values >= floor into (cv, ci), in index order; returns their count, or
- * -1 when more than cap. */
-HOT static int gather_cand(const float *v, const float *bias, int m, float floor, float *cv,
-                           uint32_t *ci, int cap)
+ * -1 when more than cap. Only the groups of group_max whose maximum
+ * reaches floor can hold one, about k of the W groups: their members
+ * are visited, round by round (index i + t W for t = 0, 1, ...), which
+ * keeps index order, and the rest of the row is not read again. */
+HOT static int gather_cand(const float *v, const float *bias, int m, int W, const float *mx,
+                           float floor, float *cv, uint32_t *ci, int cap)
 {
-	int n = 0, j = 0;
-	for (; j + 16 <= m; j += 16) {
-		float t[16];
-		int cnt = 0;
-		for (int i = 0; i < 16; i++) {
-			t[i] = v[j + i] + bias[j + i];
-			cnt += t[i] >= floor;
-		}
-		if (!cnt)
-			continue;
-		if (n + 16 > cap)
+	uint32_t g[TOPK_MAXBLK];
+	int ng = 0;
+	for (int i = 0; i < W; i++) {
+		g[ng] = (uint32_t)i;
+		ng += mx[i] >= floor;
+	}
+	int n = 0;
+	for (int j = 0; j < m; j += W) {
+		if (n + ng > cap)
 			return -1;
 		/* branch-free compaction: always write, advance when kept */
-		for (int i = 0; i < 16; i++) {
-			cv[n] = t[i], ci[n] = (uint32_t)(j + i);
-			n += t[i] >= floor;
-		}
-	}
-	for (; j < m; j++) {
-		float x = v[j] + bias[j];
-		if (x >= floor) {
-			if (n >= cap)
-				return -1;
-			cv[n] = x, ci[n] = (uint32_t)j, n++;
+		for (int q = 0; q < ng; q++) {
+			uint32_t at = (uint32_t)j + g[q];
+			if (at >= (uint32_t)m)
+				break; /* the last round is partial; g ascends */
+			float x = v[at] + bias[at];
+			cv[n] = x, ci[n] = at;
+			n += x >= floor;
 		}
 	}
 	return n;
@@ -239,9 +236,11 @@ static int topk_two_pass(const float *v, const float *bias, int m, int k, uint32
 		nb = TOPK_MAXBLK;
 	if (nb < 4 * k || nb < 8)
 		return -1; /* too few groups for a useful bound */
+	float sel[TOPK_MAXBLK]; /* kth_largest reorders its copy; gather_cand reads mx */
 	group_max(v, bias, m, nb, mx);
-	float floor = kth_largest(mx, nb, k);
-	int n = gather_cand(v, bias, m, floor, cv, ci, TOPK_MAXCAND);
+	memcpy(sel, mx, nb * sizeof(float));
+	float floor = kth_largest(sel, nb, k);
+	int n = gather_cand(v, bias, m, nb, mx, floor, cv, ci, TOPK_MAXCAND);
 	if (n < k)
 		return -1;
 	select_k(cv, ci, n, k);

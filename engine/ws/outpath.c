@@ -75,10 +75,13 @@ int outpath_check(const char *path, const ws *w, const char *const *inputs,
 	if (in_ws)
 		return sf_fail(e, "%s: is inside the workspace %s, which only safer's own files go in; "
 		               "write it elsewhere", path, ws_dir(w));
-	if (exists && w &&
-	    (not_input(path, &sb, ws_pairs(w)->path, "the workspace's pairs file", e) ||
-	     not_input(path, &sb, store_path(ws_store(w)), "the workspace's activation file", e)))
+	if (exists && w && not_input(path, &sb, ws_pairs(w)->path, "the workspace's pairs file", e))
 		return -1;
+	for (size_t i = 0; exists && w && i < store_nfiles(ws_store(w)); i++)
+		if (not_input(path, &sb, store_file_path(ws_store(w), i),
+		              store_nfiles(ws_store(w)) > 1 ? "a shard of the workspace's activations"
+		                                           : "the workspace's activation file", e))
+			return -1;
 	for (size_t i = 0; exists && inputs && inputs[i]; i++)
 		if (not_input(path, &sb, inputs[i], "an input of this command", e))
 			return -1;

@@ -2,13 +2,15 @@
  *
  * manifest.msgpack is a map:
  *   format       "safer-workspace/1"
- *   pairs, acts  {path: absolute, size: bytes, fingerprint: 16 hex}
+ *   pairs, acts  {path: absolute, size: bytes, fingerprint: 16 hex}; acts is
+ *                an array of such maps, in row order, for a set of shards
  *   fingerprint  16 hex naming both inputs together
  *   n_pairs, n_rows, d, dtype, created (unix seconds)
  *
  * The activation fingerprint must be cheap for a file of many gigabytes:
  * it hashes the size, the whole safetensors header and 64 blocks of 4 KB
- * spread evenly over the file. The pairs file is hashed whole. */
+ * spread evenly over the file (over each file of a set of shards). The
+ * pairs file is hashed whole. */
 #include "engine/ws/workspace.h"
 
 #include <errno.h>
@@ -35,6 +37,8 @@
 #define MANIFEST_FORMAT "safer-workspace/1"
 #define FP_BLOCKS 64
 #define FP_BLOCK 4096
+/* The manifest names every shard by its absolute path. */
+#define MANIFEST_MAX (((size_t)1 << 20) + (size_t)STORE_MAX_FILES * (PATH_MAX + 64))
 
 struct ws {
 	char *dir;
@@ -123,19 +127,61 @@ static int fp_sampled(const char *path, uint64_t *size, uint64_t *fp, sf_err *e)
 	return rc;
 }
 
+typedef struct acts_in {
+	char *path; /* absolute */
+	uint64_t size, fp;
+} acts_in;
+
 typedef struct inputs {
-	char pairs_path[PATH_MAX], acts_path[PATH_MAX];
-	uint64_t pairs_size, acts_size, pairs_fp, acts_fp;
+	char pairs_path[PATH_MAX];
+	uint64_t pairs_size, pairs_fp;
+	acts_in *acts; /* one file, or the shards in row order */
+	size_t nacts;
 	char fp[FP_HEX_LEN];
 } inputs;
 
-/* The activation file's fingerprint, and both together (the pairs
- * fingerprint comes from reading the pairs: engine/ws/pairs_ws.h). */
+static void inputs_free(inputs *in)
+{
+	for (size_t i = 0; i < in->nacts; i++)
+		free(in->acts[i].path);
+	free(in->acts);
+	in->acts = NULL;
+	in->nacts = 0;
+}
+
+/* Room for n activation files (their paths still NULL). */
+static int inputs_acts(inputs *in, size_t n, sf_err *e)
+{
+	inputs_free(in);
+	if (!(in->acts = calloc(n ? n : 1, sizeof *in->acts)))
+		return sf_fail(e, "out of memory");
+	in->nacts = n;
+	return 0;
+}
+
+static int inputs_set_path(inputs *in, size_t i, const char *path, sf_err *e)
+{
+	free(in->acts[i].path);
+	if (!(in->acts[i].path = strdup(path)))
+		return sf_fail(e, "%s: out of memory", path);
+	return 0;
+}
+
+/* The activation files' fingerprints, and all inputs together (the pairs
+ * fingerprint comes from reading the pairs: engine/ws/pairs_ws.h). One
+ * file keeps the fingerprint it has always had; a set folds its shards'. */
 static int fingerprint_inputs(inputs *in, sf_err *e)
 {
-	if (fp_sampled(in->acts_path, &in->acts_size, &in->acts_fp, e))
-		return -1;
-	fp_hex(fp_u64(fp_u64(0, in->pairs_fp), in->acts_fp), in->fp);
+	uint64_t acts = fp_u64(0x5afe5, in->nacts);
+	for (size_t i = 0; i < in->nacts; i++) {
+		acts_in *a = &in->acts[i];
+		if (fp_sampled(a->path, &a->size, &a->fp, e))
+			return -1;
+		acts = fp_u64(acts, a->fp);
+	}
+	if (in->nacts == 1)
+		acts = in->acts[0].fp;
+	fp_hex(fp_u64(fp_u64(0, in->pairs_fp), acts), in->fp);
 	return 0;
 }
 
@@ -146,7 +192,8 @@ static void pack_input(msgpack_packer *pk, const char *key, const char *path, ui
 {
 	char hex[FP_HEX_LEN];
 	fp_hex(fp, hex);
-	mpk_pack_cstr(pk, key);
+	if (key) /* else an element of an array */
+		mpk_pack_cstr(pk, key);
 	msgpack_pack_map(pk, 3);
 	mpk_pack_cstr(pk, "path");
 	mpk_pack_cstr(pk, path);
@@ -167,7 +214,14 @@ static int write_manifest(const char *file, const inputs *in, const pairs *p, co
 	mpk_pack_cstr(&pk, "format");
 	mpk_pack_cstr(&pk, MANIFEST_FORMAT);
 	pack_input(&pk, "pairs", in->pairs_path, in->pairs_size, in->pairs_fp);
-	pack_input(&pk, "acts", in->acts_path, in->acts_size, in->acts_fp);
+	if (in->nacts == 1) {
+		pack_input(&pk, "acts", in->acts[0].path, in->acts[0].size, in->acts[0].fp);
+	} else {
+		mpk_pack_cstr(&pk, "acts");
+		msgpack_pack_array(&pk, in->nacts);
+		for (size_t i = 0; i < in->nacts; i++)
+			pack_input(&pk, NULL, in->acts[i].path, in->acts[i].size, in->acts[i].fp);
+	}
 	mpk_pack_cstr(&pk, "fingerprint");
 	mpk_pack_cstr(&pk, in->fp);
 	mpk_pack_cstr(&pk, "n_pairs");
@@ -185,21 +239,40 @@ static int write_manifest(const char *file, const inputs *in, const pairs *p, co
 	return rc;
 }
 
-static int read_input(const msgpack_object *root, const char *key, char *path, uint64_t *size,
+/* One {path, size, fingerprint} map; *path is a fresh copy. */
+static int read_input(const msgpack_object *o, const char *key, char **path, uint64_t *size,
                       uint64_t *fp, const char *file, sf_err *e)
 {
-	const msgpack_object *o = mpk_map_get(root, key);
 	char *ps = mpk_strdup(mpk_map_get(o, "path"));
 	char *hex = mpk_strdup(mpk_map_get(o, "fingerprint"));
 	int rc = 0;
 	if (!ps || !hex || strlen(ps) >= PATH_MAX || mpk_get_u64(mpk_map_get(o, "size"), size) ||
 	    fp_parse_hex(hex, fp))
 		rc = sf_fail(e, "%s: entry \"%s\" is missing or malformed", file, key);
-	else
-		strcpy(path, ps);
-	free(ps);
 	free(hex);
+	if (rc)
+		free(ps);
+	else
+		*path = ps;
 	return rc;
+}
+
+/* "acts": one map, or an array of them (shards). */
+static int read_acts(const msgpack_object *root, inputs *in, const char *file, sf_err *e)
+{
+	const msgpack_object *o = mpk_map_get(root, "acts");
+	int many = o && o->type == MSGPACK_OBJECT_ARRAY;
+	size_t n = many ? o->via.array.size : 1;
+	if (many && (n == 0 || n > STORE_MAX_FILES))
+		return sf_fail(e, "%s: entry \"acts\" lists %zu files (1 to %d)", file, n,
+		               STORE_MAX_FILES);
+	if (inputs_acts(in, n, e))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (read_input(many ? &o->via.array.ptr[i] : o, "acts", &in->acts[i].path,
+		               &in->acts[i].size, &in->acts[i].fp, file, e))
+			return -1;
+	return 0;
 }
 
 static int read_manifest(const char *dir, inputs *in, sf_err *e)
@@ -216,16 +289,21 @@ static int read_manifest(const char *dir, inputs *in, sf_err *e)
 		return sf_fail(e, "%s: not a workspace (no %s; create one with safer init)", dir,
 		               MANIFEST);
 	mpk_doc doc;
-	if (mpk_read_file(&doc, file, (size_t)1 << 20, e))
+	if (mpk_read_file(&doc, file, MANIFEST_MAX, e))
 		return -1;
 	const msgpack_object *root = &doc.u.data;
 	int rc = 0;
 	if (!mpk_str_eq(mpk_map_get(root, "format"), MANIFEST_FORMAT))
 		rc = sf_fail(e, "%s: not a %s manifest", file, MANIFEST_FORMAT);
+	char *pp = NULL;
 	if (!rc)
-		rc = read_input(root, "pairs", in->pairs_path, &in->pairs_size, &in->pairs_fp, file, e);
+		rc = read_input(mpk_map_get(root, "pairs"), "pairs", &pp, &in->pairs_size,
+		                &in->pairs_fp, file, e);
 	if (!rc)
-		rc = read_input(root, "acts", in->acts_path, &in->acts_size, &in->acts_fp, file, e);
+		strcpy(in->pairs_path, pp);
+	free(pp);
+	if (!rc)
+		rc = read_acts(root, in, file, e);
 	mpk_doc_free(&doc);
 	return rc;
 }
@@ -260,26 +338,120 @@ static int dir_state(const char *dir, sf_err *e)
 	return 1;
 }
 
-int ws_init_progress(const char *dir, const char *pairs_path, const char *acts_path,
-                     const sf_progress *prog, sf_err *e)
+/* A name that a directory of shards contributes: NAME.safetensors. */
+static int is_shard_name(const struct dirent *de)
+{
+	size_t l = strlen(de->d_name), k = strlen(".safetensors");
+	return de->d_name[0] != '.' && l > k && !strcmp(de->d_name + l - k, ".safetensors");
+}
+
+static int add_act(char ***list, size_t *n, size_t *cap, const char *path, sf_err *e)
+{
+	char abs[PATH_MAX];
+	if (!realpath(path, abs))
+		return sf_fail_errno(e, "%s: cannot open", path);
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*list)[i], abs))
+			return sf_fail(e, "%s: given twice as activations", path);
+	if (*n == STORE_MAX_FILES)
+		return sf_fail(e, "%s: more than %d activation files", path, STORE_MAX_FILES);
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 8;
+		char **l = realloc(*list, c * sizeof *l);
+		if (!l)
+			return sf_fail(e, "%s: out of memory", path);
+		*list = l, *cap = c;
+	}
+	if (!((*list)[*n] = strdup(abs)))
+		return sf_fail(e, "%s: out of memory", path);
+	(*n)++;
+	return 0;
+}
+
+/* The files named: each a file, or a directory whose *.safetensors are
+ * its shards. */
+static int expand_acts(inputs *in, const char *const *acts, size_t nacts, sf_err *e)
+{
+	char **list = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	for (size_t i = 0; i < nacts && !rc; i++) {
+		struct stat sb;
+		if (stat(acts[i], &sb) != 0) {
+			rc = sf_fail_errno(e, "%s: cannot open", acts[i]);
+			break;
+		}
+		if (!S_ISDIR(sb.st_mode)) {
+			rc = add_act(&list, &n, &cap, acts[i], e);
+			continue;
+		}
+		struct dirent **names = NULL;
+		int k = scandir(acts[i], &names, is_shard_name, alphasort);
+		if (k < 0)
+			rc = sf_fail_errno(e, "%s: cannot read directory", acts[i]);
+		else if (k == 0)
+			rc = sf_fail(e, "%s: holds no *.safetensors shards", acts[i]);
+		for (int j = 0; j < (k > 0 ? k : 0); j++) {
+			char path[PATH_MAX];
+			if (!rc && snprintf(path, sizeof path, "%s/%s", acts[i], names[j]->d_name) >=
+			           (int)sizeof path)
+				rc = sf_fail(e, "%s/%s: path too long", acts[i], names[j]->d_name);
+			if (!rc)
+				rc = add_act(&list, &n, &cap, path, e);
+			free(names[j]);
+		}
+		free(names);
+	}
+	if (!rc && n == 0)
+		rc = sf_fail(e, "no activation file given");
+	if (!rc && !(rc = inputs_acts(in, n, e)))
+		for (size_t i = 0; i < n; i++)
+			in->acts[i].path = list[i], list[i] = NULL;
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	return rc;
+}
+
+/* The store of in's activation files; in->acts then follows its row order. */
+static int open_acts(store **s, inputs *in, size_t n_pairs, sf_err *e)
+{
+	const char **paths = malloc(in->nacts * sizeof *paths);
+	if (!paths)
+		return sf_fail(e, "out of memory");
+	for (size_t i = 0; i < in->nacts; i++)
+		paths[i] = in->acts[i].path;
+	int rc = store_open_set(s, paths, in->nacts, n_pairs, e);
+	free(paths);
+	for (size_t i = 0; !rc && i < in->nacts; i++)
+		rc = inputs_set_path(in, i, store_file_path(*s, i), e);
+	return rc;
+}
+
+int ws_init_set(const char *dir, const char *pairs_path, const char *const *acts, size_t nacts,
+                const sf_progress *prog, sf_err *e)
 {
 	inputs in;
 	memset(&in, 0, sizeof in);
 	if (!realpath(pairs_path, in.pairs_path))
 		return sf_fail_errno(e, "%s: cannot open", pairs_path);
-	if (!realpath(acts_path, in.acts_path))
-		return sf_fail_errno(e, "%s: cannot open", acts_path);
-	int state = dir_state(dir, e);
-	if (state < 0)
+	if (expand_acts(&in, acts, nacts, e))
 		return -1;
+	int state = dir_state(dir, e);
+	if (state < 0) {
+		inputs_free(&in);
+		return -1;
+	}
 	pairs p;
 	store *s = NULL;
-	if (pairs_index(&p, in.pairs_path, e))
+	if (pairs_index(&p, in.pairs_path, e)) {
+		inputs_free(&in);
 		return -1;
+	}
 	pairs_stat ps;
 	pairs_file_stat(&p, &ps, NULL);
 	in.pairs_size = ps.size, in.pairs_fp = pairs_file_fp(&p);
-	int rc = store_open(&s, in.acts_path, p.n, e);
+	int rc = open_acts(&s, &in, p.n, e);
 	if (!rc)
 		rc = store_check_finite(s, prog, e);
 	if (!rc)
@@ -309,7 +481,14 @@ int ws_init_progress(const char *dir, const char *pairs_path, const char *acts_p
 		rmdir(dir);
 	store_close(s);
 	pairs_free(&p);
+	inputs_free(&in);
 	return rc;
+}
+
+int ws_init_progress(const char *dir, const char *pairs_path, const char *acts_path,
+                     const sf_progress *prog, sf_err *e)
+{
+	return ws_init_set(dir, pairs_path, &acts_path, 1, prog, e);
 }
 
 int ws_init(const char *dir, const char *pairs_path, const char *acts_path, sf_err *e)
@@ -328,8 +507,11 @@ static int check_unchanged(const inputs *want, inputs *now, sf_err *e)
 	uint64_t was = 0, is = 0;
 	if (now->pairs_size != want->pairs_size || now->pairs_fp != want->pairs_fp)
 		path = want->pairs_path, was = want->pairs_size, is = now->pairs_size;
-	else if (now->acts_size != want->acts_size || now->acts_fp != want->acts_fp)
-		path = want->acts_path, was = want->acts_size, is = now->acts_size;
+	for (size_t i = 0; !path && i < want->nacts; i++) {
+		const acts_in *a = &want->acts[i], *b = &now->acts[i];
+		if (b->size != a->size || b->fp != a->fp)
+			path = a->path, was = a->size, is = b->size;
+	}
 	if (!path)
 		return 0;
 	if (was != is)
@@ -458,17 +640,25 @@ int ws_open(ws **out, const char *dir, int flags, sf_err *e)
 			sweep_temps(sub);
 	}
 	strcpy(now.pairs_path, want.pairs_path);
-	strcpy(now.acts_path, want.acts_path);
+	if (inputs_acts(&now, want.nacts, e))
+		goto fail;
+	for (size_t i = 0; i < want.nacts; i++)
+		if (inputs_set_path(&now, i, want.acts[i].path, e))
+			goto fail;
 	char bin[PATH_MAX];
 	int pr = ws_file(w, PAIRS_WS_FILE, bin, sizeof bin, e) ? -1
 	         : pairs_open_ws(&w->p, bin, ws_readonly_reason(w), want.pairs_path,
 	                         want.pairs_fp, &now.pairs_size, &now.pairs_fp, e);
-	if (pr < 0 || check_unchanged(&want, &now, e) || store_open(&w->s, want.acts_path, w->p.n, e))
+	if (pr < 0 || check_unchanged(&want, &now, e) || open_acts(&w->s, &want, w->p.n, e))
 		goto fail;
 	memcpy(w->fp, now.fp, sizeof w->fp);
+	inputs_free(&want);
+	inputs_free(&now);
 	*out = w;
 	return 0;
 fail:
+	inputs_free(&want);
+	inputs_free(&now);
 	ws_close(w);
 	return -1;
 }

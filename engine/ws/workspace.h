@@ -1,7 +1,7 @@
 /* A workspace is a directory that ties one pairs file and one activation
  * file together and holds everything computed from them:
  *
- *   manifest.msgpack   inputs (absolute paths, sizes, fingerprint)
+ *   manifest.msgpack   inputs (absolute paths, sizes, fingerprints; every shard)
  *   sae/               the SAE: sae.safetensors + cfg.json
  *   latents.bin        top-k (index, value) of every row (cache)
  *   index.bin          per-feature rows by activation (cache)
@@ -37,6 +37,11 @@ int ws_init(const char *dir, const char *pairs_path, const char *acts_path, sf_e
  * checked for NaN and inf. */
 int ws_init_progress(const char *dir, const char *pairs_path, const char *acts_path,
                      const sf_progress *prog, sf_err *e);
+/* The same for activations in shards: each of acts is a file, or a
+ * directory whose *.safetensors files are shards; together they are one
+ * store (engine/formats/store.h), recorded in row order. */
+int ws_init_set(const char *dir, const char *pairs_path, const char *const *acts, size_t nacts,
+                const sf_progress *prog, sf_err *e);
 
 /* Open a workspace: read the manifest, index the pairs (from WS/pairs.bin
  * when it fits), open the store, check the inputs still match their

@@ -22,8 +22,14 @@ It knows nothing of Hugging Face: it takes
 
 and writes the activation file of doc/formats.md: for every pair, the rows
 of the chosen and rejected responses (and optionally the prompt) at one
-layer, in shards of pairs that are merged at the end. Shards already
-written by an interrupted run with the same settings are reused.
+layer, in shards of pairs that are merged at the end, or kept as a set of
+shards that `safer init` reads as one (shards_dir). Shards already written
+by an interrupted run with the same settings are reused.
+
+Several processes (torchrun's ranks) share one extraction into a shard
+set: rank r of w computes the shards i with i % w == r. Rank 0 prepares
+the directory while the others wait at a barrier; all meet again at the
+end, when the set is complete.
 
 numpy is needed to import this module; torch only to run a model.
 """
@@ -302,11 +308,11 @@ class _Shard:
 		self.flags += sentence_ends(toks)
 		self.toks += toks
 
-	def save(self, path, d, np_dtype, st_dtype, meta):
+	def save(self, path, d, np_dtype, st_dtype, meta, extra=None):
 		acts = np.concatenate(self.acts, axis=0) if self.acts else np.zeros((0, d), np_dtype)
 		off = np.zeros(len(self.toks) + 1, np.int64)
 		np.cumsum([len(t) for t in self.toks], out=off[1:])
-		stfile.save(path, {
+		stfile.save(path, dict(extra or {}, **{
 			"acts": (st_dtype, acts.reshape(-1, d)),
 			"pair": ("I32", np.asarray(self.pair, np.int32)),
 			"side": ("U8", np.asarray(self.side, np.uint8)),
@@ -314,7 +320,7 @@ class _Shard:
 			"flags": ("U8", np.asarray(self.flags, np.uint8)),
 			"tok_off": ("I64", off),
 			"tok_bytes": ("U8", np.frombuffer(b"".join(self.toks), np.uint8)),
-		}, meta)
+		}), meta)
 
 
 def _run_shard(model, tok, render, pairs, first, opts, progress, done):
@@ -355,9 +361,18 @@ def _ours(name):
 	return name == "config.json" or name.startswith("shard-") or name.startswith("config.json.tmp-")
 
 
+def _read_config(parts):
+	try:
+		with open(os.path.join(parts, "config.json")) as f:
+			return json.load(f)
+	except (OSError, ValueError):
+		return None
+
+
 def _check_parts(parts, config):
 	"""Make or reuse the shard directory. Reuse needs the same settings; a
-	directory with no finished shard is simply taken over."""
+	directory with no finished shard is simply taken over. Run by one
+	process while no other writes there (its temp files are removed)."""
 	cfg_path = os.path.join(parts, "config.json")
 	if os.path.isdir(parts):
 		names = os.listdir(parts)
@@ -367,11 +382,7 @@ def _check_parts(parts, config):
 		for n in names:
 			if ".tmp-" in n:
 				os.unlink(os.path.join(parts, n))
-		try:
-			with open(cfg_path) as f:
-				old = json.load(f)
-		except (OSError, ValueError):
-			old = None
+		old = _read_config(parts)
 		if old == config:
 			return
 		shards = [n for n in names if n.startswith("shard-") and ".tmp-" not in n]
@@ -397,17 +408,56 @@ def _remove_parts(parts):
 	os.rmdir(parts)
 
 
+def _file_meta(meta, layer, d, n_hidden, keep_prompt, max_length, reward_head):
+	"""The metadata and extra tensors of an activation file (or of every
+	shard of a set)."""
+	meta_out = {"format": FORMAT}
+	meta_out.update(meta or {})
+	meta_out.update({"layer": str(layer), "hook": "hidden_states[%d]" % layer,
+	                 "d_model": str(d), "n_hidden_states": str(n_hidden),
+	                 "sides": "prompt,chosen,rejected" if keep_prompt else "chosen,rejected",
+	                 "max_length": str(max_length or 0)})
+	meta_out.update(layer_aliases(layer, n_hidden))
+	extra = {}
+	if reward_head is not None and layer == n_hidden - 1:
+		w = np.asarray(reward_head[0], np.float32).reshape(-1)
+		if w.shape[0] != d or not np.isfinite(w).all():
+			raise ExtractError("the score head has %d entries, the hidden states %d" % (w.shape[0], d))
+		extra["reward_head"] = ("F32", w)
+		meta_out["reward_bias"] = repr(float(reward_head[1]))
+	return meta_out, extra
+
+
+def set_summary(shards):
+	"""Rows, token bytes, d and truncations of a finished shard set."""
+	rows = tb = trunc = 0
+	d = None
+	for p in shards:
+		h, _, _ = stfile.read_header(p)
+		rows += h["pair"]["shape"][0]
+		tb += h["tok_bytes"]["shape"][0]
+		m = h.get("__metadata__", {})
+		d = int(m["d_model"])
+		trunc += int(m["truncated"])
+	return {"rows": rows, "token_bytes": tb, "d_model": d, "truncated": trunc}
+
+
 def extract(pairs, tok, model, out, layer, render=None, keep_prompt=False, batch_size=8,
             max_length=None, acts_dtype="F16", shard_pairs=256, device="cpu", meta=None,
-            config=None, progress=None, on_shard=None, keep_parts=False, reward_head=None):
+            config=None, progress=None, on_shard=None, keep_parts=False, reward_head=None,
+            shards_dir=None, rank=0, world=1, barrier=None):
 	"""Write the activation file `out` for `pairs` [(prompt, chosen,
-	rejected)]. Shards go to out + ".parts/" and are merged at the end.
-	config: what the caller knows of its settings (model, dataset hash...);
-	a rerun reuses shards only if it is equal. on_shard(i) is called after
-	shard i is on disk. reward_head: (w [d], bias), the model's linear
-	score head on its last hidden state; written as the tensor reward_head
-	and the metadata reward_bias when layer is the last one. Returns a
-	summary dict."""
+	rejected)]. Shards go to out + ".parts/" and are merged at the end;
+	with shards_dir, they go there, each a complete activation file, and
+	stay: the set is the output (out is not used). config: what the caller
+	knows of its settings (model, dataset hash...); a rerun reuses shards
+	only if it is equal. on_shard(i) is called after shard i is on disk.
+	reward_head: (w [d], bias), the model's linear score head on its last
+	hidden state; written as the tensor reward_head and the metadata
+	reward_bias when layer is the last one. rank, world, barrier: this
+	process's share of a shard set that world processes write together;
+	barrier() returns when all of them have called it. Returns a summary
+	dict."""
 	if not pairs:
 		raise ExtractError("no pairs to extract")
 	acts_dtype = acts_dtype.upper()
@@ -423,14 +473,25 @@ def extract(pairs, tok, model, out, layer, render=None, keep_prompt=False, batch
 	cfg.update({"layer": opts["layer"], "keep_prompt": opts["keep_prompt"],
 	            "max_length": max_length, "acts_dtype": acts_dtype,
 	            "shard_pairs": int(shard_pairs), "n_pairs": len(pairs), "format": FORMAT})
-	parts = out + ".parts"
-	_check_parts(parts, cfg)
+	if world > 1 and not shards_dir:
+		raise ExtractError("several processes write a set of shards: give --shards DIR")
+	if not 0 <= rank < world:
+		raise ExtractError("rank %d of %d processes" % (rank, world))
+	parts = shards_dir or out + ".parts"
+	if rank == 0:
+		_check_parts(parts, cfg)
+	if barrier:
+		barrier()
+	if rank != 0 and _read_config(parts) != cfg:
+		raise ExtractError("%s: rank 0 left other settings in config.json than this rank's; "
+		                   "start every rank with the same command" % parts)
 	np_dtype = np.float16 if acts_dtype == "F16" else np.uint16
 	nshards = (len(pairs) + shard_pairs - 1) // shard_pairs
-	done = [0, 2 * len(pairs)]
-	summary = {"computed": 0, "reused": 0, "truncated": 0}
+	mine = [i for i in range(nshards) if i % world == rank]
+	done = [0, 2 * sum(len(pairs[i * shard_pairs:(i + 1) * shard_pairs]) for i in mine)]
+	summary = {"computed": 0, "reused": 0, "truncated": 0, "shards": nshards}
 	d = n_hidden = None
-	for i in range(nshards):
+	for i in mine:
 		path = os.path.join(parts, _shard_name(i))
 		first = i * shard_pairs
 		chunk = pairs[first:first + shard_pairs]
@@ -449,29 +510,26 @@ def extract(pairs, tok, model, out, layer, render=None, keep_prompt=False, batch
 				os.unlink(path)  # unreadable: compute it again
 		sh, d, n_hidden, trunc = _run_shard(model, tok, render, chunk, first, opts,
 		                                    progress, done)
-		sh.save(path, d, np_dtype, acts_dtype,
-		        {"d_model": d, "n_hidden_states": n_hidden, "truncated": trunc,
-		         "first_pair": first})
+		# Every shard carries the file's metadata, so that a set of them is
+		# an activation store as it stands; the last keys are its own.
+		m, extra = _file_meta(meta, layer, d, n_hidden, keep_prompt, max_length, reward_head)
+		m.update({"truncated": str(trunc), "first_pair": str(first), "shard": str(i),
+		          "rank": str(rank)})
+		sh.save(path, d, np_dtype, acts_dtype, m, extra)
 		summary["computed"] += 1
 		summary["truncated"] += trunc
 		if on_shard:
 			on_shard(i)
-	meta_out = {"format": FORMAT}
-	meta_out.update(meta or {})
-	meta_out.update({"layer": str(layer), "hook": "hidden_states[%d]" % layer,
-	                 "d_model": str(d), "n_hidden_states": str(n_hidden),
-	                 "sides": "prompt,chosen,rejected" if keep_prompt else "chosen,rejected",
-	                 "max_length": str(max_length or 0)})
-	meta_out.update(layer_aliases(layer, n_hidden))
-	extra = {}
-	if reward_head is not None and layer == n_hidden - 1:
-		w = np.asarray(reward_head[0], np.float32).reshape(-1)
-		if w.shape[0] != d or not np.isfinite(w).all():
-			raise ExtractError("the score head has %d entries, the hidden states %d" % (w.shape[0], d))
-		extra["reward_head"] = ("F32", w)
-		meta_out["reward_bias"] = repr(float(reward_head[1]))
-	summary.update(merge([os.path.join(parts, _shard_name(i)) for i in range(nshards)],
-	                     out, meta_out, extra))
+	if barrier:
+		barrier()
+	paths = [os.path.join(parts, _shard_name(i)) for i in range(nshards)]
+	if shards_dir:
+		total = set_summary(paths)
+		summary.update(rows=total["rows"], token_bytes=total["token_bytes"],
+		               d_model=total["d_model"], truncated_all=total["truncated"])
+		return summary
+	meta_out, extra = _file_meta(meta, layer, d, n_hidden, keep_prompt, max_length, reward_head)
+	summary.update(merge(paths, out, meta_out, extra))
 	summary["d_model"] = d
 	if not keep_parts:
 		_remove_parts(parts)

@@ -128,6 +128,7 @@ int cmd_info(int argc, char **argv)
 	kv_str(t, "workspace", realpath(ws_dir(w), abs) ? abs : ws_dir(w));
 	kv_str(t, "pairs_file", ws_pairs(w)->path);
 	kv_str(t, "acts_file", store_path(ws_store(w)));
+	kv_int(t, "acts_files", (long long)store_nfiles(ws_store(w)));
 	kv_str(t, "fingerprint", ws_fingerprint(w));
 	pairs_rows(t, ws_pairs(w));
 	kv_int(t, "pairs.without_rows", cli_note_rowless(w));
