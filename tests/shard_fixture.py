@@ -55,7 +55,13 @@ def main(argv):
 		m = dict(meta, first_pair=str(int(pair[a])) if b > a else "0", shard=str(i))
 		if last and brk == "meta":
 			m["model"] = "another-model"
-		stfile.save(os.path.join(out, "part-%03d.safetensors" % i), {
+		extra = {}
+		if brk in ("head", "samehead"):  # the reward model's head, in every shard
+			w = np.linspace(-1, 1, acts.shape[1]).astype(np.float32)
+			if last and brk == "head":
+				w = w[::-1].copy()
+			extra["reward_head"] = ("F32", w)
+		stfile.save(os.path.join(out, "part-%03d.safetensors" % i), dict(extra, **{
 			"acts": (dt, acts),
 			"pair": ("I32", pair[a:b]),
 			"side": ("U8", arr["side"][a:b]),
@@ -63,7 +69,7 @@ def main(argv):
 			"flags": ("U8", arr["flags"][a:b]),
 			"tok_off": ("I64", (off[a:b + 1] - off[a]).astype(np.int64)),
 			"tok_bytes": ("U8", tb),
-		}, m)
+		}), m)
 		print(b - a)
 	return 0
 

@@ -48,6 +48,19 @@ ok $? "report --out r.md"
 ok $? "Markdown: no raw HTML; planted text escaped; table rows intact"
 grep -q '⟦' r.md && grep -q '^## Safety features' r.md && grep -q '^```' r.md
 ok $? "Markdown: marked tokens, sections, histograms as text"
+"$SAFER" stats ws --sort id --format json 2>/dev/null >stats.json
+"$PY" - r.md stats.json <<'PYEOF'
+import json, re, sys
+md = open(sys.argv[1], encoding="utf-8").read()
+want = {s["feature"]: s["reward_effect"] for s in json.load(open(sys.argv[2]))}
+sec = md.split("Feature 1: plain name", 1)[1]
+got = float(re.search(r"Reward effect ([-+0-9.e]+) \(w \. d\\?_j", sec).group(1))
+ok = abs(got - want[1]) <= 1e-3 * max(abs(want[1]), 1e-3) and "| reward effect |" in md
+sys.exit(0 if ok else 1)
+PYEOF
+ok $? "each feature's reward effect is safer stats' reward_effect, with the head named"
+grep -q "Reward effects are under the" r.md
+ok $? "the report says which reward head the effects are under"
 
 "$SAFER" report ws --out - --format md --quiet >r2.md
 ok $? "--out - --format md writes to standard output"

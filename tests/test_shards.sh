@@ -64,7 +64,7 @@ expect_fail 1 "part-001.safetensors.*activations" "plan --out over a shard is re
 	"$SAFER" plan D --poison 0.05 --out sh/part-001.safetensors
 
 # broken sets
-for b in overlap width meta nan dtype; do
+for b in overlap width meta nan dtype head samehead; do
 	"$PYTHON3" "$srcdir/tests/shard_fixture.py" data/acts.safetensors bad-$b 3 --break $b >/dev/null
 done
 expect_fail 1 "bad-overlap/part-002.safetensors: rows overlap those of .*part-001.safetensors" \
@@ -76,6 +76,11 @@ expect_fail 1 "bad-dtype/part-002.safetensors: acts are F16 of width 16 but .* h
 	"$SAFER" init X --pairs $P --acts sh/part-000.safetensors --acts bad-dtype/part-002.safetensors
 expect_fail 1 'bad-meta/part-002.safetensors: metadata "model" is "another-model"' \
 	"a shard of another model is refused" -- "$SAFER" init X --pairs $P --acts bad-meta
+expect_fail 1 "bad-head/part-002.safetensors: its reward_head is not .*part-000.safetensors's" \
+	"a shard with another reward head is refused" -- "$SAFER" init X --pairs $P --acts bad-head
+"$SAFER" init H --pairs $P --acts bad-samehead >/dev/null 2>&1 &&
+	"$SAFER" head H --format json 2>/dev/null | grep -q '"head": *"own"'
+ok $? "shards that all carry the reward model's head give it as the own head"
 expect_fail 1 "bad-nan/part-002.safetensors: row 1 \(pair 32, .*\) holds NaN at column 3" \
 	"a NaN is named by its shard and its row there" -- "$SAFER" init X --pairs $P --acts bad-nan
 expect_fail 1 "part-000.safetensors: given twice" "a shard given twice is refused" -- \

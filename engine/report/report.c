@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/analysis/catstats.h"
+#include "engine/analysis/head.h"
 #include "engine/analysis/top.h"
 #include "engine/formats/pairs.h"
 #include "engine/formats/store.h"
@@ -211,16 +212,15 @@ static const char *set_of(const sf_safety *S, int f)
 	return "";
 }
 
+/* ef: the reward effects (w . d_j), or NULL when there is no head. */
 static void feature_table(rep_writer *w, const sf_stats *st, const sf_labels *L,
-                          const sf_verdicts *V, const sf_safety *S, const int *fs, size_t n)
+                          const sf_verdicts *V, const sf_safety *S, const sf_effects *ef,
+                          const int *fs, size_t n)
 {
-	/* A reward-effect column (w . d_j under the reward head) goes after
-	 * "salience" here, and in feature_section's facts, once the session
-	 * hands out a reward head. */
 	static const char *const cols[] = { "feature", "name", "rating", "judge", "set",
-		                            "salience", "rank", "density chosen",
+		                            "salience", "reward effect", "rank", "density chosen",
 		                            "density rejected" };
-	w->ops->table(w, cols, 9);
+	w->ops->table(w, cols, 10);
 	for (size_t i = 0; i < n; i++) {
 		int f = fs[i];
 		const sf_label *lb = labels_get(L, f);
@@ -237,6 +237,10 @@ static void feature_table(rep_writer *w, const sf_stats *st, const sf_labels *L,
 			rep_cell_str(w, vd ? "no score" : "");
 		rep_cell_str(w, set_of(S, f));
 		rep_cell_num(w, st->salience[f], 4);
+		if (ef && f < ef->m)
+			rep_cell_num(w, ef->e[f], 4);
+		else
+			rep_cell_str(w, "");
 		rep_cell_int(w, st->rank[f]);
 		rep_cell_num(w, 100 * st->density_chosen[f], 3);
 		rep_cell_num(w, 100 * st->density_rejected[f], 3);
@@ -310,8 +314,8 @@ static int by_category(rep_writer *w, sf_session *s, const sf_index *ix, const s
 
 static int feature_section(sf_session *s, rep_writer *w, const report_opts *o, int f,
                            const sf_stats *st, const sf_index *ix, const sf_labels *L,
-                           const sf_verdicts *V, const sf_safety *S, sf_top_row *rows,
-                           char *buf, size_t bufsz, sf_err *e)
+                           const sf_verdicts *V, const sf_safety *S, const sf_effects *ef,
+                           sf_top_row *rows, char *buf, size_t bufsz, sf_err *e)
 {
 	const sf_label *lb = labels_get(L, f);
 	const sf_verdict *vd = V ? verdicts_get(V, f) : NULL;
@@ -325,6 +329,10 @@ static int feature_section(sf_session *s, rep_writer *w, const report_opts *o, i
 	         "rejected rows in use, max activation %.4g%s%s.", st->salience[f], st->rank[f],
 	         100 * st->density_chosen[f], 100 * st->density_rejected[f], st->max_act[f],
 	         set[0] ? "; in " : "", set);
+	if (ef && f < ef->m)
+		rep_para(w, "Reward effect %+.4g (w . d_j, the reward head's weights on its decoder "
+		         "direction): firing pushes the reward %s.", ef->e[f],
+		         ef->e[f] > 0 ? "up" : "down");
 	static const char *const stars[] = { "none", "1", "2", "3", "4", "5" };
 	if (lb && (lb->safety || lb->note[0]))
 		rep_para(w, "Rating by a person: %s%s%.1500s", stars[lb->safety],
@@ -382,13 +390,21 @@ static int section_features(sf_session *s, const report_opts *o, rep_writer *w, 
 	rep_para(w, "%zu features: every feature a person labelled or the judge rated, and the "
 	         "members of S+ and S-, by |salience|. rating: a person's (1-5); judge: the LLM "
 	         "judge's suggestion; density in %% of the rows in use.", n);
-	feature_table(w, st, L, V, S, fs, n);
+	const sf_effects *ef = NULL;
+	sf_err oe;
+	if (session_reward_effects(s, &ef, &oe)) {
+		ef = NULL;
+		rep_para(w, "No reward effects: %.300s.", oe.msg);
+	} else {
+		rep_para(w, "Reward effects are under %s.", head_kind_text(ef->head_kind));
+	}
+	feature_table(w, st, L, V, S, ef, fs, n);
 	enum { BUF = 1 << 16 };
 	sf_top_row *rows = malloc((size_t)(o->contexts > 0 ? o->contexts : 1) * sizeof *rows);
 	char *buf = malloc(BUF);
 	int rc = rows && buf ? 0 : sf_fail(e, "report: out of memory");
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = feature_section(s, w, o, fs[i], st, ix, L, V, S, rows, buf, BUF, e);
+		rc = feature_section(s, w, o, fs[i], st, ix, L, V, S, ef, rows, buf, BUF, e);
 	free(rows);
 	free(buf);
 	free(fs);
