@@ -203,9 +203,10 @@ static int read_head(const st_file *f, int d, float **head, double *bias, sf_err
 	memcpy(w, t->data, (size_t)d * sizeof(float));
 	for (int j = 0; j < d; j++)
 		if (!isfinite(w[j])) {
+			int nan = isnan(w[j]);
 			free(w);
 			return sf_fail(e, "%s: tensor \"reward_head\" holds %s at %d", p,
-			               isnan(w[j]) ? "NaN" : "an infinite value", j);
+			               nan ? "NaN" : "an infinite value", j);
 		}
 	if (b) {
 		char *end;
