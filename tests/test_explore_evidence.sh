@@ -56,6 +56,7 @@ x_type "t:sorry"
 x_keys Enter
 x_wait 'token text "sorry"'
 ok $? "/t:sorry narrows the table to the features on that token text"
+x_settle # the rows of the new table, drawn on a slow (sanitizer) build too
 x_screen | awk -v t="$t1" '/│ *[0-9]+ / {print; exit}' | grep -q "^│ *$t1 "
 ok $? "the first is safer search's first ($t1)"
 x_keys /

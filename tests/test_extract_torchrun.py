@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,7 @@ def env():
 	e = dict(os.environ)
 	e["PYTHONDONTWRITEBYTECODE"] = "1"
 	e["OMP_NUM_THREADS"] = "1"
+	e["GLOO_SOCKET_IFNAME"] = "lo"  # gloo on loopback, whatever the host's name resolves to
 	return e
 
 
@@ -47,9 +49,18 @@ def run(args, cwd):
 	return r.returncode, r.stderr.decode(errors="replace")
 
 
+def free_port():
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
+
+
 def torchrun(args, cwd, n=2):
-	return run([PY, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", str(n),
-	            "--redirects", "2", "--tee", "2", EXTRACT] + args, cwd)
+	# One node, its store on 127.0.0.1 by address: "localhost" and the
+	# host's name need not resolve (a minimal machine has no /etc/hosts).
+	return run([PY, "-m", "torch.distributed.run", "--nnodes", "1", "--node_rank", "0",
+	            "--master_addr", "127.0.0.1", "--master_port", str(free_port()),
+	            "--nproc_per_node", str(n), "--redirects", "2", "--tee", "2", EXTRACT] + args, cwd)
 
 
 def make_pairs(path, n):
